@@ -1,0 +1,35 @@
+"""The plugin's settings as one typed value; QGIS settings (plugin/qgis/settings.py) fill it in.
+
+Environment overrides let headless runs, private mirrors and the simulator point the clients elsewhere.
+"""
+import os
+from dataclasses import dataclass, replace
+
+from .providers.base import Endpoints
+
+ENV_URLS = {
+    "geodes": "SENTINEL_MIRROR_GEODES_URL",
+    "cdse": "SENTINEL_MIRROR_CDSE_URL",
+    "cdse_auth": "SENTINEL_MIRROR_CDSE_AUTH_URL",
+    "cdse_download": "SENTINEL_MIRROR_CDSE_DOWNLOAD_URL",
+}
+
+
+@dataclass(frozen=True)
+class PluginConfig:
+    endpoints: Endpoints = Endpoints()
+    download_dir: str = ""
+    parallel_downloads: int = 4        # upper bound; each provider also has its own cap
+    poll_interval_s: float = 10.0      # first availability poll; backs off to poll_interval_max_s
+    poll_interval_max_s: float = 120.0
+    staging_timeout_s: float = 4 * 3600.0
+    geodes_authcfg: str = ""           # QGIS authcfg ids only: never secrets
+    cdse_authcfg: str = ""
+
+
+def with_env_overrides(config, environ=None):
+    environ = os.environ if environ is None else environ
+    urls = {field: environ[var].rstrip("/") for field, var in ENV_URLS.items() if environ.get(var)}
+    if "cdse" in urls and "cdse_download" not in urls:
+        urls["cdse_download"] = urls["cdse"]  # a mirror (or the simulator) serves both
+    return replace(config, endpoints=replace(config.endpoints, **urls)) if urls else config
