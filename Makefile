@@ -3,17 +3,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PLUGIN_ID := sentinel_mirror
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
-# Keep QGIS/Qt/GDAL from writing into $$HOME and /tmp, and GDAL from appending .aux.xml into zips.
-SCRATCH ?= $(CURDIR)/.test-home
-TESTENV = XDG_CONFIG_HOME=$(SCRATCH)/config XDG_CACHE_HOME=$(SCRATCH)/cache \
-          XDG_DATA_HOME=$(SCRATCH)/data XDG_RUNTIME_DIR=$(SCRATCH)/run \
-          QGIS_CUSTOM_CONFIG_PATH=$(SCRATCH)/qgis TMPDIR=$(SCRATCH)/tmp \
-          GDAL_PAM_ENABLED=NO QT_QPA_PLATFORM=offscreen PYTHONDONTWRITEBYTECODE=1
+# scripts/testenv.sh keeps QGIS/Qt/GDAL from writing into $$HOME and /tmp, and GDAL from appending .aux.xml into zips.
+TESTENV = scripts/testenv.sh
 QGIS_PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 PLUGIN_FILES := metadata.txt __init__.py LICENSE plugin ui resources
-HAVE_XVFB := $(shell command -v xvfb-run >/dev/null 2>&1 && command -v qgis >/dev/null 2>&1 && echo yes)
 
-.PHONY: setup test test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi clean scratch
+.PHONY: setup test test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi clean
 
 setup:
 	WITH_DESKTOP=1 scripts/setup-harness.sh
@@ -22,26 +17,21 @@ $(PY): requirements-dev.txt scripts/setup-harness.sh
 	WITH_DESKTOP=1 scripts/setup-harness.sh
 	@touch $(PY)
 
-scratch:
-	@mkdir -p -m 700 $(SCRATCH)/run $(SCRATCH)/tmp $(SCRATCH)/config $(SCRATCH)/cache $(SCRATCH)/data $(SCRATCH)/qgis
-
-test: setup scratch
+test: setup
 	$(TESTENV) $(PY) -m pytest -p no:qgis tests/unit $(PYTEST_ARGS)
 	$(TESTENV) $(PY) -m pytest tests/qgis $(PYTEST_ARGS)
-ifeq ($(HAVE_XVFB),yes)
-	$(MAKE) --no-print-directory test-desktop
-else
-	@echo "Xvfb or the QGIS desktop is missing: desktop tests skipped"
-endif
+	@if command -v xvfb-run >/dev/null 2>&1 && command -v qgis >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory test-desktop; \
+	else echo "Xvfb or the QGIS desktop is missing: desktop tests skipped"; fi
 
-test-unit: $(PY) scratch
+test-unit: $(PY)
 	$(TESTENV) $(PY) -m pytest -p no:qgis tests/unit $(PYTEST_ARGS)
 
-test-qgis: $(PY) scratch
+test-qgis: $(PY)
 	$(TESTENV) $(PY) -m pytest tests/qgis $(PYTEST_ARGS)
 
 # The real QGIS desktop under Xvfb; screenshots land in test-output/desktop/.
-test-desktop: $(PY) scratch
+test-desktop: $(PY)
 	$(TESTENV) $(PY) -m pytest -m desktop tests/desktop $(PYTEST_ARGS)
 	@echo "desktop screenshots: $(CURDIR)/test-output/desktop/"
 
@@ -60,15 +50,15 @@ deploy: zip
 	cd "$(QGIS_PROFILE_DIR)/python/plugins" && unzip -q "$(CURDIR)/dist/$(PLUGIN_ID)-$(VERSION).zip"
 	@echo "installed into $(QGIS_PROFILE_DIR)/python/plugins/$(PLUGIN_ID); enable it in Plugins > Manage and Install Plugins"
 
-demo: setup scratch
+demo: setup
 	$(TESTENV) $(PY) scripts/demo.py $(DEMO_ARGS)
 
 bench: bench-pipeline bench-ndvi
 
-bench-pipeline: $(PY) scratch
+bench-pipeline: $(PY)
 	$(TESTENV) $(PY) bench/bench_pipeline.py $(BENCH_ARGS)
 
-bench-ndvi: $(PY) scratch
+bench-ndvi: $(PY)
 	$(TESTENV) $(PY) bench/bench_ndvi.py $(BENCH_ARGS)
 
 clean:
