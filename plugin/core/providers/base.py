@@ -35,3 +35,12 @@ class CatalogueProvider(Protocol):
     def download_request(self, product: Product) -> DownloadRequest: ...
     def refresh_credentials(self) -> None:
         """Called once after a 401/403 mid-download: get a fresh token (CDSE) or raise AuthError."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Resolved on the main thread from a QGIS authcfg (or environment fallbacks). Never logged:
+    repr hides the secrets."""
+    api_key: str = field(default="", repr=False)    # GEODES X-API-Key
+    username: str = ""                              # CDSE
+    password: str = field(default="", repr=False)   # CDSE
