@@ -6,7 +6,6 @@ VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 # scripts/testenv.sh keeps QGIS/Qt/GDAL from writing into $$HOME and /tmp, and GDAL from appending .aux.xml into zips.
 TESTENV = scripts/testenv.sh
 QGIS_PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
-PLUGIN_FILES := metadata.txt __init__.py LICENSE plugin ui resources
 
 .PHONY: setup test test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi clean
 
@@ -35,15 +34,15 @@ test-desktop: $(PY)
 	$(TESTENV) $(PY) -m pytest -m desktop tests/desktop $(PYTEST_ARGS)
 	@echo "desktop screenshots: $(CURDIR)/test-output/desktop/"
 
-run: $(PY)
-	scripts/run-qgis.sh
+# The QGIS desktop with the plugin loaded from this checkout, in a throwaway profile (QGIS_ARGS: extra arguments)
+run:
+	scripts/run-qgis.sh $(QGIS_ARGS)
 
+# dist/sentinel_mirror-<version>.zip: top folder sentinel_mirror/, plugin files only (see scripts/build_zip.py)
 zip:
-	@rm -rf build/zip && mkdir -p build/zip/$(PLUGIN_ID) dist
-	git ls-files -z -- $(PLUGIN_FILES) | xargs -0 -I{} cp --parents {} build/zip/$(PLUGIN_ID)/
-	cd build/zip && rm -f ../../dist/$(PLUGIN_ID)-$(VERSION).zip && zip -qr ../../dist/$(PLUGIN_ID)-$(VERSION).zip $(PLUGIN_ID)
-	@echo dist/$(PLUGIN_ID)-$(VERSION).zip
+	/usr/bin/python3 scripts/build_zip.py dist
 
+# Install the zip into a QGIS profile (override: make deploy QGIS_PROFILE_DIR=/path/to/profiles/NAME)
 deploy: zip
 	mkdir -p "$(QGIS_PROFILE_DIR)/python/plugins"
 	rm -rf "$(QGIS_PROFILE_DIR)/python/plugins/$(PLUGIN_ID)"

@@ -7,3 +7,4 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
+pytest_plugins = ["tests.simulator.pytest_plugin"]

@@ -1,0 +1,5 @@
+"""The mirror simulator: a real HTTP server on 127.0.0.1 speaking GEODES and CDSE (see README.md)."""
+from .config import OFFLINE_RESPONSES, S2_COLLECTIONS, SimConfig
+from .server import MirrorSimulator
+
+__all__ = ["MirrorSimulator", "SimConfig", "OFFLINE_RESPONSES", "S2_COLLECTIONS"]

@@ -1,0 +1,33 @@
+"""Catalogue clients behind one protocol (base.CatalogueProvider): make_provider picks and builds one."""
+import requests
+from requests.adapters import HTTPAdapter
+
+from ..errors import InvalidInputError
+from ..models import PROVIDERS
+from .base import CatalogueProvider, Credentials, DownloadRequest, Endpoints  # noqa: F401  (re-exported)
+
+
+def default_session(user_agent, pool_size=16):
+    """A requests.Session with our User-Agent, TLS verification on (always), and a pool large enough for
+    parallel downloads. QGIS proxy settings are applied on top by plugin/qgis/http.py."""
+    session = requests.Session()
+    session.headers["User-Agent"] = user_agent
+    session.verify = True
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+def make_provider(name, endpoints: Endpoints, credentials: Credentials, session: requests.Session = None,
+                  **options) -> CatalogueProvider:
+    """The client for `name` ("geodes" | "cdse"). `options` (sleep, policy, clock) are for tests."""
+    if session is None:   # callers normally pass the QGIS-aware session (plugin/qgis/http.py)
+        session = default_session("SentinelMirror")
+    if name == "geodes":
+        from .geodes import GeodesProvider
+        return GeodesProvider(endpoints, credentials, session, **options)
+    if name == "cdse":
+        from .cdse import CdseProvider
+        return CdseProvider(endpoints, credentials, session, **options)
+    raise InvalidInputError(f"Unknown catalogue {name!r}: choose one of {', '.join(PROVIDERS)}.")

@@ -1,0 +1,201 @@
+"""NDVI benchmark: our engine vs gdal_calc.py, QgsRasterCalculator and an I/O floor, side by side in one run.
+
+    make bench-ndvi                      # full tile, 10980 x 10980 (the product is cached in bench-output/ndvi/)
+    make bench-ndvi BENCH_ARGS="--size 2745"
+
+Every contender runs in its own subprocess (wall time and peak RSS of that process alone):
+- ours (zip):        compute_ndvi on the MAJA zip, read in place through /vsizip/, default masks (CLM, EDG, SAT...)
+- ours (extracted):  compute_ndvi on the extracted product folder, same masks
+- gdal_calc.py:      (B-A)/(B+A) on the extracted FRE_B4/FRE_B8, Float32, same creation options as ours
+- QgsRasterCalculator: the same formula on the same bands (its own output options: plain GTiff)
+- I/O floor:         read both bands and write one float32 band, single thread, no arithmetic, plain tiled
+                     GTiff with our compression, no overviews
+The last line: ndvi: ours/QgsRasterCalculator = X.XX, ours/gdal_calc = X.XX, ours/io_floor = X.XX, peak = N MB
+where "ours" is our engine from the zip (what users run) and peak its peak RSS.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
+
+TITLE = "SENTINEL2A_20230715-105856-123_L2A_T31TCJ_C_V3-1"
+PY = sys.executable
+
+
+def product(out_dir, size):
+    """The cached synthetic MAJA zip and its extracted folder."""
+    from plugin.core.models import ProductKind
+    from tests.simulator.archives import build_archive
+
+    zpath = os.path.join(out_dir, f"{TITLE}_{size}.zip")
+    xdir = os.path.join(out_dir, f"extracted_{size}")
+    if not os.path.exists(zpath):
+        t0 = time.perf_counter()
+        print(f"building a {size} x {size} MAJA product (cached for later runs)...", flush=True)
+        build_archive(ProductKind.MAJA_L2A, TITLE, zpath, size=size)
+        print(f"  built {os.path.getsize(zpath) / 1e6:.0f} MB in {time.perf_counter() - t0:.0f} s", flush=True)
+    if not os.path.isdir(os.path.join(xdir, TITLE)):
+        with zipfile.ZipFile(zpath) as zf:
+            zf.extractall(xdir + ".part")
+        os.replace(xdir + ".part", xdir)
+    return zpath, os.path.join(xdir, TITLE)
+
+
+# ---------------------------------------------------------------- contenders (run in a child process)
+
+def run_ours(src, out):
+    from plugin.core.ndvi import compute_ndvi
+    r = compute_ndvi(src, out)
+    return {"valid": round(r.valid_fraction, 4)}
+
+
+def run_floor(red, nir, out):
+    from osgeo import gdal
+    from plugin.core.ndvi import CREATION_OPTIONS, TILE
+    gdal.UseExceptions()
+    a, b = gdal.Open(red), gdal.Open(nir)
+    w, h = a.RasterXSize, a.RasterYSize
+    opts = [o for o in CREATION_OPTIONS] + ["NUM_THREADS=1"]
+    ds = gdal.GetDriverByName("GTiff").Create(out, w, h, 1, gdal.GDT_Float32, opts)
+    ds.SetGeoTransform(a.GetGeoTransform())
+    ds.SetProjection(a.GetProjection())
+    ob, ab, bb = ds.GetRasterBand(1), a.GetRasterBand(1), b.GetRasterBand(1)
+    for y in range(0, h, TILE):
+        n = min(TILE, h - y)
+        x = ab.ReadAsArray(0, y, w, n)
+        bb.ReadAsArray(0, y, w, n)
+        ob.WriteArray(x.astype("float32"), 0, y)      # a type conversion, no arithmetic
+        ds.FlushCache()
+    ob = ds = None
+    return {}
+
+
+QGIS_SCRIPT = r"""
+import sys
+from qgis.core import QgsApplication, QgsRasterLayer, QgsProject
+from qgis.analysis import QgsRasterCalculator, QgsRasterCalculatorEntry
+QgsApplication.setPrefixPath("/usr", True)
+app = QgsApplication([], False); app.initQgis()
+red, nir, out = sys.argv[1:4]
+lr, ln = QgsRasterLayer(red, "red"), QgsRasterLayer(nir, "nir")
+entries = []
+for name, layer in (("red@1", lr), ("nir@1", ln)):
+    e = QgsRasterCalculatorEntry(); e.ref = name; e.raster = layer; e.bandNumber = 1; entries.append(e)
+calc = QgsRasterCalculator('("nir@1" - "red@1") / ("nir@1" + "red@1")', out, "GTiff", lr.extent(),
+                           lr.width(), lr.height(), entries, QgsProject.instance().transformContext())
+rc = calc.processCalculation()
+sys.stdout.flush()
+import os
+os._exit(rc)   # QGIS 3.22 can crash while tearing down; the result is written and closed by now
+"""
+
+
+def child(args):
+    t0 = time.perf_counter()
+    if args.child == "ours":
+        extra = run_ours(args.src, args.out)
+    elif args.child == "floor":
+        extra = run_floor(args.red, args.nir, args.out)
+    else:
+        raise SystemExit(f"unknown child {args.child}")
+    extra["wall"] = time.perf_counter() - t0
+    print("RESULT " + json.dumps(extra))
+
+
+# ---------------------------------------------------------------- measuring
+
+def measure(cmd, env=None):
+    """Run cmd in a fresh process; wall time and the peak RSS of that process (and its children)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:3])}... failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    # /usr/bin/time -v gives the per-process peak even when an earlier child was bigger
+    peak = None
+    for line in proc.stderr.splitlines():
+        if "Maximum resident set size" in line:
+            peak = int(line.split(":")[1]) / 1024.0
+    if peak is None:
+        peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024.0
+    return wall, peak, proc
+
+
+def timed(cmd):
+    return ["/usr/bin/time", "-v"] + cmd if os.path.exists("/usr/bin/time") else cmd
+
+
+def gdal_calc_cmd():
+    for c in (["/usr/bin/python3", "/usr/bin/gdal_calc.py"], [PY, "-m", "osgeo_utils.gdal_calc"]):
+        if os.path.exists(c[-1]) or c[-1].startswith("osgeo"):
+            return c
+    raise SystemExit("gdal_calc.py not found (Debian: apt install gdal-bin)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", type=int, default=10980, help="tile width/height in 10 m pixels (dev: 2745)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench-output", "ndvi"))
+    ap.add_argument("--skip", default="", help="comma-separated contenders to skip: qgis,gdal_calc")
+    ap.add_argument("--child")
+    ap.add_argument("--src")
+    ap.add_argument("--red")
+    ap.add_argument("--nir")
+    ap.add_argument("--out-file", dest="out_file")
+    args = ap.parse_args()
+    if args.child:
+        args.out = args.out_file
+        return child(args)
+
+    os.makedirs(args.out, exist_ok=True)
+    zpath, xdir = product(args.out, args.size)
+    red = os.path.join(xdir, f"{TITLE}_FRE_B4.tif")
+    nir = os.path.join(xdir, f"{TITLE}_FRE_B8.tif")
+    outs = os.path.join(args.out, f"out_{args.size}")
+    os.makedirs(outs, exist_ok=True)
+    me = [PY, os.path.abspath(__file__)]
+    from plugin.core.ndvi import CREATION_OPTIONS
+    co = [x for o in CREATION_OPTIONS for x in ("--co", o)]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    contenders = [
+        ("ours (zip)", me + ["--child", "ours", "--src", zpath, "--out-file", f"{outs}/ours_zip.tif"]),
+        ("ours (extracted)", me + ["--child", "ours", "--src", xdir, "--out-file", f"{outs}/ours_dir.tif"]),
+        ("gdal_calc", gdal_calc_cmd() + ["-A", red, "-B", nir, "--outfile", f"{outs}/gdal_calc.tif", "--overwrite",
+                                         "--calc", "(B.astype(numpy.float32)-A)/(B.astype(numpy.float32)+A)",
+                                         "--type", "Float32", "--NoDataValue", "-9999", "--quiet"] + co),
+        ("QgsRasterCalculator", [PY, "-c", QGIS_SCRIPT, red, nir, f"{outs}/qgis.tif"]),
+        ("I/O floor", me + ["--child", "floor", "--red", red, "--nir", nir, "--out-file", f"{outs}/floor.tif"]),
+    ]
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    res = {}
+    print(f"\nNDVI of a {args.size} x {args.size} MAJA product ({os.cpu_count()} CPUs)")
+    print(f"{'contender':<22}{'wall s':>9}{'peak MB':>10}{'output MB':>11}")
+    for name, cmd in contenders:
+        if (name == "gdal_calc" and "gdal_calc" in skip) or (name == "QgsRasterCalculator" and "qgis" in skip):
+            continue
+        out_file = cmd[cmd.index("--out-file") + 1] if "--out-file" in cmd else (
+            cmd[cmd.index("--outfile") + 1] if "--outfile" in cmd else cmd[-1])
+        if os.path.exists(out_file):
+            os.remove(out_file)
+        wall, peak, _ = measure(timed(cmd), env)
+        res[name] = (wall, peak)
+        size = os.path.getsize(out_file) / 1e6 if os.path.exists(out_file) else float("nan")
+        print(f"{name:<22}{wall:>9.2f}{peak:>10.0f}{size:>11.0f}", flush=True)
+    ours, peak = res["ours (zip)"]
+    print(f"zip / extracted = {ours / res['ours (extracted)'][0]:.2f} (goal <= 1.5)")
+    ratio = lambda k: f"{ours / res[k][0]:.2f}" if k in res else "n/a"
+    print(f"ndvi: ours/QgsRasterCalculator = {ratio('QgsRasterCalculator')}, ours/gdal_calc = {ratio('gdal_calc')}, "
+          f"ours/io_floor = {ratio('I/O floor')}, peak = {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,294 @@
+"""Stream one product to `<dest>.part`, resume it with HTTP Range, verify it, then rename it atomically.
+
+A file carries the product's final name only once its size, MD5 and zip structure are checked. Memory is
+bounded by one read chunk whatever the product size. URLs and headers are never logged: they may carry
+tokens (CDSE `?token=`, `Authorization`, `X-API-Key`).
+"""
+import email.utils
+import errno
+import hashlib
+import logging
+import os
+import re
+import shutil
+import time
+import zipfile
+from dataclasses import dataclass
+from typing import Optional
+
+import requests
+
+from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, NotFoundError, NotOnlineError,
+                     QuotaError, RemoteError)
+from .redact import redact
+
+log = logging.getLogger("sentinel_mirror")
+
+READ_CHUNK = 64 * 1024          # small reads: cancel is noticed within one chunk even on slow links
+HASH_CHUNK = 1024 * 1024
+DISK_MARGIN = 32 * 1024 * 1024  # keep this much free beyond the remaining bytes
+MAX_RESUMES = 5                 # dropped connections resumed within one call (the pipeline retries further)
+NOT_PRODUCT_TYPES = ("json", "html", "text/", "xml")
+_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
+
+
+@dataclass(frozen=True)
+class DownloadResult:
+    path: str
+    size: int
+    md5: str
+    bytes_transferred: int   # bytes received over the network in this call (resume saves the rest)
+
+
+class _Dropped(Exception):
+    """The body ended early or the connection broke: resume with Range."""
+
+
+class _RestartFromZero(Exception):
+    """The server did not honour our Range request consistently."""
+
+
+def retry_after_seconds(value, now=None):
+    """Retry-After as seconds (delta-seconds or HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _quote_body(resp, limit=300):
+    try:
+        text = resp.raw.read(limit, decode_content=True) or b""
+        text = text.decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001 - quoting is best effort
+        text = ""
+    text = " ".join(redact(text).split())
+    return f": {text[:limit]}" if text else ""
+
+
+def free_space_check(folder, remaining_bytes, title):
+    free = shutil.disk_usage(folder).free
+    needed = max(0, remaining_bytes or 0) + DISK_MARGIN
+    if free < needed:
+        raise DiskFullError(
+            f"Not enough free disk space in {folder} for {title}: it needs {needed / 1e6:.0f} MB more "
+            f"(including a safety margin) and {free / 1e6:.0f} MB are free. Free some space or choose another "
+            "download folder, then run again: partial downloads are kept and resume."
+        )
+
+
+def _hash_prefix(part, expected_size):
+    """(bytes already on disk, md5 over them). A part longer than the product is discarded."""
+    md5 = hashlib.md5()
+    try:
+        size = os.path.getsize(part)
+    except FileNotFoundError:
+        return 0, md5
+    if expected_size is not None and size > expected_size:
+        os.remove(part)
+        return 0, md5
+    with open(part, "rb") as f:
+        while True:
+            block = f.read(HASH_CHUNK)
+            if not block:
+                break
+            md5.update(block)
+    return size, md5
+
+
+def _verify(part, size, md5, expected_size, expected_md5, check_zip):
+    """Return None when the part is the product, else what is wrong with it (plain words)."""
+    if expected_size is not None and size != expected_size:
+        return f"size is {size} bytes, the catalogue says {expected_size}"
+    if expected_md5 and md5.hexdigest() != expected_md5.lower():
+        return f"MD5 is {md5.hexdigest()}, the catalogue says {expected_md5.lower()}"
+    if check_zip and not is_zip(part):
+        return "it is not a valid zip archive"
+    return None
+
+
+def is_zip(path):
+    """The central directory parses and lists files (cheap: it does not read the members)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return bool(z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+
+
+def download_product(session, request, dest_path, *, expected_size=None, expected_md5=None, progress_cb=None,
+                     cancelled=None, chunk_size=READ_CHUNK, refresh_request=None, timeout=(15, 60),
+                     check_zip=True, sleep=time.sleep, title=None):
+    """Download `request` (a providers.base.DownloadRequest) to `dest_path`, verified.
+
+    - Streams to `<dest_path>.part`; resumes an existing part with Range (hashing its prefix so the final
+      MD5 covers the whole file); restarts from zero when the server ignores the range.
+    - `refresh_request()`: called once after a 401/403; returns a fresh DownloadRequest (new token).
+    - `progress_cb(bytes_done, bytes_total)` after each chunk; `cancelled()` checked after each chunk
+      (raises Cancelled and keeps the part for a later resume).
+    - Raises NotOnlineError (202, 503, an empty or JSON/HTML body: the product is not on disk yet),
+      QuotaError (429), AuthError, NotFoundError, RemoteError, ChecksumError (corrupt twice),
+      DiskFullError. Retry-After is carried by the first two.
+    """
+    cancelled = cancelled or (lambda: False)
+    title = title or os.path.basename(dest_path)
+    folder = os.path.dirname(os.path.abspath(dest_path))
+    part = dest_path + ".part"
+    refreshed = corrupt_retried = False
+    resumes = transferred = 0
+    while True:
+        size, md5 = _hash_prefix(part, expected_size)
+        free_space_check(folder, None if expected_size is None else expected_size - size, title)
+        if cancelled():
+            raise Cancelled("Cancelled by the user.")
+        if size:
+            log.info("Resuming %s from byte %d", title, size)
+        try:
+            size, md5, got = _fetch(session, request, part, size, md5, expected_size, progress_cb, cancelled,
+                                    chunk_size, timeout, check_zip, title)
+            transferred += got
+        except NotOnlineError:
+            if os.path.exists(part) and os.path.getsize(part) == 0:
+                _remove(part)
+            raise
+        except AuthError:
+            if refresh_request is None or refreshed:
+                raise
+            log.info("Credentials refused while downloading %s: refreshing them once", title)
+            request, refreshed = refresh_request(), True
+            continue
+        except _RestartFromZero:
+            log.info("The server did not honour the resume of %s: restarting it from zero", title)
+            _remove(part)
+            continue
+        except _Dropped as e:
+            transferred += e.args[0] if e.args else 0
+            resumes += 1
+            if resumes > MAX_RESUMES:
+                raise RemoteError(f"The connection kept breaking while downloading {title}; "
+                                  "it will resume from where it stopped next time.") from None
+            log.info("Connection dropped while downloading %s: resuming (%d)", title, resumes)
+            sleep(min(2.0, 0.1 * 2 ** resumes))
+            continue
+        problem = _verify(part, size, md5, expected_size, expected_md5, check_zip)
+        if problem is None:
+            os.replace(part, dest_path)
+            return DownloadResult(dest_path, size, md5.hexdigest(), transferred)
+        _remove(part)
+        if corrupt_retried:
+            raise ChecksumError(f"{title} was downloaded twice and is corrupt both times ({problem}). "
+                                "Try again later or report it to the catalogue.")
+        log.warning("%s is corrupt (%s): downloading it again from zero", title, problem)
+        corrupt_retried = True
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+def _fetch(session, request, part, offset, md5, expected_size, progress_cb, cancelled, chunk_size, timeout,
+           check_zip, title):
+    """One HTTP GET. Returns (size, md5, bytes received) once the body ended where the product ends."""
+    headers = dict(request.headers)
+    if offset:
+        headers["Range"] = f"bytes={offset}-"
+    try:
+        resp = session.get(request.url, headers=headers, stream=True, timeout=timeout)
+    except (requests.ConnectionError, requests.Timeout) as e:
+        raise _Dropped(0) from e
+    with resp:
+        _check_status(resp, title)
+        if offset and resp.status_code == 200:
+            offset, md5 = 0, hashlib.md5()  # range ignored: this full body replaces the part
+        elif resp.status_code == 206:
+            m = _CONTENT_RANGE.match(resp.headers.get("Content-Range", ""))
+            if not m or int(m.group(1)) != offset:
+                raise _RestartFromZero()
+        if offset == 0:
+            _check_not_a_message(resp, title)
+        length = resp.headers.get("Content-Length")
+        length = int(length) if length and length.isdigit() else None
+        total = expected_size if expected_size is not None else (offset + length if length is not None else None)
+        got = 0
+        mode = "r+b" if offset else "wb"
+        with open(part, mode, buffering=0) as f:  # unbuffered: a full disk shows up at the write that hit it
+            f.seek(offset)
+            f.truncate()
+            try:
+                for chunk in resp.iter_content(chunk_size):
+                    if cancelled():
+                        raise Cancelled("Cancelled by the user.")
+                    if offset == 0 and check_zip and chunk[:1] in (b"{", b"[", b"<"):
+                        text = " ".join(redact(chunk[:300].decode("utf-8", "replace")).split())
+                        raise NotOnlineError(f"{title} is not online yet (the service answered with a message "
+                                             f"instead of the product: {text})")
+                    _write(f, chunk, offset, title)
+                    md5.update(chunk)
+                    offset += len(chunk)
+                    got += len(chunk)
+                    if progress_cb:
+                        progress_cb(offset, total)
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, requests.Timeout,
+                    requests.exceptions.ContentDecodingError) as e:
+                raise _Dropped(got) from e
+        if offset == 0:
+            raise NotOnlineError(f"{title} is not online yet (the service sent an empty answer).")
+        short = (length is not None and got < length) or (expected_size is not None and offset < expected_size)
+        if short:
+            raise _Dropped(got)
+        return offset, md5, got
+
+
+def _write(f, chunk, good_size, title):
+    view = memoryview(chunk)
+    try:
+        while view:
+            view = view[f.write(view):]
+    except OSError as e:
+        if e.errno != errno.ENOSPC:
+            raise
+        try:  # keep a clean, resumable part: only the bytes the MD5 already covers
+            f.truncate(good_size)
+        except OSError:
+            pass
+        raise DiskFullError(f"The disk filled up while downloading {title}. Free some space and run again: "
+                            "the partial download is kept and resumes.") from e
+
+
+def _check_status(resp, title):
+    code = resp.status_code
+    retry_after = retry_after_seconds(resp.headers.get("Retry-After"))
+    if code in (200, 206):
+        return
+    if code in (401, 403):
+        raise AuthError(f"The catalogue refused the credentials for {title} (HTTP {code}).")
+    if code == 429:
+        raise QuotaError(f"Too many downloads at once for the service (HTTP 429) while fetching {title}.",
+                         retry_after)
+    if code in (202, 503):
+        raise NotOnlineError(f"{title} is not online yet (HTTP {code}){_quote_body(resp)}", retry_after)
+    if code == 416:
+        raise _RestartFromZero()
+    if code in (404, 410):
+        raise NotFoundError(f"{title} is no longer available from the catalogue (HTTP {code}).")
+    raise RemoteError(f"The download of {title} failed with HTTP {code}{_quote_body(resp)}")
+
+
+def _check_not_a_message(resp, title):
+    """An empty, JSON, HTML or text answer is the service talking, never the product."""
+    ctype = resp.headers.get("Content-Type", "").lower()
+    if resp.headers.get("Content-Length") == "0":
+        raise NotOnlineError(f"{title} is not online yet (the service sent an empty answer).",
+                             retry_after_seconds(resp.headers.get("Retry-After")))
+    if any(t in ctype for t in NOT_PRODUCT_TYPES):
+        raise NotOnlineError(f"{title} is not online yet (the service answered with a message instead of the "
+                             f"product{_quote_body(resp)})", retry_after_seconds(resp.headers.get("Retry-After")))

@@ -1,0 +1,87 @@
+"""A small JSON journal in the destination folder, so a re-run (or a run after a crash or `kill -9`)
+skips verified products, resumes partial ones and keeps waiting for those being staged.
+
+One entry per product id: title, expected size and MD5, state, when staging was (first/last) requested
+(wall-clock seconds) and the verified file name. Written atomically (temp file + os.replace) under a
+lock, so a crash leaves either the old or the new journal, never half of one.
+
+Re-verification policy (documented choice): a product journaled as verified is trusted again when its
+file is still there with the expected size and the journal's MD5 equals the catalogue's MD5. We do not
+re-hash gigabytes on every run: the file only got its final name after a full MD5 check, and a file
+silently altered in place without changing size is out of scope. A product file found WITHOUT a journal
+entry is hashed once before it is trusted (see pipeline._already_verified).
+"""
+import json
+import logging
+import os
+import threading
+
+from . import paths
+
+JOURNAL_NAME = ".sentinel-mirror-journal.json"
+VERSION = 1
+
+log = logging.getLogger("sentinel_mirror")
+
+VERIFIED = "verified"
+STAGING = "staging"
+DOWNLOADING = "downloading"
+FAILED = "failed"
+
+
+class Journal:
+    def __init__(self, folder):
+        self.folder = folder
+        self.path = os.path.join(folder, JOURNAL_NAME)
+        self._lock = threading.Lock()
+        self._entries = self._load()
+
+    def _load(self):
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                data = json.load(f)
+            entries = data.get("products", {}) if isinstance(data, dict) else {}
+            return {str(k): dict(v) for k, v in entries.items() if isinstance(v, dict)}
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as e:
+            # A damaged journal only costs re-verification: files are re-hashed, parts re-hashed on resume.
+            log.warning("Ignoring unreadable download journal %s (%s)", self.path, e)
+            return {}
+
+    def get(self, product_id):
+        with self._lock:
+            entry = self._entries.get(product_id)
+            return dict(entry) if entry else None
+
+    def verified_path(self, product_id):
+        """The journaled verified file, resolved inside the folder (the journal is not trusted as a path)."""
+        entry = self.get(product_id)
+        if not entry or entry.get("state") != VERIFIED or not entry.get("file"):
+            return None
+        return paths.inside(self.folder, paths.safe_filename(entry["file"]))
+
+    def update(self, product, **fields):
+        """Merge fields into the product's entry and save the journal."""
+        with self._lock:
+            entry = self._entries.setdefault(product.id, {})
+            entry.update(title=product.title, size=product.size, md5=product.checksum)
+            entry.update(fields)
+            self._save_locked()
+
+    def _save_locked(self):
+        tmp = f"{self.path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        data = {"version": VERSION, "products": self._entries}
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(data, f, indent=1, sort_keys=True)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except OSError as e:
+            # The journal is a convenience; a full disk must not fail a verified download.
+            log.warning("Could not save the download journal %s (%s)", self.path, e)
+            try:
+                os.remove(tmp)
+            except OSError:
+                pass

@@ -1,0 +1,77 @@
+"""NDVI for several product archives: one GeoTIFF per product, one failure does not stop the others.
+
+Shared by the NDVI task and the `sentinelmirror:ndvi` algorithm, so both name and compute outputs the same way.
+"""
+import os
+from pathlib import Path
+
+from .errors import Cancelled, InvalidInputError, SentinelMirrorError
+from .paths import inside, safe_filename
+from .progress import NULL_PROGRESS, check_cancelled
+
+NDVI_SUFFIX = "_NDVI.tif"
+
+
+class _Slice:
+    """0..100 of one product mapped onto its share of the batch."""
+
+    def __init__(self, parent, start, end):
+        self._parent, self._start, self._span = parent, start, end - start
+
+    def set(self, percent):
+        self._parent.set(self._start + self._span * max(0.0, min(100.0, float(percent))) / 100.0)
+
+    def message(self, text):
+        self._parent.message(text)
+
+    def cancelled(self):
+        return self._parent.cancelled()
+
+
+def product_archives(folder):
+    """The verified product archives in a download folder (never the .part files still being written)."""
+    if not folder or not os.path.isdir(folder):
+        raise InvalidInputError(f"{folder!r} is not a folder: choose the folder the products were downloaded to.")
+    return sorted(str(p) for p in Path(folder).glob("*.zip") if p.is_file())
+
+
+def ndvi_output_path(folder, archive):
+    stem = Path(archive).name
+    stem = stem[:-4] if stem.lower().endswith(".zip") else stem
+    return inside(folder, safe_filename(stem, NDVI_SUFFIX))
+
+
+def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, on_result=None, on_error=None):
+    """Returns (results, errors): NdviResult per product that worked, (archive, message) per one that did not.
+    Raises Cancelled when cancelled, InvalidInputError when there is nothing to do."""
+    from .ndvi import compute_ndvi  # numpy + GDAL: loaded when NDVI is actually computed
+
+    archives = list(dict.fromkeys(str(a) for a in archives if a))
+    if not archives:
+        raise InvalidInputError("No product archive to compute NDVI from: give downloaded product zips or their folder.")
+    os.makedirs(folder, exist_ok=True)
+    results, errors = [], []
+    kwargs = {} if masks is None else {"masks": masks}
+    for i, archive in enumerate(archives):
+        check_cancelled(progress)
+        progress.message(f"NDVI {i + 1}/{len(archives)}: {Path(archive).name}")
+        sub = _Slice(progress, 100.0 * i / len(archives), 100.0 * (i + 1) / len(archives))
+        if not os.path.isfile(archive):
+            errors.append((archive, f"{archive} does not exist: give the path of a downloaded product archive."))
+            if on_error:
+                on_error(*errors[-1])
+            continue
+        try:
+            result = compute_ndvi(archive, ndvi_output_path(folder, archive), progress=sub, **kwargs)
+        except Cancelled:
+            raise
+        except SentinelMirrorError as e:
+            errors.append((archive, str(e)))
+            if on_error:
+                on_error(archive, str(e))
+            continue
+        results.append(result)
+        if on_result:
+            on_result(result)
+    progress.set(100.0)
+    return results, errors

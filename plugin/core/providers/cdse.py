@@ -1,0 +1,228 @@
+"""Copernicus Data Space Ecosystem: OData search, Keycloak (OIDC password grant) tokens, downloads.
+
+Protocol as documented in shared/notes/apis.md (CDSE documentation pages, EODAG cop_dataspace.yml, the
+recorded OData answer). Search is anonymous; downloads need a bearer token, refreshed before it expires and
+again after a 401 (refresh_credentials).
+
+Staging: CDSE documents no ordering call for offline Sentinel-2 products (EODAG sets order_enabled: false;
+S2 is understood to be kept online). request_staging therefore sends nothing: a product that is offline is
+reported as such, and `staging_supported` is False so the pipeline can say so rather than wait for it.
+"""
+import datetime as dt
+import logging
+import re
+import threading
+import time
+
+from ..errors import AuthError, MalformedResponseError
+from ..models import Availability, Product
+from ..progress import NULL_PROGRESS, check_cancelled
+from .base import DownloadRequest
+from .common import MAX_RESULTS, boxes, check_query, day_start, iso_z, parse_time, same_site, too_many
+from .http import JsonHttp, quote_body, require, snippet
+
+log = logging.getLogger(__name__)
+SERVICE = "CDSE"
+AUTH_HINT = ("Set your Copernicus Data Space username and password in Settings → Options → Sentinel Mirror → "
+             "CDSE authentication (or the SENTINEL_MIRROR_CDSE_USERNAME / SENTINEL_MIRROR_CDSE_PASSWORD "
+             "environment variables); create an account on dataspace.copernicus.eu.")
+CLIENT_ID = "cdse-public"
+PAGE_SIZE = 1000         # CDSE's maximum $top
+# our collection id -> (OData Collection/Name, productType attribute)
+COLLECTION_FILTERS = {
+    "sentinel-2-l2a": ("SENTINEL-2", "S2MSI2A"),
+    "sentinel-2-l1c": ("SENTINEL-2", "S2MSI1C"),
+    "sentinel-1-grd": ("SENTINEL-1", "GRD"),
+}
+
+
+def _attr(kind, name, op, value):
+    return (f"Attributes/OData.CSC.{kind}Attribute/any(att:att/Name eq '{name}' and "
+            f"att/OData.CSC.{kind}Attribute/Value {op} {value})")
+
+
+def _polygon(w, s, e, n):
+    return f"(({w} {s},{e} {s},{e} {n},{w} {n},{w} {s}))"
+
+
+class CdseProvider:
+    name = "cdse"
+    max_connections = 4          # CDSE allows 4 concurrent downloads per user
+    availability_batch = 20      # Ids per OData query (keeps the URL short)
+    staging_supported = False    # see module docstring
+
+    def __init__(self, endpoints, credentials, session, *, sleep=time.sleep, policy=None, clock=time.monotonic):
+        self.base = endpoints.cdse.rstrip("/")
+        self.auth_url = endpoints.cdse_auth
+        self.download_base = endpoints.cdse_download.rstrip("/")
+        self.username = (credentials.username or "").strip()
+        self._password = credentials.password or ""
+        self.session = session
+        self.http = JsonHttp(session, SERVICE, AUTH_HINT, policy=policy, sleep=sleep)
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._access = self._refresh = None
+        self._access_expiry = self._refresh_expiry = 0.0
+        self._margin = 60.0
+
+    # --- search ------------------------------------------------------------------------------------
+    def search(self, query, progress=None):
+        progress = progress or NULL_PROGRESS
+        check_query(query, self.name)
+        url, params = f"{self.base}/odata/v1/Products", self.search_params(query)
+        products, seen = [], set()
+        while url:
+            check_cancelled(progress)
+            data = self.http.request("GET", url, params=params, what="search")
+            items = require(data, ["value"], SERVICE, "search", list)
+            count = data.get("@odata.count")
+            if isinstance(count, int) and count > MAX_RESULTS:
+                too_many(count, SERVICE)
+            new = 0
+            for item in items:
+                product = self.parse_entity(item, query.collection)
+                if product.id not in seen:   # pages can overlap when the catalogue changes while we page
+                    seen.add(product.id)
+                    products.append(product)
+                    new += 1
+            if isinstance(count, int) and count:
+                progress.set(min(100.0, 100.0 * len(seen) / count))
+            next_url = data.get("@odata.nextLink")
+            if not next_url or new == 0 or next_url == url:
+                break
+            url, params = next_url, None   # the next link carries every parameter
+        progress.set(100.0)
+        return products
+
+    def search_params(self, query):
+        coll, ptype = COLLECTION_FILTERS[query.collection]
+        clauses = [f"Collection/Name eq '{coll}'", _attr("String", "productType", "eq", f"'{ptype}'")]
+        if query.tile:
+            clauses.append(_attr("String", "tileId", "eq", f"'{query.tile}'"))
+        if query.max_cloud < 100 and coll == "SENTINEL-2":
+            clauses.append(_attr("Double", "cloudCover", "le", f"{query.max_cloud:.2f}"))
+        if query.relative_orbit is not None:
+            clauses.append(_attr("Integer", "relativeOrbitNumber", "eq", str(query.relative_orbit)))
+        if query.bbox is not None:
+            parts = boxes(query.bbox)
+            wkt = ("POLYGON" + _polygon(*parts[0]) if len(parts) == 1
+                   else "MULTIPOLYGON(" + ",".join(_polygon(*b) for b in parts) + ")")
+            clauses.append(f"OData.CSC.Intersects(area=geography'SRID=4326;{wkt}')")
+        clauses.append(f"ContentDate/Start lt {iso_z(day_start(query.end + dt.timedelta(days=1)))}")
+        clauses.append(f"ContentDate/End gt {iso_z(day_start(query.start))}")
+        return {"$filter": " and ".join(clauses), "$orderby": "ContentDate/Start asc", "$top": str(PAGE_SIZE),
+                "$count": "True", "$expand": ["Attributes", "Assets"]}
+
+    def parse_entity(self, item, collection_id):
+        what = "search result"
+        if not isinstance(item, dict):
+            raise MalformedResponseError(f"{SERVICE} sent a search result that is not an object: {snippet(item)}")
+        pid = require(item, ["Id"], SERVICE, what, str)
+        name = require(item, ["Name"], SERVICE, what, str)
+        start = require(item, ["ContentDate", "Start"], SERVICE, what, str)
+        attrs = {a.get("Name"): a.get("Value") for a in item.get("Attributes") or [] if isinstance(a, dict)}
+        md5 = next((c.get("Value") for c in item.get("Checksum") or []
+                    if isinstance(c, dict) and str(c.get("Algorithm", "")).upper() == "MD5" and c.get("Value")), None)
+        title = re.sub(r"\.(SAFE|zip)$", "", name)
+        serial = attrs.get("platformSerialIdentifier")
+        short = str(attrs.get("platformShortName") or "")
+        platform = (f"S{short[-1]}{serial}" if serial and short[-1:].isdigit() else title[:3])
+        online = item.get("Online")
+        quicklook = next((a.get("DownloadLink") for a in item.get("Assets") or []
+                          if isinstance(a, dict) and a.get("Type") == "QUICKLOOK"), None)
+        tile, cloud, orbit = attrs.get("tileId"), attrs.get("cloudCover"), attrs.get("relativeOrbitNumber")
+        size = item.get("ContentLength")
+        return Product(
+            provider=self.name, id=pid, title=title, collection=collection_id, platform=platform,
+            acquired=parse_time(start, SERVICE, what), tile=str(tile).upper().lstrip("T") if tile else None,
+            relative_orbit=int(orbit) if orbit is not None else None,
+            cloud_cover=float(cloud) if cloud is not None else None,
+            size=int(size) if isinstance(size, (int, float)) and size > 0 else None,
+            checksum=md5.lower() if md5 else None,
+            availability=(Availability.UNKNOWN if online is None
+                          else Availability.ONLINE if online else Availability.OFFLINE),
+            footprint=item.get("GeoFootprint"), quicklook_url=quicklook,
+            download_url=f"{self.download_base}/odata/v1/Products({pid})/$value",
+            extra={"s3_path": item.get("S3Path")})
+
+    # --- availability and staging ------------------------------------------------------------------
+    def availability(self, products):
+        """{product id: ONLINE | OFFLINE | UNKNOWN}: one OData query by Id per `availability_batch`."""
+        out = {}
+        products = list(products)
+        for i in range(0, len(products), self.availability_batch):
+            batch = products[i:i + self.availability_batch]
+            ids = " or ".join(f"Id eq '{p.id}'" for p in batch)
+            data = self.http.request("GET", f"{self.base}/odata/v1/Products",
+                                     params={"$filter": f"({ids})", "$top": str(len(batch))},
+                                     what="availability request")
+            items = require(data, ["value"], SERVICE, "availability request", list)
+            online = {it.get("Id"): it.get("Online") for it in items if isinstance(it, dict)}
+            for p in batch:
+                flag = online.get(p.id)
+                out[p.id] = (Availability.UNKNOWN if flag is None
+                             else Availability.ONLINE if flag else Availability.OFFLINE)
+        return out
+
+    def request_staging(self, products):
+        offline = [p.title for p in products]
+        if offline:
+            log.info("CDSE has no staging request for offline products; %d stay offline: %s", len(offline),
+                     ", ".join(offline[:5]) + ("…" if len(offline) > 5 else ""))
+
+    # --- tokens and downloads ----------------------------------------------------------------------
+    def download_request(self, product):
+        url = product.download_url or f"{self.download_base}/odata/v1/Products({product.id})/$value"
+        if not same_site(url, self.download_base) and not same_site(url, self.base):
+            raise MalformedResponseError(f"Refusing to send the CDSE token to {url.split('/')[2]}: not a CDSE address.")
+        return DownloadRequest(url, {"Authorization": f"Bearer {self.access_token()}"})
+
+    def access_token(self):
+        """A token valid for at least the safety margin: reuses, refreshes or logs in as needed."""
+        with self._lock:
+            now = self.clock()
+            if self._access and now < self._access_expiry - self._margin:
+                return self._access
+            if not (self._refresh and now < self._refresh_expiry - self._margin and self._grant_refresh()):
+                self._grant_password()
+            return self._access
+
+    def refresh_credentials(self):
+        """After a 401: a fresh token (refresh grant, else a new login), or AuthError."""
+        with self._lock:
+            if not (self._refresh and self.clock() < self._refresh_expiry and self._grant_refresh()):
+                self._grant_password()
+
+    def _grant_password(self):
+        if not self.username or not self._password:
+            raise AuthError(f"Downloading from {SERVICE} needs an account. {AUTH_HINT}")
+        response = self._token_request({"grant_type": "password", "username": self.username,
+                                        "password": self._password})
+        if response.status_code != 200:
+            raise AuthError(f"{SERVICE} refused the username or password (HTTP {response.status_code}). {AUTH_HINT} "
+                            f"The service said: {quote_body(response, 120)}")
+        self._store(response)
+
+    def _grant_refresh(self):
+        response = self._token_request({"grant_type": "refresh_token", "refresh_token": self._refresh})
+        if response.status_code != 200:
+            log.info("CDSE token refresh refused (HTTP %s): logging in again", response.status_code)
+            self._refresh = None
+            return False
+        self._store(response)
+        return True
+
+    def _token_request(self, form):
+        return self.http.send("POST", self.auth_url, data={"client_id": CLIENT_ID, **form},
+                              expect=(200, 400, 401), what="login")
+
+    def _store(self, response):
+        data = self.http.parse_json(response, "login")
+        token = require(data, ["access_token"], SERVICE, "login", str)
+        lifetime = float(data.get("expires_in") or 600)
+        now = self.clock()
+        self._access, self._access_expiry = token, now + lifetime
+        self._margin = min(60.0, lifetime * 0.1)
+        if data.get("refresh_token"):
+            self._refresh = data["refresh_token"]
+            self._refresh_expiry = now + float(data.get("refresh_expires_in") or lifetime)

@@ -1,0 +1,83 @@
+"""What both catalogue clients check and parse the same way."""
+import datetime as dt
+from urllib.parse import urlsplit
+
+from ..errors import InvalidInputError, MalformedResponseError
+from ..models import ProductKind
+from .http import snippet
+
+# Neither service documents a limit on the search area; beyond this a search returns thousands of products a
+# year and the user almost certainly meant a smaller area (10° × 10° is about 100 Sentinel-2 tiles).
+MAX_EXTENT_DEG2 = 100.0
+MAX_RESULTS = 10000   # CDSE refuses $skip > 10000; GEODES paging that far is as unreasonable
+
+
+def check_query(query, provider_name):
+    """Refuse, before any request, what SearchQuery itself cannot know."""
+    if query.provider != provider_name:
+        raise InvalidInputError(f"This is a {query.provider} search: it cannot be sent to {provider_name}.")
+    if query.tile is not None:
+        if query.kind is ProductKind.S1:
+            raise InvalidInputError("Sentinel-1 products are not cut into Sentinel-2 tiles: search them with an "
+                                    "extent instead of a tile id.")
+        from ..tiles import validate_tile   # the grid check (plugin/core/tiles.py)
+        validate_tile(query.tile)
+    if query.bbox is not None:
+        b = query.bbox
+        width = (b.east - b.west) % 360 or 360.0
+        area = width * (b.north - b.south)
+        if area > MAX_EXTENT_DEG2:
+            raise InvalidInputError(
+                f"The extent is {width:.1f}° × {b.north - b.south:.1f}° ({area:.0f} square degrees): searches are "
+                f"limited to {MAX_EXTENT_DEG2:.0f} square degrees. Zoom in, or search tile by tile.")
+
+
+def boxes(bbox):
+    """The extent as one or two (west, south, east, north) boxes: split at the antimeridian."""
+    if bbox.crosses_antimeridian:
+        return [(bbox.west, bbox.south, 180.0, bbox.north), (-180.0, bbox.south, bbox.east, bbox.north)]
+    return [(bbox.west, bbox.south, bbox.east, bbox.north)]
+
+
+def day_start(d):
+    return dt.datetime.combine(d, dt.time(0, 0), dt.timezone.utc)
+
+
+def day_end(d):
+    return dt.datetime.combine(d, dt.time(23, 59, 59, 999000), dt.timezone.utc)
+
+
+def iso_z(t):
+    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def parse_time(value, service, what):
+    try:
+        t = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise MalformedResponseError(f"{service} sent a date that is not ISO 8601 in the {what}: "
+                                     f"{snippet(value)}") from None
+    return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+
+
+def same_site(url, base):
+    """True when `url` is on the configured service's site: we attach credentials only there."""
+    u, b = urlsplit(url), urlsplit(base)
+    if (u.scheme, u.hostname, u.port) == (b.scheme, b.hostname, b.port):
+        return True
+    uh, bh = (u.hostname or "").split("."), (b.hostname or "").split(".")
+    return u.scheme == "https" and b.scheme == "https" and len(bh) >= 2 and uh[-2:] == bh[-2:]
+
+
+def platform_name(value):
+    """'S2A' / 'SENTINEL2A' / 'sentinel-2a' -> 'S2A'."""
+    v = str(value or "").upper().replace("-", "").replace("_", "")
+    if v.startswith("SENTINEL"):
+        v = "S" + v[len("SENTINEL"):]
+    return v
+
+
+def too_many(count, service):
+    raise InvalidInputError(
+        f"This search matches {count} products on {service}, more than the {MAX_RESULTS} a search may return: "
+        "narrow the dates, the extent or the cloud limit.")

@@ -1,0 +1,224 @@
+"""CNES GEODES (the former PEPS and Theia collections): STAC search, availability, staging, downloads.
+
+Protocol as documented in shared/notes/apis.md (EODAG geodes.yml + GeodesSearch, pyGeodes, the recorded
+search): POST {base}/api/stac/search, 80 items a page at most; size, MD5 and the online flag are free text
+in the data asset's description; X-API-Key for availability and downloads.
+
+Staging: GEODES documents no staging call. As on PEPS, a GET of the download URL of an offline product is
+assumed to start its recall from tape; request_staging sends the cheapest such GET (Range: bytes=0-0,
+body discarded), so the trigger costs one byte even when the product turns out to be online.
+"""
+import logging
+import re
+import time
+
+from ..errors import AuthError, MalformedResponseError, QuotaError
+from ..models import Availability, Product, ProductKind
+from ..progress import NULL_PROGRESS, check_cancelled
+from .base import DownloadRequest
+from .common import (MAX_RESULTS, boxes, check_query, day_end, day_start, iso_z, parse_time, platform_name,
+                     same_site, too_many)
+from .http import JsonHttp, require, snippet
+
+log = logging.getLogger(__name__)
+SERVICE = "GEODES"
+AUTH_HINT = ("Set your GEODES API key in Settings → Options → Sentinel Mirror → GEODES authentication (or the "
+             "SENTINEL_MIRROR_GEODES_API_KEY environment variable); create the key in your user settings on "
+             "geodes-portal.cnes.fr.")
+PAGE_LIMIT = 80          # the GEODES API documentation caps pages at 80
+_DESCRIPTION_KEYS = {"File size": "size", "Is online": "online", "Checksum MD5": "md5"}
+
+
+def parse_description(text):
+    """{'size': int, 'online': bool, 'md5': str} from a data asset description such as
+    'File size: 764210185 bytes\\n\\nIs reference: false\\n\\nIs online: false\\n\\n...Checksum MD5: 86f8…'."""
+    out = {}
+    for line in str(text or "").splitlines():
+        key, sep, value = line.strip("\r\t ").partition(":")
+        name = _DESCRIPTION_KEYS.get(key.strip())
+        if not sep or name is None:
+            continue
+        value = value.strip()
+        if name == "size":
+            digits = re.sub(r"\s*bytes?$", "", value)
+            if digits.isdigit():
+                out["size"] = int(digits)
+        elif name == "online":
+            if value.lower() in ("true", "false"):
+                out["online"] = value.lower() == "true"
+        elif re.fullmatch(r"[0-9a-fA-F]{32}", value):
+            out["md5"] = value.lower()
+    return out
+
+
+class GeodesProvider:
+    name = "geodes"
+    max_connections = 4          # not documented by GEODES; a polite default
+    availability_batch = 50      # hrefs per POST /fastavailability
+    staging_supported = True     # implicitly, by a GET of the download URL (see module docstring)
+
+    def __init__(self, endpoints, credentials, session, *, sleep=time.sleep, policy=None):
+        self.base = endpoints.geodes.rstrip("/")
+        self.api_key = (credentials.api_key or "").strip()
+        self.session = session
+        self.http = JsonHttp(session, SERVICE, AUTH_HINT, policy=policy, sleep=sleep)
+
+    # --- search ------------------------------------------------------------------------------------
+    def search(self, query, progress=None):
+        progress = progress or NULL_PROGRESS
+        check_query(query, self.name)
+        body = self.search_body(query)
+        products, seen, page = [], set(), 1
+        while True:
+            check_cancelled(progress)
+            data = self.http.request("POST", f"{self.base}/api/stac/search", json={**body, "page": page},
+                                     what="search")
+            features = require(data, ["features"], SERVICE, "search", list)
+            context = data.get("context")
+            matched = context.get("matched") if isinstance(context, dict) else None
+            if isinstance(matched, int) and matched > MAX_RESULTS:
+                too_many(matched, SERVICE)
+            new = 0
+            for feature in features:
+                product = self.parse_feature(feature, query.collection)
+                if product.id not in seen:   # pages can overlap when the catalogue changes while we page
+                    seen.add(product.id)
+                    products.append(product)
+                    new += 1
+            if isinstance(matched, int) and matched:
+                progress.set(min(100.0, 100.0 * len(seen) / matched))
+            has_next = any(isinstance(link, dict) and link.get("rel") == "next" for link in data.get("links") or [])
+            more = has_next or (isinstance(matched, int) and len(seen) < matched)
+            if not more or new == 0:   # a page with nothing new: the end, whatever the links say
+                break
+            page += 1
+        progress.set(100.0)
+        return products
+
+    def search_body(self, query):
+        q = {
+            "start_datetime": {"lte": iso_z(day_end(query.end))},
+            "end_datetime": {"gte": iso_z(day_start(query.start))},
+        }
+        if query.tile:
+            q["grid:code"] = {"contains": "T" + query.tile}
+        if query.max_cloud < 100 and query.kind is not ProductKind.S1:   # radar has no cloud cover
+            q["eo:cloud_cover"] = {"lte": query.max_cloud}
+        if query.relative_orbit is not None:
+            q["sat:relative_orbit"] = {"eq": query.relative_orbit}
+        body = {"page": 1, "limit": PAGE_LIMIT, "collections": [query.collection], "query": q,
+                "sortBy": [{"field": "start_datetime", "direction": "asc"}]}
+        if query.bbox is not None:
+            parts = boxes(query.bbox)
+            if len(parts) == 1:
+                body["bbox"] = list(parts[0])
+            else:   # across the antimeridian: two boxes, as a MultiPolygon
+                body["intersects"] = {"type": "MultiPolygon", "coordinates": [
+                    [[[w, s], [e, s], [e, n], [w, n], [w, s]]] for w, s, e, n in parts]}
+        return body
+
+    def parse_feature(self, feature, collection_id):
+        """One STAC item -> Product (MalformedResponseError naming what is missing)."""
+        what = "search result"
+        if not isinstance(feature, dict):
+            raise MalformedResponseError(f"{SERVICE} sent a search result that is not an object: {snippet(feature)}")
+        pid = require(feature, ["id"], SERVICE, what, str)
+        props = require(feature, ["properties"], SERVICE, what, dict)
+        assets = require(feature, ["assets"], SERVICE, what, dict)
+        data_asset = quicklook = None
+        for key, asset in assets.items():
+            roles = (asset.get("roles") or []) if isinstance(asset, dict) else []
+            if "data" in roles and asset.get("type") != "application/xml" and data_asset is None:
+                data_asset = (key, asset)
+            elif "overview" in roles and quicklook is None:
+                quicklook = asset.get("href")
+        if data_asset is None or not data_asset[1].get("href"):
+            raise MalformedResponseError(f"{SERVICE} sent product {pid} ({props.get('identifier', 'no name')}) "
+                                         f"without a data asset to download: {snippet(assets)}")
+        key, asset = data_asset
+        info = parse_description(asset.get("description"))
+        title = props.get("identifier") or asset.get("title") or key
+        title = re.sub(r"\.(zip|SAFE)$", "", str(title).rsplit("/", 1)[-1])
+        when = props.get("start_datetime") or props.get("datetime")
+        if not when:
+            raise MalformedResponseError(f"{SERVICE} sent product {pid} ({title}) without a date: {snippet(props)}")
+        grid = props.get("grid:code")
+        tile = re.sub(r"^(MGRS-|T)", "", str(grid)).upper() if grid else None
+        cloud = props.get("eo:cloud_cover")
+        orbit = props.get("sat:relative_orbit")
+        online = info.get("online")
+        return Product(
+            provider=self.name, id=pid, title=title, collection=feature.get("collection") or collection_id,
+            platform=platform_name(props.get("platform")), acquired=parse_time(when, SERVICE, what), tile=tile,
+            relative_orbit=int(orbit) if orbit is not None else None,
+            cloud_cover=float(cloud) if cloud is not None else None,
+            size=info.get("size"), checksum=info.get("md5"),
+            availability=Availability.UNKNOWN if online is None else (
+                Availability.ONLINE if online else Availability.OFFLINE),
+            footprint=feature.get("geometry"), quicklook_url=quicklook, download_url=asset["href"],
+            extra={"endpoint_url": props.get("endpoint_url"), "file_name": str(key).rsplit("/", 1)[-1]})
+
+    # --- availability ------------------------------------------------------------------------------
+    def availability(self, products):
+        """{product id: ONLINE | OFFLINE | UNKNOWN}, one POST /fastavailability per `availability_batch`.
+
+        GEODES reports only available or not: a product being staged reads OFFLINE until it is on disk."""
+        out = {}
+        products = list(products)
+        for i in range(0, len(products), self.availability_batch):
+            batch = products[i:i + self.availability_batch]
+            body = {"availability": [{"href": p.download_url, "endpointURL": p.extra.get("endpoint_url") or ""}
+                                     for p in batch]}
+            data = self.http.request("POST", f"{self.base}/fastavailability", json=body, headers=self._key(),
+                                     what="availability request")
+            entries = require(data, ["products"], SERVICE, "availability request", list)
+            for p in batch:
+                out[p.id] = self._availability_of(p, entries)
+        return out
+
+    @staticmethod
+    def _availability_of(product, entries):
+        link = product.download_url or ""
+        for entry in entries:
+            if not isinstance(entry, dict) or not entry.get("id") or entry["id"] not in link:
+                continue
+            for f in entry.get("files") or []:
+                if isinstance(f, dict) and f.get("checksum") and f["checksum"] in link:
+                    return Availability.ONLINE if f.get("available") else Availability.OFFLINE
+        return Availability.UNKNOWN
+
+    # --- staging and downloads ---------------------------------------------------------------------
+    def request_staging(self, products):
+        """Ask for the recall of every product (see module docstring). Re-asking is harmless.
+
+        A 429 stops the pass with QuotaError (its `.requested` lists the ids already asked for)."""
+        requested = []
+        for p in products:
+            req = self.download_request(p)
+            try:
+                response = self.http.send("GET", req.url, headers={**req.headers, "Range": "bytes=0-0"},
+                                          stream=True, expect=(200, 202, 206, 503), what="staging request")
+            except QuotaError as e:
+                e.requested = requested
+                raise
+            response.close()   # whatever came back (a byte, a JSON note, nothing) is not the product
+            requested.append(p.id)
+            log.debug("GEODES staging requested for %s: HTTP %s", p.title, response.status_code)
+
+    def download_request(self, product):
+        url = product.download_url
+        if not url:
+            raise MalformedResponseError(f"{SERVICE} gave no download URL for {product.title}.")
+        if not self.api_key:
+            raise AuthError(f"Downloading from {SERVICE} needs an API key. {AUTH_HINT}")
+        if not same_site(url, self.base):
+            raise MalformedResponseError(
+                f"{SERVICE} gave a download URL on another site ({url.split('/')[2] if '//' in url else url}); "
+                "the API key is only sent to the configured GEODES address.")
+        return DownloadRequest(url, self._key())
+
+    def refresh_credentials(self):
+        raise AuthError(f"{SERVICE} refused the API key. {AUTH_HINT}")
+
+    def _key(self):
+        return {"X-API-Key": self.api_key} if self.api_key else {}

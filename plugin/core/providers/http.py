@@ -1,0 +1,157 @@
+"""One way to talk JSON to a catalogue: retries with backoff, and HTTP failures mapped onto our errors.
+
+- connection errors, timeouts and 5xx: retried with exponential backoff (honouring Retry-After), then RemoteError;
+- 401/403: AuthError saying where to set the credentials;
+- 429: QuotaError carrying Retry-After (not retried here: the caller decides when to come back);
+- anything that is not the JSON the protocol promises: MalformedResponseError quoting what came back.
+The sleep function is injectable so tests do not wait.
+"""
+import email.utils
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import requests
+
+from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaError, RemoteError
+from ..redact import redact
+
+log = logging.getLogger(__name__)
+QUOTE_CHARS = 200
+
+
+def retry_after_seconds(response, default=None):
+    """Retry-After as seconds (delta-seconds or HTTP-date), or `default`."""
+    value = response.headers.get("Retry-After") if response is not None else None
+    if not value:
+        return default
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+        return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError):
+        return default
+
+
+def quote_body(response, limit=QUOTE_CHARS):
+    """The first `limit` characters of a reply, secrets masked, for an error message."""
+    try:
+        text = response.text
+    except Exception:  # undecodable body: quote bytes
+        text = repr(response.content[:limit])
+    text = " ".join(text.split())
+    text = text[:limit] + ("…" if len(text) > limit else "")
+    return redact(text) or "(empty body)"
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 4                 # total tries for retryable failures
+    backoff_s: float = 1.0            # 1, 2, 4 … seconds
+    max_backoff_s: float = 30.0
+    max_retry_after_s: float = 60.0   # a longer Retry-After on 503 is not waited for here
+    timeout: tuple = (10.0, 60.0)     # connect, read
+
+
+class JsonHttp:
+    """JSON requests to one service. `service` names it in messages; `auth_hint` says where to fix credentials."""
+
+    def __init__(self, session, service, auth_hint, policy=None, sleep: Callable[[float], None] = time.sleep):
+        self.session = session
+        self.service = service
+        self.auth_hint = auth_hint
+        self.policy = policy or RetryPolicy()
+        self.sleep = sleep
+
+    def request(self, method, url, *, what="request", expect=(200,), **kwargs):
+        """Send, retrying what is worth retrying; return the parsed JSON body."""
+        response = self.send(method, url, what=what, expect=expect, **kwargs)
+        return self.parse_json(response, what)
+
+    def send(self, method, url, *, what="request", expect=(200,), **kwargs):
+        """Send, retrying what is worth retrying; return the response with an expected status."""
+        kwargs.setdefault("timeout", self.policy.timeout)
+        p = self.policy
+        for attempt in range(1, p.attempts + 1):
+            last = attempt == p.attempts
+            try:
+                response = self.session.request(method, url, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as e:
+                if last:
+                    raise RemoteError(f"{self.service} could not be reached for the {what} after {p.attempts} "
+                                      f"attempts ({type(e).__name__}): check your connection or try later.") from e
+                self._wait(attempt, None, f"{type(e).__name__}")
+                continue
+            status = response.status_code
+            if status in expect:
+                return response
+            if status >= 500:
+                if last:
+                    raise RemoteError(f"{self.service} failed the {what} with HTTP {status} after {p.attempts} "
+                                      f"attempts: {quote_body(response)}")
+                self._wait(attempt, retry_after_seconds(response), f"HTTP {status}")
+                continue
+            self.raise_for_status(response, what)
+            raise MalformedResponseError(f"{self.service} answered the {what} with unexpected HTTP {status}: "
+                                         f"{quote_body(response)}")
+        raise AssertionError("unreachable")
+
+    def _wait(self, attempt, retry_after, reason):
+        p = self.policy
+        delay = min(p.max_backoff_s, p.backoff_s * 2 ** (attempt - 1))
+        if retry_after is not None and retry_after <= p.max_retry_after_s:
+            delay = max(delay, retry_after)
+        log.info("%s: %s, retrying in %.1f s (attempt %d of %d)", self.service, reason, delay, attempt + 1,
+                 p.attempts)
+        self.sleep(delay)
+
+    def raise_for_status(self, response, what="request"):
+        """Map a 4xx reply onto our errors (used by callers that handle the response themselves)."""
+        status = response.status_code
+        if status in (401, 403):
+            raise AuthError(f"{self.service} refused the credentials (HTTP {status}) for the {what}. "
+                            f"{self.auth_hint} The service said: {quote_body(response, 120)}")
+        if status == 429:
+            wait = retry_after_seconds(response)
+            when = f"retry in {wait:.0f} s" if wait is not None else "retry later"
+            raise QuotaError(f"{self.service} quota exceeded (HTTP 429) for the {what}: {when}.", retry_after=wait)
+        if status == 404:
+            raise NotFoundError(f"{self.service} does not know this {what} (HTTP 404): {quote_body(response)}")
+        if 400 <= status < 500:
+            raise RemoteError(f"{self.service} refused the {what} (HTTP {status}): {quote_body(response)}")
+
+    def parse_json(self, response, what="request"):
+        try:
+            return response.json()
+        except ValueError:
+            kind = response.headers.get("Content-Type", "no content type")
+            raise MalformedResponseError(f"{self.service} answered the {what} with something that is not JSON "
+                                         f"({kind}): {quote_body(response)}") from None
+
+
+def require(data, path, service, what, types=None):
+    """data[path[0]][path[1]]…, or MalformedResponseError quoting the data (the protocol promised it)."""
+    cur = data
+    for key in path:
+        try:
+            cur = cur[key]
+        except (KeyError, IndexError, TypeError):
+            raise MalformedResponseError(
+                f"{service} answered the {what} without {'.'.join(map(str, path))}: {snippet(data)}") from None
+    if types is not None and not isinstance(cur, types):
+        raise MalformedResponseError(
+            f"{service} answered the {what} with {'.'.join(map(str, path))} of the wrong type: {snippet(data)}")
+    return cur
+
+
+def snippet(data, limit=QUOTE_CHARS):
+    try:
+        text = json.dumps(data)
+    except (TypeError, ValueError):
+        text = repr(data)
+    return redact(text[:limit] + ("…" if len(text) > limit else ""))
+

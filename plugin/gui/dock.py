@@ -1,0 +1,873 @@
+"""The Sentinel Mirror dock: where (tile or extent), what (catalogue, collection, dates, clouds), the results
+table with footprints and quicklook, and one button that runs the same pipeline task as Processing.
+
+The dock is a controller: it checks inputs at their field, resolves everything a task needs on the main
+thread (plugin/qgis/catalogue.py), starts the shared tasks (plugin/tasks) and reacts to their signals. It
+never does network or raster work itself.
+"""
+import logging
+import os
+import time
+from pathlib import Path
+
+from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings
+from qgis.gui import QgsDockWidget, QgsMessageBar
+from qgis.PyQt import uic
+from qgis.PyQt.QtCore import QDate, QItemSelectionModel, QStandardPaths, Qt, QTimer, QUrl, pyqtSignal
+from qgis.PyQt.QtGui import QDesktopServices, QPixmap
+from qgis.PyQt.QtWidgets import QHeaderView, QPushButton, QSizePolicy, QWidget
+
+from .. import about
+from ..core.errors import AuthError, InvalidInputError, SentinelMirrorError
+from ..core.models import COLLECTIONS, PROVIDERS, ProductKind, ProductState, ProductStatus, SearchQuery
+from ..qgis.geo import extent_to_bbox
+from ..qgis.messages import user_message
+from . import results_model as rm
+from .footprints import FootprintsLayer
+from .inputs import FORM_HINT, TileCompleter, TileValidator, check_tile, nearby_tiles
+from .tile_grid import WGS84, TileGrid, to_wgs84
+from .tile_picker import TilePickerTool
+
+LOG = logging.getLogger("sentinel_mirror")
+FORM_CLASS, _ = uic.loadUiType(str(about.UI_DIR / "dock.ui"))
+SETTINGS_PREFIX = "sentinel_mirror/dock/"
+OPTIONS_PAGE = "SentinelMirrorOptionsPage"   # objectName of the options page (plugin/gui/options_page.py)
+PROVIDER_LABELS = {"geodes": "CNES GEODES (PEPS, Theia)", "cdse": "Copernicus Data Space (CDSE)"}
+PROVIDER_TIPS = {
+    "geodes": "CNES GEODES: the former PEPS (L1C, S1) and Theia (MAJA L2A) collections. Searching needs no "
+              "account; downloading needs an API key (gear button).",
+    "cdse": "Copernicus Data Space Ecosystem: Sentinel-2 L1C/L2A (Sen2Cor), Sentinel-1. Downloading needs a "
+            "CDSE account (gear button).",
+}
+ERROR_STYLE = "color: #c62828;"
+HINT_STYLE = "color: palette(mid); font-style: italic;"
+MAX_RECENT = 8
+FINAL_STATES = (ProductState.DONE, ProductState.FAILED, ProductState.CANCELLED)
+
+
+def _icon(name):
+    return QgsApplication.getThemeIcon(name)
+
+
+class SentinelMirrorDock(QgsDockWidget):
+    """Signals are for tests and for whoever wants to follow the dock (main thread)."""
+    searchFinished = pyqtSignal(bool)       # ok
+    runFinished = pyqtSignal(str)           # "done" | "failed" | "cancelled"
+    layersAdded = pyqtSignal(list)          # the QgsMapLayers the run put on the map
+
+    def __init__(self, iface, parent=None):
+        super().__init__(about.NAME, parent)
+        self.iface = iface
+        self.canvas = iface.mapCanvas()
+        self.setObjectName("SentinelMirrorDock")
+
+        contents = QWidget(self)
+        contents.setObjectName("SentinelMirrorDockContents")
+        self.ui = FORM_CLASS()
+        self.ui.setupUi(contents)
+        self.bar = QgsMessageBar(contents)
+        contents.layout().insertWidget(0, self.bar)
+        self.setWidget(contents)
+
+        self.model = rm.ResultsModel(self)
+        self.proxy = rm.ResultsFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.footprints = FootprintsLayer()
+        self.grid = TileGrid(self.canvas, on_hint=self._grid_hint)
+        self.picker = None
+        self._previous_tool = None
+        self.provider = None             # the catalogue client of the last search (its session serves quicklooks)
+        self.search_task = None
+        self.pipeline_task = None
+        self.stage_task = None           # NDVI, then natural-colour views, after the downloads
+        self._stages = []
+        self._run_ndvi = []
+        self._run_views = []
+        self.quicklook_task = None
+        self._quicklooks = {}
+        self._run_ids = []
+        self._run_folder = None
+        self._run_statuses = []
+        self._run_started = None
+        self._last_tile_reason = ""
+        self._elapsed_timer = QTimer(self)
+        self._elapsed_timer.setInterval(500)
+        self._elapsed_timer.timeout.connect(self._show_elapsed)
+
+        self._setup_where()
+        self._setup_what()
+        self._setup_results()
+        self._restore_inputs()
+        self._watch_inputs()
+        self._set_busy(None)
+        self._update_summary()
+
+    # ================================================================================ setup
+    def _setup_where(self):
+        ui = self.ui
+        self.tile_validator = TileValidator(ui.tileEdit)
+        self.tile_validator.refused.connect(self._tile_refused)
+        ui.tileEdit.setValidator(self.tile_validator)
+        self.completer = TileCompleter(ui.tileEdit)
+        ui.tileEdit.setCompleter(self.completer)
+        ui.tileEdit.textChanged.connect(self._tile_changed)
+        ui.tileEdit.returnPressed.connect(self.search)
+        ui.tileMessage.setVisible(False)
+
+        ui.pickButton.setIcon(_icon("/mActionIdentify.svg"))
+        ui.pickButton.toggled.connect(self._toggle_picker)
+        ui.gridButton.setIcon(_icon("/grid.svg"))
+        ui.gridButton.toggled.connect(self._toggle_grid)
+
+        ui.extentBox.setMapCanvas(self.canvas)
+        self._sync_extent_crs()
+        ui.extentBox.setOutputExtentFromCurrent()
+        self.canvas.destinationCrsChanged.connect(self._sync_extent_crs)
+        ui.extentBox.extentChanged.connect(lambda *_: self._clear_field_message(ui.extentMessage))
+        ui.extentMessage.setVisible(False)
+        ui.tileRadio.toggled.connect(self._mode_changed)
+
+        self.canvas.extentsChanged.connect(self._canvas_moved)
+        self._nearby_timer = QTimer(self)
+        self._nearby_timer.setSingleShot(True)
+        self._nearby_timer.setInterval(300)   # don't recompute suggestions on every frame of a pan
+        self._nearby_timer.timeout.connect(self._update_nearby)
+
+    def _setup_what(self):
+        ui = self.ui
+        for name in PROVIDERS:
+            ui.providerCombo.addItem(PROVIDER_LABELS.get(name, name), name)
+            ui.providerCombo.setItemData(ui.providerCombo.count() - 1, PROVIDER_TIPS.get(name, ""),
+                                         Qt.ItemDataRole.ToolTipRole)
+        ui.providerCombo.currentIndexChanged.connect(self._provider_changed)
+        ui.collectionCombo.currentIndexChanged.connect(self._collection_changed)
+        ui.collectionHint.setStyleSheet(HINT_STYLE)
+
+        today = QDate.currentDate()
+        for edit in (ui.startDate, ui.endDate):
+            edit.setAllowNull(False)
+            edit.setMinimumDate(QDate(2015, 6, 23))   # Sentinel-2A launch: nothing before
+            edit.setMaximumDate(today.addDays(1))
+        ui.startDate.setDate(today.addMonths(-1))
+        ui.endDate.setDate(today)
+        ui.startDate.dateChanged.connect(self._dates_changed)
+        ui.endDate.dateChanged.connect(self._dates_changed)
+        ui.dateMessage.setVisible(False)
+
+        ui.cloudSlider.valueChanged.connect(ui.cloudSpin.setValue)
+        ui.cloudSpin.valueChanged.connect(ui.cloudSlider.setValue)
+        ui.cloudSpin.setValue(30)
+
+        ui.searchButton.setIcon(_icon("/search.svg"))
+        ui.searchButton.clicked.connect(self.search)
+        ui.optionsButton.setIcon(_icon("/mActionOptions.svg"))
+        ui.optionsButton.clicked.connect(self.open_options)
+        ui.helpButton.setIcon(_icon("/mActionHelpContents.svg"))
+        ui.helpButton.clicked.connect(self.open_help)
+        self._provider_changed()
+
+    def _setup_results(self):
+        ui = self.ui
+        ui.splitter.setStretchFactor(0, 0)
+        ui.splitter.setStretchFactor(1, 1)
+        # the whole form visible at first (no scrolling to reach the options); the table takes the rest
+        ui.splitter.setSizes([ui.formContents.sizeHint().height() + 4, 10000])
+        ui.dateArrow.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        for w in (ui.progressBar, ui.elapsedLabel):
+            w.setVisible(False)        # shown from the first run on
+        view = ui.resultsView
+        view.setModel(self.proxy)
+        view.setItemDelegateForColumn(rm.STATE, rm.StateDelegate(view))
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(rm.STATE, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+        view.sortByColumn(rm.DATE, Qt.SortOrder.AscendingOrder)
+        view.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        ui.filterEdit.textChanged.connect(self.proxy.setFilterFixedString)
+        ui.filterEdit.textChanged.connect(lambda *_: self._update_summary())
+        ui.selectAllButton.setIcon(_icon("/mActionSelectAll.svg"))
+        ui.selectAllButton.clicked.connect(lambda: self.select_shown(True))
+        ui.selectNoneButton.setIcon(_icon("/mActionDeselectAll.svg"))
+        ui.selectNoneButton.clicked.connect(lambda: self.select_shown(False))
+        self.model.checkedChanged.connect(self._checked_changed)
+
+        ui.downloadButton.setIcon(_icon("/downloading_svg.svg"))
+        ui.downloadButton.clicked.connect(self.download)
+        ui.cancelButton.setIcon(_icon("/mTaskCancel.svg"))
+        ui.cancelButton.clicked.connect(self.cancel)
+        ui.quicklookLabel.setText("")
+        ui.elapsedLabel.setText("")
+
+    # ================================================================================ where
+    def _mode_changed(self):
+        by_tile = self.ui.tileRadio.isChecked()
+        for w in (self.ui.tileEdit, self.ui.pickButton):
+            w.setEnabled(by_tile)
+        self.ui.extentBox.setEnabled(not by_tile)
+        self.ui.extentBox.setCollapsed(by_tile)     # the extent form is tall: only open when it is used
+        if not by_tile and self.ui.pickButton.isChecked():
+            self.ui.pickButton.setChecked(False)
+        self._clear_field_message(self.ui.tileMessage)
+        self._clear_field_message(self.ui.extentMessage)
+
+    def _map_crs(self):
+        crs = self.canvas.mapSettings().destinationCrs()
+        return crs if crs.isValid() else WGS84
+
+    def _sync_extent_crs(self):
+        """The extent is shown and kept in the map's CRS (lon/lat when the map has none yet)."""
+        crs = self._map_crs()
+        self.ui.extentBox.setCurrentExtent(self.canvas.extent(), crs)
+        self.ui.extentBox.setOutputCrs(crs)
+
+    def _tile_refused(self, reason):
+        self._last_tile_reason = reason
+        self._show_field_message(self.ui.tileMessage, reason)
+
+    def _tile_changed(self, text):
+        cleaned = text.strip()
+        if len(cleaned.lstrip("Tt")) >= 5:
+            try:
+                check_tile(cleaned)
+            except InvalidInputError as e:
+                self._show_field_message(self.ui.tileMessage, str(e))
+                return
+        self._clear_field_message(self.ui.tileMessage)
+
+    def _toggle_picker(self, on):
+        if on:
+            if self.picker is None:
+                self.picker = TilePickerTool(self.canvas)
+                self.picker.tilePicked.connect(self._tile_picked)
+                self.picker.deactivated.connect(lambda: self.ui.pickButton.setChecked(False))
+            current = self.canvas.mapTool()
+            self._previous_tool = current if current is not self.picker else None
+            self.canvas.setMapTool(self.picker)
+            self.ui.tileRadio.setChecked(True)
+        elif self.picker is not None and self.canvas.mapTool() is self.picker:
+            self.canvas.unsetMapTool(self.picker)
+            if self._previous_tool is not None:
+                try:
+                    self.canvas.setMapTool(self._previous_tool)
+                except RuntimeError:  # the previous tool was deleted meanwhile
+                    pass
+            self._previous_tool = None
+
+    def _tile_picked(self, tile_id):
+        self.ui.tileRadio.setChecked(True)
+        self.ui.tileEdit.setText(tile_id)
+        self.ui.pickButton.setChecked(False)
+        self._remember_tile(tile_id)
+
+    def _toggle_grid(self, on):
+        self.grid.set_visible(on)
+        if not on:
+            self._clear_field_message(self.ui.extentMessage)
+
+    def _grid_hint(self, hint):
+        self.ui.gridButton.setToolTip(
+            "Show the Sentinel-2 tile grid over the map view." + (f"\n{hint}" if hint else ""))
+        if hint:
+            self.bar.pushMessage(hint, Qgis.MessageLevel.Info, 4)
+
+    def _canvas_moved(self):
+        if self.isVisible():
+            self._nearby_timer.start()
+
+    def _update_nearby(self):
+        try:
+            centre = to_wgs84(self.canvas.extent().center(), self._map_crs())
+            self.completer.update_list(nearby=nearby_tiles(centre.x(), centre.y()))
+        except Exception as e:  # noqa: BLE001 (suggestions are a convenience: never an error for the user)
+            LOG.debug("tile suggestions: %s", e)
+
+    def _remember_tile(self, tile_id):
+        recent = [t for t in self.completer.recent if t != tile_id]
+        self.completer.update_list(recent=([tile_id] + recent)[:MAX_RECENT])
+        QgsSettings().setValue(SETTINGS_PREFIX + "recent_tiles", ",".join(self.completer.recent))
+
+    # ================================================================================ what
+    def _provider_changed(self, *_):
+        name = self.provider_name()
+        combo = self.ui.collectionCombo
+        previous = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for c in COLLECTIONS:
+            if c.provider == name:
+                combo.addItem(c.label, c.id)
+                combo.setItemData(combo.count() - 1, c.hint, Qt.ItemDataRole.ToolTipRole)
+        combo.blockSignals(False)
+        i = combo.findData(previous)
+        combo.setCurrentIndex(i if i >= 0 else 0)
+        self.ui.providerCombo.setToolTip(PROVIDER_TIPS.get(name, ""))
+        self._collection_changed()
+
+    def _collection_changed(self, *_):
+        c = self._collection()
+        self.ui.collectionHint.setText(c.hint if c else "")
+        self.ui.collectionCombo.setToolTip(
+            (c.hint + "\n" if c else "") + "L2A surface reflectance is what NDVI should use.")
+
+    def _collection(self):
+        cid = self.ui.collectionCombo.currentData()
+        return next((c for c in COLLECTIONS if c.provider == self.provider_name() and c.id == cid), None)
+
+    def provider_name(self):
+        return self.ui.providerCombo.currentData() or PROVIDERS[0]
+
+    def _dates_changed(self, *_):
+        if self.ui.endDate.date() < self.ui.startDate.date():
+            self._show_field_message(self.ui.dateMessage, "The end date is before the start date: "
+                                                          "move one of them.")
+        else:
+            self._clear_field_message(self.ui.dateMessage)
+
+    # ================================================================================ field messages
+    def _show_field_message(self, label, text):
+        label.setText(text)
+        label.setStyleSheet(ERROR_STYLE)
+        label.setVisible(True)
+
+    def _clear_field_message(self, label):
+        label.setText("")
+        label.setVisible(False)
+
+    # ================================================================================ query
+    def build_query(self):
+        """The SearchQuery from the fields, or None after showing at the field what to fix."""
+        ui = self.ui
+        tile = bbox = None
+        if ui.tileRadio.isChecked():
+            text = ui.tileEdit.text().strip()
+            if not text:
+                self._field_error(ui.tileMessage, ui.tileEdit,
+                                  "Type a tile id (e.g. 31TCJ), pick one on the map, or choose Extent. " + FORM_HINT)
+                return None
+            try:
+                tile = check_tile(text)
+            except InvalidInputError as e:
+                self._field_error(ui.tileMessage, ui.tileEdit, str(e))
+                return None
+        else:
+            try:
+                bbox = extent_to_bbox(ui.extentBox.outputExtent(), ui.extentBox.outputCrs())
+            except InvalidInputError as e:
+                self._field_error(ui.extentMessage, ui.extentBox, str(e))
+                return None
+        start, end = ui.startDate.date().toPyDate(), ui.endDate.date().toPyDate()
+        if end < start:
+            self._field_error(ui.dateMessage, ui.endDate,
+                              f"The end date {end} is before the start date {start}: move one of them.")
+            return None
+        try:
+            return SearchQuery(provider=self.provider_name(), collection=ui.collectionCombo.currentData(),
+                               start=start, end=end, tile=tile, bbox=bbox, max_cloud=float(ui.cloudSpin.value()))
+        except InvalidInputError as e:
+            self.show_error(str(e))
+            return None
+
+    def _field_error(self, label, widget, text):
+        self._show_field_message(label, text)
+        widget.setFocus()
+        LOG.info("input refused: %s", text)
+
+    # ================================================================================ search
+    def _open_catalogue(self):
+        from ..qgis.catalogue import open_catalogue
+        return open_catalogue(self.provider_name())
+
+    def search(self):
+        if self._busy():
+            return
+        query = self.build_query()
+        if query is None:
+            return
+        self._save_inputs()
+        if query.tile:
+            self._remember_tile(query.tile)
+        try:
+            self.provider = self._open_catalogue()
+        except SentinelMirrorError as e:
+            self.show_error(user_message(e), settings_button=isinstance(e, AuthError))
+            return
+        from ..tasks.search_task import SearchTask
+        self.bar.clearWidgets()
+        task = SearchTask(self.provider, query)
+        task.resultsReady.connect(self._search_results)
+        task.failed.connect(self._search_failed)
+        task.cancelledByUser.connect(self._search_cancelled)
+        task.progressChanged.connect(lambda pct: self._task_progress(pct))
+        self.search_task = task
+        self._set_busy("search")
+        self.ui.progressBar.setRange(0, 0)   # a catalogue search has no meaningful percentage: busy bar
+        QgsApplication.taskManager().addTask(task)
+
+    def _search_results(self, products):
+        self.search_task = None
+        self._set_busy(None)
+        self._quicklooks = {}
+        self.model.set_products(products, checked=True)
+        self.proxy.sort(self.ui.resultsView.horizontalHeader().sortIndicatorSection(),
+                        self.ui.resultsView.horizontalHeader().sortIndicatorOrder())
+        layer = self.footprints.set_products(products, [True] * len(products))
+        self._show_footprints(layer)
+        if self.proxy.rowCount():
+            self.ui.resultsView.selectionModel().setCurrentIndex(
+                self.proxy.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        offline = sum(1 for p in products if not p.online)
+        self.ui.resultsGroup.setTitle(f"Results: {len(products)} products"
+                                      + (f", {offline} on tape" if offline else ""))
+        self.searchFinished.emit(True)
+
+    def _show_footprints(self, layer):
+        """Zoom to the results only when they are not already in view: never move the map needlessly."""
+        if layer is None or layer.extent().isEmpty():
+            return
+        from qgis.core import QgsCoordinateTransform
+        ct = QgsCoordinateTransform(layer.crs(), self.canvas.mapSettings().destinationCrs(), QgsProject.instance())
+        try:
+            extent = ct.transformBoundingBox(layer.extent())
+        except Exception:  # noqa: BLE001
+            return
+        if not self.canvas.extent().intersects(extent):
+            extent.scale(1.2)
+            self.canvas.setExtent(extent)
+        self.canvas.refresh()
+
+    def _search_failed(self, message):
+        self.search_task = None
+        self._set_busy(None)
+        self.show_error(message, settings_button=self._looks_like_auth(message))
+        self.searchFinished.emit(False)
+
+    def _search_cancelled(self):
+        self.search_task = None
+        self._set_busy(None)
+        self.bar.pushMessage("Search cancelled.", Qgis.MessageLevel.Info, 3)
+        self.searchFinished.emit(False)
+
+    # ================================================================================ results
+    def select_shown(self, checked):
+        self.model.set_checked(self.proxy.source_rows(), checked)
+
+    def _checked_changed(self):
+        self._update_summary()
+        ids = {p.id for p in self.model.checked_products()}
+        self.footprints.set_ticked(ids)
+
+    def _update_summary(self):
+        n, total = len(self.model.checked_products()), self.model.rowCount()
+        shown = self.proxy.rowCount()
+        text = f"{n} of {total} ticked · {rm.human_size(self.model.checked_size())}"
+        if shown != total:
+            text += f" · {shown} shown"
+        self.ui.summaryLabel.setText(text if total else "No results yet: choose where and what, then Search.")
+        self.ui.downloadButton.setEnabled(n > 0 and not self._busy())
+
+    def current_product(self):
+        idx = self.ui.resultsView.selectionModel().currentIndex()
+        if not idx.isValid():
+            return None
+        return self.model.product(self.proxy.mapToSource(idx).row())
+
+    def _current_changed(self, current, _previous):
+        if not current.isValid():
+            self.ui.productLabel.setText("")
+            self.ui.quicklookLabel.clear()
+            self.footprints.highlight(None, self.canvas)
+            return
+        p = self.model.product(self.proxy.mapToSource(current).row())
+        self.footprints.highlight(p.id, self.canvas)
+        cloud = "?" if p.cloud_cover is None else f"{p.cloud_cover:.0f} %"
+        self.ui.productLabel.setText(f"<b>{p.acquired:%Y-%m-%d}</b> {p.platform} · tile {p.tile or '?'} · "
+                                     f"cloud {cloud}<br><small>{p.title}</small>")
+        self._show_quicklook(p)
+
+    def _show_quicklook(self, product):
+        label = self.ui.quicklookLabel
+        data = self._quicklooks.get(product.id)
+        if data is not None:
+            self._set_quicklook_pixmap(data)
+            return
+        label.clear()
+        if not product.quicklook_url or self.provider is None:
+            label.setText("no\nquicklook")
+            return
+        label.setText("…")
+        if self.quicklook_task is not None:
+            try:
+                self.quicklook_task.cancel()
+            except RuntimeError:
+                pass
+        from ..tasks.quicklook_task import QuicklookTask
+        task = QuicklookTask(self.provider.session, product.quicklook_url, product.id)
+        task.resultsReady.connect(lambda data, pid=product.id: self._quicklook_ready(pid, data))
+        task.failed.connect(lambda msg, pid=product.id: self._quicklook_failed(pid, msg))
+        self.quicklook_task = task
+        QgsApplication.taskManager().addTask(task)
+
+    def _quicklook_ready(self, product_id, data):
+        if data:
+            self._quicklooks[product_id] = data[0]
+        current = self.current_product()
+        if current is not None and current.id == product_id and data:
+            self._set_quicklook_pixmap(data[0])
+
+    def _quicklook_failed(self, product_id, message):
+        LOG.info("quicklook of %s: %s", product_id, message)
+        current = self.current_product()
+        if current is not None and current.id == product_id:
+            self.ui.quicklookLabel.setText("no\nquicklook")
+            self.ui.quicklookLabel.setToolTip(message)
+
+    def _set_quicklook_pixmap(self, data):
+        pix = QPixmap()
+        label = self.ui.quicklookLabel
+        if not pix.loadFromData(data):
+            label.setText("no\nquicklook")
+            return
+        label.setPixmap(pix.scaled(label.maximumSize(), Qt.AspectRatioMode.KeepAspectRatio,
+                                   Qt.TransformationMode.SmoothTransformation))
+
+    # ================================================================================ download
+    def download_folder(self, config):
+        folder = (config.download_dir or "").strip()
+        if not folder:
+            base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation) or str(Path.home())
+            folder = os.path.join(base, "Sentinel Mirror")
+        return folder
+
+    def download(self):
+        if self._busy():
+            return
+        products = self.model.checked_products()
+        if not products:
+            self.show_error("Tick at least one product in the table (or use the select-all button).")
+            return
+        from ..qgis.settings import load_config
+        config = load_config()
+        folder = self.download_folder(config)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as e:
+            self.show_error(f"The download folder {folder} cannot be created ({e.strerror}): choose another one "
+                            "in the settings.", settings_button=True)
+            return
+        try:
+            self.provider = self._open_catalogue()
+        except SentinelMirrorError as e:
+            self.show_error(user_message(e), settings_button=isinstance(e, AuthError))
+            return
+        from ..tasks.pipeline_task import PipelineTask
+        self.bar.clearWidgets()
+        self.model.clear_status()
+        task = PipelineTask(self.provider, products, folder, options=self._pipeline_options(config))
+        task.statusChanged.connect(self.model.update_status)
+        task.progressChanged.connect(self._task_progress)
+        task.resultsReady.connect(self._run_results)
+        task.failed.connect(self._run_failed)
+        task.cancelledByUser.connect(self._run_cancelled)
+        task.messageChanged.connect(lambda text: self.ui.progressBar.setToolTip(text))
+        self.pipeline_task = task
+        self._run_ids = [p.id for p in products]
+        self._run_folder = folder
+        self._run_statuses = []
+        kind = self._collection().kind if self._collection() else None
+        self._stages = (["ndvi"] if self.ui.ndviCheck.isChecked() and kind is not ProductKind.S1 else []) + \
+                       (["views"] if self.ui.loadCheck.isChecked() and kind is not ProductKind.S1 else [])
+        self._run_started = time.monotonic()
+        self._elapsed_timer.start()
+        self._set_busy("download")
+        self.ui.progressBar.setRange(0, 1000)
+        self.ui.progressBar.setValue(0)
+        QgsApplication.taskManager().addTask(task)
+
+    @staticmethod
+    def _pipeline_options(config):
+        """Pipeline options from the settings snapshot, built the same way as for Processing."""
+        from ..qgis.catalogue import pipeline_options
+        return pipeline_options(config)
+
+    def _task_progress(self, pct):
+        if self.ui.progressBar.maximum() > 0:
+            self.ui.progressBar.setValue(int(round(pct * 10)))
+
+    def _show_elapsed(self):
+        if self._run_started is None:
+            return
+        s = int(time.monotonic() - self._run_started)
+        self.ui.elapsedLabel.setText(f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600
+                                     else f"{s // 60}:{s % 60:02d}")
+
+    def _run_results(self, statuses):
+        """The pipeline finished: then NDVI (if asked), then the natural-colour views (if loading), then land."""
+        self.pipeline_task = None
+        self._run_statuses = list(statuses)
+        for st in statuses:            # the final word on each row
+            self.model.update_status(st)
+        self._run_ndvi, self._run_views = [], []
+        self._next_stage()
+
+    def _done_statuses(self):
+        return [st for st in self._run_statuses if st.state is ProductState.DONE and st.path]
+
+    def _next_stage(self):
+        archives = [st.path for st in self._done_statuses()]
+        while self._stages:
+            stage = self._stages.pop(0)
+            if not archives:
+                break
+            if stage == "ndvi":
+                from ..tasks.ndvi_task import NdviTask
+                task = NdviTask(archives, self._run_folder)
+                self._start_stage(task, "NDVI %p %", self._ndvi_results)
+                return
+            if stage == "views":
+                from ..tasks.natural_colour_task import NaturalColourTask
+                task = NaturalColourTask(archives)
+                self._start_stage(task, "Layers %p %", self._views_results)
+                return
+        self._finish_run()
+
+    def _start_stage(self, task, label, on_results):
+        task.resultsReady.connect(on_results)
+        task.failed.connect(self._stage_failed)
+        task.cancelledByUser.connect(self._run_cancelled)
+        task.productFailed.connect(lambda archive, reason: LOG.warning("%s: %s", Path(archive).name, reason))
+        task.progressChanged.connect(self._task_progress)
+        self.stage_task = task
+        self.ui.progressBar.setValue(0)
+        self.ui.progressBar.setFormat(label)
+        QgsApplication.taskManager().addTask(task)
+
+    def _ndvi_results(self, results):
+        self.stage_task = None
+        self._run_ndvi = list(results)
+        self._next_stage()
+
+    def _views_results(self, paths):
+        self.stage_task = None
+        self._run_views = list(paths)
+        self._next_stage()
+
+    def _stage_failed(self, message):
+        self.stage_task = None
+        self.show_error(message)
+        self._next_stage()
+
+    def _finish_run(self):
+        self._elapsed_timer.stop()
+        self._show_elapsed()
+        self._set_busy(None)
+        self.ui.progressBar.setFormat("%p %")
+        self.ui.progressBar.setValue(1000)
+        done = self._done_statuses()
+        failed = [st for st in self._run_statuses if st.state is ProductState.FAILED]
+        layers = self._add_layers() if self.ui.loadCheck.isChecked() else []
+        folder = self._run_folder
+        text = f"{len(done)} of {len(self._run_statuses)} downloaded"
+        if self._run_ndvi:
+            text += f", {len(self._run_ndvi)} NDVI"
+        if failed:
+            text += f"; {len(failed)} failed (hover the state for why)"
+        LOG.info("%s into %s", text, folder)
+        self._push_with_button(text + ".", "Open folder", lambda: self.open_folder(folder),
+                               Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success)
+        for st in failed:
+            LOG.warning("%s failed: %s", st.product_id, st.reason)
+        self.runFinished.emit("failed" if failed and not done else "done")
+        if layers:
+            self.layersAdded.emit(layers)
+
+    def _add_layers(self):
+        """Natural colour and NDVI layers, dated and grouped per tile and date (plugin/qgis/layers.py)."""
+        if not (self._run_ndvi or self._run_views):
+            return []
+        from ..qgis import layers as qlayers
+        try:
+            return list(qlayers.add_product_layers(ndvi_paths=[_path_of(r) for r in self._run_ndvi],
+                                                   natural_colour_paths=self._run_views,
+                                                   project=QgsProject.instance()))
+        except Exception as e:  # noqa: BLE001 (a layer that cannot be shown must not hide the downloads)
+            LOG.exception("adding layers failed")
+            self.show_error(user_message(e))
+        return []
+
+    def _run_failed(self, message):
+        self.pipeline_task = self.stage_task = None
+        self._elapsed_timer.stop()
+        self._set_busy(None)
+        self.show_error(message, settings_button=self._looks_like_auth(message))
+        self.runFinished.emit("failed")
+
+    def _run_cancelled(self):
+        self.pipeline_task = self.stage_task = None
+        self._elapsed_timer.stop()
+        self._set_busy(None)
+        for pid in self._run_ids:      # rows the pipeline left mid-way read "cancelled", not a stale %
+            st = self.model.status(pid)
+            if st is None or st.state not in FINAL_STATES:
+                self.model.update_status(ProductStatus(pid, ProductState.CANCELLED,
+                                                       reason="Cancelled: partial downloads resume next time."))
+        self.bar.pushMessage("Download cancelled. Finished products are kept; the others resume where they "
+                             "stopped next time.", Qgis.MessageLevel.Info, 6)
+        self.runFinished.emit("cancelled")
+
+    def cancel(self):
+        for task in (self.search_task, self.pipeline_task, self.stage_task):
+            if task is not None:
+                try:
+                    task.cancel()
+                except RuntimeError:   # already deleted by the task manager
+                    pass
+        self.ui.cancelButton.setEnabled(False)
+
+    def open_folder(self, folder):
+        if folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+
+    # ================================================================================ state, messages
+    def _busy(self):
+        return any(t is not None for t in (self.search_task, self.pipeline_task, self.stage_task))
+
+    def _set_busy(self, what):
+        ui = self.ui
+        busy = what is not None
+        for w in (ui.searchButton, ui.whereGroup, ui.whatGroup):
+            w.setEnabled(not busy)
+        ui.cancelButton.setEnabled(busy)
+        ui.selectAllButton.setEnabled(what != "download")
+        ui.selectNoneButton.setEnabled(what != "download")
+        ui.downloadButton.setEnabled(not busy and bool(self.model.checked_products()))
+        if not busy:
+            self.ui.progressBar.setRange(0, 1000)
+        if what == "download":
+            self.ui.elapsedLabel.setText("0:00")
+        if what is not None:
+            ui.progressBar.setVisible(True)
+            ui.elapsedLabel.setVisible(what == "download")
+
+    @staticmethod
+    def _looks_like_auth(message):
+        m = message.lower()
+        return any(w in m for w in ("api key", "password", "authentication", "credentials", "token"))
+
+    def show_error(self, text, settings_button=False):
+        LOG.warning("%s", text)
+        if settings_button:
+            self._push_with_button(text, "Open settings", self.open_options, Qgis.MessageLevel.Critical)
+        else:
+            self.bar.pushMessage(text, Qgis.MessageLevel.Critical, 0)
+
+    def _push_with_button(self, text, button_text, slot, level):
+        item = self.bar.createMessage(text)     # no title: the dock already says whose message it is
+        button = QPushButton(button_text, item)
+        button.clicked.connect(slot)
+        item.layout().addWidget(button)
+        self.bar.pushWidget(item, level, 0 if level == Qgis.MessageLevel.Critical else 15)
+        return button
+
+    def open_options(self):
+        self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage=OPTIONS_PAGE)
+
+    def open_help(self):
+        QDesktopServices.openUrl(help_url())
+
+    # ================================================================================ remembered inputs
+    def _save_inputs(self):
+        s, ui, k = QgsSettings(), self.ui, SETTINGS_PREFIX
+        s.setValue(k + "mode", "tile" if ui.tileRadio.isChecked() else "extent")
+        s.setValue(k + "tile", ui.tileEdit.text().strip())
+        s.setValue(k + "provider", self.provider_name())
+        s.setValue(k + "collection", ui.collectionCombo.currentData())
+        s.setValue(k + "start", ui.startDate.date().toString(Qt.DateFormat.ISODate))
+        s.setValue(k + "end", ui.endDate.date().toString(Qt.DateFormat.ISODate))
+        s.setValue(k + "max_cloud", ui.cloudSpin.value())
+        s.setValue(k + "ndvi", ui.ndviCheck.isChecked())
+        s.setValue(k + "load", ui.loadCheck.isChecked())
+
+    def _watch_inputs(self):
+        """Inputs are saved shortly after each change, so even a crash keeps them."""
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(400)
+        self._save_timer.timeout.connect(self._save_inputs)
+        ui = self.ui
+        for signal in (ui.tileEdit.textChanged, ui.tileRadio.toggled, ui.providerCombo.currentIndexChanged,
+                       ui.collectionCombo.currentIndexChanged, ui.startDate.dateChanged, ui.endDate.dateChanged,
+                       ui.cloudSpin.valueChanged, ui.ndviCheck.toggled, ui.loadCheck.toggled):
+            signal.connect(lambda *_: self._save_timer.start())
+
+    def _restore_inputs(self):
+        s, ui, k = QgsSettings(), self.ui, SETTINGS_PREFIX
+
+        def flag(key, default):
+            v = s.value(k + key, default)
+            return v if isinstance(v, bool) else str(v).lower() in ("true", "1")
+
+        recent = [t for t in (s.value(k + "recent_tiles", "") or "").split(",") if t]
+        self.completer.update_list(recent=recent[:MAX_RECENT])
+        i = ui.providerCombo.findData(s.value(k + "provider", PROVIDERS[0]))
+        ui.providerCombo.setCurrentIndex(max(i, 0))
+        i = ui.collectionCombo.findData(s.value(k + "collection", ""))
+        if i >= 0:
+            ui.collectionCombo.setCurrentIndex(i)
+        ui.tileEdit.setText(s.value(k + "tile", "") or "")
+        for key, edit in (("start", ui.startDate), ("end", ui.endDate)):
+            d = QDate.fromString(s.value(k + key, "") or "", Qt.DateFormat.ISODate)
+            if d.isValid():
+                edit.setDate(d)
+        try:
+            ui.cloudSpin.setValue(int(float(s.value(k + "max_cloud", 30))))
+        except (TypeError, ValueError):
+            pass
+        ui.ndviCheck.setChecked(flag("ndvi", True))
+        ui.loadCheck.setChecked(flag("load", True))
+        (ui.extentRadio if s.value(k + "mode", "tile") == "extent" else ui.tileRadio).setChecked(True)
+        self._mode_changed()
+
+    # ================================================================================ teardown
+    def hideEvent(self, event):
+        """The picker and the grid belong to the dock: a hidden dock leaves no tool or grid behind."""
+        self._save_inputs()
+        self.ui.pickButton.setChecked(False)
+        self.ui.gridButton.setChecked(False)
+        super().hideEvent(event)
+
+    def deleteLater(self):
+        """The plugin's unload() deletes the dock: take the footprints layer and canvas items with it."""
+        self.cleanup()
+        super().deleteLater()
+
+    def cleanup(self):
+        """Undo what the dock put on the canvas and the project (plugin unload)."""
+        self.cancel()
+        self.ui.pickButton.setChecked(False)
+        self.grid.set_visible(False)
+        self.footprints.remove()
+        for signal, slot in ((self.canvas.extentsChanged, self._canvas_moved),
+                             (self.canvas.destinationCrsChanged, self._sync_extent_crs)):
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass
+
+
+def _path_of(ndvi_result):
+    return str(getattr(ndvi_result, "path", ndvi_result))
+
+
+def help_url():
+    """The documentation: the homepage once it is real, else the README shipped next to the plugin."""
+    homepage = about.HOMEPAGE
+    if ".invalid" not in homepage:
+        return QUrl(homepage)
+    for candidate in (about.PLUGIN_DIR / "README.md", about.RESOURCES_DIR / "help" / "index.html"):
+        if candidate.exists():
+            return QUrl.fromLocalFile(str(candidate))
+    return QUrl(homepage)

@@ -1,0 +1,140 @@
+"""The search results' footprints on the map: one temporary memory layer that follows the dock.
+
+Ticked products are outlined in orange, unticked ones as a thin grey dashed outline, and the row under the
+table's cursor is outlined in blue. The layer lives at the top of the layer tree
+so users can also export or inspect it; it is replaced in place by each new search.
+"""
+import json
+
+from osgeo import ogr
+from qgis.core import (QgsFeature, QgsField, QgsFillSymbol, QgsGeometry, QgsProject, QgsRuleBasedRenderer,
+                       QgsVectorLayer, QgsWkbTypes)
+from qgis.gui import QgsRubberBand
+from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtGui import QColor
+
+from .tile_grid import WGS84, footprint_geometry
+
+LAYER_NAME = "Sentinel Mirror: search results"
+FIELDS = (("product_id", QVariant.String), ("title", QVariant.String), ("date", QVariant.String),
+          ("tile", QVariant.String), ("cloud", QVariant.Double), ("size_mb", QVariant.Double),
+          ("online", QVariant.Bool), ("ticked", QVariant.Int))
+
+
+def product_geometry(product):
+    """The product's footprint in lon/lat (GeoJSON from the catalogue), else its tile's footprint."""
+    if product.footprint:
+        g = ogr.CreateGeometryFromJson(json.dumps(product.footprint))
+        if g is not None:
+            geom = QgsGeometry.fromWkt(g.ExportToIsoWkt())
+            if not geom.isNull():
+                return geom
+    if product.tile:
+        try:
+            return footprint_geometry(product.tile, WGS84)
+        except Exception:  # noqa: BLE001 (a product without a usable footprint is listed, not drawn)
+            return QgsGeometry()
+    return QgsGeometry()
+
+
+def _renderer():
+    # no fill: the products of one tile share a footprint, and stacked fills would hide the map
+    ticked = QgsFillSymbol.createSimple({"color": "0,0,0,0", "style": "no", "outline_color": "230,90,0,255",
+                                         "outline_width": "0.7"})
+    other = QgsFillSymbol.createSimple({"color": "0,0,0,0", "style": "no", "outline_color": "120,120,120,200",
+                                        "outline_width": "0.3", "outline_style": "dash"})
+    root = QgsRuleBasedRenderer.Rule(None)
+    for label, expr, symbol in (("not ticked", '"ticked" = 0', other), ("ticked for download", '"ticked" = 1', ticked)):
+        rule = QgsRuleBasedRenderer.Rule(symbol, 0, 0, expr, label)
+        root.appendChild(rule)
+    return QgsRuleBasedRenderer(root)
+
+
+class FootprintsLayer:
+    def __init__(self, project=None):
+        self._project = project or QgsProject.instance()
+        self._layer_id = None
+        self._fid = {}
+        self._band = None
+        self.current = None      # the product outlined on the map
+
+    @property
+    def layer(self):
+        return self._project.mapLayer(self._layer_id) if self._layer_id else None
+
+    def _ensure(self):
+        layer = self.layer
+        if layer is not None:
+            return layer
+        layer = QgsVectorLayer("Polygon?crs=EPSG:4326", LAYER_NAME, "memory")
+        layer.dataProvider().addAttributes([QgsField(name, kind) for name, kind in FIELDS])
+        layer.updateFields()
+        layer.setRenderer(_renderer())
+        self._project.addMapLayer(layer, False)
+        self._project.layerTreeRoot().insertLayer(0, layer)
+        self._layer_id = layer.id()
+        return layer
+
+    def set_products(self, products, ticked):
+        layer = self._ensure()
+        provider = layer.dataProvider()
+        provider.truncate()
+        features = []
+        for p, tick in zip(products, ticked):
+            f = QgsFeature(layer.fields())
+            f.setGeometry(product_geometry(p))
+            f.setAttributes([p.id, p.title, p.acquired.strftime("%Y-%m-%d"), p.tile or "",
+                             p.cloud_cover, (p.size or 0) / 1e6, p.online, int(bool(tick))])
+            features.append(f)
+        provider.addFeatures(features)
+        self._fid = {}
+        for f in layer.getFeatures():
+            self._fid[f["product_id"]] = f.id()
+        layer.updateExtents()
+        layer.triggerRepaint()
+        return layer
+
+    def set_ticked(self, ticked_ids):
+        layer = self.layer
+        if layer is None:
+            return
+        idx = layer.fields().indexOf("ticked")
+        changes = {fid: {idx: int(pid in ticked_ids)} for pid, fid in self._fid.items()}
+        layer.dataProvider().changeAttributeValues(changes)
+        layer.triggerRepaint()
+
+    def highlight(self, product_id, canvas):
+        """Outline the current row's footprint with a rubber band (the layer selection's opaque yellow would
+        hide the other footprints and whatever is under them)."""
+        layer = self.layer
+        if self._band is None:
+            self._band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
+            self._band.setStrokeColor(QColor(30, 90, 220, 230))
+            self._band.setFillColor(QColor(30, 90, 220, 35))
+            self._band.setWidth(3)
+        fid = self._fid.get(product_id)
+        if layer is None or fid is None:
+            self._band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
+            self.current = None
+            return
+        self._band.setToGeometry(layer.getFeature(fid).geometry(), layer)
+        self.current = product_id
+
+    def extent(self):
+        layer = self.layer
+        return layer.extent() if layer is not None else None
+
+    def remove(self):
+        if self._band is not None:
+            self._band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
+            try:
+                scene = self._band.scene()
+                if scene is not None:
+                    scene.removeItem(self._band)
+            except RuntimeError:   # the canvas went first
+                pass
+            self._band = None
+        if self.layer is not None:
+            self._project.removeMapLayer(self._layer_id)
+        self._layer_id = None
+        self._fid = {}

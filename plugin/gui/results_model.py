@@ -1,0 +1,303 @@
+"""The search results as a table: one row per product, its live pipeline state, and which rows are ticked.
+
+The model owns the products and their latest ProductStatus; the dock feeds it from task signals on the
+main thread. Ticked rows are "the selection" the download runs on (ticks survive sorting and filtering,
+unlike a view selection); the view's current row drives the quicklook and the highlighted footprint.
+"""
+from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, pyqtSignal
+from qgis.PyQt.QtGui import QBrush, QColor
+from qgis.PyQt.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionProgressBar
+
+from ..core.models import Availability, ProductState
+
+DATE, TILE, CLOUD, SIZE, ONLINE, STATE = range(6)
+HEADERS = ("Date", "Tile", "Cloud %", "Size", "Online", "State")
+HEADER_TIPS = (
+    "Acquisition date (UTC). Tick the products to download.",
+    "Sentinel-2 tile (MGRS grid square of 110 km).",
+    "Cloud cover of the whole tile, as the catalogue reports it.",
+    "Size of the archive to download.",
+    "online: on disk, downloads at once. on tape: must be staged first (minutes to hours); "
+    "the download asks for every tape product to be staged at once.",
+    "Where the product is in the download: offline → staging → downloading % → verifying → done.",
+)
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1     # raw values so dates/sizes sort as values, not text
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2   # one text per row the filter box matches against
+PRODUCT_ROLE = Qt.ItemDataRole.UserRole + 3
+FRACTION_ROLE = Qt.ItemDataRole.UserRole + 4  # 0..1 while downloading, else None (progress delegate)
+
+_STATE_COLOURS = {
+    ProductState.STAGING: QColor("#b36b00"),
+    ProductState.OFFLINE: QColor("#7a5c00"),
+    ProductState.DOWNLOADING: QColor("#1f5fa8"),
+    ProductState.VERIFYING: QColor("#1f5fa8"),
+    ProductState.DONE: QColor("#2e7d32"),
+    ProductState.FAILED: QColor("#c62828"),
+    ProductState.CANCELLED: QColor("#616161"),
+}
+_AVAILABILITY_TEXT = {
+    Availability.ONLINE: "online",
+    Availability.OFFLINE: "on tape",
+    Availability.STAGING: "staging",
+    Availability.UNKNOWN: "?",
+}
+
+
+def human_size(n):
+    if n is None:
+        return "?"
+    size = float(n)
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000.0
+    return f"{size:.1f} TB"  # pragma: no cover
+
+
+def state_text(status):
+    if status is None:
+        return ""
+    if status.state is ProductState.DOWNLOADING:
+        if status.bytes_total:
+            return f"downloading {100.0 * status.bytes_done / status.bytes_total:.0f} %"
+        return f"downloading {human_size(status.bytes_done)}"
+    if status.state is ProductState.FAILED:
+        return "failed"
+    return status.state.value
+
+
+class ResultsModel(QAbstractTableModel):
+    stateChanged = pyqtSignal(str, object)   # product id, ProductState: once per change of state
+    checkedChanged = pyqtSignal()            # the ticked set changed (summary, footprints follow)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._products = []
+        self._checked = []
+        self._status = {}
+        self._row = {}
+
+    # --- content -------------------------------------------------------------------------------
+    def set_products(self, products, checked=True):
+        self.beginResetModel()
+        self._products = list(products)
+        self._checked = [checked] * len(self._products)
+        self._status = {}
+        self._row = {p.id: i for i, p in enumerate(self._products)}
+        self.endResetModel()
+        self.checkedChanged.emit()
+
+    def products(self):
+        return list(self._products)
+
+    def product(self, row):
+        return self._products[row]
+
+    def row_of(self, product_id):
+        return self._row.get(product_id)
+
+    def status(self, product_id):
+        return self._status.get(product_id)
+
+    def checked_products(self):
+        return [p for p, c in zip(self._products, self._checked) if c]
+
+    def checked_size(self):
+        return sum(p.size or 0 for p in self.checked_products())
+
+    def set_checked(self, rows, checked):
+        changed = False
+        for row in rows:
+            if 0 <= row < len(self._checked) and self._checked[row] != checked:
+                self._checked[row] = checked
+                changed = True
+                idx = self.index(row, DATE)
+                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.CheckStateRole])
+        if changed:
+            self.checkedChanged.emit()
+
+    def set_all_checked(self, checked):
+        self.set_checked(range(len(self._products)), checked)
+
+    def update_status(self, status):
+        """Apply a ProductStatus from the pipeline (main thread)."""
+        row = self._row.get(status.product_id)
+        if row is None:
+            return
+        previous = self._status.get(status.product_id)
+        self._status[status.product_id] = status
+        self.dataChanged.emit(self.index(row, ONLINE), self.index(row, STATE))
+        if previous is None or previous.state is not status.state:
+            self.stateChanged.emit(status.product_id, status.state)
+
+    def clear_status(self):
+        self._status = {}
+        if self._products:
+            self.dataChanged.emit(self.index(0, ONLINE), self.index(len(self._products) - 1, STATE))
+
+    def overall_fraction(self, product_ids):
+        """0..1 over a run: bytes done over bytes to do; finished products count as complete."""
+        done = total = 0
+        for pid in product_ids:
+            row = self._row.get(pid)
+            size = (self._products[row].size if row is not None else None) or 1
+            st = self._status.get(pid)
+            total += size
+            if st is None:
+                continue
+            if st.state in (ProductState.DONE, ProductState.FAILED, ProductState.CANCELLED,
+                            ProductState.VERIFYING):
+                done += size
+            elif st.state is ProductState.DOWNLOADING:
+                done += min(st.bytes_done, st.bytes_total or size, size)
+        return done / total if total else 0.0
+
+    # --- Qt model API ------------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._products)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return HEADER_TIPS[section]
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == DATE:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
+        if index.isValid() and index.column() == DATE and role == Qt.ItemDataRole.CheckStateRole:
+            checked = value in (Qt.CheckState.Checked, 2, True) or getattr(value, "value", None) == 2
+            self.set_checked([index.row()], checked)
+            return True
+        return False
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        p = self._products[index.row()]
+        col = index.column()
+        st = self._status.get(p.id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(p, st, col)
+        if role == Qt.ItemDataRole.CheckStateRole and col == DATE:
+            return Qt.CheckState.Checked if self._checked[index.row()] else Qt.CheckState.Unchecked
+        if role == SORT_ROLE:
+            return self._sort_key(p, st, col)
+        if role == SEARCH_ROLE:
+            return " ".join(filter(None, (p.title, p.tile or "", p.acquired.strftime("%Y-%m-%d"),
+                                          p.platform, _AVAILABILITY_TEXT[p.availability], state_text(st))))
+        if role == PRODUCT_ROLE:
+            return p
+        if role == FRACTION_ROLE and col == STATE and st is not None \
+                and st.state is ProductState.DOWNLOADING and st.bytes_total:
+            return max(0.0, min(1.0, st.bytes_done / st.bytes_total))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(p, st, col)
+        if role == Qt.ItemDataRole.ForegroundRole and col == STATE and st is not None:
+            colour = _STATE_COLOURS.get(st.state)
+            return QBrush(colour) if colour else None
+        if role == Qt.ItemDataRole.ForegroundRole and col == ONLINE and self._display(p, st, col) != "online":
+            return QBrush(_STATE_COLOURS[ProductState.OFFLINE])
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (CLOUD, SIZE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, p, st, col):
+        if col == DATE:
+            return p.acquired.strftime("%Y-%m-%d")
+        if col == TILE:
+            return p.tile or ""
+        if col == CLOUD:
+            return "" if p.cloud_cover is None else f"{p.cloud_cover:.0f}"
+        if col == SIZE:
+            return human_size(p.size)
+        if col == ONLINE:
+            if st is not None and st.state is ProductState.STAGING:
+                return "staging"
+            if st is not None and st.state in (ProductState.DOWNLOADING, ProductState.VERIFYING,
+                                               ProductState.DONE, ProductState.QUEUED):
+                return "online"
+            return _AVAILABILITY_TEXT[p.availability]
+        if col == STATE:
+            return state_text(st)
+        return None
+
+    @staticmethod
+    def _sort_key(p, st, col):
+        if col == DATE:
+            return p.acquired.timestamp()
+        if col == TILE:
+            return p.tile or ""
+        if col == CLOUD:
+            return -1.0 if p.cloud_cover is None else float(p.cloud_cover)
+        if col == SIZE:
+            return p.size or 0
+        if col == ONLINE:
+            return 0 if p.online else 1
+        if col == STATE:
+            return list(ProductState).index(st.state) if st is not None else -1
+        return None
+
+    @staticmethod
+    def _tooltip(p, st, col):
+        if col == STATE and st is not None and st.reason:
+            return st.reason
+        if col == STATE and st is not None and st.path:
+            return st.path
+        lines = [p.title, f"{p.platform} · {p.acquired.strftime('%Y-%m-%d %H:%M UTC')}"]
+        if p.relative_orbit:
+            lines.append(f"relative orbit {p.relative_orbit}")
+        if p.availability is not Availability.ONLINE:
+            lines.append("on tape: the download asks for it to be staged first")
+        return "\n".join(lines)
+
+
+class ResultsFilterProxy(QSortFilterProxyModel):
+    """Sorts on raw values and filters on one text per row (title, tile, date, platform, state)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterRole(SEARCH_ROLE)
+        self.setFilterKeyColumn(DATE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setDynamicSortFilter(False)  # rows must not jump around while their state ticks
+
+    def source_rows(self):
+        return [self.mapToSource(self.index(r, 0)).row() for r in range(self.rowCount())]
+
+
+class StateDelegate(QStyledItemDelegate):
+    """Draws a thin progress bar under the state text of a row that is downloading."""
+
+    def paint(self, painter, option, index):
+        fraction = index.data(FRACTION_ROLE)
+        if fraction is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)
+        bar.minimum, bar.maximum = 0, 1000
+        bar.progress = int(fraction * 1000)
+        bar.text = f"{fraction * 100:.0f} %"   # the column is narrow: the bar itself says "downloading"
+        bar.textVisible = True
+        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+
+
+__all__ = ["ResultsModel", "ResultsFilterProxy", "StateDelegate", "human_size", "state_text",
+           "DATE", "TILE", "CLOUD", "SIZE", "ONLINE", "STATE", "SORT_ROLE", "SEARCH_ROLE",
+           "PRODUCT_ROLE"]

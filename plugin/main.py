@@ -1,0 +1,128 @@
+"""The QGIS plugin class: the only module that receives `iface`.
+
+initProcessing() registers the Processing provider; initGui() adds the toolbar, the checkable dock action, the
+Raster menu and Help entries, the options page and the log bridge; unload() undoes exactly that, so
+load -> unload -> load leaves one of everything. The dock is built on first show (nothing heavy at load).
+"""
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import Qt, QUrl
+from qgis.PyQt.QtGui import QDesktopServices, QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from . import about
+from .processing.provider import SentinelMirrorProvider
+from .qgis import logging_bridge
+
+TOOLBAR_OBJECT_NAME = "SentinelMirrorToolbar"
+DOCK_ACTION_OBJECT_NAME = "SentinelMirrorDockAction"
+HELP_ACTION_OBJECT_NAME = "SentinelMirrorHelpAction"
+MENU_NAME = about.NAME  # the Raster > "Sentinel Mirror" submenu
+# Tasks whose class lives in this package are ours: unload() cancels those still running.
+_TASK_MODULE_PREFIX = __name__.rpartition(".")[0] + "."
+
+
+def plugin_tasks():
+    """Active tasks of the QGIS task manager that this plugin started (tasks defined in plugin/tasks)."""
+    return [t for t in QgsApplication.taskManager().activeTasks()
+            if type(t).__module__.startswith(_TASK_MODULE_PREFIX)]
+
+
+class SentinelMirrorPlugin:
+
+    def __init__(self, iface):
+        self.iface = iface
+        self.provider = None
+        self.toolbar = None
+        self.dock = None
+        self.dock_action = None
+        self.help_action = None
+        self.options_factory = None
+
+    # ---- Processing ---------------------------------------------------------------------------------------
+    def initProcessing(self):  # noqa: N802 (QGIS API name)
+        if self.provider is None:
+            self.provider = SentinelMirrorProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    # ---- GUI ----------------------------------------------------------------------------------------------
+    def initGui(self):  # noqa: N802
+        logging_bridge.install()
+        self.initProcessing()
+        icon = QIcon(about.ICON_PATH)
+
+        self.toolbar = self.iface.addToolBar(about.NAME)
+        self.toolbar.setObjectName(TOOLBAR_OBJECT_NAME)
+        self.toolbar.setToolTip(about.NAME)
+
+        self.dock_action = QAction(icon, about.NAME, self.iface.mainWindow())
+        self.dock_action.setObjectName(DOCK_ACTION_OBJECT_NAME)
+        self.dock_action.setToolTip("Show or hide the Sentinel Mirror panel (search, stage, download, NDVI)")
+        self.dock_action.setCheckable(True)
+        self.dock_action.triggered.connect(self.set_dock_visible)
+        self.toolbar.addAction(self.dock_action)
+        self.iface.addPluginToRasterMenu(MENU_NAME, self.dock_action)
+
+        self.help_action = QAction(icon, f"{about.NAME} Help", self.iface.mainWindow())
+        self.help_action.setObjectName(HELP_ACTION_OBJECT_NAME)
+        self.help_action.setToolTip(f"Open the {about.NAME} documentation")
+        self.help_action.triggered.connect(self.open_help)
+        self.iface.pluginHelpMenu().addAction(self.help_action)
+
+        self.options_factory = self._create_options_factory()
+        if self.options_factory is not None:
+            self.iface.registerOptionsWidgetFactory(self.options_factory)
+
+    # Registration hook for Settings > Options
+    def _create_options_factory(self):
+        from .gui.options_page import OptionsFactory
+
+        return OptionsFactory()
+
+    def set_dock_visible(self, visible):
+        """Show (building it on first use) or hide the dock; the action's check state follows."""
+        if visible and self.dock is None:
+            self.dock = self._create_dock()
+        if self.dock is not None:
+            self.dock.setUserVisible(visible)
+        self.dock_action.setChecked(visible)
+
+    def _create_dock(self):
+        from .gui.dock import SentinelMirrorDock  # the dock's widgets load only when the user opens it
+
+        dock = SentinelMirrorDock(self.iface, self.iface.mainWindow())
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        # closed/opened by its title bar, View > Panels or a tab switch: keep the toolbar button in step
+        dock.closedStateChanged.connect(lambda closed: self.dock_action.setChecked(not closed))
+        return dock
+
+    def open_help(self):
+        QDesktopServices.openUrl(QUrl(about.HOMEPAGE))
+
+    # ---- unload -------------------------------------------------------------------------------------------
+    def unload(self):
+        for task in plugin_tasks():
+            task.cancel()
+        if self.options_factory is not None:
+            self.iface.unregisterOptionsWidgetFactory(self.options_factory)
+            self.options_factory = None
+        if self.dock is not None:
+            self.dock.setUserVisible(False)
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
+        if self.help_action is not None:
+            self.iface.pluginHelpMenu().removeAction(self.help_action)
+            self.help_action.deleteLater()
+            self.help_action = None
+        if self.dock_action is not None:
+            self.iface.removePluginRasterMenu(MENU_NAME, self.dock_action)
+            self.dock_action.deleteLater()
+            self.dock_action = None
+        if self.toolbar is not None:
+            self.iface.mainWindow().removeToolBar(self.toolbar)
+            self.toolbar.deleteLater()
+            self.toolbar = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        logging_bridge.remove()

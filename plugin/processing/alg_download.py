@@ -1,0 +1,158 @@
+"""sentinelmirror:download — footprints -> verified products in a folder + a report of what arrived/failed."""
+from pathlib import Path
+
+from qgis.core import (QgsFeatureRequest, QgsFeatureSink, QgsFeature, QgsField, QgsFields, QgsProcessing,
+                       QgsProcessingException, QgsProcessingOutputMultipleLayers, QgsProcessingOutputNumber,
+                       QgsProcessingParameterAuthConfig,
+                       QgsProcessingParameterBoolean, QgsProcessingParameterDefinition,
+                       QgsProcessingParameterFeatureSink, QgsProcessingParameterFeatureSource,
+                       QgsProcessingParameterFolderDestination, QgsProcessingParameterNumber, QgsWkbTypes)
+from qgis.PyQt.QtCore import QVariant
+
+from ..core.errors import InvalidInputError
+from ..core.models import ProductKind, ProductState
+from ..qgis.catalogue import open_catalogue, pipeline_options
+from ..qgis.feedback import FeedbackProgress
+from ..qgis.settings import load_config
+from . import footprints
+from .base import SentinelMirrorAlgorithm, processing_error
+from .postprocess import load_on_completion
+
+
+def report_fields():
+    fields = QgsFields()
+    for name, kind in (("id", QVariant.String), ("title", QVariant.String), ("tile", QVariant.String),
+                       ("date", QVariant.DateTime), ("state", QVariant.String), ("reason", QVariant.String),
+                       ("path", QVariant.String), ("size", QVariant.LongLong)):
+        fields.append(QgsField(name, kind))
+    return fields
+
+
+class DownloadAlgorithm(SentinelMirrorAlgorithm):
+    INPUT, AUTHCFG, OUTPUT_FOLDER, LOAD_PRODUCTS = "INPUT", "AUTHCFG", "OUTPUT_FOLDER", "LOAD_PRODUCTS"
+    STAGING_TIMEOUT, OUTPUT, DOWNLOADED, FAILED = "STAGING_TIMEOUT", "OUTPUT", "DOWNLOADED", "FAILED"
+    PRODUCTS = "PRODUCTS"
+
+    def name(self):
+        return "download"
+
+    def displayName(self):  # noqa: N802
+        return "Download Sentinel products"
+
+    def shortHelpString(self):  # noqa: N802
+        return ("Downloads the products of a footprints layer (from 'Search Sentinel products'; tick 'Selected "
+                "features only' to take a subset) into a folder. Products on tape are all asked for staging at "
+                "once while the online ones download in parallel; each download resumes after a dropped "
+                "connection and lands only once its size and MD5 are verified. Running it again skips what "
+                "is already there.\n\nOutputs: the folder, and a report (one row per product: state done or "
+                "failed, and why). A product still on tape after the staging timeout is reported as failed "
+                "while the others finish.\n\nThe authentication configuration holds the GEODES API key (Basic, "
+                "key as password) or the CDSE username/password; empty = the one chosen in Settings > Options "
+                "> Sentinel Mirror, else the SENTINEL_MIRROR_* environment variables.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, "Footprints (products to download)",
+                                                              [QgsProcessing.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterAuthConfig(self.AUTHCFG, "Authentication configuration",
+                                                           optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(self.LOAD_PRODUCTS,
+                                                        "Load downloaded products (natural colour)", True))
+        timeout = QgsProcessingParameterNumber(self.STAGING_TIMEOUT, "Staging timeout (minutes, 0 = settings)",
+                                               QgsProcessingParameterNumber.Double, 0.0, True, 0.0)
+        timeout.setFlags(timeout.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(timeout)
+        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, "Download folder"))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, "Download report",
+                                                            QgsProcessing.TypeVectorPolygon))
+        # the verified archives, as a list the modeler can hand to 'NDVI of Sentinel-2 products'
+        self.addOutput(QgsProcessingOutputMultipleLayers(self.PRODUCTS, "Downloaded product archives"))
+        self.addOutput(QgsProcessingOutputNumber(self.DOWNLOADED, "Products downloaded"))
+        self.addOutput(QgsProcessingOutputNumber(self.FAILED, "Products failed"))
+
+    def prepare(self, parameters, context, feedback):
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        self.products = [footprints.feature_to_product(f) for f in source.getFeatures(QgsFeatureRequest())]
+        if not self.products:
+            raise InvalidInputError("The footprints layer has no product (or no selected feature): run a "
+                                    "search first, or select the products to download.")
+        providers = sorted({p.provider for p in self.products})
+        if len(providers) > 1:
+            raise InvalidInputError(f"The footprints mix catalogues ({', '.join(providers)}): download each "
+                                    "catalogue's products separately.")
+        config = load_config()
+        timeout_min = self.parameterAsDouble(parameters, self.STAGING_TIMEOUT, context)
+        self.options = pipeline_options(config, staging_timeout_s=timeout_min * 60 if timeout_min else None)
+        self.catalogue = open_catalogue(providers[0], self.parameterAsString(parameters, self.AUTHCFG, context),
+                                        config)
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        self.raise_prepare_error()
+        folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        last_state = {}
+
+        def on_status(status):  # worker thread: only the thread-safe feedback methods
+            if last_state.get(status.product_id) is not status.state and status.state in (
+                    ProductState.STAGING, ProductState.DOWNLOADING, ProductState.DONE):
+                feedback.pushInfo(f"{titles.get(status.product_id, status.product_id)}: {status.state.value}")
+            last_state[status.product_id] = status.state
+
+        titles = {p.id: p.title for p in self.products}
+        from ..core.pipeline import run_pipeline
+
+        try:
+            statuses = run_pipeline(self.catalogue, self.products, folder, options=self.options,
+                                    progress=FeedbackProgress(feedback), on_status=on_status)
+        except Exception as e:  # noqa: BLE001
+            raise processing_error(e) from None
+
+        by_id = {s.product_id: s for s in statuses}
+        fields = report_fields()
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon,
+                                             footprints.CRS)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        done, failed = [], []
+        for product in self.products:
+            status = by_id.get(product.id)
+            state = status.state if status else ProductState.FAILED
+            reason = status.reason if status else "The pipeline did not report this product."
+            (done if state is ProductState.DONE else failed).append((product, status, reason))
+            feature = QgsFeature(fields)
+            geom = footprints.geometry_from_geojson(product.footprint)
+            if not geom.isEmpty():
+                geom.convertToMultiType()
+                feature.setGeometry(geom)
+            feature.setAttributes([product.id, product.title, product.tile, footprints.to_qdatetime(product.acquired),
+                                   state.value, reason or None, status.path if status else None, product.size])
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        for product, _, reason in failed:
+            feedback.reportError(f"{product.title}: {reason}", False)
+        feedback.pushInfo(f"{len(done)} of {len(self.products)} products downloaded and verified in {folder}.")
+        if not done:
+            raise QgsProcessingException(f"No product could be downloaded. {failed[0][0].title}: {failed[0][2]}")
+
+        if self.parameterAsBoolean(parameters, self.LOAD_PRODUCTS, context):
+            self._load_natural_colour(done, folder, context, feedback)
+        return {self.OUTPUT_FOLDER: folder, self.OUTPUT: dest_id, self.PRODUCTS: [s.path for _, s, _ in done],
+                self.DOWNLOADED: len(done),
+                self.FAILED: len(failed)}
+
+    def _load_natural_colour(self, done, folder, context, feedback):
+        from ..core.products import natural_colour_vrt
+        from ..qgis.layers import product_identity, RGB_SUFFIX
+
+        for product, status, _ in done:
+            if product.kind is ProductKind.S1 or not status or not status.path:
+                continue
+            vrt = str(Path(status.path).with_name(Path(status.path).stem + RGB_SUFFIX + ".vrt"))
+            try:
+                natural_colour_vrt(status.path, vrt)
+            except Exception as e:  # noqa: BLE001 - a view that cannot be built does not fail the download
+                feedback.pushWarning(f"{product.title}: no natural-colour view ({e}).")
+                continue
+            tile, acquired = product_identity(status.path)
+            name = f"Natural colour T{tile} {acquired.date().isoformat()}" if acquired else product.title
+            load_on_completion(context, vrt, name, "natural_colour")

@@ -1,0 +1,127 @@
+"""sentinelmirror:search — catalogue search -> footprints layer (one feature per product)."""
+import datetime as dt
+
+from qgis.core import (QgsFeatureSink, QgsProcessing, QgsProcessingException, QgsProcessingParameterAuthConfig,
+                       QgsProcessingParameterDateTime, QgsProcessingParameterEnum,
+                       QgsProcessingParameterExtent, QgsProcessingParameterFeatureSink,
+                       QgsProcessingParameterNumber, QgsProcessingParameterString, QgsWkbTypes)
+
+from ..core.errors import NotFoundError
+from ..core.models import PROVIDERS, COLLECTIONS, ProductKind, SearchQuery
+from ..qgis.catalogue import open_catalogue
+from ..qgis.geo import extent_to_bbox
+from ..qgis.messages import empty_result_message
+from ..qgis.settings import load_config
+from . import footprints
+from .base import SentinelMirrorAlgorithm, processing_error
+from .postprocess import style_on_completion
+
+PROVIDER_LABELS = [p.upper() for p in PROVIDERS]            # GEODES, CDSE
+# One product level choice that exists on both catalogues; the collection id depends on the catalogue.
+LEVELS = (("Sentinel-2 L2A surface reflectance (for NDVI)", (ProductKind.MAJA_L2A, ProductKind.SAFE_L2A)),
+          ("Sentinel-2 L1C top of atmosphere", (ProductKind.SAFE_L1C,)),
+          ("Sentinel-1 radar (download only)", (ProductKind.S1,)))
+
+
+def collection_id(provider, level_index):
+    kinds = LEVELS[level_index][1]
+    for c in COLLECTIONS:
+        if c.provider == provider and c.kind in kinds:
+            return c.id
+    raise QgsProcessingException(f"{provider.upper()} has no {LEVELS[level_index][0]} collection.")
+
+
+def qdate(value):
+    """QDate/QDateTime/str from a parameter -> datetime.date (None when unset)."""
+    if value is None:
+        return None
+    if hasattr(value, "toPyDate"):
+        return value.toPyDate() if value.isValid() else None
+    if hasattr(value, "date"):
+        d = value.date()
+        return d.toPyDate() if d.isValid() else None
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+class SearchAlgorithm(SentinelMirrorAlgorithm):
+    PROVIDER, COLLECTION, TILE, EXTENT = "PROVIDER", "COLLECTION", "TILE", "EXTENT"
+    START, END, MAX_CLOUD, AUTHCFG, OUTPUT = "START", "END", "MAX_CLOUD", "AUTHCFG", "OUTPUT"
+
+    def name(self):
+        return "search"
+
+    def displayName(self):  # noqa: N802
+        return "Search Sentinel products"
+
+    def shortHelpString(self):  # noqa: N802
+        return ("Searches CNES GEODES or Copernicus Data Space for the products of one Sentinel-2 tile (e.g. 31TCJ, "
+                "a leading T is fine) or of an extent in any CRS, between two dates (inclusive), under a cloud "
+                "limit.\n\nOutput: a footprints layer (EPSG:4326), one feature per product with id, title, "
+                "date, tile, orbit, cloud (%), size (bytes), md5, online (false = on tape, will be staged) and "
+                "download_url. Feed it to 'Download Sentinel products'.\n\nGive either a tile or an extent. "
+                "Searching needs no account; the authentication configuration is only used if the catalogue "
+                "asks for one (empty = the one chosen in Settings > Options > Sentinel Mirror).")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterEnum(self.PROVIDER, "Catalogue", PROVIDER_LABELS, defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum(self.COLLECTION, "Product level",
+                                                     [label for label, _ in LEVELS], defaultValue=0))
+        self.addParameter(QgsProcessingParameterString(self.TILE, "Sentinel-2 tile (e.g. 31TCJ)", optional=True))
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, "Or an extent (any CRS)", optional=True))
+        self.addParameter(QgsProcessingParameterDateTime(self.START, "Start date",
+                                                         type=QgsProcessingParameterDateTime.Date))
+        self.addParameter(QgsProcessingParameterDateTime(self.END, "End date (inclusive)",
+                                                         type=QgsProcessingParameterDateTime.Date))
+        self.addParameter(QgsProcessingParameterNumber(self.MAX_CLOUD, "Maximum cloud cover (%)",
+                                                       QgsProcessingParameterNumber.Double, 100.0, False, 0.0, 100.0))
+        self.addParameter(QgsProcessingParameterAuthConfig(self.AUTHCFG, "Authentication configuration",
+                                                           optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, "Footprints",
+                                                            QgsProcessing.TypeVectorPolygon))
+
+    def prepare(self, parameters, context, feedback):
+        """Resolves settings, credentials and the session before the work starts (main thread in the toolbox)."""
+        provider = PROVIDERS[self.parameterAsEnum(parameters, self.PROVIDER, context)]
+        tile = (self.parameterAsString(parameters, self.TILE, context) or "").strip() or None
+        bbox = None
+        if parameters.get(self.EXTENT) not in (None, ""):
+            rect = self.parameterAsExtent(parameters, self.EXTENT, context)
+            if not rect.isNull() and not rect.isEmpty():
+                bbox = extent_to_bbox(rect, self.parameterAsExtentCrs(parameters, self.EXTENT, context),
+                                      context.transformContext())
+        self.query = SearchQuery(
+            provider=provider,
+            collection=collection_id(provider, self.parameterAsEnum(parameters, self.COLLECTION, context)),
+            start=qdate(self.parameterAsDateTime(parameters, self.START, context)),
+            end=qdate(self.parameterAsDateTime(parameters, self.END, context)),
+            tile=tile, bbox=bbox,
+            max_cloud=self.parameterAsDouble(parameters, self.MAX_CLOUD, context))
+        self.catalogue = open_catalogue(provider, self.parameterAsString(parameters, self.AUTHCFG, context),
+                                        load_config())
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        self.raise_prepare_error()
+        from ..qgis.feedback import FeedbackProgress
+
+        try:
+            products = self.catalogue.search(self.query, FeedbackProgress(feedback))
+            if not products:
+                raise NotFoundError(empty_result_message(self.query))
+        except Exception as e:  # noqa: BLE001
+            raise processing_error(e) from None
+        fields = footprints.footprint_fields()
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon,
+                                             footprints.CRS)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        for product in products:
+            feature = footprints.product_to_feature(product, fields)
+            if not feature.geometry().isEmpty():
+                geom = feature.geometry()
+                geom.convertToMultiType()
+                feature.setGeometry(geom)
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        online = sum(p.online for p in products)
+        feedback.pushInfo(f"{len(products)} products found: {online} online, {len(products) - online} on tape.")
+        style_on_completion(context, dest_id, "footprints")
+        return {self.OUTPUT: dest_id}

@@ -1,0 +1,98 @@
+"""Products <-> footprint features: the one table format search writes and download reads back.
+
+Attributes: id, title, provider, collection, platform, date (acquisition, UTC), tile, orbit, cloud, size,
+md5, online, quicklook, download_url, extra (provider specifics as JSON, e.g. the GEODES endpoint_url that the
+availability request needs). Geometry: the footprint in EPSG:4326.
+"""
+import datetime as dt
+import json
+
+from osgeo import ogr
+from qgis.core import (QgsCoordinateReferenceSystem, QgsFeature, QgsField, QgsFields, QgsGeometry)
+from qgis.PyQt.QtCore import QDateTime, QVariant, Qt
+
+from ..core.errors import InvalidInputError
+from ..core.models import Availability, Product
+
+CRS = QgsCoordinateReferenceSystem("EPSG:4326")
+REQUIRED = ("id", "title", "provider", "collection")
+
+
+def footprint_fields():
+    fields = QgsFields()
+    for name, kind in (("id", QVariant.String), ("title", QVariant.String), ("provider", QVariant.String),
+                       ("collection", QVariant.String), ("platform", QVariant.String),
+                       ("date", QVariant.DateTime), ("tile", QVariant.String), ("orbit", QVariant.Int),
+                       ("cloud", QVariant.Double), ("size", QVariant.LongLong), ("md5", QVariant.String),
+                       ("online", QVariant.Bool), ("quicklook", QVariant.String),
+                       ("download_url", QVariant.String), ("extra", QVariant.String)):
+        fields.append(QgsField(name, kind))
+    return fields
+
+
+def to_qdatetime(when):
+    if when is None:
+        return QDateTime()
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return QDateTime.fromMSecsSinceEpoch(int(round(when.timestamp() * 1000)), Qt.TimeSpec.UTC)
+
+
+def from_qdatetime(value):
+    if isinstance(value, QDateTime) and value.isValid():
+        return dt.datetime.fromtimestamp(value.toMSecsSinceEpoch() / 1000.0, tz=dt.timezone.utc)
+    if isinstance(value, str) and value:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return None
+
+
+def geometry_from_geojson(geojson):
+    if not geojson:
+        return QgsGeometry()
+    ogr_geom = ogr.CreateGeometryFromJson(json.dumps(geojson))
+    return QgsGeometry.fromWkt(ogr_geom.ExportToWkt()) if ogr_geom is not None else QgsGeometry()
+
+
+def product_to_feature(product, fields):
+    f = QgsFeature(fields)
+    f.setGeometry(geometry_from_geojson(product.footprint))
+    f.setAttributes([
+        product.id, product.title, product.provider, product.collection, product.platform,
+        to_qdatetime(product.acquired), product.tile, product.relative_orbit, product.cloud_cover,
+        product.size, product.checksum, product.online, product.quicklook_url, product.download_url,
+        json.dumps(product.extra, default=str) if product.extra else None,
+    ])
+    return f
+
+
+def _value(feature, name):
+    idx = feature.fields().indexOf(name)
+    if idx < 0:
+        return None
+    v = feature.attribute(idx)
+    return None if v is None or (hasattr(v, "isNull") and v.isNull()) or v == QVariant() else v
+
+
+def feature_to_product(feature):
+    """Rebuild the Product a footprints feature stands for; a layer that is not a footprints table is refused."""
+    missing = [n for n in REQUIRED if feature.fields().indexOf(n) < 0]
+    if missing:
+        raise InvalidInputError(f"The layer is not a Sentinel Mirror footprints layer (no {', '.join(missing)} "
+                                "field): use the output of 'Search Sentinel products'.")
+    extra = _value(feature, "extra")
+    geom = feature.geometry()
+    online = _value(feature, "online")
+    orbit, cloud, size = _value(feature, "orbit"), _value(feature, "cloud"), _value(feature, "size")
+    return Product(
+        provider=str(_value(feature, "provider")).lower(), id=str(_value(feature, "id")),
+        title=str(_value(feature, "title")), collection=str(_value(feature, "collection")),
+        platform=str(_value(feature, "platform") or ""), acquired=from_qdatetime(_value(feature, "date")),
+        tile=_value(feature, "tile"), relative_orbit=int(orbit) if orbit is not None else None,
+        cloud_cover=float(cloud) if cloud is not None else None, size=int(size) if size is not None else None,
+        checksum=_value(feature, "md5"),
+        availability=Availability.ONLINE if online in (True, 1, "true", "True") else Availability.OFFLINE,
+        footprint=json.loads(geom.asJson()) if geom is not None and not geom.isEmpty() else None,
+        quicklook_url=_value(feature, "quicklook"), download_url=_value(feature, "download_url"),
+        extra=json.loads(extra) if extra else {},
+    )

@@ -1,0 +1,32 @@
+"""Everything a catalogue client needs, resolved on the MAIN THREAD, in one call used by the dock and Processing:
+settings snapshot (+ environment overrides), credentials from the authcfg (or the environment), and the
+proxy-aware session."""
+from .auth import credentials_for
+from .http import build_session
+from .settings import load_config
+
+
+def authcfg_for(provider_name, config, authcfg=""):
+    """An explicit authcfg wins; otherwise the one chosen for this catalogue in the options page."""
+    return (authcfg or "").strip() or getattr(config, f"{provider_name}_authcfg", "")
+
+
+def open_catalogue(provider_name, authcfg="", config=None):
+    from ..core.providers import make_provider  # imports requests and the clients only when used
+
+    config = config or load_config()
+    credentials = credentials_for(provider_name, authcfg_for(provider_name, config, authcfg))
+    return make_provider(provider_name, config.endpoints, credentials, build_session())
+
+
+def pipeline_options(config, **overrides):
+    """PipelineOptions from the settings snapshot, plus explicit overrides (None = keep the setting)."""
+    from dataclasses import fields
+
+    from ..core.pipeline import PipelineOptions
+
+    known = {f.name for f in fields(PipelineOptions)}
+    values = {"max_connections": config.parallel_downloads, "poll_interval_s": config.poll_interval_s,
+              "poll_interval_max_s": config.poll_interval_max_s, "staging_timeout_s": config.staging_timeout_s}
+    values.update(overrides)
+    return PipelineOptions(**{k: v for k, v in values.items() if k in known and v is not None})

@@ -1,0 +1,47 @@
+"""Adapters from the core Progress protocol (set / message / cancelled) to QgsTask and QgsProcessingFeedback.
+
+Both are safe to call from the worker thread running the core code: QgsTask.setProgress and the feedback's
+setProgress/pushInfo are thread-safe (they emit queued signals).
+"""
+import time
+
+
+class TaskProgress:
+    """Progress for code running inside QgsTask.run(). `on_message(text)` is called from the worker thread
+    (tasks pass a pyqtSignal.emit, which queues the text to the main thread)."""
+
+    def __init__(self, task, on_message=None, min_interval_s=0.05):
+        self._task, self._on_message, self._min_interval = task, on_message, min_interval_s
+        self._last_pct, self._last_time = -1.0, 0.0
+
+    def set(self, percent):
+        pct = max(0.0, min(100.0, float(percent)))
+        now = time.monotonic()
+        # throttle: thousands of chunk callbacks would flood the main thread's event queue
+        if pct >= 100.0 or abs(pct - self._last_pct) >= 0.5 or now - self._last_time >= self._min_interval:
+            self._last_pct, self._last_time = pct, now
+            self._task.setProgress(pct)
+
+    def message(self, text):
+        if self._on_message:
+            self._on_message(str(text))
+
+    def cancelled(self):
+        return self._task.isCanceled()
+
+
+class FeedbackProgress:
+    """Progress for code running inside processAlgorithm()."""
+
+    def __init__(self, feedback):
+        self._feedback = feedback
+
+    def set(self, percent):
+        self._feedback.setProgress(max(0.0, min(100.0, float(percent))))
+
+    def message(self, text):
+        self._feedback.pushInfo(str(text))
+
+    def cancelled(self):
+        return self._feedback.isCanceled()
+

@@ -1,0 +1,147 @@
+"""Layers on the map. MAIN THREAD ONLY (creates layers, edits the project's layer tree).
+
+- footprints: outline-only polygons, green = online, orange dashed = on tape; dated per feature so the
+  Temporal Controller shows each acquisition on its day.
+- natural colour: B4/B3/B2 read from the archive through GDAL /vsizip/ (VRT from plugin/core/products.py).
+- NDVI: resources/styles/ndvi.qml (red -> yellow -> green, -0.2 .. 1.0).
+Every product layer is dated with its acquisition day (fixed temporal range) and put in
+"Sentinel-2 T<tile>" > "<YYYY-MM-DD>", date groups in chronological order.
+"""
+import datetime as dt
+from pathlib import Path
+
+from qgis.core import (QgsCategorizedSymbolRenderer, QgsDateTimeRange, QgsFillSymbol, QgsLayerTree, QgsProject,
+                       QgsRasterLayer,
+                       QgsRendererCategory, QgsVectorLayerTemporalProperties, QgsRasterLayerTemporalProperties)
+from qgis.PyQt.QtCore import QDateTime, Qt
+
+from ..about import RESOURCES_DIR
+from ..core.errors import ProductFormatError
+from ..core.product_names import parse_title
+
+NDVI_QML = str(RESOURCES_DIR / "styles" / "ndvi.qml")
+NDVI_SUFFIX = "_NDVI"
+RGB_SUFFIX = "_RGB"
+ONLINE_COLOUR, OFFLINE_COLOUR = "#2e7d32", "#ef6c00"
+
+
+# ---- identity of a product file ----------------------------------------------------------------------------
+def product_identity(path_or_title):
+    """(tile, acquisition datetime) from a product archive / NDVI / VRT file name, or (None, None)."""
+    stem = Path(str(path_or_title)).name
+    for suffix in (".zip", ".tif", ".vrt"):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+    for suffix in (NDVI_SUFFIX, RGB_SUFFIX):
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+    try:
+        info = parse_title(stem)
+    except ProductFormatError:
+        return None, None
+    return info.tile, info.acquired
+
+
+# ---- styles ------------------------------------------------------------------------------------------------
+def style_footprints(layer):
+    categories = []
+    for value, colour, label, dash in ((True, ONLINE_COLOUR, "online", "solid"),
+                                       (False, OFFLINE_COLOUR, "on tape (staged on download)", "dash")):
+        symbol = QgsFillSymbol.createSimple({"color": "0,0,0,0", "style": "no", "outline_color": colour,
+                                             "outline_width": "0.6", "outline_style": dash})
+        categories.append(QgsRendererCategory(value, symbol, label))
+    layer.setRenderer(QgsCategorizedSymbolRenderer("online", categories))
+    props = layer.temporalProperties()
+    props.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromExpressions)
+    props.setStartExpression('to_datetime(to_date("date"))')
+    props.setEndExpression('to_datetime(to_date("date")) + to_interval(\'1 day\')')
+    props.setIsActive(True)
+    layer.triggerRepaint()
+
+
+def style_ndvi(layer):
+    message, ok = layer.loadNamedStyle(NDVI_QML)
+    if not ok:
+        raise ProductFormatError(f"Could not apply the NDVI style {NDVI_QML}: {message}")
+    layer.triggerRepaint()
+
+
+def set_acquisition_day(layer, acquired):
+    """The layer shows during its acquisition day (UTC) in the Temporal Controller."""
+    day = acquired.astimezone(dt.timezone.utc).date() if acquired.tzinfo else acquired.date()
+    begin = QDateTime.fromString(day.isoformat() + "T00:00:00Z", Qt.DateFormat.ISODate)
+    props = layer.temporalProperties()
+    props.setMode(QgsRasterLayerTemporalProperties.ModeFixedTemporalRange)
+    props.setFixedTemporalRange(QgsDateTimeRange(begin, begin.addDays(1), True, False))
+    props.setIsActive(True)
+
+
+# ---- layer tree --------------------------------------------------------------------------------------------
+def product_group(project, tile, acquired):
+    """'Sentinel-2 T31TCJ' > '2024-05-03' (created on demand, dates in order)."""
+    root = project.layerTreeRoot()
+    tile_name = f"Sentinel-2 T{tile}" if tile else "Sentinel Mirror"
+    tile_group = root.findGroup(tile_name) or root.insertGroup(0, tile_name)
+    if acquired is None:
+        return tile_group
+    day = acquired.date().isoformat()
+    existing = [child for child in tile_group.children() if QgsLayerTree.isGroup(child)]
+    for child in existing:
+        if child.name() == day:
+            return child
+    position = sum(1 for child in existing if child.name() < day)
+    return tile_group.insertGroup(position, day)
+
+
+def date_and_group(layer, project=None, tile=None, acquired=None, on_top=False):
+    """Date the layer and move it (already in the project or not) into its tile/date group."""
+    project = project or QgsProject.instance()
+    if tile is None and acquired is None:
+        tile, acquired = product_identity(layer.source().split("|")[0])
+    if acquired is not None:
+        set_acquisition_day(layer, acquired)
+    group = product_group(project, tile, acquired)
+    position = 0 if on_top else -1
+    node = project.layerTreeRoot().findLayer(layer.id())
+    if node is None:
+        project.addMapLayer(layer, False)
+        group.insertLayer(position, layer)
+    elif node.parent() is not group:
+        old_parent = node.parent()
+        group.insertChildNode(position, node.clone())
+        old_parent.removeChildNode(node)
+    return layer
+
+
+def ndvi_layer(tif_path, name=None):
+    tile, acquired = product_identity(tif_path)
+    layer = QgsRasterLayer(str(tif_path), name or _display_name("NDVI", tile, acquired, tif_path), "gdal")
+    if not layer.isValid():
+        raise ProductFormatError(f"QGIS cannot open the NDVI raster {tif_path}.")
+    style_ndvi(layer)
+    return layer
+
+
+def natural_colour_layer(vrt_path, name=None):
+    tile, acquired = product_identity(vrt_path)
+    layer = QgsRasterLayer(str(vrt_path), name or _display_name("Natural colour", tile, acquired, vrt_path), "gdal")
+    if not layer.isValid():
+        raise ProductFormatError(f"QGIS cannot open the natural-colour view {vrt_path}.")
+    return layer
+
+
+def add_product_layers(ndvi_paths=(), natural_colour_paths=(), project=None):
+    """Add NDVI and natural-colour layers, dated and grouped; returns the layers (the dock's landing step)."""
+    project = project or QgsProject.instance()
+    added = []
+    for path in natural_colour_paths:
+        added.append(date_and_group(natural_colour_layer(path), project, *product_identity(path)))
+    for path in ndvi_paths:  # on top of the natural colour layer of the same date
+        added.append(date_and_group(ndvi_layer(path), project, *product_identity(path), on_top=True))
+    return added
+
+
+def _display_name(kind, tile, acquired, path):
+    if tile and acquired:
+        return f"{kind} T{tile} {acquired.date().isoformat()}"
+    return f"{kind} {Path(str(path)).stem}"

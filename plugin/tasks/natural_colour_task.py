@@ -1,0 +1,42 @@
+"""NaturalColourTask: a B4/B3/B2 view (VRT reading the archive in place) per downloaded product, off the main
+thread. Same file naming as the download algorithm (<archive stem>_RGB.vrt next to the archive).
+
+Signals (main thread): resultsReady(list) of VRT paths; productFailed(str, str) archive + plain reason (radar
+products have no colour view; the others go on); failed(str); cancelledByUser().
+"""
+from pathlib import Path
+
+from qgis.PyQt.QtCore import pyqtSignal
+
+from ..core.errors import Cancelled, SentinelMirrorError
+from .base import CoreTask
+
+RGB_SUFFIX = "_RGB"   # = plugin/qgis/layers.RGB_SUFFIX (layers.py is main-thread only, so not imported here)
+
+
+def natural_colour_path(archive):
+    archive = Path(archive)
+    return str(archive.with_name(archive.stem + RGB_SUFFIX + ".vrt"))
+
+
+class NaturalColourTask(CoreTask):
+    resultsReady = pyqtSignal(list)
+    productFailed = pyqtSignal(str, str)
+
+    def __init__(self, archives):
+        self.archives = [str(a) for a in archives]
+        super().__init__(f"Sentinel Mirror: natural-colour views of {len(self.archives)} products")
+
+    def work(self, progress):
+        from ..core.products import natural_colour_vrt
+
+        out = []
+        for i, archive in enumerate(self.archives):
+            if progress.cancelled():
+                raise Cancelled("Cancelled by the user.")
+            try:
+                out.append(natural_colour_vrt(archive, natural_colour_path(archive)))
+            except SentinelMirrorError as e:
+                self.productFailed.emit(archive, str(e))
+            progress.set(100.0 * (i + 1) / len(self.archives))
+        return out

@@ -1,0 +1,31 @@
+"""NdviTask: one NDVI GeoTIFF per downloaded product archive (cloud-masked by default). Returns paths, never layers.
+
+Signals (main thread):
+- resultsReady(list): list of NdviResult (plugin/core/ndvi.py) for the products that worked.
+- productFailed(str, str): archive path, plain reason (unrecognised archive, missing band...); the others go on.
+- failed(str): nothing could be computed (the reason of the first failure); cancelledByUser(), messageChanged(str).
+"""
+from qgis.PyQt.QtCore import pyqtSignal
+
+from ..core.errors import ProductFormatError
+from ..core.ndvi_batch import compute_ndvi_batch
+from .base import CoreTask
+
+
+class NdviTask(CoreTask):
+    resultsReady = pyqtSignal(list)
+    productFailed = pyqtSignal(str, str)
+
+    def __init__(self, archives, out_folder, masks=None):
+        self.archives = list(archives)
+        super().__init__(f"Sentinel Mirror: NDVI of {len(self.archives)} product"
+                         f"{'s' * (len(self.archives) != 1)}")
+        self.out_folder, self.masks = out_folder, masks
+        self.errors = []
+
+    def work(self, progress):
+        results, self.errors = compute_ndvi_batch(self.archives, self.out_folder, masks=self.masks,
+                                                  progress=progress, on_error=self.productFailed.emit)
+        if not results and self.errors:
+            raise ProductFormatError(self.errors[0][1])
+        return results

@@ -1,0 +1,30 @@
+"""PipelineTask: stage every offline product at once, download the online ones in parallel, verify, land.
+
+Signals (main thread):
+- statusChanged(object): a plugin.core.models.ProductStatus each time a product changes state
+  (offline -> staging -> queued -> downloading (bytes) -> verifying -> done / failed with reason).
+- resultsReady(list): the final list[ProductStatus] (one per product; failed ones carry `reason`).
+- failed(str), cancelledByUser(), messageChanged(str): see tasks/base.py. After a cancel only `.part` files
+  remain in the folder: a product lands only once complete and verified.
+"""
+from qgis.PyQt.QtCore import pyqtSignal
+
+from ..core.pipeline import run_pipeline
+from .base import CoreTask
+
+
+class PipelineTask(CoreTask):
+    resultsReady = pyqtSignal(list)
+    statusChanged = pyqtSignal(object)
+
+    def __init__(self, provider, products, folder, options=None):
+        products = list(products)
+        super().__init__(f"Sentinel Mirror: download {len(products)} product{'s' * (len(products) != 1)} "
+                         f"from {provider.name.upper()}")
+        self.provider, self.products, self.folder, self.options = provider, products, folder, options
+
+    def work(self, progress):
+        kwargs = {"options": self.options} if self.options is not None else {}
+        # statusChanged.emit from this worker thread is queued to the main thread's receivers
+        return run_pipeline(self.provider, self.products, self.folder, progress=progress,
+                            on_status=self.statusChanged.emit, **kwargs)

@@ -1,0 +1,34 @@
+"""SearchTask: one catalogue search in the background.
+
+Signals (main thread):
+- resultsReady(list): list[plugin.core.models.Product], never empty.
+- failed(str): plain message, e.g. wrong key, service unreachable, or "No product found ...: widen the dates".
+- cancelledByUser(), messageChanged(str): see tasks/base.py.
+
+Usage (main thread):
+    provider = make_provider(name, config.endpoints, credentials_for(name, authcfg), build_session())
+    task = SearchTask(provider, query); task.resultsReady.connect(...); QgsApplication.taskManager().addTask(task)
+"""
+from ..core.errors import NotFoundError
+from ..qgis.messages import empty_result_message
+from .base import CoreTask
+from qgis.PyQt.QtCore import pyqtSignal
+
+
+def describe(query):
+    where = f"tile {query.tile}" if query.tile else "extent"
+    return f"Sentinel Mirror: search {query.collection} {where} {query.start}…{query.end} ({query.provider.upper()})"
+
+
+class SearchTask(CoreTask):
+    resultsReady = pyqtSignal(list)
+
+    def __init__(self, provider, query):
+        super().__init__(describe(query))
+        self.provider, self.query = provider, query
+
+    def work(self, progress):
+        products = self.provider.search(self.query, progress)
+        if not products:
+            raise NotFoundError(empty_result_message(self.query))
+        return products

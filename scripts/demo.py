@@ -1,0 +1,245 @@
+"""`make demo`: the whole job on a fresh machine, no account needed.
+
+Starts the mirror simulator (tests/simulator) with part of the products on tape, runs the shipped Processing
+model "Tile NDVI time series" headless (search -> stage + download -> NDVI) on tile 31TCJ for a date range,
+then renders a PNG map of the NDVI series (one panel per date, footprints, colour ramp legend).
+Prints where everything is and how long each phase took.
+
+    make demo                       # or: scripts/testenv.sh .venv/bin/python scripts/demo.py --help
+"""
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.append("/usr/share/qgis/python/plugins")  # QGIS' own Processing plugin (Debian/Ubuntu layout)
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
+
+PANEL = 360         # pixels per map panel
+LEGEND_H = 70
+TITLE_H = 56
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--tile", default="31TCJ")
+    p.add_argument("--start", default="2023-06-01", type=dt.date.fromisoformat)
+    p.add_argument("--end", default="2023-07-15", type=dt.date.fromisoformat)
+    p.add_argument("--max-cloud", default=70.0, type=float)
+    p.add_argument("--offline-fraction", default=0.5, type=float, help="share of products on tape")
+    p.add_argument("--staging-delay", default="2,6", help="seconds a tape recall takes: S or MIN,MAX")
+    p.add_argument("--out", default=str(ROOT / "demo-output"))
+    return p.parse_args()
+
+
+class PhaseClock:
+    """Splits the model run into its phases from the texts Processing reports for each child algorithm."""
+
+    def __init__(self):
+        self.marks = []
+
+    def mark(self, phase):
+        if not self.marks or self.marks[-1][0] != phase:
+            self.marks.append((phase, time.monotonic()))
+
+    def durations(self, end):
+        out = {}
+        for (phase, t0), (_, t1) in zip(self.marks, self.marks[1:] + [("end", end)]):
+            out[phase] = out.get(phase, 0.0) + t1 - t0
+        return out
+
+
+def make_feedback(clock):
+    from qgis.core import QgsProcessingFeedback
+
+    phases = (("Search the catalogue", "search"), ("Stage and download", "staging + download"),
+              ("NDVI per product", "NDVI"))
+
+    class DemoFeedback(QgsProcessingFeedback):
+        def setProgressText(self, text):  # noqa: N802 (QGIS API name)
+            for label, phase in phases:
+                if label in text:
+                    clock.mark(phase)
+            super().setProgressText(text)
+
+        def pushInfo(self, info):  # noqa: N802
+            for label, phase in phases:
+                if label in info:
+                    clock.mark(phase)
+            if "products found" in info or "downloaded and verified" in info or "NDVI rasters" in info:
+                print("   ", info)
+            super().pushInfo(info)
+
+        def reportError(self, error, fatalError=False):  # noqa: N802, N803
+            print("    !", error)
+            super().reportError(error, fatalError)
+
+    return DemoFeedback()
+
+
+def render_png(ndvi_paths, footprints_path, tile, png_path):
+    """One panel per acquisition date (NDVI + footprint outline), a title and the NDVI colour ramp."""
+    from qgis.core import (QgsMapRendererParallelJob, QgsMapSettings, QgsRectangle,
+                           QgsVectorLayer)
+    from qgis.PyQt.QtCore import QRectF, QSize, Qt
+    from qgis.PyQt.QtGui import QColor, QFont, QImage, QLinearGradient, QPainter
+
+    from plugin.qgis.layers import ndvi_layer, product_identity, style_footprints
+
+    ndvi = sorted(ndvi_paths, key=lambda p: product_identity(p)[1] or dt.datetime.min)
+    cols = min(4, max(1, len(ndvi)))
+    rows = (len(ndvi) + cols - 1) // cols
+    image = QImage(cols * PANEL, TITLE_H + rows * (PANEL + 24) + LEGEND_H, QImage.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setFont(QFont("DejaVu Sans", 15, QFont.Bold))
+    painter.drawText(QRectF(0, 6, image.width(), 28), Qt.AlignCenter,
+                     f"NDVI time series, Sentinel-2 tile T{tile} (cloud-masked; white = no data)")
+    painter.setFont(QFont("DejaVu Sans", 10))
+    painter.drawText(QRectF(0, 32, image.width(), 20), Qt.AlignCenter,
+                     "Sentinel Mirror demo: GEODES simulator, model 'Tile NDVI time series'")
+    footprints = QgsVectorLayer(footprints_path, "footprints", "ogr") if footprints_path else None
+    if footprints is not None and footprints.isValid():
+        style_footprints(footprints)
+        footprints.temporalProperties().setIsActive(False)  # one panel per date: show every outline
+    layers = []
+    for i, path in enumerate(ndvi):
+        layer = ndvi_layer(path)
+        layers.append(layer)
+        settings = QgsMapSettings()
+        settings.setOutputSize(QSize(PANEL - 12, PANEL - 12))
+        settings.setDestinationCrs(layer.crs())
+        extent = QgsRectangle(layer.extent())
+        extent.scale(1.04)
+        settings.setExtent(extent)
+        settings.setBackgroundColor(QColor("white"))
+        settings.setLayers(([footprints] if footprints is not None and footprints.isValid() else []) + [layer])
+        job = QgsMapRendererParallelJob(settings)
+        job.start()
+        job.waitForFinished()
+        x, y = (i % cols) * PANEL, TITLE_H + (i // cols) * (PANEL + 24)
+        painter.drawImage(x + 6, y + 22, job.renderedImage())
+        painter.setPen(QColor("#444444"))
+        painter.drawRect(x + 6, y + 22, PANEL - 12, PANEL - 12)
+        painter.setPen(QColor("black"))
+        _, acquired = product_identity(path)
+        painter.drawText(QRectF(x, y, PANEL, 20), Qt.AlignCenter,
+                         acquired.strftime("%Y-%m-%d") if acquired else Path(path).stem)
+    # colour ramp legend, read from the shipped style so the PNG shows what users get
+    shader = layers[0].renderer().shader().rasterShaderFunction() if layers else None
+    y0 = image.height() - LEGEND_H + 14
+    x0, width = image.width() * 0.15, image.width() * 0.7
+    if shader is not None:
+        items = shader.colorRampItemList()
+        lo, hi = items[0].value, items[-1].value
+        gradient = QLinearGradient(x0, 0, x0 + width, 0)
+        for item in items:
+            gradient.setColorAt((item.value - lo) / (hi - lo), item.color)
+        painter.fillRect(QRectF(x0, y0, width, 18), gradient)
+        painter.setPen(QColor("black"))
+        for item in items:
+            xv = x0 + width * (item.value - lo) / (hi - lo)
+            painter.drawText(QRectF(xv - 30, y0 + 20, 60, 16), Qt.AlignCenter, f"{item.value:g}")
+        painter.drawText(QRectF(0, y0 + 36, image.width(), 16), Qt.AlignCenter,
+                         "NDVI = (NIR - red) / (NIR + red)   ·   orange dashed outline: product was on tape")
+    painter.end()
+    image.save(str(png_path))
+    del layers, footprints
+
+
+def main():
+    args = parse_args()
+    out = Path(args.out)
+    (out / "products").mkdir(parents=True, exist_ok=True)
+    (out / "ndvi").mkdir(parents=True, exist_ok=True)
+    for old in list((out / "ndvi").glob("*_NDVI.tif")):
+        old.unlink()  # this run's NDVI only
+
+    from qgis.core import QgsApplication
+
+    t_start = time.monotonic()
+    app = QgsApplication([], False)
+    app.initQgis()
+    try:
+        from processing.core.Processing import Processing
+
+        Processing.initialize()
+        from plugin.processing.provider import SentinelMirrorProvider
+        from tests.simulator import MirrorSimulator, SimConfig
+
+        provider = SentinelMirrorProvider()
+        QgsApplication.processingRegistry().addProvider(provider)
+
+        delay = tuple(float(x) for x in args.staging_delay.split(","))
+        config = SimConfig(seed=6, tiles=(args.tile,), start=args.start, end=args.end,
+                           collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), offline_fraction=args.offline_fraction,
+                           staging_delay_s=delay[0] if len(delay) == 1 else delay, bandwidth_bps=20e6,
+                           max_connections=4, work_dir=str(out / ".simulator-cache"))
+        print(f"Sentinel Mirror demo: tile {args.tile}, {args.start} .. {args.end}, cloud <= {args.max_cloud:g} %")
+        with MirrorSimulator(config) as sim:
+            os.environ.update(sim.env())  # the plugin's headless settings: URLs + simulator credentials
+            wanted = [p for p in sim.products if args.start <= p.acquired.date() <= args.end
+                      and p.cloud_cover <= args.max_cloud]
+            print(f"simulator: {sim.geodes_url} — {len(wanted)} matching products, "
+                  f"{sum(p.availability.value != 'online' for p in wanted)} of them on tape "
+                  f"(staging {args.staging_delay} s)")
+            results = run_model(args, out)
+            footprints_path = results.pop("_footprints")
+            clock = results.pop("_clock")
+            ndvi_paths = sorted(str(p) for p in (out / "ndvi").glob("*_NDVI.tif"))
+        t_render = time.monotonic()
+        png = out / f"ndvi_{args.tile}.png"
+        if ndvi_paths:
+            render_png(ndvi_paths, footprints_path, args.tile, png)
+        t_end = time.monotonic()
+
+        phases = clock.durations(results.pop("_model_end"))
+        print("\nphase timings:")
+        for phase in ("search", "staging + download", "NDVI"):
+            print(f"  {phase:<20} {phases.get(phase, 0.0):6.1f} s")
+        print(f"  {'render PNG':<20} {t_end - t_render:6.1f} s")
+        print(f"  {'total (with QGIS start)':<20} {t_end - t_start:6.1f} s")
+        print("\noutputs:")
+        print(f"  products (verified zips): {out / 'products'}  ({len(list((out / 'products').glob('*.zip')))} files)")
+        print(f"  NDVI GeoTIFFs:            {out / 'ndvi'}  ({len(ndvi_paths)} files)")
+        print(f"  footprints:               {footprints_path}")
+        print(f"  map:                      {png if ndvi_paths else '(none: no NDVI computed)'}")
+        return 0 if ndvi_paths else 1
+    finally:
+        QgsApplication.processingRegistry().removeProvider("sentinelmirror")
+        app.exitQgis()
+
+
+def run_model(args, out):
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProject
+
+    clock = PhaseClock()
+    feedback = make_feedback(clock)
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    footprints = str(out / "footprints.gpkg")
+    for stale in (footprints, str(out / "download_report.gpkg")):
+        if os.path.exists(stale):
+            os.remove(stale)  # Processing does not overwrite a GeoPackage it did not just create
+    params = {"PROVIDER": 0, "COLLECTION": 0, "TILE": args.tile, "START": args.start.isoformat(),
+              "END": args.end.isoformat(), "MAX_CLOUD": args.max_cloud, "AUTHCFG": "",
+              "search:Footprints": footprints, "download:Products folder": str(out / "products"),
+              "download:Download report": str(out / "download_report.gpkg"),
+              "ndvi:NDVI folder": str(out / "ndvi")}
+    clock.mark("search")
+    results = processing.run("sentinelmirror:tile_ndvi_time_series", params, feedback=feedback, context=context)
+    results["_model_end"] = time.monotonic()
+    results["_footprints"] = footprints
+    results["_clock"] = clock
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(main())

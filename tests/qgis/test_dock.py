@@ -1,0 +1,380 @@
+"""The dock driven like a user would, against the mirror simulator: type a tile, search, tick, download with
+products on tape, watch the rows' states, cancel, get the layers; bad input refused at the field before any
+request; QGIS stays responsive (main-thread gap < 100 ms) during a search and a download."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsLayerTree, QgsProject, QgsRasterLayer
+from qgis.PyQt.QtCore import QDate, QPoint, Qt
+from qgis.PyQt.QtWidgets import QPushButton, QTextEdit
+
+from plugin.core.models import Availability, ProductState
+from plugin.gui import results_model as rm
+from plugin.gui.dock import OPTIONS_PAGE, SentinelMirrorDock
+from tests.qgis.dock_helpers import (GapMeter, clear_project, point_dock_at, restore_settings, set_dates,
+                                     zoom_lonlat)
+
+START, END = dt.date(2023, 6, 1), dt.date(2023, 7, 31)
+L2A = "THEIA_REFLECTANCE_SENTINEL2_L2A"
+
+
+@pytest.fixture
+def make_dock(qgis_iface, qgis_new_project, monkeypatch, tmp_path, qtbot):
+    docks, saved = [], []
+
+    def make(sim):
+        if not saved:
+            saved.append(point_dock_at(sim, monkeypatch, tmp_path / "downloads"))
+        dock = SentinelMirrorDock(qgis_iface, qgis_iface.mainWindow())
+        dock.show()
+        docks.append(dock)
+        set_dates(dock, START, END)
+        dock.ui.cloudSpin.setValue(100)
+        return dock
+
+    yield make
+    for dock in docks:
+        dock.cancel()
+        qtbot.waitUntil(lambda d=dock: not d._busy(), timeout=10000)
+        dock.cleanup()
+        dock.hide()
+        dock.setParent(None)
+    if saved:
+        restore_settings(saved[0])
+    clear_project()
+
+
+def search(dock, qtbot, tile="31tcj", timeout=30000):
+    dock.ui.tileRadio.setChecked(True)
+    dock.ui.tileEdit.clear()
+    qtbot.keyClicks(dock.ui.tileEdit, tile)
+    with qtbot.waitSignal(dock.searchFinished, timeout=timeout) as blocker:
+        qtbot.mouseClick(dock.ui.searchButton, Qt.MouseButton.LeftButton)
+    return blocker.args[0]
+
+
+def expected_products(sim, collection=L2A, max_cloud=100):
+    return [p for p in sim.products_of("geodes", collection)
+            if START <= p.acquired.date() <= END and (p.cloud_cover or 0) <= max_cloud]
+
+
+def record_states(dock):
+    seen = {}
+    dock.model.stateChanged.connect(lambda pid, state: seen.setdefault(pid, []).append(state))
+    return seen
+
+
+# ------------------------------------------------------------------------------------------------ search
+def test_typed_tile_search_fills_table_footprints_and_quicklook(make_dock, simulator, qtbot):
+    dock = make_dock(simulator)
+    assert search(dock, qtbot) is True
+    assert dock.ui.tileEdit.text() == "31TCJ"          # typed lower case, normalised at the field
+    expected = expected_products(simulator)
+    assert expected and dock.model.rowCount() == len(expected)
+    assert {dock.model.product(r).title for r in range(dock.model.rowCount())} == {p.title for p in expected}
+    # every row ticked by default: the summary counts them and their size
+    assert dock.ui.summaryLabel.text().startswith(f"{len(expected)} of {len(expected)} ticked")
+    layer = dock.footprints.layer
+    assert layer is not None and layer.featureCount() == len(expected)
+    assert QgsProject.instance().layerTreeRoot().findLayer(layer.id()) is not None
+    # the first row is current: its footprint is highlighted and its quicklook arrives (fetched in a task)
+    current = dock.current_product()
+    assert current is not None and dock.footprints.current == current.id
+    qtbot.waitUntil(lambda: dock.ui.quicklookLabel.pixmap() is not None
+                    and not dock.ui.quicklookLabel.pixmap().isNull(), timeout=10000)
+    assert simulator.stats.requests["geodes.quicklook"] >= 1
+    # the tile is remembered for completion
+    assert "31TCJ" in dock.completer.suggestions()
+
+
+def test_sort_filter_and_select_all_none(make_dock, simulator, qtbot):
+    dock = make_dock(simulator)
+    search(dock, qtbot)
+    n = dock.model.rowCount()
+    view, proxy = dock.ui.resultsView, dock.proxy
+    view.sortByColumn(rm.CLOUD, Qt.SortOrder.DescendingOrder)
+    clouds = [proxy.index(r, rm.CLOUD).data(rm.SORT_ROLE) for r in range(proxy.rowCount())]
+    assert clouds == sorted(clouds, reverse=True)
+    view.sortByColumn(rm.DATE, Qt.SortOrder.AscendingOrder)
+    dates = [proxy.index(r, rm.DATE).data() for r in range(proxy.rowCount())]
+    assert dates == sorted(dates)
+
+    qtbot.mouseClick(dock.ui.selectNoneButton, Qt.MouseButton.LeftButton)
+    assert dock.model.checked_products() == []
+    assert dock.ui.summaryLabel.text().startswith(f"0 of {n} ticked")
+    assert not dock.ui.downloadButton.isEnabled()
+    assert all(f["ticked"] == 0 for f in dock.footprints.layer.getFeatures())   # the map follows
+
+    platform = dock.model.product(0).platform        # e.g. S2A: filter, then tick only what is shown
+    dock.ui.filterEdit.setText(platform)
+    shown = proxy.rowCount()
+    assert 0 < shown < n
+    qtbot.mouseClick(dock.ui.selectAllButton, Qt.MouseButton.LeftButton)
+    ticked = dock.model.checked_products()
+    assert len(ticked) == shown and all(p.platform == platform for p in ticked)
+    assert dock.ui.summaryLabel.text().startswith(f"{shown} of {n} ticked")
+    assert rm.human_size(sum(p.size for p in ticked)) in dock.ui.summaryLabel.text()
+    assert sum(f["ticked"] for f in dock.footprints.layer.getFeatures()) == shown
+    dock.ui.filterEdit.clear()
+    assert proxy.rowCount() == n
+
+
+# ------------------------------------------------------------------------------------------------ download
+def test_download_with_tape_products_states_and_layers(make_dock, simulator_factory, qtbot):
+    sim = simulator_factory(offline_fraction=0.5, staging_delay_s=(0.5, 1.5), seed=3)
+    dock = make_dock(sim)
+    dock.ui.ndviCheck.setChecked(True)
+    dock.ui.loadCheck.setChecked(True)
+    search(dock, qtbot)
+    # keep the run short: the first 6 rows (tape and online mixed)
+    dock.model.set_all_checked(False)
+    dock.model.set_checked(range(6), True)
+    chosen = dock.model.checked_products()
+    tape = [p for p in chosen if p.availability is not Availability.ONLINE]
+    online = [p for p in chosen if p.availability is Availability.ONLINE]
+    assert tape and online, "the seed must give both kinds in the first rows"
+
+    seen = record_states(dock)
+    with qtbot.waitSignal(dock.runFinished, timeout=120000) as blocker:
+        qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
+        assert not dock.ui.searchButton.isEnabled() and dock.ui.cancelButton.isEnabled()
+    assert blocker.args == ["done"]
+
+    for p in tape:
+        states = seen[p.id]
+        assert ProductState.STAGING in states and states[-1] is ProductState.DONE, (p.title, states)
+        assert states.index(ProductState.STAGING) < states.index(ProductState.DONE)
+    for p in online:
+        assert ProductState.DOWNLOADING in seen[p.id] and seen[p.id][-1] is ProductState.DONE, seen[p.id]
+    for p in chosen:
+        row = dock.model.row_of(p.id)
+        assert dock.model.index(row, rm.STATE).data() == "done"
+        assert Path(dock.model.status(p.id).path).is_file()
+    assert dock.ui.progressBar.value() == 1000
+
+    # the message bar says it, with a button that opens the folder
+    buttons = [b for b in dock.bar.findChildren(QPushButton) if b.text() == "Open folder"]
+    assert buttons
+    # layers arrive grouped per tile and date: one NDVI and one natural-colour layer per product
+    root = QgsProject.instance().layerTreeRoot()
+    group = root.findGroup("Sentinel-2 T31TCJ")
+    assert group is not None
+    dates = {p.acquired.date().isoformat() for p in chosen}
+    assert {c.name() for c in group.children() if QgsLayerTree.isGroup(c)} == dates
+    layers = [node.layer() for node in group.findLayers()]
+    assert all(isinstance(lyr, QgsRasterLayer) and lyr.isValid() for lyr in layers)
+    assert sum("NDVI" in lyr.name() for lyr in layers) == len(chosen)
+    assert sum("Natural colour" in lyr.name() for lyr in layers) == len(chosen)
+    del layers
+
+
+def test_cancel_a_run(make_dock, simulator_factory, qtbot, tmp_path):
+    sim = simulator_factory(offline_fraction=0.5, staging_delay_s=30, bandwidth_bps=100_000, pad_to=3 * 2**20,
+                            seed=5)
+    dock = make_dock(sim)
+    dock.ui.ndviCheck.setChecked(False)
+    search(dock, qtbot)
+    seen = record_states(dock)
+    qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(ProductState.DOWNLOADING in s for s in seen.values()), timeout=20000)
+    with qtbot.waitSignal(dock.runFinished, timeout=3000) as blocker:
+        qtbot.mouseClick(dock.ui.cancelButton, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["cancelled"]
+    states = {dock.model.status(p.id).state for p in dock.model.products()}
+    assert ProductState.CANCELLED in states and ProductState.DOWNLOADING not in states
+    # nothing half-written is left under a product's name
+    folder = Path(dock._run_folder)
+    assert not list(folder.glob("*.zip"))
+    assert dock.ui.searchButton.isEnabled() and dock.ui.downloadButton.isEnabled()
+
+
+def test_wrong_key_is_explained_with_a_way_to_fix_it(make_dock, simulator, qtbot, monkeypatch):
+    dock = make_dock(simulator)
+    search(dock, qtbot)
+    monkeypatch.setenv("SENTINEL_MIRROR_GEODES_API_KEY", "wrong-key")
+    dock.model.set_all_checked(False)
+    dock.model.set_checked([0], True)
+    with qtbot.waitSignal(dock.runFinished, timeout=30000):
+        qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
+    texts = " ".join(w.text() for w in dock.bar.findChildren(type(dock.ui.tileMessage)))
+    texts += " ".join(w.toPlainText() for w in dock.bar.findChildren(QTextEdit))
+    reason = dock.model.status(dock.model.product(0).id).reason
+    print("message bar:", texts, "| row:", reason)
+    assert "key" in (texts + reason).lower()
+    assert "Traceback" not in texts
+
+
+# ------------------------------------------------------------------------------------------------ bad input
+def test_bad_input_is_refused_at_the_field_before_any_request(make_dock, simulator, qtbot):
+    dock = make_dock(simulator)
+    ui = dock.ui
+
+    def click_search():
+        qtbot.mouseClick(ui.searchButton, Qt.MouseButton.LeftButton)
+        qtbot.wait(50)
+        assert dock.search_task is None
+
+    qtbot.keyClicks(ui.tileEdit, "hello")          # cannot become a tile id: every key refused
+    assert ui.tileEdit.text() == ""
+    assert not ui.tileMessage.isHidden() and "cannot become a tile id" in ui.tileMessage.text()
+    click_search()
+    assert "Type a tile id" in ui.tileMessage.text()
+
+    for bad in ("31tzz", "99xaa", "31TC"):          # right form, but no such tile / incomplete
+        ui.tileEdit.clear()
+        qtbot.keyClicks(ui.tileEdit, bad)
+        assert ui.tileEdit.text() == bad.upper()
+        click_search()
+        assert not ui.tileMessage.isHidden() and ui.tileMessage.text(), bad
+
+    ui.tileEdit.setText("31TCJ")
+    ui.startDate.setDate(QDate(2023, 7, 1))
+    ui.endDate.setDate(QDate(2023, 6, 1))
+    assert not ui.dateMessage.isHidden() and "before the start date" in ui.dateMessage.text()
+    click_search()
+    set_dates(dock, START, END)
+    assert ui.dateMessage.isHidden()
+
+    ui.cloudSpin.clear()
+    qtbot.keyClicks(ui.cloudSpin.lineEdit(), "150")  # the spin box refuses the third digit
+    assert ui.cloudSpin.value() == 15
+
+    ui.extentRadio.setChecked(True)
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
+    ui.extentBox.setOutputExtentFromUser(QgsRectangle(5, 5, 5, 5), QgsCoordinateReferenceSystem("EPSG:4326"))
+    click_search()
+    assert not ui.extentMessage.isHidden() and "empty" in ui.extentMessage.text()
+
+    assert simulator.stats.total() == 0             # nothing was ever sent
+
+
+def test_extent_search_in_a_projected_crs(make_dock, simulator, qtbot):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
+    dock = make_dock(simulator)
+    dock.ui.extentRadio.setChecked(True)
+    # a small box inside 31TCJ, in Web Mercator: converted to lon/lat for the catalogue
+    dock.ui.extentBox.setOutputExtentFromUser(QgsRectangle(150000, 5400000, 160000, 5410000),
+                                              QgsCoordinateReferenceSystem("EPSG:3857"))
+    query = dock.build_query()
+    assert query is not None and query.tile is None
+    assert 1.3 < query.bbox.west < 1.4 and 43.5 < query.bbox.south < 43.7
+    with qtbot.waitSignal(dock.searchFinished, timeout=30000) as blocker:
+        qtbot.mouseClick(dock.ui.searchButton, Qt.MouseButton.LeftButton)
+    assert blocker.args == [True] and dock.model.rowCount() > 0
+
+
+# ------------------------------------------------------------------------------------------------ map tools
+def test_pick_on_map_fills_the_field_and_offers_a_choice_where_tiles_overlap(make_dock, simulator, qtbot):
+    from qgis.core import QgsPointXY
+    from qgis.gui import QgsMapMouseEvent
+    from qgis.PyQt.QtCore import QEvent
+
+    from plugin.core import tiles
+
+    dock = make_dock(simulator)
+    canvas = dock.canvas
+    canvas.resize(800, 600)
+    zoom_lonlat(canvas, 0.0, 43.0, 3.0, 44.5)
+    qtbot.mouseClick(dock.ui.pickButton, Qt.MouseButton.LeftButton)
+    tool = dock.picker
+    assert canvas.mapTool() is tool
+
+    def click_at(lon, lat):
+        px = canvas.getCoordinateTransform().transform(QgsPointXY(lon, lat))
+        pos = QPoint(int(px.x()), int(px.y()))
+        tool.canvasMoveEvent(QgsMapMouseEvent(canvas, QEvent.Type.MouseMove, pos))
+        tool.canvasReleaseEvent(QgsMapMouseEvent(canvas, QEvent.Type.MouseButtonRelease, pos,
+                                                 Qt.MouseButton.LeftButton))
+
+    lons = [0.5 + i * 0.01 for i in range(200)]
+    single = next(x for x in lons if len(tiles.tiles_at(x, 43.9)) == 1)
+    overlap = next(x for x in lons if len(tiles.tiles_at(x, 43.9)) >= 2)
+
+    click_at(single, 43.9)                      # one tile under the click: used at once
+    assert dock.ui.tileEdit.text() == list(tiles.tiles_at(single, 43.9))[0]
+    assert not dock.ui.pickButton.isChecked() and canvas.mapTool() is not tool
+
+    qtbot.mouseClick(dock.ui.pickButton, Qt.MouseButton.LeftButton)
+    click_at(overlap, 43.9)                     # several: a menu lets the user choose
+    menu = tool.menu
+    choices = [a.text() for a in menu.actions()]
+    assert choices == sorted(tiles.tiles_at(overlap, 43.9)) and len(choices) >= 2
+    assert len(tool._bands) == len(choices)     # every candidate outlined on the map
+    menu.actions()[-1].trigger()
+    assert dock.ui.tileEdit.text() == choices[-1]
+    menu.close()
+
+
+def test_tile_grid_follows_the_view_and_stays_readable(make_dock, simulator, qtbot):
+    dock = make_dock(simulator)
+    canvas = dock.canvas
+    zoom_lonlat(canvas, 0.5, 43.0, 2.5, 44.5)
+    qtbot.mouseClick(dock.ui.gridButton, Qt.MouseButton.LeftButton)
+    item = dock.grid.item
+    assert item is not None and "31TCJ" in item.tile_ids()
+    near = set(item.tile_ids())
+    zoom_lonlat(canvas, 10.0, 45.0, 12.0, 46.5)  # elsewhere: the grid follows
+    assert "31TCJ" not in item.tile_ids() and item.tile_ids() and set(item.tile_ids()) != near
+    zoom_lonlat(canvas, -180, -85, 180, 85)      # the world: too many tiles to read, none drawn
+    assert item.tile_ids() == [] and "Zoom in" in item.hint
+    qtbot.mouseClick(dock.ui.gridButton, Qt.MouseButton.LeftButton)
+    assert dock.grid.item is None
+
+
+# ------------------------------------------------------------------------------------------------ the rest
+def test_inputs_are_remembered(make_dock, simulator, qtbot, qgis_iface):
+    dock = make_dock(simulator)
+    dock.ui.providerCombo.setCurrentIndex(dock.ui.providerCombo.findData("cdse"))
+    dock.ui.collectionCombo.setCurrentIndex(dock.ui.collectionCombo.findData("sentinel-2-l1c"))
+    dock.ui.tileEdit.setText("31TDJ")
+    dock.ui.cloudSpin.setValue(42)
+    dock.ui.ndviCheck.setChecked(False)
+    qtbot.wait(600)                              # saved shortly after each change
+    again = SentinelMirrorDock(qgis_iface, qgis_iface.mainWindow())
+    try:
+        assert again.provider_name() == "cdse"
+        assert again.ui.collectionCombo.currentData() == "sentinel-2-l1c"
+        assert again.ui.tileEdit.text() == "31TDJ"
+        assert again.ui.cloudSpin.value() == 42
+        assert again.ui.startDate.date() == QDate(2023, 6, 1)
+        assert not again.ui.ndviCheck.isChecked()
+        assert "top-of-atmosphere" in again.ui.collectionHint.text().lower() or again.ui.collectionHint.text()
+    finally:
+        again.cleanup()
+        again.setParent(None)
+
+
+def test_collection_hint_and_gear_button(make_dock, simulator, qtbot, qgis_iface):
+    dock = make_dock(simulator)
+    dock.ui.providerCombo.setCurrentIndex(dock.ui.providerCombo.findData("geodes"))
+    dock.ui.collectionCombo.setCurrentIndex(dock.ui.collectionCombo.findData(L2A))
+    assert "NDVI should use" in dock.ui.collectionHint.text()
+    qtbot.mouseClick(dock.ui.optionsButton, Qt.MouseButton.LeftButton)
+    args, kwargs = qgis_iface.showOptionsDialog.call_args
+    assert kwargs.get("currentPage") == OPTIONS_PAGE
+
+
+# ------------------------------------------------------------------------------------------------ responsiveness
+def test_main_thread_never_freezes_during_search_and_download(make_dock, simulator_factory, qtbot):
+    sim = simulator_factory(offline_fraction=0.3, staging_delay_s=0.5, bandwidth_bps=2_000_000,
+                            pad_to=2 * 2**20, seed=7)
+    dock = make_dock(sim)
+    dock.ui.ndviCheck.setChecked(False)
+    dock.ui.loadCheck.setChecked(False)
+    dock.ui.tileEdit.setText("31TCJ")
+    meter = GapMeter()
+    with qtbot.waitSignal(dock.searchFinished, timeout=30000):
+        qtbot.mouseClick(dock.ui.searchButton, Qt.MouseButton.LeftButton)
+        meter.start()
+    search_gap = meter.stop().max_gap
+
+    meter = GapMeter()
+    with qtbot.waitSignal(dock.runFinished, timeout=120000) as blocker:
+        qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
+        meter.start()
+    download_gap = meter.stop().max_gap
+    assert blocker.args == ["done"]
+    assert meter.ticks > 20
+    print(f"longest main-thread gap: search {search_gap * 1000:.0f} ms, download {download_gap * 1000:.0f} ms")
+    assert search_gap < 0.1 and download_gap < 0.1

@@ -1,0 +1,53 @@
+"""qgis_process (Debian 3.22: qgis_process.bin, the wrapper is broken) runs our algorithm from the installed plugin."""
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsVectorLayer
+
+from .sm_support import expected
+
+ROOT = Path(__file__).resolve().parents[2]
+QGIS_PROCESS = shutil.which("qgis_process.bin")
+
+
+@pytest.fixture
+def installed_plugin(tmp_path):
+    """A plugin folder holding `sentinel_mirror` -> this checkout, and a fresh profile with the plugin enabled."""
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "sentinel_mirror").symlink_to(ROOT, target_is_directory=True)
+    env = {**os.environ, "QGIS_PLUGINPATH": str(plugins), "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "profile"),
+           "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run([QGIS_PROCESS, "plugins", "enable", "sentinel_mirror"], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return env
+
+
+@pytest.mark.skipif(QGIS_PROCESS is None, reason="qgis_process.bin comes with the QGIS desktop package")
+def test_qgis_process_runs_search(installed_plugin, simulator, tmp_path):
+    env = {**installed_plugin, **simulator.env()}
+    out = tmp_path / "footprints.gpkg"
+    run = subprocess.run([QGIS_PROCESS, "--json", "run", "sentinelmirror:search", "--", "PROVIDER=0",
+                          "COLLECTION=0", "TILE=31TCJ", "START=2023-06-01", "END=2023-06-30", "MAX_CLOUD=50",
+                          f"OUTPUT={out}"], env=env, capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    result = json.loads(run.stdout[run.stdout.index("{"):])
+    assert result["results"]["OUTPUT"] == str(out)
+    layer = QgsVectorLayer(str(out), "fp", "ogr")
+    assert layer.featureCount() == len(expected(simulator, max_cloud=50)) > 0
+
+
+@pytest.mark.skipif(QGIS_PROCESS is None, reason="qgis_process.bin comes with the QGIS desktop package")
+def test_qgis_process_error_is_a_plain_message(installed_plugin, simulator, tmp_path):
+    env = {**installed_plugin, **simulator.env()}
+    run = subprocess.run([QGIS_PROCESS, "run", "sentinelmirror:search", "--", "TILE=31TCJ", "START=2023-06-02",
+                          "END=2023-06-03", f"OUTPUT={tmp_path / 'x.gpkg'}"], env=env, capture_output=True,
+                         text=True, timeout=180)
+    assert run.returncode != 0
+    assert "No product found" in run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr

@@ -1,0 +1,284 @@
+"""The GEODES and CDSE clients against the mirror simulator (a real HTTP server on 127.0.0.1)."""
+import datetime as dt
+import hashlib
+import time
+
+import pytest
+import requests
+
+from plugin.core.config import PluginConfig, with_env_overrides
+from plugin.core.errors import AuthError, InvalidInputError, MalformedResponseError, QuotaError, RemoteError
+from plugin.core.models import Availability, BBox, SearchQuery
+from plugin.core.providers import Credentials, default_session, make_provider
+from plugin.core.providers.http import RetryPolicy
+
+YEAR = dict(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31))
+TOULOUSE = BBox(1.3, 43.5, 1.5, 43.7)
+
+
+class Sleeps(list):
+    """An injected sleep: records the delays instead of waiting."""
+
+    def __call__(self, seconds):
+        self.append(seconds)
+
+
+def provider(sim, name, sleeps=None, creds=None, **options):
+    env = sim.env()
+    cfg = with_env_overrides(PluginConfig(), env)
+    if creds is None:
+        creds = (Credentials(api_key=env["SENTINEL_MIRROR_GEODES_API_KEY"]) if name == "geodes" else
+                 Credentials(username=env["SENTINEL_MIRROR_CDSE_USERNAME"],
+                             password=env["SENTINEL_MIRROR_CDSE_PASSWORD"]))
+    options.setdefault("policy", RetryPolicy(timeout=(2.0, 5.0)))
+    return make_provider(name, cfg.endpoints, creds, default_session("test"),
+                         sleep=sleeps if sleeps is not None else Sleeps(), **options)
+
+
+def geodes_query(**kw):
+    return SearchQuery(**{"provider": "geodes", "collection": "THEIA_REFLECTANCE_SENTINEL2_L2A", "bbox": TOULOUSE,
+                          **YEAR, **kw})
+
+
+def cdse_query(**kw):
+    return SearchQuery(**{"provider": "cdse", "collection": "sentinel-2-l2a", "bbox": TOULOUSE, **YEAR, **kw})
+
+
+# --- paging --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name,query", [("geodes", geodes_query), ("cdse", cdse_query)])
+def test_a_year_over_several_overlapping_pages_returns_every_product_once(simulator_factory, name, query):
+    sim = simulator_factory(**YEAR, geodes_page_cap=20, cdse_page_cap=20, page_overlap=2,
+                            collections=("THEIA_REFLECTANCE_SENTINEL2_L2A", "sentinel-2-l2a"))
+    expected = {p.id for p in sim.products_of(name)}
+    assert len(expected) == 73       # every 5 days over 2023
+    found = provider(sim, name).search(query())
+    assert sorted(p.id for p in found) == sorted(expected)
+    assert sim.stats.count("search") >= 4   # 73 items at 20 a page
+    assert [p.acquired for p in found] == sorted(p.acquired for p in found)
+
+
+def test_geodes_tile_search_sends_the_grid_code_and_filters(simulator_factory):
+    sim = simulator_factory(**YEAR, tiles=("31TCJ", "31TCH"), collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",))
+    found = provider(sim, "geodes").search(geodes_query(bbox=None, tile="T31TCJ", max_cloud=30))
+    expected = {p.id for p in sim.products if p.tile == "31TCJ" and p.cloud_cover <= 30}
+    assert expected and {p.id for p in found} == expected
+    assert all(p.tile == "31TCJ" and p.cloud_cover <= 30 for p in found)
+
+
+def test_cdse_tile_search_filters_tile_cloud_and_orbit(simulator_factory):
+    sim = simulator_factory(**YEAR, tiles=("31TCJ", "31TCH"), collections=("sentinel-2-l2a",))
+    orbit = sim.products_of("cdse")[0].relative_orbit
+    found = provider(sim, "cdse").search(cdse_query(bbox=None, tile="31TCH", max_cloud=40, relative_orbit=orbit))
+    expected = {p.id for p in sim.products if p.tile == "31TCH" and p.cloud_cover <= 40
+                and p.relative_orbit == orbit}
+    assert {p.id for p in found} == expected
+
+
+def test_search_results_carry_the_real_archive_size_and_md5(simulator):
+    found = provider(simulator, "geodes").search(geodes_query(start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 10)))
+    assert found
+    for p in found:
+        body = requests.get(p.download_url, headers={"X-API-Key": simulator.config.api_key}).content
+        assert len(body) == p.size
+        assert hashlib.md5(body).hexdigest() == p.checksum
+
+
+# --- availability and staging --------------------------------------------------------------------------
+def test_geodes_availability_is_one_request_per_batch_and_tracks_staging(simulator_factory):
+    sim = simulator_factory(**YEAR, offline_fraction=0.5, staging_delay_s=0.3,
+                            collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",))
+    g = provider(sim, "geodes")
+    found = g.search(geodes_query())
+    before = sim.stats.count("availability")
+    states = g.availability(found)
+    assert sim.stats.count("availability") - before == 2          # 73 products, 50 a request
+    truth = {p.id: p.availability for p in sim.products}
+    assert states == truth
+    offline = [p for p in found if states[p.id] is Availability.OFFLINE]
+    assert offline
+    g.request_staging(offline)
+    assert all(sim.product(p.id).state == "staging" for p in offline)
+    assert all(sim.stats.bytes_served[p.id] == 0 for p in offline)   # the trigger never carries a product body
+    time.sleep(0.4)
+    assert set(g.availability(offline).values()) == {Availability.ONLINE}
+
+
+@pytest.mark.parametrize("mode", ["202-json", "202-empty", "200-json-error", "503-retry-after"])
+def test_geodes_staging_request_accepts_every_plausible_not_online_answer(simulator_factory, mode):
+    sim = simulator_factory(offline_fraction=1.0, offline_response=mode, staging_delay_s=60,
+                            collections=("PEPS_S2_L1C",))
+    sleeps = Sleeps()
+    g = provider(sim, "geodes", sleeps)
+    products = g.search(geodes_query(collection="PEPS_S2_L1C"))
+    g.request_staging(products)
+    assert {sim.product(p.id).state for p in products} == {"staging"}
+    assert sim.stats.count("download") == len(products)          # one GET each, no retry
+    assert sleeps == []
+
+
+def test_geodes_staging_over_the_connection_cap_is_a_quota_error(simulator_factory):
+    sim = simulator_factory(offline_fraction=1.0, max_connections=0, retry_after_s=9, collections=("PEPS_S2_L1C",))
+    g = provider(sim, "geodes")
+    products = g.search(geodes_query(collection="PEPS_S2_L1C"))
+    with pytest.raises(QuotaError) as e:
+        g.request_staging(products)
+    assert e.value.retry_after == 9 and e.value.requested == []
+
+
+def test_cdse_availability_batches_ids_and_reads_online(simulator_factory):
+    sim = simulator_factory(**YEAR, cdse_offline_fraction=0.3, collections=("sentinel-2-l2a",))
+    c = provider(sim, "cdse")
+    found = c.search(cdse_query())
+    states = c.availability(found)
+    assert sim.stats.requests["cdse.availability"] == 4               # 73 ids, 20 a request
+    assert states == {p.id: p.availability for p in sim.products}
+    assert Availability.OFFLINE in states.values()
+    c.request_staging([p for p in found if states[p.id] is Availability.OFFLINE])   # documented no-op
+    assert sim.stats.requests["cdse.download"] == 0 and c.staging_supported is False
+
+
+# --- failures ------------------------------------------------------------------------------------------
+def test_5xx_is_retried_with_backoff_then_succeeds(simulator):
+    sleeps = Sleeps()
+    simulator.inject("503", endpoint="search", count=2, retry_after=3)
+    found = provider(simulator, "geodes", sleeps).search(geodes_query(start=dt.date(2023, 6, 1),
+                                                                      end=dt.date(2023, 6, 30)))
+    assert found
+    assert sleeps == [3, 3]               # Retry-After honoured (longer than the 1 s, 2 s backoff)
+    assert simulator.stats.statuses[("geodes.search", 503)] == 2
+
+
+def test_persistent_5xx_becomes_a_remote_error_after_the_retries(simulator):
+    sleeps = Sleeps()
+    simulator.inject("500", endpoint="search", count=10)
+    with pytest.raises(RemoteError, match="HTTP 500 after 4 attempts"):
+        provider(simulator, "cdse", sleeps).search(cdse_query())
+    assert sleeps == [1, 2, 4]
+    assert simulator.stats.requests["cdse.search"] == 4
+
+
+def test_timeouts_are_retried_then_reported(simulator):
+    sleeps = Sleeps()
+    simulator.inject("timeout", endpoint="search", count=4, delay_s=0.6)
+    with pytest.raises(RemoteError, match="could not be reached.*ReadTimeout"):
+        provider(simulator, "geodes", sleeps, policy=RetryPolicy(timeout=(2.0, 0.2))).search(geodes_query())
+    assert len(sleeps) == 3
+
+
+def test_429_is_a_quota_error_carrying_retry_after(simulator):
+    simulator.inject("429", endpoint="search", retry_after=42)
+    with pytest.raises(QuotaError) as e:
+        provider(simulator, "geodes").search(geodes_query())
+    assert e.value.retry_after == 42 and "429" in str(e.value)
+    assert simulator.stats.requests["geodes.search"] == 1              # not hammered
+
+
+def test_non_json_reply_is_quoted(simulator):
+    simulator.inject("non_json", endpoint="search", body="<html><body>Maintenance until 14:00</body></html>")
+    with pytest.raises(MalformedResponseError, match="not JSON.*Maintenance until 14:00"):
+        provider(simulator, "cdse").search(cdse_query())
+
+
+def test_json_without_the_promised_keys_is_quoted(simulator):
+    simulator.inject("malformed", endpoint="search", body={"type": "FeatureCollection", "oops": 1})
+    with pytest.raises(MalformedResponseError, match='without features.*"oops": 1'):
+        provider(simulator, "geodes").search(geodes_query())
+
+
+def test_geodes_bad_key_says_where_to_set_it(simulator):
+    g = provider(simulator, "geodes", creds=Credentials(api_key="wrong"))
+    found = g.search(geodes_query(start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 30)))   # search needs no key
+    for call in (lambda: g.availability(found), lambda: g.request_staging(found[:1])):
+        with pytest.raises(AuthError, match="Settings → Options → Sentinel Mirror → GEODES authentication"):
+            call()
+    with pytest.raises(AuthError, match="SENTINEL_MIRROR_GEODES_API_KEY"):
+        provider(simulator, "geodes", creds=Credentials()).download_request(found[0])
+
+
+def test_cdse_bad_password_says_where_to_set_it(simulator):
+    c = provider(simulator, "cdse", creds=Credentials(username="someone", password="bad"))
+    product = c.search(cdse_query(start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 30)))[0]
+    with pytest.raises(AuthError, match="CDSE authentication"):
+        c.download_request(product)
+
+
+class FakeClock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_cdse_token_is_refreshed_before_it_expires(simulator):
+    clock = FakeClock()
+    c = provider(simulator, "cdse", clock=clock)
+    product = c.search(cdse_query(start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 30)))[0]
+    first = c.download_request(product).headers["Authorization"]
+    assert c.download_request(product).headers["Authorization"] == first     # reused while fresh
+    assert simulator.stats.grants == {"password": 1}
+    clock.t += 600 - 30                     # 30 s before expiry (lifetime 600 s): inside the safety margin
+    second = c.download_request(product)
+    assert second.headers["Authorization"] != first
+    assert simulator.stats.grants == {"password": 1, "refresh_token": 1}
+    assert requests.get(second.url, headers=second.headers).status_code == 200
+
+
+def test_cdse_401_mid_batch_is_fixed_by_refresh_credentials(simulator):
+    c = provider(simulator, "cdse")
+    product = c.search(cdse_query(start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 30)))[0]
+    req = c.download_request(product)
+    simulator.inject("expire_token")
+    assert requests.get(req.url, headers=req.headers).status_code == 401
+    c.refresh_credentials()
+    fresh = c.download_request(product)
+    assert requests.get(fresh.url, headers=fresh.headers).status_code == 200
+    assert simulator.stats.grants["refresh_token"] == 1
+
+
+def test_cdse_logs_in_again_when_the_refresh_token_is_gone(simulator_factory):
+    sim = simulator_factory(refresh_lifetime_s=0.0)
+    c = provider(sim, "cdse")
+    product = c.search(cdse_query(start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 30)))[0]
+    c.download_request(product)
+    sim.inject("expire_token")
+    c.refresh_credentials()
+    fresh = c.download_request(product)
+    assert requests.get(fresh.url, headers=fresh.headers).status_code == 200
+    assert sim.stats.grants == {"password": 2}
+
+
+# --- bad input: refused before any request --------------------------------------------------------------
+@pytest.mark.parametrize("build,fix", [
+    (lambda: geodes_query(start=dt.date(2023, 5, 1), end=dt.date(2023, 4, 1)), "before the start date"),
+    (lambda: geodes_query(max_cloud=150), "between 0 and 100"),
+    (lambda: geodes_query(collection="SENTINEL2_L9Z"), "choose one of"),
+    (lambda: geodes_query(bbox=BBox(1.0, 43.0, 1.0, 44.0)), "extent is empty"),
+    (lambda: geodes_query(bbox=BBox(-10.0, 35.0, 20.0, 60.0)), "limited to 100 square degrees"),
+    (lambda: geodes_query(bbox=None, tile="hello"), "not a Sentinel-2 tile id"),
+    (lambda: geodes_query(collection="PEPS_S1_L1", bbox=None, tile="31TCJ"), "Sentinel-1 products are not"),
+    (lambda: cdse_query(), "cannot be sent to geodes"),
+])
+def test_bad_input_is_refused_before_any_request(simulator, build, fix):
+    g = provider(simulator, "geodes")
+    with pytest.raises(InvalidInputError, match=fix):
+        g.search(build())
+    assert simulator.stats.total() == 0
+
+
+def test_a_tile_that_is_not_on_the_grid_is_refused_before_any_request(simulator):
+    g = provider(simulator, "cdse")
+    with pytest.raises(InvalidInputError):
+        g.search(cdse_query(bbox=None, tile="31TZZ"))
+    assert simulator.stats.total() == 0
+
+
+def test_a_search_matching_too_many_products_asks_to_narrow_it(simulator_factory, monkeypatch):
+    import plugin.core.providers.cdse as cdse_module
+    import plugin.core.providers.common as common
+    sim = simulator_factory(**YEAR, collections=("sentinel-2-l2a",))
+    monkeypatch.setattr(common, "MAX_RESULTS", 50)
+    monkeypatch.setattr(cdse_module, "MAX_RESULTS", 50)
+    with pytest.raises(InvalidInputError, match="73 products.*narrow"):
+        provider(sim, "cdse").search(cdse_query())
+    assert sim.stats.requests["cdse.search"] == 1

@@ -1,0 +1,157 @@
+"""The mirror simulator itself: what the pipeline tests and benchmarks rely on (tape, faults, ranges, caps)."""
+import datetime as dt
+import hashlib
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+
+import pytest
+import requests
+
+from tests.simulator import MirrorSimulator, SimConfig
+
+
+def _geodes(sim, online=True):
+    return next(p for p in sim.products_of("geodes") if p.online == online)
+
+
+def _get(sim, p, **headers):
+    return requests.get(p.download_url, headers={"X-API-Key": sim.config.api_key, **headers}, timeout=10)
+
+
+def test_same_seed_same_catalogue_with_real_naming(tmp_path):
+    cfg = dict(tiles=("31TCJ",), start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 30), offline_fraction=0.5)
+    with MirrorSimulator(SimConfig(seed=3, **cfg)) as a, MirrorSimulator(SimConfig(seed=3, **cfg)) as b:
+        assert [(p.id, p.title, p.cloud_cover, p.state) for p in a.products] == \
+               [(p.id, p.title, p.cloud_cover, p.state) for p in b.products]
+        days = sorted({p.acquired.date() for p in a.products})
+        assert all((d2 - d1).days == 5 for d1, d2 in zip(days, days[1:]))
+        platforms = [next(p.platform for p in a.products if p.acquired.date() == d) for d in days]
+        assert all(x != y for x, y in zip(platforms, platforms[1:]))          # S2A and S2B alternate
+        from plugin.core.product_names import parse_title
+        for p in a.products:
+            info = parse_title(p.title)
+            assert (info.kind, info.tile, info.platform) == (p.kind, "31TCJ", p.platform)
+
+
+def test_download_is_the_archive_and_ranges_resume_it(simulator):
+    p = _geodes(simulator)
+    whole = _get(simulator, p)
+    assert whole.status_code == 200 and len(whole.content) == p.size
+    assert hashlib.md5(whole.content).hexdigest() == p.md5
+    assert zipfile.is_zipfile(p.path)
+    part = _get(simulator, p, Range="bytes=1000-")
+    assert part.status_code == 206 and part.headers["Content-Range"] == f"bytes 1000-{p.size - 1}/{p.size}"
+    assert whole.content[:1000] + part.content == whole.content
+    assert _get(simulator, p, Range=f"bytes={p.size}-").status_code == 416
+
+
+def test_body_faults(simulator):
+    p = _geodes(simulator)
+    simulator.inject("truncate", product_id=p.id, after_bytes=500)
+    r = _get(simulator, p)
+    assert r.status_code == 200 and len(r.content) == 500
+    simulator.inject("corrupt", product_id=p.id)
+    r = _get(simulator, p)
+    assert len(r.content) == p.size and hashlib.md5(r.content).hexdigest() != p.md5
+    simulator.inject("ignore_range", product_id=p.id)
+    r = _get(simulator, p, Range="bytes=10-")
+    assert r.status_code == 200 and len(r.content) == p.size
+    simulator.inject("drop", product_id=p.id, after_bytes=1000)
+    with requests.get(p.download_url, headers={"X-API-Key": simulator.config.api_key}, stream=True) as r:
+        assert int(r.headers["Content-Length"]) == p.size
+        got = b""
+        with pytest.raises(requests.exceptions.RequestException):
+            for chunk in r.raw.stream(4096, decode_content=False):
+                got += chunk
+            if len(got) < p.size:   # urllib3 1.x ends quietly: the body is short, which is the point
+                raise requests.exceptions.ChunkedEncodingError("short body")
+        assert len(got) == 1000
+    simulator.inject("slow_first_byte", product_id=p.id, delay_s=0.3)
+    t = time.monotonic()
+    assert _get(simulator, p).status_code == 200 and time.monotonic() - t >= 0.3
+
+
+@pytest.mark.parametrize("mode,status", [("202-json", 202), ("202-empty", 202), ("200-json-error", 200),
+                                         ("503-retry-after", 503)])
+def test_offline_get_stages_and_never_returns_a_product(simulator_factory, mode, status):
+    sim = simulator_factory(offline_fraction=1.0, offline_response=mode, staging_delay_s=0.3)
+    p = sim.products_of("geodes")[0]
+    r = _get(sim, p)
+    assert r.status_code == status and len(r.content) < 300 and not r.content.startswith(b"PK")
+    if mode == "503-retry-after":
+        assert r.headers["Retry-After"] == "1"
+    assert p.state == "staging" and sim.stats.staging_requests[p.id] == 1
+    time.sleep(0.35)
+    assert p.online and _get(sim, p).content.startswith(b"PK")
+
+
+def test_stuck_product_comes_online_only_when_re_requested_late(simulator_factory):
+    sim = simulator_factory(offline_fraction=1.0, stuck_fraction=1.0, staging_delay_s=0.1,
+                            stuck_rerequest_after_s=0.3)
+    p = sim.products_of("geodes")[0]
+    _get(sim, p)
+    time.sleep(0.2)
+    _get(sim, p)                      # too early: still stuck
+    time.sleep(0.2)
+    assert p.state == "staging"
+    _get(sim, p)                      # 0.4 s after the first request: unsticks
+    time.sleep(0.15)
+    assert p.online
+
+
+def test_connection_cap_answers_429_with_retry_after(simulator_factory):
+    sim = simulator_factory(max_connections=1, bandwidth_bps=200_000, retry_after_s=4, pad_to=100_000)
+    p = _geodes(sim)
+    holder = threading.Thread(target=_get, args=(sim, p))
+    holder.start()
+    deadline = time.monotonic() + 2
+    while sim.stats.open_downloads == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    r = _get(sim, p)
+    assert r.status_code == 429 and r.headers["Retry-After"] == "4"
+    holder.join()
+    deadline = time.monotonic() + 2     # the server releases the slot just after the last byte is written
+    while sim.stats.open_downloads and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert sim.stats.open_downloads == 0 and sim.stats.peak_open_downloads == 1
+
+
+def test_bandwidth_is_paced_per_connection(simulator_factory):
+    sim = simulator_factory(bandwidth_bps=1_000_000, pad_to=300_000)
+    p = _geodes(sim)
+    p.ensure_archive()
+    t = time.monotonic()
+    assert len(_get(sim, p).content) == 300_000
+    assert 0.25 <= time.monotonic() - t < 1.5
+    assert sim.stats.bytes_served[p.id] == 300_000
+
+
+def test_status_faults_and_counters(simulator):
+    simulator.inject("503", endpoint="search", retry_after=7)
+    r = requests.post(simulator.geodes_url + "/api/stac/search", json={"limit": 5})
+    assert r.status_code == 503 and r.headers["Retry-After"] == "7"
+    r = requests.post(simulator.geodes_url + "/api/stac/search", json={"limit": 5})
+    assert r.status_code == 200 and r.json()["context"]["returned"] == 5
+    r = requests.post(simulator.geodes_url + "/api/stac/search", json={"limit": 81})
+    assert r.status_code == 400
+    assert simulator.stats.requests["geodes.search"] == 3
+
+
+def test_env_points_everything_at_the_simulator(simulator):
+    env = simulator.env()
+    assert all(v.startswith("http://127.0.0.1:") for k, v in env.items() if k.endswith("_URL"))
+    assert env["SENTINEL_MIRROR_GEODES_API_KEY"] == simulator.config.api_key
+
+
+def test_only_loopback_is_ever_bound():
+    with pytest.raises(ValueError, match="loopback"):
+        SimConfig(host="0.0.0.0")
+
+
+def test_command_line_help():
+    out = subprocess.run([sys.executable, "-m", "tests.simulator", "--help"], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and "--offline-fraction" in out.stdout and "--bandwidth" in out.stdout
