@@ -35,7 +35,7 @@ def child(model, alg_id, child_id, description, x, y, sources, outputs):
         c.addParameterSources(name, [source])
     model_outputs = {}
     for name, (label, mandatory) in outputs.items():
-        out = QgsProcessingModelOutput(label)
+        out = QgsProcessingModelOutput(label, label)
         out.setChildOutputName(name)
         out.setChildId(child_id)
         out.setMandatory(mandatory)

@@ -47,32 +47,23 @@ class PhaseClock:
         if not self.marks or self.marks[-1][0] != phase:
             self.marks.append((phase, time.monotonic()))
 
-    def durations(self, end):
-        out = {}
-        for (phase, t0), (_, t1) in zip(self.marks, self.marks[1:] + [("end", end)]):
-            out[phase] = out.get(phase, 0.0) + t1 - t0
-        return out
+    def durations(self):
+        return {phase: t1 - t0 for (phase, t0), (_, t1) in zip(self.marks, self.marks[1:])}
 
 
 def make_feedback(clock):
     from qgis.core import QgsProcessingFeedback
 
-    phases = (("Search the catalogue", "search"), ("Stage and download", "staging + download"),
-              ("NDVI per product", "NDVI"))
+    # each algorithm's closing message starts the next phase (the model runs its children one after the other)
+    phase_after = (("products found", "staging + download"), ("downloaded and verified", "NDVI"),
+                   ("NDVI rasters written", "end"))
 
     class DemoFeedback(QgsProcessingFeedback):
-        def setProgressText(self, text):  # noqa: N802 (QGIS API name)
-            for label, phase in phases:
-                if label in text:
+        def pushInfo(self, info):  # noqa: N802 (QGIS API name)
+            for needle, phase in phase_after:
+                if needle in info:
+                    print("   ", info)
                     clock.mark(phase)
-            super().setProgressText(text)
-
-        def pushInfo(self, info):  # noqa: N802
-            for label, phase in phases:
-                if label in info:
-                    clock.mark(phase)
-            if "products found" in info or "downloaded and verified" in info or "NDVI rasters" in info:
-                print("   ", info)
             super().pushInfo(info)
 
         def reportError(self, error, fatalError=False):  # noqa: N802, N803
@@ -82,18 +73,37 @@ def make_feedback(clock):
     return DemoFeedback()
 
 
+def _render(layers, crs, extent, size):
+    from qgis.core import QgsMapRendererParallelJob, QgsMapSettings
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    settings = QgsMapSettings()
+    settings.setOutputSize(QSize(size, size))
+    settings.setDestinationCrs(crs)
+    settings.setExtent(extent)
+    settings.setBackgroundColor(QColor("white"))
+    settings.setLayers(layers)
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    return job.renderedImage()
+
+
 def render_png(ndvi_paths, footprints_path, tile, png_path):
-    """One panel per acquisition date (NDVI + footprint outline), a title and the NDVI colour ramp."""
-    from qgis.core import (QgsMapRendererParallelJob, QgsMapSettings, QgsRectangle,
-                           QgsVectorLayer)
-    from qgis.PyQt.QtCore import QRectF, QSize, Qt
-    from qgis.PyQt.QtGui import QColor, QFont, QImage, QLinearGradient, QPainter
+    """A footprints overview, then one panel per acquisition date, a title and the NDVI colour ramp legend."""
+    from qgis.core import QgsCoordinateTransform, QgsProject, QgsRectangle, QgsVectorLayer
+    from qgis.PyQt.QtCore import QRectF, Qt
+    from qgis.PyQt.QtGui import QColor, QFont, QImage, QLinearGradient, QPainter, QPen
 
     from plugin.qgis.layers import ndvi_layer, product_identity, style_footprints
 
     ndvi = sorted(ndvi_paths, key=lambda p: product_identity(p)[1] or dt.datetime.min)
-    cols = min(4, max(1, len(ndvi)))
-    rows = (len(ndvi) + cols - 1) // cols
+    layers = [ndvi_layer(p) for p in ndvi]
+    footprints = QgsVectorLayer(footprints_path, "footprints", "ogr")
+    panels = 1 + len(layers)
+    cols = min(4, panels)
+    rows = (panels + cols - 1) // cols
     image = QImage(cols * PANEL, TITLE_H + rows * (PANEL + 24) + LEGEND_H, QImage.Format_ARGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
@@ -103,51 +113,56 @@ def render_png(ndvi_paths, footprints_path, tile, png_path):
                      f"NDVI time series, Sentinel-2 tile T{tile} (cloud-masked; white = no data)")
     painter.setFont(QFont("DejaVu Sans", 10))
     painter.drawText(QRectF(0, 32, image.width(), 20), Qt.AlignCenter,
-                     "Sentinel Mirror demo: GEODES simulator, model 'Tile NDVI time series'")
-    footprints = QgsVectorLayer(footprints_path, "footprints", "ogr") if footprints_path else None
-    if footprints is not None and footprints.isValid():
-        style_footprints(footprints)
-        footprints.temporalProperties().setIsActive(False)  # one panel per date: show every outline
-    layers = []
-    for i, path in enumerate(ndvi):
-        layer = ndvi_layer(path)
-        layers.append(layer)
-        settings = QgsMapSettings()
-        settings.setOutputSize(QSize(PANEL - 12, PANEL - 12))
-        settings.setDestinationCrs(layer.crs())
-        extent = QgsRectangle(layer.extent())
-        extent.scale(1.04)
-        settings.setExtent(extent)
-        settings.setBackgroundColor(QColor("white"))
-        settings.setLayers(([footprints] if footprints is not None and footprints.isValid() else []) + [layer])
-        job = QgsMapRendererParallelJob(settings)
-        job.start()
-        job.waitForFinished()
+                     "Sentinel Mirror demo: GEODES simulator, Processing model 'Tile NDVI time series'")
+
+    def place(i, picture, label):
         x, y = (i % cols) * PANEL, TITLE_H + (i // cols) * (PANEL + 24)
-        painter.drawImage(x + 6, y + 22, job.renderedImage())
+        painter.drawImage(x + 6, y + 22, picture)
         painter.setPen(QColor("#444444"))
         painter.drawRect(x + 6, y + 22, PANEL - 12, PANEL - 12)
         painter.setPen(QColor("black"))
-        _, acquired = product_identity(path)
-        painter.drawText(QRectF(x, y, PANEL, 20), Qt.AlignCenter,
-                         acquired.strftime("%Y-%m-%d") if acquired else Path(path).stem)
+        painter.drawText(QRectF(x, y, PANEL, 20), Qt.AlignCenter, label)
+        return x, y
+
+    crs = layers[0].crs()
+    if footprints.isValid():
+        style_footprints(footprints)
+        footprints.temporalProperties().setIsActive(False)  # the overview shows every outline at once
+        to_map = QgsCoordinateTransform(footprints.crs(), crs, QgsProject.instance().transformContext())
+        overview = QgsRectangle(to_map.transformBoundingBox(footprints.extent()))
+        overview.scale(1.1)
+        x, y = place(0, _render([footprints, *layers[:1]], crs, overview, PANEL - 12),
+                     f"catalogue footprints ({footprints.featureCount()} products)")
+        # where the (small) simulator archives lie inside the tile
+        ext = layers[0].extent()
+        sx = (PANEL - 12) / overview.width()
+        box = QRectF(x + 6 + (ext.xMinimum() - overview.xMinimum()) * sx,
+                     y + 22 + (overview.yMaximum() - ext.yMaximum()) * sx, max(6, ext.width() * sx),
+                     max(6, ext.height() * sx))
+        painter.setPen(QPen(QColor("#1565c0"), 2))
+        painter.drawRect(box)
+        painter.drawText(QRectF(box.right() + 4, box.top(), 150, 16), Qt.AlignLeft, "NDVI area")
+        painter.setPen(QColor("black"))
+    for i, layer in enumerate(layers, start=1):
+        extent = QgsRectangle(layer.extent())
+        extent.scale(1.04)
+        _, acquired = product_identity(ndvi[i - 1])
+        place(i, _render([layer], crs, extent, PANEL - 12), acquired.strftime("%Y-%m-%d") if acquired else "")
     # colour ramp legend, read from the shipped style so the PNG shows what users get
-    shader = layers[0].renderer().shader().rasterShaderFunction() if layers else None
+    items = layers[0].renderer().shader().rasterShaderFunction().colorRampItemList()
+    lo, hi = items[0].value, items[-1].value
     y0 = image.height() - LEGEND_H + 14
     x0, width = image.width() * 0.15, image.width() * 0.7
-    if shader is not None:
-        items = shader.colorRampItemList()
-        lo, hi = items[0].value, items[-1].value
-        gradient = QLinearGradient(x0, 0, x0 + width, 0)
-        for item in items:
-            gradient.setColorAt((item.value - lo) / (hi - lo), item.color)
-        painter.fillRect(QRectF(x0, y0, width, 18), gradient)
-        painter.setPen(QColor("black"))
-        for item in items:
-            xv = x0 + width * (item.value - lo) / (hi - lo)
-            painter.drawText(QRectF(xv - 30, y0 + 20, 60, 16), Qt.AlignCenter, f"{item.value:g}")
-        painter.drawText(QRectF(0, y0 + 36, image.width(), 16), Qt.AlignCenter,
-                         "NDVI = (NIR - red) / (NIR + red)   ·   orange dashed outline: product was on tape")
+    gradient = QLinearGradient(x0, 0, x0 + width, 0)
+    for item in items:
+        gradient.setColorAt((item.value - lo) / (hi - lo), item.color)
+    painter.fillRect(QRectF(x0, y0, width, 18), gradient)
+    for item in items:
+        xv = x0 + width * (item.value - lo) / (hi - lo)
+        painter.drawText(QRectF(xv - 30, y0 + 20, 60, 16), Qt.AlignCenter, f"{item.value:g}")
+    painter.drawText(QRectF(0, y0 + 36, image.width(), 16), Qt.AlignCenter,
+                     "NDVI = (NIR - red) / (NIR + red)  ·  footprints: green = was online, orange dashed = was on "
+                     "tape (staged)")
     painter.end()
     image.save(str(png_path))
     del layers, footprints
@@ -158,15 +173,23 @@ def main():
     out = Path(args.out)
     (out / "products").mkdir(parents=True, exist_ok=True)
     (out / "ndvi").mkdir(parents=True, exist_ok=True)
-    for old in list((out / "ndvi").glob("*_NDVI.tif")):
-        old.unlink()  # this run's NDVI only
+    # start from an empty folder each time, so the run really stages and downloads (the journal would skip
+    # verified products: that is the plugin's resume feature, not what a demo should show)
+    for old in [*(out / "ndvi").glob("*_NDVI.tif"), *(out / "products").iterdir()]:
+        if old.is_file():
+            old.unlink()
 
-    from qgis.core import QgsApplication
+    # A profile of its own: the demo never touches the user's QGIS settings (nor the tests' profile).
+    os.environ["QGIS_CUSTOM_CONFIG_PATH"] = str(out / ".qgis-profile")
+    from qgis.core import QgsApplication, QgsSettings
 
     t_start = time.monotonic()
     app = QgsApplication([], False)
     app.initQgis()
     try:
+        # The simulator recalls tapes in seconds, not minutes: poll availability every second, as a user with a
+        # fast mirror would set in Settings > Options > Sentinel Mirror.
+        QgsSettings().setValue("sentinel_mirror/poll_interval_s", 1.0)
         from processing.core.Processing import Processing
 
         Processing.initialize()
@@ -199,7 +222,7 @@ def main():
             render_png(ndvi_paths, footprints_path, args.tile, png)
         t_end = time.monotonic()
 
-        phases = clock.durations(results.pop("_model_end"))
+        phases = clock.durations()
         print("\nphase timings:")
         for phase in ("search", "staging + download", "NDVI"):
             print(f"  {phase:<20} {phases.get(phase, 0.0):6.1f} s")
@@ -235,7 +258,6 @@ def run_model(args, out):
               "ndvi:NDVI folder": str(out / "ndvi")}
     clock.mark("search")
     results = processing.run("sentinelmirror:tile_ndvi_time_series", params, feedback=feedback, context=context)
-    results["_model_end"] = time.monotonic()
     results["_footprints"] = footprints
     results["_clock"] = clock
     return results

@@ -25,7 +25,6 @@ log = logging.getLogger("sentinel_mirror")
 
 VERIFIED = "verified"
 STAGING = "staging"
-DOWNLOADING = "downloading"
 FAILED = "failed"
 
 
@@ -35,6 +34,7 @@ class Journal:
         self.path = os.path.join(folder, JOURNAL_NAME)
         self._lock = threading.Lock()
         self._entries = self._load()
+        self._dirty = False
 
     def _load(self):
         try:
@@ -62,12 +62,21 @@ class Journal:
         return paths.inside(self.folder, paths.safe_filename(entry["file"]))
 
     def update(self, product, **fields):
-        """Merge fields into the product's entry and save the journal."""
+        """Merge fields into the product's entry (in memory: flush() writes it)."""
         with self._lock:
             entry = self._entries.setdefault(product.id, {})
             entry.update(title=product.title, size=product.size, md5=product.checksum)
             entry.update(fields)
-            self._save_locked()
+            self._dirty = True
+
+    def flush(self):
+        """Write the journal if it changed. The pipeline calls this off the download critical path (after
+        starting the next downloads). No fsync: os.replace is atomic for a crash or kill -9; a power cut
+        may lose the latest entries, which only costs a re-hash of files or a repeated staging request."""
+        with self._lock:
+            if self._dirty:
+                self._save_locked()
+                self._dirty = False
 
     def _save_locked(self):
         tmp = f"{self.path}.{os.getpid()}.{threading.get_ident()}.tmp"
@@ -75,8 +84,6 @@ class Journal:
         try:
             with open(tmp, "w", encoding="utf-8") as f:
                 json.dump(data, f, indent=1, sort_keys=True)
-                f.flush()
-                os.fsync(f.fileno())
             os.replace(tmp, self.path)
         except OSError as e:
             # The journal is a convenience; a full disk must not fail a verified download.

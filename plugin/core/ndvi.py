@@ -33,6 +33,7 @@ gdal.UseExceptions()
 
 NODATA = -9999.0
 TILE = 512
+SUB_ROWS = 128          # rows per arithmetic slice: temporaries of a few MB even on a full tile
 OVERVIEW_FACTORS = (2, 4, 8, 16, 32)
 CREATION_OPTIONS = ["TILED=YES", f"BLOCKXSIZE={TILE}", f"BLOCKYSIZE={TILE}", "COMPRESS=ZSTD", "ZSTD_LEVEL=1",
                     "PREDICTOR=3", "BIGTIFF=IF_SAFER"]
@@ -137,86 +138,162 @@ def compute_ndvi_bands(red_path, nir_path, out_path, *, scale=1e-4, offset=0.0, 
 
 
 # ---------------------------------------------------------------- engine
+#
+# Memory is bounded by buffer pools: every block-sized array is allocated once and recycled. Besides fixing
+# the peak, this avoids the malloc churn that makes glibc keep freed blocks (RSS creep) in threaded code.
 
 _STOP = object()
 
 
-class _Reader(threading.Thread):
-    """Reads row blocks of one raster (its own GDAL handle) into a bounded queue."""
+class _Pool:
+    """A fixed set of reusable arrays; take() blocks until one is free (back-pressure on the producer)."""
 
-    def __init__(self, path, factor, nbands, blocks, name, stop, depth=2):
-        super().__init__(daemon=True)
-        self.path, self.factor, self.nbands, self.blocks, self.name = path, factor, nbands, blocks, name
-        self.out = queue.Queue(depth)
+    def __init__(self, count, shape, dtype, stop):
         self.stop = stop
+        self.free = queue.Queue()
+        for _ in range(count):
+            self.free.put(np.empty(shape, dtype))
+
+    def take(self):
+        while not self.stop.is_set():
+            try:
+                return self.free.get(timeout=0.1)
+            except queue.Empty:
+                continue
+        return None
+
+    def give(self, arr):
+        self.free.put(arr)
+
+
+class _Reader(threading.Thread):
+    """Fills pooled buffers with one item per row block, in its own thread with its own GDAL handles."""
+
+    def __init__(self, opener, blocks, pool, stop):
+        super().__init__(daemon=True)
+        self.opener, self.blocks, self.pool, self.stop = opener, blocks, pool, stop
+        self.out = queue.Queue()
 
     def run(self):
         try:
-            ds = gdal.Open(self.path)
-            f = self.factor
+            read = self.opener()
             for y0, y1 in self.blocks:
-                if self.stop.is_set():
+                buf = self.pool.take()
+                if buf is None:
                     break
-                a0, a1 = y0 // f, min(ds.RasterYSize, -(-y1 // f))
-                arr = ds.ReadAsArray(0, a0, ds.RasterXSize, a1 - a0)
-                ds.FlushCache()                       # keep GDAL's block cache from growing with the tile
-                self._put(arr)
-            ds = None
+                self.out.put((buf, read(y0, y1, buf[: y1 - y0])))
         except Exception as e:  # noqa: BLE001 - handed to the consumer, which raises it with context
-            self._put(e)
-
-    def _put(self, item):
-        while not self.stop.is_set():
-            try:
-                self.out.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
+            self.out.put((None, e))
 
     def get(self):
-        item = self.out.get()
+        """(buffer to give back, data view)."""
+        buf, item = self.out.get()
         if isinstance(item, Exception):
             raise item
-        return item
+        return buf, item
+
+
+def _read_rows(band, y0, y1, factor, buf):
+    """Rows covering the 10 m rows [y0, y1) of a raster whose pixels are `factor` times larger, into buf."""
+    a0, a1 = y0 // factor, min(band.YSize, -(-y1 // factor))
+    view = buf[: a1 - a0]
+    band.ReadAsArray(0, a0, band.XSize, a1 - a0, buf_obj=view)
+    return view
+
+
+def _band_opener(path):
+    def opener():
+        ds = gdal.Open(path)
+        band = ds.GetRasterBand(1)
+
+        def read(y0, y1, buf):
+            view = _read_rows(band, y0, y1, 1, buf)
+            ds.FlushCache()                 # keep GDAL's block cache from holding what was read
+            return view
+        return read
+    return opener
+
+
+def _mask_opener(masks, rules, block, width):
+    """All selected masks of a block combined into one boolean array (True = masked), at 10 m."""
+    def opener():
+        dss = {key: gdal.Open(m.path) for key, m in masks.items()}
+        used = sorted({(r.mask, r.band) for r in rules})
+        raw = {k: np.empty((block // masks[k[0]].factor + 2, dss[k[0]].RasterXSize),
+                           gdal_array_type(dss[k[0]].GetRasterBand(k[1]))) for k in used}
+        scratch = {k: np.empty_like(v) for k, v in raw.items()}
+        flag = np.empty((block, width), bool)
+
+        def read(y0, y1, bad):
+            bad[:] = False
+            for key, b in used:
+                f = masks[key].factor
+                values = _read_rows(dss[key].GetRasterBand(b), y0, y1, f, raw[(key, b)])
+                for rule in rules:
+                    if (rule.mask, rule.band) != (key, b):
+                        continue
+                    if f == 1 and rule.bits:        # the common MAJA case, without temporaries
+                        tmp = scratch[(key, b)][: values.shape[0]]
+                        np.bitwise_and(values, rule.bits, out=tmp)
+                        np.not_equal(tmp, 0, out=flag[: values.shape[0]])
+                        bad |= flag[: values.shape[0]]
+                    elif f == 1:
+                        bad |= _flags(values, rule)
+                    else:
+                        bad |= _replicate(_flags(values, rule), f, y0, y1, width)
+            for ds in dss.values():
+                ds.FlushCache()
+            return bad
+        return read
+    return opener
+
+
+def gdal_array_type(band):
+    from osgeo import gdal_array
+    return gdal_array.GDALTypeCodeToNumericTypeCode(band.DataType)
 
 
 class _Writer(threading.Thread):
     """Owns the output dataset: writes full-resolution blocks and overview levels, compressing on the
     dataset's NUM_THREADS. Overviews are nearest-neighbour decimations (GDAL's default resampling), kept in
-    memory until a whole row of overview tiles is ready, so every tile is compressed and written once."""
+    a buffer until a whole row of overview tiles is ready, so every tile is compressed and written once."""
 
-    def __init__(self, ds, factors, height, stop):
+    def __init__(self, ds, factors, height, pool, stop):
         super().__init__(daemon=True)
-        self.ds, self.factors, self.height, self.stop = ds, factors, height, stop
-        self.inq = queue.Queue(2)
+        self.ds, self.factors, self.height, self.pool, self.stop = ds, factors, height, pool, stop
+        self.inq = queue.Queue()
         self.error = None
 
     def run(self):
-        item = None
-        band = ovs = None
+        item = band = ovs = None
         try:
             band = self.ds.GetRasterBand(1)
             ovs = [band.GetOverview(i) for i in range(band.GetOverviewCount())]
-            pending = [[0, []] for _ in ovs]          # per level: first row, list of row blocks
+            bufs = [np.empty((TILE, ov.XSize), np.float32) for ov in ovs]
+            filled = [0] * len(ovs)          # rows in each level's buffer
+            first = [0] * len(ovs)           # overview row where the buffer starts
             while True:
                 item = self.inq.get()
                 if item is _STOP:
                     break
-                if self.error is not None or self.stop.is_set():
-                    continue
-                y0, arr = item
-                band.WriteArray(arr, 0, y0)
-                last = y0 + arr.shape[0] >= self.height
-                for ov, f, pend in zip(ovs, self.factors, pending):
-                    pend[1].append(arr[::f, ::f])
-                    rows = sum(a.shape[0] for a in pend[1])
-                    if rows >= TILE or last:
-                        data = np.concatenate(pend[1]) if len(pend[1]) > 1 else np.ascontiguousarray(pend[1][0])
-                        keep = 0 if last else rows % TILE
-                        ov.WriteArray(data[: rows - keep], 0, pend[0])
-                        pend[0] += rows - keep
-                        pend[1] = [data[rows - keep:]] if keep else []
-                self.ds.FlushCache()
+                buf, y0, rows = item
+                item = None
+                if self.error is None and not self.stop.is_set():
+                    arr = buf[:rows]
+                    band.WriteArray(arr, 0, y0)
+                    last = y0 + rows >= self.height
+                    for i, (ov, f) in enumerate(zip(ovs, self.factors)):
+                        dec = arr[::f, ::f]
+                        n = dec.shape[0]
+                        bufs[i][filled[i]: filled[i] + n] = dec
+                        filled[i] += n
+                        if filled[i] == TILE or last:
+                            ov.WriteArray(bufs[i][: filled[i]], 0, first[i])
+                            first[i] += filled[i]
+                            filled[i] = 0
+                    arr = dec = None
+                    self.ds.FlushCache()
+                self.pool.give(buf)
         except Exception as e:  # noqa: BLE001 - re-raised by the computing thread
             self.error = e
             while item is not _STOP:
@@ -238,41 +315,9 @@ def _check_grid(name, ref, path, factor):
 
 def _replicate(arr, factor, y0, y1, width):
     """Low-resolution mask rows -> the 10 m rows [y0, y1) by exact factor x factor replication (nearest)."""
-    if factor == 1:
-        return arr
     off = y0 - (y0 // factor) * factor
     rep = np.repeat(np.repeat(arr, factor, axis=0), factor, axis=1)
     return rep[off: off + (y1 - y0), :width]
-
-
-def _ndvi_block(red, nir, inputs):
-    """NDVI (float32, unmasked) and the no-data flags for one block of raw band values."""
-    r, n = inputs.red, inputs.nir
-    bad = red == r.nodata
-    bad |= nir == n.nodata
-    if inputs.saturated_raw and r.saturated is not None:
-        bad |= red == r.saturated
-        bad |= nir == n.saturated
-    if r.scale == n.scale:
-        # NDVI is scale-free: work in raw units shifted by offset/scale (exact for integer raw values)
-        rf = red.astype(np.float32)
-        nf = nir.astype(np.float32)
-        if r.offset:
-            rf += np.float32(r.offset / r.scale)
-        if n.offset:
-            nf += np.float32(n.offset / n.scale)
-    else:
-        rf = red.astype(np.float32) * np.float32(r.scale) + np.float32(r.offset)
-        nf = nir.astype(np.float32) * np.float32(n.scale) + np.float32(n.offset)
-    s = nf + rf
-    nf -= rf
-    bad |= s == 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        np.divide(nf, s, out=nf)
-    # only a negative reflectance can leave [-1, 1]; minimum/maximum are several times faster than clip
-    np.minimum(nf, 1.0, out=nf)
-    np.maximum(nf, -1.0, out=nf)
-    return nf, bad
 
 
 def _flags(values, rule):
@@ -284,6 +329,37 @@ def _flags(values, rule):
     return out
 
 
+def _ndvi_slice(red, nir, inputs, out, bad, rf, s):
+    """NDVI (float32, unmasked) into `out` and the band no-data flags into `bad`; rf and s are scratch."""
+    r, n = inputs.red, inputs.nir
+    np.equal(red, r.nodata, out=bad)
+    bad |= nir == n.nodata
+    if inputs.saturated_raw and r.saturated is not None:
+        bad |= red == r.saturated
+        bad |= nir == n.saturated
+    np.copyto(rf, red, casting="unsafe")
+    np.copyto(out, nir, casting="unsafe")
+    if r.scale == n.scale:
+        # NDVI is scale-free: work in raw units shifted by offset/scale (exact for integer raw values)
+        if r.offset:
+            rf += np.float32(r.offset / r.scale)
+        if n.offset:
+            out += np.float32(n.offset / n.scale)
+    else:
+        rf *= np.float32(r.scale)
+        rf += np.float32(r.offset)
+        out *= np.float32(n.scale)
+        out += np.float32(n.offset)
+    np.add(out, rf, out=s)
+    out -= rf
+    bad |= s == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(out, s, out=out)
+    # only a negative reflectance can leave [-1, 1]; minimum/maximum are several times faster than clip
+    np.minimum(out, 1.0, out=out)
+    np.maximum(out, -1.0, out=out)
+
+
 def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threads=2):
     """Compute NDVI for NdviInputs into out_path; returns the fraction of valid pixels."""
     check_cancelled(progress)
@@ -292,13 +368,14 @@ def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threa
     name = inputs.name
     try:
         ref = gdal.Open(inputs.red.path)
-        gdal.Open(inputs.nir.path)
+        nirds = gdal.Open(inputs.nir.path)
     except RuntimeError as e:
         raise ProductFormatError(f"{name}: cannot read the red/NIR bands ({e}).") from e
     w, h = ref.RasterXSize, ref.RasterYSize
-    nirds = gdal.Open(inputs.nir.path)
     if (nirds.RasterXSize, nirds.RasterYSize) != (w, h):
         raise ProductFormatError(f"{name}: the red and near-infrared bands differ in size.")
+    red_type = gdal_array_type(ref.GetRasterBand(1))
+    nir_type = gdal_array_type(nirds.GetRasterBand(1))
     for key, mask in inputs.masks.items():
         try:
             _check_grid(name, ref, mask.path, mask.factor)
@@ -309,10 +386,16 @@ def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threa
     levels = [f for f in OVERVIEW_FACTORS if -(-max(w, h) // (f // 2)) > TILE]
     tmp = out_path + ".part"
     stop = threading.Event()
-    readers = {"red": _Reader(inputs.red.path, 1, 1, blocks, "red", stop),
-               "nir": _Reader(inputs.nir.path, 1, 1, blocks, "nir", stop)}
-    for key, mask in inputs.masks.items():
-        readers[key] = _Reader(mask.path, mask.factor, mask.bands, blocks, key, stop)
+    rows = min(block_size, h)
+    readers = {"red": _Reader(_band_opener(inputs.red.path), blocks, _Pool(2, (rows, w), red_type, stop), stop),
+               "nir": _Reader(_band_opener(inputs.nir.path), blocks, _Pool(2, (rows, w), nir_type, stop), stop)}
+    if inputs.rules:
+        readers["masks"] = _Reader(_mask_opener(inputs.masks, inputs.rules, rows, w), blocks,
+                                   _Pool(2, (rows, w), bool, stop), stop)
+    out_pool = _Pool(2, (rows, w), np.float32, stop)
+    bad = np.empty((rows, w), bool)
+    sub = min(SUB_ROWS, rows)
+    rf, s = np.empty((sub, w), np.float32), np.empty((sub, w), np.float32)
     writer = None
     total_valid = 0
     try:
@@ -332,24 +415,30 @@ def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threa
         ref = nirds = band = None
         for r in readers.values():
             r.start()
-        writer = _Writer(out, levels, h, stop)     # the writer thread owns (and closes) the output dataset from here
+        writer = _Writer(out, levels, h, out_pool, stop)   # owns (and closes) the output dataset from here
         out = None
         writer.start()
         for i, (y0, y1) in enumerate(blocks):
             check_cancelled(progress)
             if writer.error is not None:
                 raise writer.error
-            red = readers["red"].get()
-            nir = readers["nir"].get()
-            ndvi, bad = _ndvi_block(red, nir, inputs)
-            mask_blocks = {key: readers[key].get() for key in inputs.masks}
-            for rule in inputs.rules:
-                m = mask_blocks[rule.mask]
-                m = m[rule.band - 1] if m.ndim == 3 else m
-                bad |= _replicate(_flags(m, rule), inputs.masks[rule.mask].factor, y0, y1, w)
-            np.copyto(ndvi, np.float32(NODATA), where=bad)
-            total_valid += int(bad.size - np.count_nonzero(bad))
-            writer.inq.put((y0, ndvi))
+            n = y1 - y0
+            rbuf, red = readers["red"].get()
+            nbuf, nir = readers["nir"].get()
+            ndvi_buf = out_pool.take()
+            ndvi, bb = ndvi_buf[:n], bad[:n]
+            for a in range(0, n, sub):                      # small slices keep the scratch arrays small
+                z = min(sub, n - a)
+                _ndvi_slice(red[a: a + z], nir[a: a + z], inputs, ndvi[a: a + z], bb[a: a + z], rf[:z], s[:z])
+            readers["red"].pool.give(rbuf)
+            readers["nir"].pool.give(nbuf)
+            if "masks" in readers:
+                mbuf, mbad = readers["masks"].get()
+                bb |= mbad
+                readers["masks"].pool.give(mbuf)
+            np.copyto(ndvi, np.float32(NODATA), where=bb)
+            total_valid += int(bb.size - np.count_nonzero(bb))
+            writer.inq.put((ndvi_buf, y0, n))
             progress.set(100.0 * (i + 1) / len(blocks))
         writer.inq.put(_STOP)
         writer.join()

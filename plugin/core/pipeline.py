@@ -135,6 +135,7 @@ class _Pipeline:
         finally:
             self.cancel.set()  # running downloads stop at their next chunk (only on error/cancel paths)
             self.pool.shutdown(wait=False, cancel_futures=True)
+            self.journal.flush()
         self.progress.set(100.0)
         return [self._status(i) for i in self.items]
 
@@ -149,6 +150,7 @@ class _Pipeline:
                 self._poll(now)
                 self._start_downloads(self.opt.clock())
             self._restage(now)
+            self.journal.flush()   # after the downloads started: never on their critical path
             self._report_progress()
             if all(i.state in FINAL for i in self.items) and not self.active:
                 return
@@ -331,7 +333,6 @@ class _Pipeline:
                 break
             self.active += 1
             self._set(item, ProductState.DOWNLOADING)
-            self.journal.update(item.product, state=journal_mod.DOWNLOADING)
             self.pool.submit(self._work, item)
 
     def _work(self, item):

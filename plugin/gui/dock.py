@@ -673,11 +673,17 @@ class SentinelMirrorDock(QgsDockWidget):
         text = f"{len(done)} of {len(self._run_statuses)} downloaded"
         if self._run_ndvi:
             text += f", {len(self._run_ndvi)} NDVI"
-        if failed:
-            text += f"; {len(failed)} failed (hover the state for why)"
-        LOG.info("%s into %s", text, folder)
-        self._push_with_button(text + ".", "Open folder", lambda: self.open_folder(folder),
-                               Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success)
+        reasons = sorted({st.reason for st in failed if st.reason})
+        if failed:   # one shared reason (a wrong key, a full disk) is said at once; several: see the rows
+            text += f"; {len(failed)} failed: " + (reasons[0] if len(reasons) == 1 else "hover the state for why.")
+        else:
+            text += "."
+        LOG.info("%s (%s)", text, folder)
+        if done:
+            self._push_with_button(text, "Open folder", lambda: self.open_folder(folder),
+                                   Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success)
+        else:
+            self.show_error(text, settings_button=any(self._looks_like_auth(r) for r in reasons))
         for st in failed:
             LOG.warning("%s failed: %s", st.product_id, st.reason)
         self.runFinished.emit("failed" if failed and not done else "done")

@@ -92,19 +92,20 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
         folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
         Path(folder).mkdir(parents=True, exist_ok=True)
         last_state = {}
+        titles = {p.id: p.title for p in self.products}
+        progress = FeedbackProgress(feedback)
 
-        def on_status(status):  # worker thread: only the thread-safe feedback methods
+        def on_status(status):  # pipeline threads: only through the thread-safe progress adapter
             if last_state.get(status.product_id) is not status.state and status.state in (
                     ProductState.STAGING, ProductState.DOWNLOADING, ProductState.DONE):
-                feedback.pushInfo(f"{titles.get(status.product_id, status.product_id)}: {status.state.value}")
+                progress.message(f"{titles.get(status.product_id, status.product_id)}: {status.state.value}")
             last_state[status.product_id] = status.state
 
-        titles = {p.id: p.title for p in self.products}
-        from ..core.pipeline import run_pipeline
+        from ..core.pipeline import run_pipeline  # the pipeline's thread pool loads only when downloading
 
         try:
-            statuses = run_pipeline(self.catalogue, self.products, folder, options=self.options,
-                                    progress=FeedbackProgress(feedback), on_status=on_status)
+            statuses = run_pipeline(self.catalogue, self.products, folder, options=self.options, progress=progress,
+                                    on_status=on_status)
         except Exception as e:  # noqa: BLE001
             raise processing_error(e) from None
 

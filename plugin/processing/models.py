@@ -6,7 +6,7 @@ re-reads the file for each new instance (QGIS creates one per run).
 """
 from pathlib import Path
 
-from qgis.core import QgsProcessingModelAlgorithm
+from qgis.core import QgsApplication, QgsProcessingModelAlgorithm
 
 from ..about import RESOURCES_DIR
 
@@ -30,5 +30,17 @@ class ShippedModel(QgsProcessingModelAlgorithm):
         return ShippedModel(self.path)
 
 
-def shipped_models():
-    return [ShippedModel(p) for p in sorted(MODELS_DIR.glob("*.model3"))]
+def shipped_models(provider_id):
+    """The shipped models. Their children are the provider's own algorithms, which the registry knows only once
+    the provider is registered: until then a model cannot list its outputs (qgis_process help, modeler), so it
+    is read again at that moment."""
+    models = [ShippedModel(p) for p in sorted(MODELS_DIR.glob("*.model3"))]
+    registry = QgsApplication.processingRegistry()
+    if registry.providerById(provider_id) is None:
+        def reload(added_id):
+            if added_id == provider_id:
+                registry.providerAdded.disconnect(reload)
+                for model in models:
+                    model.fromFile(model.path)
+        registry.providerAdded.connect(reload)
+    return models

@@ -31,5 +31,5 @@ class SentinelMirrorProvider(QgsProcessingProvider):
         from .alg_search import SearchAlgorithm
         from .models import shipped_models
 
-        for algorithm in (SearchAlgorithm(), DownloadAlgorithm(), NdviAlgorithm(), *shipped_models()):
+        for algorithm in (SearchAlgorithm(), DownloadAlgorithm(), NdviAlgorithm(), *shipped_models(self.id())):
             self.addAlgorithm(algorithm)

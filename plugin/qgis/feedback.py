@@ -3,6 +3,7 @@
 Both are safe to call from the worker thread running the core code: QgsTask.setProgress and the feedback's
 setProgress/pushInfo are thread-safe (they emit queued signals).
 """
+import threading
 import time
 
 
@@ -31,16 +32,20 @@ class TaskProgress:
 
 
 class FeedbackProgress:
-    """Progress for code running inside processAlgorithm()."""
+    """Progress for code running inside processAlgorithm(). The pipeline reports from several threads at once
+    and QgsProcessingFeedback's log is not guarded: one lock serialises our calls."""
 
     def __init__(self, feedback):
         self._feedback = feedback
+        self._lock = threading.Lock()
 
     def set(self, percent):
-        self._feedback.setProgress(max(0.0, min(100.0, float(percent))))
+        with self._lock:
+            self._feedback.setProgress(max(0.0, min(100.0, float(percent))))
 
     def message(self, text):
-        self._feedback.pushInfo(str(text))
+        with self._lock:
+            self._feedback.pushInfo(str(text))
 
     def cancelled(self):
         return self._feedback.isCanceled()

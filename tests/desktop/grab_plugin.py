@@ -123,6 +123,5 @@ class Grabber:
 
 
 # keep a reference for the lifetime of the application: the timers call back into it
-QgsApplication.instance().sentinel_mirror_grabber = Grabber()
-QgsApplication.instance().sentinel_mirror_grabber.step(
-    QgsApplication.instance().sentinel_mirror_grabber.wait_for_plugin, 500)
+qgis.utils.sentinel_mirror_grabber = Grabber()
+qgis.utils.sentinel_mirror_grabber.step(qgis.utils.sentinel_mirror_grabber.wait_for_plugin, 500)

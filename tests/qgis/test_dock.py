@@ -189,7 +189,7 @@ def test_cancel_a_run(make_dock, simulator_factory, qtbot, tmp_path):
     assert dock.ui.searchButton.isEnabled() and dock.ui.downloadButton.isEnabled()
 
 
-def test_wrong_key_is_explained_with_a_way_to_fix_it(make_dock, simulator, qtbot, monkeypatch):
+def test_wrong_key_is_explained_with_a_way_to_fix_it(make_dock, simulator, qtbot, monkeypatch, qgis_iface):
     dock = make_dock(simulator)
     search(dock, qtbot)
     monkeypatch.setenv("SENTINEL_MIRROR_GEODES_API_KEY", "wrong-key")
@@ -200,9 +200,11 @@ def test_wrong_key_is_explained_with_a_way_to_fix_it(make_dock, simulator, qtbot
     texts = " ".join(w.text() for w in dock.bar.findChildren(type(dock.ui.tileMessage)))
     texts += " ".join(w.toPlainText() for w in dock.bar.findChildren(QTextEdit))
     reason = dock.model.status(dock.model.product(0).id).reason
-    print("message bar:", texts, "| row:", reason)
-    assert "key" in (texts + reason).lower()
-    assert "Traceback" not in texts
+    assert "API key" in reason and "Settings" in reason        # the row says what and where to fix
+    assert reason in texts and "Traceback" not in texts         # and so does the message bar, at once
+    [button] = [b for b in dock.bar.findChildren(QPushButton) if b.text() == "Open settings"]
+    button.click()
+    assert qgis_iface.showOptionsDialog.call_args.kwargs.get("currentPage") == OPTIONS_PAGE
 
 
 # ------------------------------------------------------------------------------------------------ bad input
@@ -353,6 +355,10 @@ def test_collection_hint_and_gear_button(make_dock, simulator, qtbot, qgis_iface
     qtbot.mouseClick(dock.ui.optionsButton, Qt.MouseButton.LeftButton)
     args, kwargs = qgis_iface.showOptionsDialog.call_args
     assert kwargs.get("currentPage") == OPTIONS_PAGE
+    from plugin.gui.options_page import OptionsPage     # the page QGIS opens is found by its objectName
+    page = OptionsPage()
+    assert page.objectName() == OPTIONS_PAGE
+    page.deleteLater()
 
 
 # ------------------------------------------------------------------------------------------------ responsiveness

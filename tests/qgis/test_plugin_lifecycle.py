@@ -140,7 +140,7 @@ def inventory(iface):
 NOTHING = {"raster menu actions": 0, "help menu actions": 0, "toolbars": 0, "toolbar actions": 0, "docks": 0,
            "providers": 0, "log handlers": 0, "options pages": 0}
 ONE_EACH = {**NOTHING, "raster menu actions": 1, "help menu actions": 1, "toolbars": 1, "toolbar actions": 1,
-            "docks": 1, "providers": 1, "log handlers": 1}
+            "docks": 1, "providers": 1, "log handlers": 1, "options pages": 1}
 
 
 def test_plugin_loads_into_the_qgis_interface(load, iface, qtbot):

@@ -105,30 +105,45 @@ def test_shipped_model_runs_search_download_ndvi(simulator_factory, sim_env, tmp
 
 def test_layers_load_styled_grouped_and_dated(simulator, sim_env, tmp_path):
     import processing
+    from qgis.core import QgsProcessingFeatureSourceDefinition
 
     sim_env(simulator)
     project = QgsProject.instance()
     project.clear()
-    footprints = run("search", search_params(END="2023-06-10"))["OUTPUT"]
-    dl = run("download", {"INPUT": footprints, "OUTPUT_FOLDER": str(tmp_path / "dl"), "OUTPUT": "memory:",
-                          "LOAD_PRODUCTS": False})
-    processing.runAndLoadResults("sentinelmirror:ndvi", {"INPUTS": dl["PRODUCTS"],
-                                                         "OUTPUT_FOLDER": str(tmp_path / "ndvi")})
     try:
+        processing.runAndLoadResults("sentinelmirror:search", search_params(END="2023-06-15", OUTPUT="TEMPORARY_OUTPUT"))
+        footprints = next(l for l in project.mapLayers().values() if isinstance(l, QgsVectorLayer))
+        assert footprints.renderer().type() == "categorizedSymbol" and footprints.renderer().classAttribute() == "online"
+        assert footprints.temporalProperties().isActive()
+        assert footprints.featureCount() == 3
+        # the user ticks "Selected features only": two of the three products
+        footprints.selectByIds(sorted(footprints.allFeatureIds())[:2])
+        dl = processing.runAndLoadResults("sentinelmirror:download", {
+            "INPUT": QgsProcessingFeatureSourceDefinition(footprints.id(), True),
+            "OUTPUT_FOLDER": str(tmp_path / "dl"), "OUTPUT": "TEMPORARY_OUTPUT"})
+        assert dl["DOWNLOADED"] == 2 and len(list((tmp_path / "dl").glob("*.zip"))) == 2
+        processing.runAndLoadResults("sentinelmirror:ndvi", {"INPUTS": dl["PRODUCTS"],
+                                                             "OUTPUT_FOLDER": str(tmp_path / "ndvi")})
         rasters = [l for l in project.mapLayers().values() if isinstance(l, QgsRasterLayer)]
-        assert len(rasters) == len(dl["PRODUCTS"]) == 2
-        for layer in rasters:
+        ndvi = [l for l in rasters if l.name().startswith("NDVI")]
+        colour = [l for l in rasters if l.name().startswith("Natural colour")]
+        assert len(ndvi) == len(colour) == 2
+        for layer in colour:
+            assert layer.bandCount() == 3 and layer.source().endswith("_RGB.vrt")
+        tile_group = project.layerTreeRoot().findGroup("Sentinel-2 T31TCJ")
+        days = [g.name() for g in tile_group.children()]
+        assert days == sorted(days) and len(days) == 2
+        for layer in ndvi:
             assert layer.renderer().type() == "singlebandpseudocolor"
             props = layer.temporalProperties()
-            assert props.isActive()
-            day = props.fixedTemporalRange().begin().toUTC().date().toString("yyyy-MM-dd")
-            assert layer.name() == f"NDVI T31TCJ {day}"
-            node = project.layerTreeRoot().findLayer(layer.id())
-            assert node.parent().name() == day and node.parent().parent().name() == "Sentinel-2 T31TCJ"
-            assert props.fixedTemporalRange().end().toMSecsSinceEpoch() - \
-                props.fixedTemporalRange().begin().toMSecsSinceEpoch() == 86400 * 1000
-        days = [g.name() for g in project.layerTreeRoot().findGroup("Sentinel-2 T31TCJ").children()]
-        assert days == sorted(days)
+            rng = props.fixedTemporalRange()
+            day = rng.begin().toUTC().date().toString("yyyy-MM-dd")
+            assert props.isActive() and layer.name() == f"NDVI T31TCJ {day}"
+            assert rng.end().toMSecsSinceEpoch() - rng.begin().toMSecsSinceEpoch() == 86400 * 1000
+            group = project.layerTreeRoot().findLayer(layer.id()).parent()
+            assert group.name() == day and group.parent() is tile_group
+            names = [child.name() for child in group.children()]
+            assert names == [f"NDVI T31TCJ {day}", f"Natural colour T31TCJ {day}"]  # NDVI on top
     finally:
         project.clear()
 

@@ -1,4 +1,5 @@
 """qgis_process (Debian 3.22: qgis_process.bin, the wrapper is broken) runs our algorithm from the installed plugin."""
+import datetime as dt
 import json
 import os
 import shutil
@@ -51,3 +52,18 @@ def test_qgis_process_error_is_a_plain_message(installed_plugin, simulator, tmp_
     assert run.returncode != 0
     assert "No product found" in run.stdout + run.stderr
     assert "Traceback" not in run.stdout + run.stderr
+
+
+@pytest.mark.skipif(QGIS_PROCESS is None, reason="qgis_process.bin comes with the QGIS desktop package")
+def test_qgis_process_runs_the_shipped_model(installed_plugin, simulator, tmp_path):
+    env = {**installed_plugin, **simulator.env()}
+    run = subprocess.run([QGIS_PROCESS, "--json", "run", "sentinelmirror:tile_ndvi_time_series", "--",
+                          "TILE=31TCJ", "START=2023-06-01", "END=2023-06-12", "MAX_CLOUD=100",
+                          f"search:Footprints={tmp_path / 'fp.gpkg'}", f"download:Products folder={tmp_path / 'dl'}",
+                          f"download:Download report={tmp_path / 'report.gpkg'}",
+                          f"ndvi:NDVI folder={tmp_path / 'ndvi'}"],
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    want = expected(simulator, end=dt.date(2023, 6, 12))
+    assert sorted(p.name for p in (tmp_path / "ndvi").glob("*_NDVI.tif")) == sorted(f"{p.title}_NDVI.tif"
+                                                                                     for p in want)

@@ -17,14 +17,12 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from plugin.core.models import Availability, ProductKind, collection as find_collection
+from plugin.core.tiles import tile_footprint
 
 GEODES_COLLECTIONS = ("THEIA_REFLECTANCE_SENTINEL2_L2A", "PEPS_S2_L1C")
 CDSE_COLLECTIONS = {"sentinel-2-l2a": "S2MSI2A", "sentinel-2-l1c": "S2MSI1C"}
 _EPOCH = dt.date(2015, 6, 23)          # S2A launch: orbit counting origin
 _UUID_NS = uuid.UUID("5a1e0000-0000-4000-8000-00000000beef")
-_BANDS = "CDEFGHJKLMNPQRSTUVWX"
-_ROWS = "ABCDEFGHJKLMNPQRSTUV"
-_COL_SETS = ("STUVWXYZ", "ABCDEFGH", "JKLMNPQR")  # by zone % 3
 
 
 def provider_of(collection_id):
@@ -124,34 +122,10 @@ class SimProduct:
 
 # --- tiles ---------------------------------------------------------------------------------------------
 def tile_lonlat_bbox(tile):
-    """Approximate lon/lat bounds of a Sentinel-2 tile (UTM square 109.8 km, UL on the MGRS square corner).
-
-    Good to a few hundred metres: the simulator only needs footprints for display and bbox searches.
-    """
-    from osgeo import osr
-    zone, band, col, row = int(tile[:2]), tile[2], tile[3], tile[4]
-    north = band >= "N"
-    e0 = (_COL_SETS[zone % 3].index(col) + 1) * 100000
-    n_mod = ((_ROWS.index(row) - (5 if zone % 2 == 0 else 0)) % 20) * 100000
-    utm = osr.SpatialReference()
-    utm.ImportFromEPSG((32600 if north else 32700) + zone)
-    wgs = osr.SpatialReference()
-    wgs.ImportFromEPSG(4326)
-    for s in (utm, wgs):
-        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    to_utm = osr.CoordinateTransformation(wgs, utm)
-    to_ll = osr.CoordinateTransformation(utm, wgs)
-    lat_min = -80 + 8 * _BANDS.index(band)
-    n_band = to_utm.TransformPoint(zone * 6 - 183, lat_min)[1]
-    n0 = n_mod
-    while n0 + 100000 <= n_band:
-        n0 += 2000000
-    ul_n = n0 + 100020
-    corners = [(e0, ul_n), (e0 + 109800, ul_n), (e0 + 109800, ul_n - 109800), (e0, ul_n - 109800)]
-    pts = [to_ll.TransformPoint(e, n)[:2] for e, n in corners]
-    lons, lats = [p[0] for p in pts], [p[1] for p in pts]
-    ring = [[round(x, 6), round(y, 6)] for x, y in pts] + [[round(pts[0][0], 6), round(pts[0][1], 6)]]
-    return (min(lons), min(lats), max(lons), max(lats)), {"type": "Polygon", "coordinates": [ring]}
+    """lon/lat bounds (west > east across the antimeridian) and GeoJSON footprint of a tile's ESA square."""
+    fp = tile_footprint(tile)
+    ring = [[round(x, 6), round(y, 6)] for x, y in fp.lonlat_polygon(points_per_side=1)]
+    return fp.lonlat_bounds(), {"type": "Polygon", "coordinates": [ring]}
 
 
 def _tile_seed(tile):
@@ -325,9 +299,11 @@ def _md5_file(path):
 
 
 def bbox_intersects(a, b):
-    """lon/lat boxes (w, s, e, n); `a` may cross the antimeridian (w > e)."""
+    """lon/lat boxes (w, s, e, n); either may cross the antimeridian (w > e)."""
     if a[0] > a[2]:
         return bbox_intersects((a[0], a[1], 180.0, a[3]), b) or bbox_intersects((-180.0, a[1], a[2], a[3]), b)
+    if b[0] > b[2]:
+        return bbox_intersects(a, (b[0], b[1], 180.0, b[3])) or bbox_intersects(a, (-180.0, b[1], b[2], b[3]))
     return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
 
 
