@@ -225,9 +225,9 @@ def main():
         phases = clock.durations()
         print("\nphase timings:")
         for phase in ("search", "staging + download", "NDVI"):
-            print(f"  {phase:<20} {phases.get(phase, 0.0):6.1f} s")
-        print(f"  {'render PNG':<20} {t_end - t_render:6.1f} s")
-        print(f"  {'total (with QGIS start)':<20} {t_end - t_start:6.1f} s")
+            print(f"  {phase:<24} {phases.get(phase, 0.0):6.1f} s")
+        print(f"  {'render PNG':<24} {t_end - t_render:6.1f} s")
+        print(f"  {'total (with QGIS start)':<24} {t_end - t_start:6.1f} s")
         print("\noutputs:")
         print(f"  products (verified zips): {out / 'products'}  ({len(list((out / 'products').glob('*.zip')))} files)")
         print(f"  NDVI GeoTIFFs:            {out / 'ndvi'}  ({len(ndvi_paths)} files)")

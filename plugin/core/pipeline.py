@@ -56,7 +56,7 @@ class PipelineOptions:
     poll_interval_s: float = 5.0        # first and shortest gap between availability polls
     poll_interval_max_s: float = 120.0  # longest gap
     poll_backoff: float = 1.5           # the gap grows by this factor per tick...
-    poll_lag_fraction: float = 0.04     # ...but never beyond this fraction of the time the run has lasted
+    poll_lag_fraction: float = 0.03     # ...but never beyond this fraction of the time the run has lasted
     restage_after_s: float = 1800.0     # ask again for staging of a product still offline after this
     staging_timeout_s: float = 4 * 3600.0
     max_attempts: int = 4               # transient failures (5xx, broken connections) per product
@@ -215,6 +215,10 @@ class _Pipeline:
             if avail is Availability.ONLINE or avail is Availability.UNKNOWN:
                 self._set(item, ProductState.QUEUED)   # UNKNOWN: the download itself tells (not online → waits)
                 continue
+            if not getattr(self.provider, "staging_supported", True):
+                self._fail(item, f"{item.product.title} is offline and {self.provider.name.upper()} offers no way "
+                                 "to bring it back online: try again later or use another catalogue.")
+                continue
             item.deadline = now + self.opt.staging_timeout_s
             if avail is Availability.STAGING or (requested and now - requested < self.opt.restage_after_s):
                 item.first_request = item.last_request = requested or now
@@ -351,6 +355,8 @@ class _Pipeline:
             self.events.put((item, None, e))
 
     def _on_bytes(self, item, done, total):
+        if self.cancel.is_set():
+            return   # the coordinator has reported it cancelled: no late progress after that
         item.bytes_done = done
         now = time.monotonic()
         if total is not None and done >= total:

@@ -10,17 +10,18 @@ tests/unit/test_tiles.py, which matches all 20,430 land tiles to the metre):
   northing of the south), hence ulx = 99960 / 199980 / 300000 / 399960 / 499980 for squares at 100 /
   200 / 300 / 400 / 500 km, and northern ulys of ...000 / ...020 / ...040 repeating every 300 km.
 * A square straddling a latitude-band boundary exists once, labelled with the band of its centre.
-* A square is part of zone Z when the western half of one of its horizontal edges touches Z's
-  longitudes (with the Norway 31V/32V and Svalbard 31X-37X exceptions). Asymmetric on purpose:
-  squares poking over the east edge of a zone are kept (a 109.8 km tile reaches well into the next
-  zone), squares whose western half lies in the previous zone are left to that zone. ESA's generator
-  normalises that centre-line longitude to [-180, 180), so at the antimeridian zone 1 keeps its
-  westernmost squares and zone 60 drops squares whose centre line lies past 180 degrees.
+* A square is part of zone Z when the western half of its southern or northern edge meets Z's
+  longitudes there (Norway 31V/32V and Svalbard 31X-37X limits included): west end <= east limit and
+  midpoint >= west limit. Asymmetric on purpose: squares poking over the east edge of a zone are
+  kept, squares whose western half lies in the previous zone are left to that zone (whose tiles,
+  109.8 km wide, cover it). ESA's generator normalises the midpoint's longitude to [-180, 180), so at
+  the antimeridian zone 1 keeps squares whose midpoint is past -180 (if they reach into the zone)
+  and zone 60 drops squares whose midpoint is past +180: the land tiles and the total prove both.
 * Rows run from the one whose southern edge is north of 84 S to the one whose southern edge is
-  south of 84 N (the grid covers Antarctica down to about 84 S).
-Grid size: this rule gives 56,695 squares; ESA publishes 56,686. The 9 extra ones are sea squares at
-the steps of the Norway/Svalbard zone boundaries (56, 64, 72 N) where the land-only truth cannot
-decide (listed in the tests); every land tile is exact.
+  south of 84 N (the grid covers Antarctica down to about 84 S, in band C).
+This rule yields 56,695 tiles; ESA's KML has 56,686. The difference lies among 11 sea squares at the
+steps of the Norway/Svalbard limits (56, 64, 72 N; listed in the tests) that the land-only truth
+cannot settle; every land tile is reproduced exactly.
 
 UTM <-> lon/lat is Krueger's series to n^6 (Karney 2011), the algorithm PROJ uses: nanometre agreement.
 """
@@ -200,8 +201,6 @@ def _parse(tile):
     zone, band, col, row = int(tile[:2]), tile[2], tile[3], tile[4]
     if not 1 <= zone <= 60:
         raise InvalidInputError(f"{tile!r}: zone {zone:02d} does not exist (zones are 01-60); {_VALID_FORM}.")
-    if band in "AB":
-        raise InvalidInputError(f"{tile!r}: band {band} does not exist (bands are C-X); {_VALID_FORM}.")
     columns = _COLUMN_SETS[(zone - 1) % 3]
     if col not in columns or row not in _ROWS:
         raise InvalidInputError(

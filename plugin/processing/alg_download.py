@@ -13,7 +13,7 @@ from ..core.errors import InvalidInputError
 from ..core.models import ProductKind, ProductState
 from ..qgis.catalogue import open_catalogue, pipeline_options
 from ..qgis.feedback import FeedbackProgress
-from ..qgis.settings import load_config
+from ..qgis.settings import load_config, read_settings
 from . import footprints
 from .base import SentinelMirrorAlgorithm, processing_error
 from .postprocess import load_on_completion
@@ -61,7 +61,9 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
                                                QgsProcessingParameterNumber.Double, 0.0, True, 0.0)
         timeout.setFlags(timeout.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(timeout)
-        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, "Download folder"))
+        # the folder chosen in Settings > Options > Sentinel Mirror, when there is one
+        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, "Download folder",
+                                                                  read_settings().download_dir or None))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, "Download report",
                                                             QgsProcessing.TypeVectorPolygon))
         # the verified archives, as a list the modeler can hand to 'NDVI of Sentinel-2 products'

@@ -6,9 +6,10 @@ re-reads the file for each new instance (QGIS creates one per run).
 """
 from pathlib import Path
 
-from qgis.core import QgsApplication, QgsProcessingModelAlgorithm
+from qgis.core import Qgis, QgsApplication, QgsProcessingModelAlgorithm
 
 from ..about import RESOURCES_DIR
+from ..qgis.messages import log
 
 MODELS_DIR = Path(RESOURCES_DIR) / "models"
 
@@ -34,7 +35,12 @@ def shipped_models(provider_id):
     """The shipped models. Their children are the provider's own algorithms, which the registry knows only once
     the provider is registered: until then a model cannot list its outputs (qgis_process help, modeler), so it
     is read again at that moment."""
-    models = [ShippedModel(p) for p in sorted(MODELS_DIR.glob("*.model3"))]
+    models = []
+    for path in sorted(MODELS_DIR.glob("*.model3")):
+        try:
+            models.append(ShippedModel(path))
+        except ValueError as e:  # a damaged file must not take the whole provider down
+            log(str(e), Qgis.MessageLevel.Warning)
     registry = QgsApplication.processingRegistry()
     if registry.providerById(provider_id) is None:
         def reload(added_id):

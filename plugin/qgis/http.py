@@ -4,7 +4,7 @@ Settings > Options > Network writes the proxy under "proxy/..." in QgsSettings; 
 own QgsNetworkAccessManager reads it. TLS verification stays on whatever the proxy. Build on the main thread
 (reads settings and the auth DB) and hand the session to the task.
 """
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 
@@ -38,11 +38,13 @@ def proxies_from_settings(settings=None):
     auth = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user else ""
     url = f"{scheme}://{auth}{host}{':' + port if port else ''}"
     proxies = {"http": url, "https": url}
+    # QGIS stores URL prefixes ("http://intranet.example.org/wms", a list or "|"-joined); requests wants hosts
     excluded = s.value("proxy/proxyExcludedUrls", "") or ""
     if isinstance(excluded, str):
-        excluded = [e for e in excluded.split("|") if e]
-    if excluded:
-        proxies["no_proxy"] = ",".join(excluded)
+        excluded = excluded.split("|")
+    hosts = [urlsplit(e.strip()).hostname or e.strip() for e in excluded if e and e.strip()]
+    if hosts:
+        proxies["no_proxy"] = ",".join(dict.fromkeys(hosts))
     return proxies
 
 

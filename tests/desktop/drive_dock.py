@@ -218,6 +218,8 @@ class Driver:
         QTimer.singleShot(300, QgsApplication.instance().quit)
 
 
-QgsApplication.instance().sentinel_mirror_dock_driver = Driver()
-QgsApplication.instance().sentinel_mirror_dock_driver.step(
-    QgsApplication.instance().sentinel_mirror_dock_driver.wait_for_plugin, 500)
+# keep a reference for the lifetime of the application: the timers call back into it
+import builtins  # noqa: E402
+
+builtins.sentinel_mirror_dock_driver = Driver()
+builtins.sentinel_mirror_dock_driver.step(builtins.sentinel_mirror_dock_driver.wait_for_plugin, 500)

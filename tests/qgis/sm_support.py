@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 from osgeo import gdal
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication
 
 from plugin.core.models import Availability
@@ -77,8 +77,6 @@ def maja_reference(zip_path):
 @pytest.fixture
 def fast_polling(qgis_app):
     """A user who set a short availability poll interval (the simulator stages in a fraction of a second)."""
-    from qgis.core import QgsSettings
-
     s = QgsSettings()
     key = "sentinel_mirror/poll_interval_s"
     old = s.value(key)
@@ -88,3 +86,17 @@ def fast_polling(qgis_app):
         s.remove(key)
     else:
         s.setValue(key, old)
+
+
+@pytest.fixture
+def clean_settings(qgis_app):
+    """Run with an empty sentinel_mirror group and the proxy off; restore whatever was there."""
+    s = QgsSettings()
+    saved = {k: s.value(k) for k in s.allKeys() if k.startswith(("sentinel_mirror/", "proxy/"))}
+    for k in saved:
+        s.remove(k)
+    yield s
+    for k in [k for k in s.allKeys() if k.startswith(("sentinel_mirror/", "proxy/"))]:
+        s.remove(k)
+    for k, v in saved.items():
+        s.setValue(k, v)

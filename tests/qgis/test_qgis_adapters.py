@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle, QgsSettings
+from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
 
 from plugin.about import USER_AGENT
 from plugin.core.config import PluginConfig
@@ -16,21 +16,9 @@ from plugin.core.errors import InvalidInputError
 from plugin.core.providers.base import Endpoints
 from plugin.qgis import geo, http, settings
 
+from .sm_support import clean_settings  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def clean_settings(qgis_app):
-    """Run with an empty sentinel_mirror group and the proxy off; restore whatever was there."""
-    s = QgsSettings()
-    saved = {k: s.value(k) for k in s.allKeys() if k.startswith((settings.GROUP + "/", "proxy/"))}
-    for k in saved:
-        s.remove(k)
-    yield s
-    for k in [k for k in s.allKeys() if k.startswith((settings.GROUP + "/", "proxy/"))]:
-        s.remove(k)
-    for k, v in saved.items():
-        s.setValue(k, v)
 
 
 def test_settings_round_trip_keeps_ids_not_secrets(clean_settings):
@@ -67,7 +55,7 @@ def test_session_has_user_agent_tls_and_qgis_proxy(clean_settings):
     clean_settings.setValue("proxy/proxyPort", "3128")
     clean_settings.setValue("proxy/proxyUser", "me@example.org")
     clean_settings.setValue("proxy/proxyPassword", "p@ss:word")
-    clean_settings.setValue("proxy/proxyExcludedUrls", "localhost|127.0.0.1")
+    clean_settings.setValue("proxy/proxyExcludedUrls", ["http://localhost:8080/", "https://127.0.0.1/geodes"])
     s = http.build_session()
     assert s.proxies["https"] == "http://me%40example.org:p%40ss%3Aword@proxy.example.org:3128"
     assert s.proxies["no_proxy"] == "localhost,127.0.0.1"
@@ -161,3 +149,39 @@ def test_authcfg_resolution_in_a_real_auth_db(tmp_path):
     # the secrets live encrypted in the auth DB, not in the profile's settings
     ini = list((tmp_path / "profile").rglob("*.ini"))
     assert all("KEY-123" not in p.read_text(errors="ignore") for p in ini)
+
+
+def test_requests_really_go_through_the_qgis_proxy(clean_settings):
+    import base64
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            seen.append((self.path, self.headers.get("Proxy-Authorization"), self.headers.get("User-Agent")))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        clean_settings.setValue("proxy/proxyEnabled", True)
+        clean_settings.setValue("proxy/proxyType", "HttpProxy")
+        clean_settings.setValue("proxy/proxyHost", "127.0.0.1")
+        clean_settings.setValue("proxy/proxyPort", str(server.server_address[1]))
+        clean_settings.setValue("proxy/proxyUser", "me")
+        clean_settings.setValue("proxy/proxyPassword", "s3cret")
+        session = http.build_session()
+        assert session.get("http://catalogue.example.invalid/api/stac/search", timeout=5).text == "ok"
+    finally:
+        server.shutdown()
+    path, auth, agent = seen[0]
+    assert path == "http://catalogue.example.invalid/api/stac/search"
+    assert auth == "Basic " + base64.b64encode(b"me:s3cret").decode() and agent == USER_AGENT

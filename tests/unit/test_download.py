@@ -285,3 +285,17 @@ def test_resume_after_the_process_is_killed(simulator_factory, tmp_path):
     assert _md5(dest) == p.md5
     assert second == p.size - kept < p.size                  # fewer bytes than a restart from zero
     assert result.bytes_transferred == second
+
+
+def test_logs_name_the_product_never_the_url_or_the_key(small, tmp_path, caplog):
+    import logging
+    caplog.set_level(logging.DEBUG, logger="sentinel_mirror")
+    p = _geodes(small)[0]
+    small.inject("401", product_id=p.id)
+    small.inject("drop", product_id=p.id, after_bytes=100_000)
+    small.inject("corrupt", product_id=p.id)
+    _get(small, p, tmp_path / "p.zip", refresh_request=lambda: _request(small, p), sleep=lambda s: None,
+         title="S2_PRODUCT")
+    text = "\n".join(r.getMessage() for r in caplog.records if r.name == "sentinel_mirror")
+    assert "S2_PRODUCT" in text and "resuming" in text and "refreshing" in text
+    assert small.config.api_key not in text and "http" not in text and p.id not in text

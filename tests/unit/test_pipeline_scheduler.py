@@ -150,12 +150,13 @@ def test_poll_gap_backs_off_but_stays_a_small_fraction_of_elapsed_time(tmp_path)
         times.append(clock.now() - start)
         return real(products)
     cat.availability = timed
-    opts = _options(clock, cat, poll_interval_s=1.0, poll_interval_max_s=60.0, poll_lag_fraction=0.05,
+    opts = _options(clock, cat, poll_interval_s=1.0, poll_interval_max_s=600.0, poll_lag_fraction=0.05,
                     restage_after_s=10_000)
     run_pipeline(cat, cat.products, str(tmp_path), options=opts)
     gaps = [b - a for a, b in zip(times[1:], times[2:])]
     assert gaps[0] < 2.0                      # starts short
-    assert max(gaps) <= 60.0 + 0.5            # capped
+    assert gaps[-1] > 20 * gaps[0]            # backs off
+    assert all(g <= max(1.0, 0.05 * t) + 0.5 for g, t in zip(gaps, times[2:]))   # ≤ 5 % of the elapsed time
     noticed = times[-1] - 2000.0              # the product came online at 2000 s
     assert 0 <= noticed <= 0.05 * 2000 + 0.5  # noticed within 5 % of the elapsed time
     assert len(times) < 120                   # far fewer than one poll a second for 33 minutes
@@ -269,3 +270,13 @@ def test_parallelism_is_the_min_of_ours_and_the_providers(tmp_path):
                                                                                 max_connections=4))
     assert all(s.state is ProductState.DONE for s in statuses)
     assert peak[0] == 2
+
+
+def test_offline_product_on_a_catalogue_without_staging_is_reported_at_once(tmp_path):
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(True, 0), (False, 10)])
+    cat.staging_supported = False
+    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat))
+    assert statuses[0].state is ProductState.DONE
+    assert statuses[1].state is ProductState.FAILED and "offers no way to bring it back" in statuses[1].reason
+    assert cat.staging_calls == [] and clock.now() - 1_000_000.0 < 1.0

@@ -101,7 +101,7 @@ class _CannotTell:
 
 @pytest.mark.parametrize("style", ["202-json", "202-empty", "200-json-error", "503-retry-after"])
 def test_each_offline_answer_waits_and_then_delivers(simulator_factory, tmp_path, style):
-    sim = simulator_factory(collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), pad_to=128 * 1024,
+    sim = simulator_factory(collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), pad_to=256 * 1024,
                             staging_delay_s=0.6, offline_response=style, retry_after_s=1)
     provider = _provider(sim)
     products = _products(sim, provider, 3, offline=(0, 1))
@@ -131,7 +131,7 @@ def test_429_over_the_connection_cap_never_drops_a_product(simulator_factory, tm
 
 
 def test_stuck_product_is_restaged_or_reported_while_the_others_finish(simulator_factory, tmp_path):
-    sim = simulator_factory(collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), pad_to=128 * 1024,
+    sim = simulator_factory(collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), pad_to=256 * 1024,
                             staging_delay_s=0.3, stuck_rerequest_after_s=0.5)
     provider = _provider(sim)
     products = _products(sim, provider, 4, offline=(0, 1))
@@ -202,3 +202,52 @@ def test_expired_token_mid_batch_is_refreshed_without_failing_the_batch(simulato
     _check_delivered(sim, statuses, tmp_path)
     assert expired and sim.stats.statuses[("cdse.download", 401)] >= 1
     assert sim.stats.requests["cdse.token"] >= 2
+
+
+KILLED_RUN = """
+import sys, requests
+from plugin.core.models import BBox, SearchQuery
+from plugin.core.pipeline import PipelineOptions, run_pipeline
+from plugin.core.providers.base import Credentials, Endpoints
+from plugin.core.providers.geodes import GeodesProvider
+url, key, folder, start, end = sys.argv[1:6]
+import datetime as dt
+provider = GeodesProvider(Endpoints(geodes=url), Credentials(api_key=key), requests.Session())
+found = provider.search(SearchQuery("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A", dt.date.fromisoformat(start),
+                                    dt.date.fromisoformat(end), bbox=BBox(1.40, 43.55, 1.50, 43.65)))
+products = sorted(found, key=lambda p: p.acquired)[:2]
+run_pipeline(provider, products, folder, options=PipelineOptions(poll_interval_s=0.05, poll_interval_max_s=0.5))
+"""
+
+
+def test_a_run_killed_mid_download_resumes_and_keeps_waiting_for_staging(simulator_factory, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    sim = simulator_factory(collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), pad_to=4 * MB, bandwidth_bps=2 * MB,
+                            staging_delay_s=4.0)
+    provider = _provider(sim)
+    products = _products(sim, provider, 2, offline=(1,))
+    part = tmp_path / (products[0].title + ".zip.part")
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen([sys.executable, "-c", KILLED_RUN, sim.geodes_url, sim.config.api_key, str(tmp_path),
+                              str(sim.config.start), str(sim.config.end)], cwd=root,
+                             env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (not part.exists() or part.stat().st_size < MB):
+            time.sleep(0.02)
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    kept = part.stat().st_size
+    assert kept >= MB and not (tmp_path / (products[0].title + ".zip")).exists()
+    assert sim.stats.staging_requests[products[1].id] == 1
+    deadline = time.monotonic() + 10
+    while sim.stats.open_downloads and time.monotonic() < deadline:
+        time.sleep(0.05)
+    before = sim.stats.bytes_served[products[0].id]
+    statuses = run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST))
+    _check_delivered(sim, statuses, tmp_path)
+    assert sim.stats.bytes_served[products[0].id] - before == products[0].size - kept   # resumed, not restarted
+    assert sim.stats.staging_requests[products[1].id] == 1   # still being staged: not asked again

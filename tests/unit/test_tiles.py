@@ -111,6 +111,15 @@ def test_footprint_geometry():
         assert min(abs(x - 300000), abs(x - 409800), abs(y - 4790220), abs(y - 4900020)) < 1e-3
 
 
+def test_zone_1_keeps_squares_centred_past_the_antimeridian():
+    # 01CCV (Ross Sea, not in the land truth) is in ESA's KML as 300000 2000020 / 409800 1890220 and has
+    # products (e.g. S2A_MSIL1C_20151221T205519_N0201_R028_T01CCV_...); zone 60's mirror square does not exist.
+    fp = tiles.tile_footprint("01CCV")
+    assert (fp.epsg, fp.ulx, fp.uly) == (32701, 300000, 2000020)
+    with pytest.raises(InvalidInputError):
+        tiles.validate_tile("60CXE")   # the mirror square, centre line past 180 E
+
+
 def test_southern_tile_footprint_snaps_from_the_equator():
     fp = tiles.tile_footprint("01CEH")
     assert (fp.epsg, fp.ulx, fp.uly) == (32701, 499980, 800020)
@@ -118,15 +127,19 @@ def test_southern_tile_footprint_snaps_from_the_equator():
 
 
 # --- the whole grid ------------------------------------------------------------------------------
-# Sea squares at the steps of the Norway/Svalbard zone limits that the rule keeps; ESA's count
-# (56,686) suggests it keeps all but 9 of these, and the land-only truth cannot tell which.
-AMBIGUOUS_SEA = {"31WGV", "32VJH", "32VKH", "33WUV", "33WYV", "35WLV", "35WQV", "37WCV", "31VFC"}
+# Sea squares at the steps of the Norway/Svalbard zone limits (56, 64, 72 N) that the rule keeps but
+# that ESA's rule may not: the land-only truth cannot tell; ESA's published count says 2 of them exist.
+STEP_SEA_SQUARES = {"31VFC", "31WGV", "32VJH", "32VKH", "32WKS", "32WLS", "33WUV", "33WYV", "35WLV", "35WQV",
+                    "37WCV"}
+ESA_TILE_COUNT = 56686   # features in S2A_OPER_GIP_TILPAR_MPC__20151209T095117_..._B00.kml
 
 
 def test_full_grid_contains_every_land_tile_and_matches_esas_count(truth):
     grid = {fp.tile: fp for fp in tiles.iter_tiles()}
     assert set(truth) <= set(grid)
-    assert 56686 <= len(grid) <= 56686 + 9
+    assert STEP_SEA_SQUARES <= set(grid) and not STEP_SEA_SQUARES & set(truth)
+    assert len(set(grid) - STEP_SEA_SQUARES) <= ESA_TILE_COUNT <= len(grid)
+    print(f"grid: {len(grid)} tiles (ESA: {ESA_TILE_COUNT})")
     assert not any(t[:3] in ("32X", "34X", "36X") for t in grid)
     for tile in list(grid)[::97]:   # ids and footprints agree both ways
         assert tiles.tile_footprint(tile) == grid[tile]
