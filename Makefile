@@ -16,12 +16,15 @@ $(PY): requirements-dev.txt scripts/setup-harness.sh
 	WITH_DESKTOP=1 scripts/setup-harness.sh
 	@touch $(PY)
 
+# Every stage runs even when an earlier one fails, so one run shows all failures; the exit status is 1 if any failed.
 test: setup
-	$(TESTENV) $(PY) -m pytest -p no:qgis tests/unit $(PYTEST_ARGS)
-	$(TESTENV) $(PY) -m pytest tests/qgis $(PYTEST_ARGS)
-	@if command -v xvfb-run >/dev/null 2>&1 && command -v qgis >/dev/null 2>&1; then \
-	  $(MAKE) --no-print-directory test-desktop; \
-	else echo "Xvfb or the QGIS desktop is missing: desktop tests skipped"; fi
+	@status=0; \
+	$(TESTENV) $(PY) -m pytest -p no:qgis tests/unit $(PYTEST_ARGS) || status=1; \
+	$(TESTENV) $(PY) -m pytest tests/qgis $(PYTEST_ARGS) || status=1; \
+	if command -v xvfb-run >/dev/null 2>&1 && command -v qgis >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory test-desktop || status=1; \
+	else echo "Xvfb or the QGIS desktop is missing: desktop tests skipped"; fi; \
+	exit $$status
 
 test-unit: $(PY)
 	$(TESTENV) $(PY) -m pytest -p no:qgis tests/unit $(PYTEST_ARGS)

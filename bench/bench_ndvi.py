@@ -61,6 +61,7 @@ def run_floor(red, nir, out):
     from osgeo import gdal
     from plugin.core.ndvi import CREATION_OPTIONS, TILE
     gdal.UseExceptions()
+    gdal.SetConfigOption("GTIFF_DIRECT_IO", "YES")     # as fast as GDAL reads uncompressed strips
     a, b = gdal.Open(red), gdal.Open(nir)
     w, h = a.RasterXSize, a.RasterYSize
     opts = [o for o in CREATION_OPTIONS] + ["NUM_THREADS=1"]
@@ -74,6 +75,8 @@ def run_floor(red, nir, out):
         bb.ReadAsArray(0, y, w, n)
         ob.WriteArray(x.astype("float32"), 0, y)      # a type conversion, no arithmetic
         ds.FlushCache()
+        a.FlushCache()
+        b.FlushCache()
     ob = ds = None
     return {}
 

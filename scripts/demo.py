@@ -59,7 +59,12 @@ def make_feedback(clock):
                    ("NDVI rasters written", "end"))
 
     class DemoFeedback(QgsProcessingFeedback):
+        staged = set()
+
         def pushInfo(self, info):  # noqa: N802 (QGIS API name)
+            if info.endswith(": staging") and info not in self.staged:
+                self.staged.add(info)
+                print(f"    recall from tape requested: {info[:-len(': staging')]}")
             for needle, phase in phase_after:
                 if needle in info:
                     print("   ", info)

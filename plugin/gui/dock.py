@@ -13,7 +13,7 @@ from pathlib import Path
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings
 from qgis.gui import QgsDockWidget, QgsMessageBar
 from qgis.PyQt import uic
-from qgis.PyQt.QtCore import QDate, QItemSelectionModel, QStandardPaths, Qt, QTimer, QUrl, pyqtSignal
+from qgis.PyQt.QtCore import QDate, QItemSelectionModel, QSize, QStandardPaths, Qt, QTimer, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices, QPixmap
 from qgis.PyQt.QtWidgets import QHeaderView, QPushButton, QSizePolicy, QWidget
 
@@ -61,7 +61,7 @@ class SentinelMirrorDock(QgsDockWidget):
         self.canvas = iface.mapCanvas()
         self.setObjectName("SentinelMirrorDock")
 
-        contents = QWidget(self)
+        contents = _Contents(self)
         contents.setObjectName("SentinelMirrorDockContents")
         self.ui = FORM_CLASS()
         self.ui.setupUi(contents)
@@ -170,8 +170,7 @@ class SentinelMirrorDock(QgsDockWidget):
         ui = self.ui
         ui.splitter.setStretchFactor(0, 0)
         ui.splitter.setStretchFactor(1, 1)
-        # the whole form visible at first (no scrolling to reach the options); the table takes the rest
-        ui.splitter.setSizes([ui.formContents.sizeHint().height() + 4, 10000])
+        self._sized = False
         ui.dateArrow.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         for w in (ui.progressBar, ui.elapsedLabel):
             w.setVisible(False)        # shown from the first run on
@@ -274,7 +273,7 @@ class SentinelMirrorDock(QgsDockWidget):
             self.bar.pushMessage(hint, Qgis.MessageLevel.Info, 4)
 
     def _canvas_moved(self):
-        if self.isVisible():
+        if not self.isHidden():   # a closed dock does not follow the map
             self._nearby_timer.start()
 
     def _update_nearby(self):
@@ -752,6 +751,8 @@ class SentinelMirrorDock(QgsDockWidget):
         ui.downloadButton.setEnabled(not busy and bool(self.model.checked_products()))
         if not busy:
             self.ui.progressBar.setRange(0, 1000)
+            if self._run_started is None:   # the bar is about downloads: hidden until the first one
+                ui.progressBar.setVisible(False)
         if what == "download":
             self.ui.elapsedLabel.setText("0:00")
         if what is not None:
@@ -779,7 +780,7 @@ class SentinelMirrorDock(QgsDockWidget):
         return button
 
     def open_options(self):
-        self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage=OPTIONS_PAGE)
+        self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage=options_page_name())
 
     def open_help(self):
         QDesktopServices.openUrl(help_url())
@@ -838,6 +839,17 @@ class SentinelMirrorDock(QgsDockWidget):
         self._mode_changed()
 
     # ================================================================================ teardown
+    def showEvent(self, event):
+        super().showEvent(event)
+        if not self._sized:   # once the dock has its real height: the whole form, the table gets the rest
+            self._sized = True
+            QTimer.singleShot(0, self._size_splitter)
+
+    def _size_splitter(self):
+        total = sum(self.ui.splitter.sizes())
+        form = min(self.ui.formContents.sizeHint().height() + 6, int(total * 0.6))
+        self.ui.splitter.setSizes([form, max(total - form, 0)])
+
     def hideEvent(self, event):
         """The picker and the grid belong to the dock: a hidden dock leaves no tool or grid behind."""
         self._save_inputs()
@@ -862,6 +874,26 @@ class SentinelMirrorDock(QgsDockWidget):
                 signal.disconnect(slot)
             except TypeError:
                 pass
+
+
+class _Contents(QWidget):
+    """The dock's first width: room for the six result columns (QGIS sizes a new dock from its hint)."""
+
+    def sizeHint(self):
+        return QSize(480, super().sizeHint().height())
+
+
+def options_page_name():
+    """QGIS selects an options page by its objectName: ask the page itself (setupUi may rename it)."""
+    try:
+        from .options_page import OptionsPage
+        page = OptionsPage()
+        name = page.objectName()
+        page.deleteLater()
+        return name or OPTIONS_PAGE
+    except Exception:  # noqa: BLE001 (the dialog still opens, on its first page)
+        LOG.debug("options page name", exc_info=True)
+        return OPTIONS_PAGE
 
 
 def _path_of(ndvi_result):

@@ -4,10 +4,7 @@ Ticked products are outlined in orange, unticked ones as a thin grey dashed outl
 table's cursor is outlined in blue. The layer lives at the top of the layer tree
 so users can also export or inspect it; it is replaced in place by each new search.
 """
-import json
-
-from osgeo import ogr
-from qgis.core import (QgsFeature, QgsField, QgsFillSymbol, QgsGeometry, QgsProject, QgsRuleBasedRenderer,
+from qgis.core import (QgsFeature, QgsField, QgsFillSymbol, QgsGeometry, QgsPointXY, QgsProject, QgsRuleBasedRenderer,
                        QgsVectorLayer, QgsWkbTypes)
 from qgis.gui import QgsRubberBand
 from qgis.PyQt.QtCore import QVariant
@@ -21,14 +18,28 @@ FIELDS = (("product_id", QVariant.String), ("title", QVariant.String), ("date", 
           ("online", QVariant.Bool), ("ticked", QVariant.Int))
 
 
+def _rings(polygon):
+    return [[QgsPointXY(float(x), float(y)) for x, y, *_ in ring] for ring in polygon]
+
+
+def geojson_geometry(geometry):
+    """A GeoJSON Polygon / MultiPolygon (what catalogues give as footprints) as a QgsGeometry."""
+    kind, coords = (geometry or {}).get("type"), (geometry or {}).get("coordinates")
+    try:
+        if kind == "Polygon":
+            return QgsGeometry.fromPolygonXY(_rings(coords))
+        if kind == "MultiPolygon":
+            return QgsGeometry.fromMultiPolygonXY([_rings(polygon) for polygon in coords])
+    except (TypeError, ValueError):
+        pass
+    return QgsGeometry()
+
+
 def product_geometry(product):
     """The product's footprint in lon/lat (GeoJSON from the catalogue), else its tile's footprint."""
-    if product.footprint:
-        g = ogr.CreateGeometryFromJson(json.dumps(product.footprint))
-        if g is not None:
-            geom = QgsGeometry.fromWkt(g.ExportToIsoWkt())
-            if not geom.isNull():
-                return geom
+    geom = geojson_geometry(product.footprint)
+    if not geom.isNull() and not geom.isEmpty():
+        return geom
     if product.tile:
         try:
             return footprint_geometry(product.tile, WGS84)

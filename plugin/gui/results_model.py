@@ -11,11 +11,11 @@ from qgis.PyQt.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyl
 from ..core.models import Availability, ProductState
 
 DATE, TILE, CLOUD, SIZE, ONLINE, STATE = range(6)
-HEADERS = ("Date", "Tile", "Cloud %", "Size", "Online", "State")
+HEADERS = ("Date", "Tile", "Cloud", "Size", "Online", "State")
 HEADER_TIPS = (
     "Acquisition date (UTC). Tick the products to download.",
     "Sentinel-2 tile (MGRS grid square of 110 km).",
-    "Cloud cover of the whole tile, as the catalogue reports it.",
+    "Cloud cover (%) of the whole tile, as the catalogue reports it.",
     "Size of the archive to download.",
     "online: on disk, downloads at once. on tape: must be staged first (minutes to hours); "
     "the download asks for every tape product to be staged at once.",

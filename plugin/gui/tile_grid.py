@@ -10,7 +10,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, Qgs
                        QgsProject, QgsRectangle)
 from qgis.gui import QgsMapCanvasItem
 from qgis.PyQt.QtCore import QPointF, Qt
-from qgis.PyQt.QtGui import QColor, QFont, QPen, QPolygonF
+from qgis.PyQt.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 
 from ..core import tiles as core_tiles
 from ..core.errors import InvalidInputError
@@ -18,8 +18,8 @@ from ..core.models import BBox
 
 LOG = logging.getLogger("sentinel_mirror")
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
-MAX_GRID_TILES = 300       # above this the grid is a grey mesh nobody can read
-MAX_GRID_SPAN_DEG = 15.0   # and tiles_in_bbox is not worth calling on a continent
+MAX_GRID_TILES = 150       # above this the grid is a grey mesh nobody can read (and slow to build)
+MAX_GRID_SPAN_DEG = 8.0    # and tiles_in_bbox is not worth calling on a continent
 _CACHE = {}
 
 
@@ -80,12 +80,9 @@ def tiles_in_view(canvas, limit=MAX_GRID_TILES):
     if bbox.east - bbox.west > MAX_GRID_SPAN_DEG or bbox.north - bbox.south > MAX_GRID_SPAN_DEG:
         return [], "Zoom in to see the Sentinel-2 tile grid."
     try:
-        ids = list(core_tiles.tiles_in_bbox(bbox))
-    except InvalidInputError as exc:
-        return [], str(exc)
-    if len(ids) > limit:
+        return list(core_tiles.tiles_in_bbox(bbox, limit=limit)), ""
+    except InvalidInputError:   # more than `limit` tiles: a grey mesh nobody can read
         return [], "Zoom in to see the Sentinel-2 tile grid."
-    return ids, ""
 
 
 class TileGridItem(QgsMapCanvasItem):
@@ -118,7 +115,7 @@ class TileGridItem(QgsMapCanvasItem):
     def paint(self, painter, option=None, widget=None):
         if not self._tiles:
             return
-        painter.setRenderHint(painter.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         pen = QPen(QColor(40, 90, 200, 200))
         pen.setWidthF(1.2)
         painter.setPen(pen)

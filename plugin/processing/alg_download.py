@@ -1,12 +1,12 @@
 """sentinelmirror:download — footprints -> verified products in a folder + a report of what arrived/failed."""
 from pathlib import Path
 
-from qgis.core import (QgsFeatureRequest, QgsFeatureSink, QgsFeature, QgsField, QgsFields, QgsProcessing,
+from qgis.core import (QgsFeature, QgsFeatureRequest, QgsFeatureSink, QgsField, QgsFields, QgsProcessing,
                        QgsProcessingException, QgsProcessingOutputMultipleLayers, QgsProcessingOutputNumber,
-                       QgsProcessingParameterAuthConfig,
-                       QgsProcessingParameterBoolean, QgsProcessingParameterDefinition,
-                       QgsProcessingParameterFeatureSink, QgsProcessingParameterFeatureSource,
-                       QgsProcessingParameterFolderDestination, QgsProcessingParameterNumber, QgsWkbTypes)
+                       QgsProcessingParameterAuthConfig, QgsProcessingParameterBoolean,
+                       QgsProcessingParameterDefinition, QgsProcessingParameterFeatureSink,
+                       QgsProcessingParameterFeatureSource, QgsProcessingParameterFolderDestination,
+                       QgsProcessingParameterNumber, QgsWkbTypes)
 from qgis.PyQt.QtCore import QVariant
 
 from ..core.errors import InvalidInputError
@@ -16,7 +16,7 @@ from ..qgis.feedback import FeedbackProgress
 from ..qgis.settings import load_config, read_settings
 from . import footprints
 from .base import SentinelMirrorAlgorithm, processing_error
-from .postprocess import load_on_completion
+from .postprocess import load_on_completion, style_on_completion
 
 
 def report_fields():
@@ -131,6 +131,7 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
             feature.setAttributes([product.id, product.title, product.tile, footprints.to_qdatetime(product.acquired),
                                    state.value, reason or None, status.path if status else None, product.size])
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        style_on_completion(context, dest_id, "report", "Download report")
         for product, _, reason in failed:
             feedback.reportError(f"{product.title}: {reason}", False)
         feedback.pushInfo(f"{len(done)} of {len(self.products)} products downloaded and verified in {folder}.")

@@ -123,5 +123,7 @@ class SearchAlgorithm(SentinelMirrorAlgorithm):
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
         online = sum(p.online for p in products)
         feedback.pushInfo(f"{len(products)} products found: {online} online, {len(products) - online} on tape.")
-        style_on_completion(context, dest_id, "footprints")
+        q = self.query
+        style_on_completion(context, dest_id, "footprints",
+                            f"Footprints {'T' + q.tile if q.tile else 'extent'} {q.start}…{q.end} ({q.provider.upper()})")
         return {self.OUTPUT: dest_id}

@@ -22,6 +22,8 @@ class LayerStyler(QgsProcessingLayerPostProcessorInterface):
             layer.setName(self.name)
         if self.kind == "footprints":
             layers.style_footprints(layer)
+        elif self.kind == "report":
+            layers.style_download_report(layer)
         elif self.kind == "ndvi":
             layers.style_ndvi(layer)
             layers.date_and_group(layer, context.project(), on_top=True)
@@ -29,10 +31,10 @@ class LayerStyler(QgsProcessingLayerPostProcessorInterface):
             layers.date_and_group(layer, context.project())
 
 
-def style_on_completion(context, layer_id, kind):
+def style_on_completion(context, layer_id, kind, name=None):
     """Attach our styler to an output Processing will load (no-op when it will not be loaded)."""
     if context.willLoadLayerOnCompletion(layer_id):
-        styler = LayerStyler(kind)
+        styler = LayerStyler(kind, name)
         _ALIVE.append(styler)
         context.layerToLoadOnCompletionDetails(layer_id).setPostProcessor(styler)
 

@@ -11,8 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 from qgis.core import (QgsCategorizedSymbolRenderer, QgsDateTimeRange, QgsFillSymbol, QgsLayerTree, QgsProject,
-                       QgsRasterLayer,
-                       QgsRendererCategory, QgsVectorLayerTemporalProperties, QgsRasterLayerTemporalProperties)
+                       QgsRasterLayer, QgsRasterLayerTemporalProperties, QgsRendererCategory,
+                       QgsVectorLayerTemporalProperties)
 from qgis.PyQt.QtCore import QDateTime, Qt
 
 from ..about import RESOURCES_DIR
@@ -56,6 +56,19 @@ def style_footprints(layer):
     props.setStartExpression('to_datetime(to_date("date"))')
     props.setEndExpression('to_datetime(to_date("date")) + to_interval(\'1 day\')')
     props.setIsActive(True)
+    layer.triggerRepaint()
+
+
+def style_download_report(layer):
+    """The download report: what arrived (green) and what failed (red, hatched)."""
+    categories = []
+    for value, colour, label, style in (("done", ONLINE_COLOUR, "downloaded and verified", "no"),
+                                        ("failed", "#c62828", "failed (see the reason field)", "b_diagonal"),
+                                        ("cancelled", "#757575", "cancelled", "no")):
+        symbol = QgsFillSymbol.createSimple({"color": colour, "style": style, "outline_color": colour,
+                                             "outline_width": "0.6"})
+        categories.append(QgsRendererCategory(value, symbol, label))
+    layer.setRenderer(QgsCategorizedSymbolRenderer("state", categories))
     layer.triggerRepaint()
 
 

@@ -9,10 +9,11 @@ Usage (main thread):
     provider = make_provider(name, config.endpoints, credentials_for(name, authcfg), build_session())
     task = SearchTask(provider, query); task.resultsReady.connect(...); QgsApplication.taskManager().addTask(task)
 """
+from qgis.PyQt.QtCore import pyqtSignal
+
 from ..core.errors import NotFoundError
 from ..qgis.messages import empty_result_message
 from .base import CoreTask
-from qgis.PyQt.QtCore import pyqtSignal
 
 
 def describe(query):

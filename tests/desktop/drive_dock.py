@@ -15,6 +15,7 @@ import qgis.utils
 from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsLayerTree, QgsProject, QgsRasterLayer,
                        QgsRectangle, QgsSettings, QgsVectorLayer)
 from qgis.PyQt.QtCore import QDate, Qt, QTimer
+from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import QDockWidget, QToolBar
 
 PLUGIN = "sentinel_mirror"
@@ -97,7 +98,9 @@ class Driver:
         if os.path.exists(WORLD):   # a background so the footprints have a context
             world = QgsVectorLayer(WORLD + "|layername=countries", "Countries", "ogr")
             if world.isValid():
-                world.renderer().symbol().setColor(Qt.GlobalColor.lightGray)
+                symbol = world.renderer().symbol()
+                symbol.setColor(QColor("#efece3"))
+                symbol.symbolLayer(0).setStrokeColor(QColor("#9a9a9a"))
                 project.addMapLayer(world)
         canvas = qgis.utils.iface.mapCanvas()
         canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
@@ -105,6 +108,8 @@ class Driver:
         canvas.refresh()
         [action] = self.window.findChild(QToolBar, "SentinelMirrorToolbar").actions()
         action.trigger()
+        # the width a user would drag the dock to: room for every column of the results
+        self.window.resizeDocks([self.dock()], [560], Qt.Orientation.Horizontal)
         self.step(self.search, 1000)
 
     def search(self):
@@ -139,9 +144,10 @@ class Driver:
         from qgis.core import QgsCoordinateTransform
         ct = QgsCoordinateTransform(layer.crs(), canvas.mapSettings().destinationCrs(), QgsProject.instance())
         extent = ct.transformBoundingBox(layer.extent())
-        extent.scale(1.6)
+        extent.scale(3.0)
         canvas.setExtent(extent)
         canvas.refresh()
+        dock.ui.gridButton.setChecked(True)   # the tile grid around the results, with the tile ids
         self.wait(lambda: dock.ui.quicklookLabel.pixmap() is not None and not dock.ui.quicklookLabel.pixmap().isNull(),
                   self.shot_results, "the quicklook", timeout_s=20)
 
@@ -151,6 +157,7 @@ class Driver:
     def _shot_results(self):
         self.grab("dock-1-results.png")
         dock = self.dock()
+        dock.ui.gridButton.setChecked(False)
         dock.model.stateChanged.connect(
             lambda pid, state: self.report["states_seen"].setdefault(pid, []).append(state.value))
         self.finished = None
@@ -185,7 +192,8 @@ class Driver:
         layers = [n.layer() for n in group.findLayers()] if group else []
         self.report["ndvi_layers"] = sum(1 for lyr in layers if "NDVI" in lyr.name())
         self.report["colour_layers"] = sum(1 for lyr in layers if "Natural colour" in lyr.name())
-        self.report["message_bar"] = [w.text() for w in dock.bar.findChildren(type(dock.ui.tileMessage)) if w.text()]
+        from qgis.PyQt.QtWidgets import QTextEdit
+        self.report["message_bar"] = [w.toPlainText() for w in dock.bar.findChildren(QTextEdit) if w.toPlainText()]
         # show the NDVI series: natural colour layers off, the footprints off, zoomed on the tile
         for node in group.findLayers() if group else []:
             node.setItemVisibilityChecked("NDVI" in node.layer().name())

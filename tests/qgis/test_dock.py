@@ -11,7 +11,7 @@ from qgis.PyQt.QtWidgets import QPushButton, QTextEdit
 
 from plugin.core.models import Availability, ProductState
 from plugin.gui import results_model as rm
-from plugin.gui.dock import OPTIONS_PAGE, SentinelMirrorDock
+from plugin.gui.dock import SentinelMirrorDock, options_page_name
 from tests.qgis.dock_helpers import (GapMeter, clear_project, point_dock_at, restore_settings, set_dates,
                                      zoom_lonlat)
 
@@ -204,7 +204,7 @@ def test_wrong_key_is_explained_with_a_way_to_fix_it(make_dock, simulator, qtbot
     assert reason in texts and "Traceback" not in texts         # and so does the message bar, at once
     [button] = [b for b in dock.bar.findChildren(QPushButton) if b.text() == "Open settings"]
     button.click()
-    assert qgis_iface.showOptionsDialog.call_args.kwargs.get("currentPage") == OPTIONS_PAGE
+    assert qgis_iface.showOptionsDialog.call_args.kwargs.get("currentPage") == options_page_name()
 
 
 # ------------------------------------------------------------------------------------------------ bad input
@@ -283,29 +283,52 @@ def test_pick_on_map_fills_the_field_and_offers_a_choice_where_tiles_overlap(mak
     assert canvas.mapTool() is tool
 
     def click_at(lon, lat):
+        """Centre the view on the point, click there; returns the tiles under the actual clicked point."""
+        zoom_lonlat(canvas, lon - 0.02, lat - 0.02, lon + 0.02, lat + 0.02)
         px = canvas.getCoordinateTransform().transform(QgsPointXY(lon, lat))
-        pos = QPoint(int(px.x()), int(px.y()))
+        pos = QPoint(int(round(px.x())), int(round(px.y())))
+        where = canvas.getCoordinateTransform().toMapCoordinates(pos)
         tool.canvasMoveEvent(QgsMapMouseEvent(canvas, QEvent.Type.MouseMove, pos))
+        assert tool._hover == sorted(tiles.tiles_at(where.x(), where.y()))   # outlined while hovering
         tool.canvasReleaseEvent(QgsMapMouseEvent(canvas, QEvent.Type.MouseButtonRelease, pos,
                                                  Qt.MouseButton.LeftButton))
+        return sorted(tiles.tiles_at(where.x(), where.y()))
 
-    lons = [0.5 + i * 0.01 for i in range(200)]
+    lons = [0.5 + i * 0.005 for i in range(400)]
     single = next(x for x in lons if len(tiles.tiles_at(x, 43.9)) == 1)
-    overlap = next(x for x in lons if len(tiles.tiles_at(x, 43.9)) >= 2)
+    overlap = next(x for x in lons if x > single and len(tiles.tiles_at(x, 43.9)) >= 2) + 0.03  # inside it
 
-    click_at(single, 43.9)                      # one tile under the click: used at once
-    assert dock.ui.tileEdit.text() == list(tiles.tiles_at(single, 43.9))[0]
+    [only] = click_at(single, 43.9)             # one tile under the click: used at once
+    assert dock.ui.tileEdit.text() == only
     assert not dock.ui.pickButton.isChecked() and canvas.mapTool() is not tool
 
     qtbot.mouseClick(dock.ui.pickButton, Qt.MouseButton.LeftButton)
-    click_at(overlap, 43.9)                     # several: a menu lets the user choose
+    several = click_at(overlap, 43.9)           # several: a menu lets the user choose
+    assert len(several) >= 2
     menu = tool.menu
     choices = [a.text() for a in menu.actions()]
-    assert choices == sorted(tiles.tiles_at(overlap, 43.9)) and len(choices) >= 2
+    assert choices == several
     assert len(tool._bands) == len(choices)     # every candidate outlined on the map
     menu.actions()[-1].trigger()
     assert dock.ui.tileEdit.text() == choices[-1]
     menu.close()
+
+
+def test_tile_completion_offers_tiles_near_the_map_centre_and_recent_ones(make_dock, simulator, qtbot):
+    dock = make_dock(simulator)
+    zoom_lonlat(dock.canvas, 1.2, 43.4, 1.7, 43.8)           # Toulouse
+    qtbot.waitUntil(lambda: "31TCJ" in dock.completer.suggestions(), timeout=3000)
+    assert dock.completer.suggestions().index("31TCJ") < 3  # the tile under the centre comes first
+    zoom_lonlat(dock.canvas, 2.2, 48.7, 2.5, 49.0)           # Paris
+    qtbot.waitUntil(lambda: "31UDQ" in dock.completer.suggestions(), timeout=3000)
+    assert "31TCJ" not in dock.completer.suggestions()
+    dock._tile_picked("31TCJ")                                # used once: now suggested everywhere
+    assert dock.completer.suggestions()[0] == "31TCJ"
+    dock.ui.tileEdit.clear()
+    qtbot.keyClicks(dock.ui.tileEdit, "31t")
+    popup = [dock.completer.completionModel().index(i, 0).data()
+             for i in range(dock.completer.completionModel().rowCount())]
+    assert popup and all(t.startswith("31T") for t in popup) and "31TCJ" in popup
 
 
 def test_tile_grid_follows_the_view_and_stays_readable(make_dock, simulator, qtbot):
@@ -354,10 +377,9 @@ def test_collection_hint_and_gear_button(make_dock, simulator, qtbot, qgis_iface
     assert "NDVI should use" in dock.ui.collectionHint.text()
     qtbot.mouseClick(dock.ui.optionsButton, Qt.MouseButton.LeftButton)
     args, kwargs = qgis_iface.showOptionsDialog.call_args
-    assert kwargs.get("currentPage") == OPTIONS_PAGE
-    from plugin.gui.options_page import OptionsPage     # the page QGIS opens is found by its objectName
-    page = OptionsPage()
-    assert page.objectName() == OPTIONS_PAGE
+    from plugin.gui.options_page import OptionsFactory   # QGIS finds the page by its objectName
+    page = OptionsFactory().createWidget(None)
+    assert kwargs.get("currentPage") == page.objectName() and page.objectName()
     page.deleteLater()
 
 

@@ -90,6 +90,19 @@ def test_download_then_ndvi(simulator_factory, sim_env, tmp_path):
     assert clouds_seen > 0, "the simulator products should have some cloudy pixels"
 
 
+def test_cdse_download_and_ndvi_with_credentials_from_the_environment(simulator, sim_env, tmp_path):
+    sim_env(simulator)
+    footprints = run("search", search_params(PROVIDER=1, END="2023-06-10"))["OUTPUT"]
+    want = expected(simulator, provider="cdse", collection="sentinel-2-l2a", end=JUNE["start"].replace(day=10))
+    assert footprints.featureCount() == len(want) == 2
+    res = run("download", {"INPUT": footprints, "OUTPUT_FOLDER": str(tmp_path / "dl"), "OUTPUT": "memory:",
+                           "LOAD_PRODUCTS": False})
+    assert sorted(md5(p) for p in res["PRODUCTS"]) == sorted(p.md5 for p in want)
+    assert simulator.stats.requests["cdse.token"] >= 1  # the OIDC password grant with the env credentials
+    ndvi = run("ndvi", {"INPUTS": res["PRODUCTS"], "OUTPUT_FOLDER": str(tmp_path / "ndvi")})
+    assert ndvi["COMPUTED"] == 2 and ndvi["FAILED"] == 0
+
+
 def test_shipped_model_runs_search_download_ndvi(simulator_factory, sim_env, tmp_path):
     sim = sim_env(simulator_factory(offline_fraction=0.5))
     res = run("tile_ndvi_time_series", {
@@ -113,6 +126,7 @@ def test_layers_load_styled_grouped_and_dated(simulator, sim_env, tmp_path):
     try:
         processing.runAndLoadResults("sentinelmirror:search", search_params(END="2023-06-15", OUTPUT="TEMPORARY_OUTPUT"))
         footprints = next(l for l in project.mapLayers().values() if isinstance(l, QgsVectorLayer))
+        assert footprints.name() == "Footprints T31TCJ 2023-06-01…2023-06-15 (GEODES)"
         assert footprints.renderer().type() == "categorizedSymbol" and footprints.renderer().classAttribute() == "online"
         assert footprints.temporalProperties().isActive()
         assert footprints.featureCount() == 3
@@ -122,6 +136,8 @@ def test_layers_load_styled_grouped_and_dated(simulator, sim_env, tmp_path):
             "INPUT": QgsProcessingFeatureSourceDefinition(footprints.id(), True),
             "OUTPUT_FOLDER": str(tmp_path / "dl"), "OUTPUT": "TEMPORARY_OUTPUT"})
         assert dl["DOWNLOADED"] == 2 and len(list((tmp_path / "dl").glob("*.zip"))) == 2
+        report = project.mapLayersByName("Download report")[0]
+        assert report.renderer().classAttribute() == "state" and report.featureCount() == 2
         processing.runAndLoadResults("sentinelmirror:ndvi", {"INPUTS": dl["PRODUCTS"],
                                                              "OUTPUT_FOLDER": str(tmp_path / "ndvi")})
         rasters = [l for l in project.mapLayers().values() if isinstance(l, QgsRasterLayer)]

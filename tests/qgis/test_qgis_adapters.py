@@ -185,3 +185,12 @@ def test_requests_really_go_through_the_qgis_proxy(clean_settings):
     path, auth, agent = seen[0]
     assert path == "http://catalogue.example.invalid/api/stac/search"
     assert auth == "Basic " + base64.b64encode(b"me:s3cret").decode() and agent == USER_AGENT
+
+
+def test_explicit_authcfg_wins_over_the_options_page_choice():
+    from plugin.qgis.catalogue import authcfg_for
+
+    config = replace(PluginConfig(), geodes_authcfg="fromopt", cdse_authcfg="cdseopt")
+    assert authcfg_for("geodes", config, "") == "fromopt"
+    assert authcfg_for("cdse", config, " explicit ") == "explicit"
+    assert authcfg_for("geodes", PluginConfig(), "") == ""  # then the environment fallbacks apply

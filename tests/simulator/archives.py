@@ -199,6 +199,9 @@ class _Raster:
 
     def write(self, y0, arr, band=1):
         self.ds.GetRasterBand(band).WriteArray(arr, 0, y0)
+        # flush now: strips land in row order (as in real products, and what a streaming /vsizip/ reader
+        # expects) and GDAL's cache does not grow to gigabytes on a full-size build
+        self.ds.FlushCache()
 
     def finish(self, workdir, jp2=False):
         """Close; for JP2 members translate the GeoTIFF into JPEG2000 (lossless, as the real L1C/L2A bands)."""
