@@ -14,7 +14,6 @@ import shutil
 import time
 import zipfile
 from dataclasses import dataclass
-from typing import Optional
 
 import requests
 

@@ -385,8 +385,8 @@ def test_collection_hint_and_gear_button(make_dock, simulator, qtbot, qgis_iface
 
 # ------------------------------------------------------------------------------------------------ responsiveness
 def test_main_thread_never_freezes_during_search_and_download(make_dock, simulator_factory, qtbot):
-    sim = simulator_factory(offline_fraction=0.3, staging_delay_s=0.5, bandwidth_bps=2_000_000,
-                            pad_to=2 * 2**20, seed=7)
+    # same load as the Processing side's gap check (tests/qgis/test_tasks.py); the simulator shares our process
+    sim = simulator_factory(offline_fraction=0.3, staging_delay_s=0.5, bandwidth_bps=400_000, pad_to=600_000, seed=7)
     dock = make_dock(sim)
     dock.ui.ndviCheck.setChecked(False)
     dock.ui.loadCheck.setChecked(False)

@@ -186,7 +186,11 @@ class _Raster:
         ext = ".tif"
         self.path = (f"/vsimem/archives_{id(self)}_{os.path.basename(name)}{ext}" if workdir is None
                      else os.path.join(workdir, f"{len(os.listdir(workdir))}_{os.path.basename(name)}{ext}"))
-        opts = ["TILED=NO"] if workdir is None else ["TILED=NO", "BIGTIFF=NO"]
+        # STREAMABLE_OUTPUT: strips in row order, empty ones included (GDAL would append all-zero strips
+        # at close otherwise, and a streaming /vsizip/ reader would have to seek back for them)
+        opts = ["TILED=NO", "BIGTIFF=NO"]
+        if driver == "GTiff":        # (a JP2 member is translated from this GeoTIFF, which must stay readable)
+            opts += ["BLOCKYSIZE=1", "STREAMABLE_OUTPUT=YES"]
         self.ds = gdal.GetDriverByName("GTiff").Create(self.path, n, n, bands, dtype, opts)
         epsg, ulx, uly = geo
         self.ds.SetGeoTransform((ulx, res, 0.0, uly, 0.0, -res))
