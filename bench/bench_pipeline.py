@@ -42,10 +42,6 @@ BANDWIDTH = 5 * MB          # per connection
 CONNECTIONS = 4
 REAL_SEED_POLL_S = 60.0     # the seed's poll for the shortest real staging...
 REAL_MIN_STAGING_S = 120.0  # ...of 2 minutes
-# The simulator paces bodies chunk by chunk and holds the connection slot for one chunk time after the last
-# byte; with its 64 KiB default that is 13 ms at 5 MB/s, long enough for any client that starts its next
-# download at once to be refused with 429 (over the 4-connection cap). 16 KiB keeps it under 4 ms, for all.
-SIM_CHUNK = 16 * 1024
 OUT = ROOT / "bench-output" / "pipeline"
 COLLECTION = "THEIA_REFLECTANCE_SENTINEL2_L2A"
 
@@ -84,7 +80,7 @@ def sim_config(w, scale, cache):
     return SimConfig(seed=7, tiles=("31TCJ",), start=start, end=start + dt.timedelta(days=5 * w.n + 10),
                      collections=(COLLECTION,), offline_fraction=0.0,
                      staging_delay_s=(w.staging[0] * scale, w.staging[1] * scale),
-                     bandwidth_bps=BANDWIDTH, max_connections=CONNECTIONS, retry_after_s=1, chunk_size=SIM_CHUNK,
+                     bandwidth_bps=BANDWIDTH, max_connections=CONNECTIONS, retry_after_s=1,
                      pad_to=int(w.size * scale), work_dir=str(cache))
 
 

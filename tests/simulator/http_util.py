@@ -95,12 +95,13 @@ class FileBody:
                             buf[i] ^= 0xFF
                         data = bytes(buf)
                 sent += len(data)
-                self.sim.stats.add_bytes(self.product.id, len(data))
-                yield data
                 if cfg.bandwidth_bps:
+                    # pace before sending, so the slot is free as soon as the last byte has gone
                     ahead = sent / cfg.bandwidth_bps - (time.monotonic() - t0)
                     if ahead > 0:
                         time.sleep(ahead)
+                self.sim.stats.add_bytes(self.product.id, len(data))
+                yield data
         self.close()   # all sent: free the connection slot now rather than when the server gets round to it
 
     def _drop(self):
