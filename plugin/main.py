@@ -91,6 +91,8 @@ class SentinelMirrorPlugin:
 
         dock = SentinelMirrorDock(self.iface, self.iface.mainWindow())
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        # QGIS restored its window state before this dock existed: put it back where the user left it
+        self.iface.mainWindow().restoreDockWidget(dock)
         # closed/opened by its title bar, View > Panels or a tab switch: keep the toolbar button in step
         dock.closedStateChanged.connect(lambda closed: self.dock_action.setChecked(not closed))
         return dock

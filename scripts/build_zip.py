@@ -9,6 +9,7 @@ products are not); elsewhere the folders are walked. Caches, compiled files and 
 Stdlib only, runs on the system python3.
 """
 import configparser
+import os
 import subprocess
 import sys
 import zipfile
@@ -52,7 +53,7 @@ def build_zip(dest_dir, root=ROOT):
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / f"{PLUGIN_ID}-{version(root)}.zip"
-    tmp = target.with_suffix(".zip.tmp")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # parallel builds do not share a temp file
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         for rel in plugin_files(root):
             zf.write(root / rel, f"{PLUGIN_ID}/{rel}")

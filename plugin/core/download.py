@@ -4,7 +4,6 @@ A file carries the product's final name only once its size, MD5 and zip structur
 bounded by one read chunk whatever the product size. URLs and headers are never logged: they may carry
 tokens (CDSE `?token=`, `Authorization`, `X-API-Key`).
 """
-import email.utils
 import errno
 import hashlib
 import logging
@@ -19,6 +18,7 @@ import requests
 
 from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, NotFoundError, NotOnlineError,
                      QuotaError, RemoteError)
+from .providers.http import parse_retry_after, send_following_redirects
 from .redact import redact
 
 log = logging.getLogger("sentinel_mirror")
@@ -48,17 +48,8 @@ class _RestartFromZero(Exception):
 
 
 def retry_after_seconds(value, now=None):
-    """Retry-After as seconds (delta-seconds or HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    """Retry-After (delta-seconds or HTTP date) as seconds, or None."""
+    return parse_retry_after(value, None, now)
 
 
 def _quote_body(resp, limit=300):
@@ -201,7 +192,10 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
     if offset:
         headers["Range"] = f"bytes={offset}-"
     try:
-        resp = session.get(request.url, headers=headers, stream=True, timeout=timeout)
+        # redirects followed by hand: the credentials never reach another site (providers/http.py)
+        resp = send_following_redirects(session, "GET", request.url, headers=headers, stream=True, timeout=timeout)
+    except requests.TooManyRedirects:
+        raise RemoteError(f"The download of {title} was redirected in a loop.") from None
     except (requests.ConnectionError, requests.Timeout) as e:
         raise _Dropped(0) from e
     with resp:

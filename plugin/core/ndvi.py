@@ -21,7 +21,7 @@ import os
 import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Optional
 
 import numpy as np
@@ -232,6 +232,15 @@ def _mask_opener(masks, rules, block, width):
         gdal.SetThreadLocalConfigOption("GTIFF_DIRECT_IO", "YES")
         dss = {key: gdal.Open(m.path) for key, m in masks.items()}
         used = sorted({(r.mask, r.band) for r in rules})
+        # bit tests on the same mask band become one test (e.g. CLM clouds + CLM shadows)
+        bit_rules, others = {}, []
+        for r in rules:
+            k = (r.mask, r.band)
+            if r.bits:
+                bit_rules[k] = replace(bit_rules[k], bits=bit_rules[k].bits | r.bits) if k in bit_rules else r
+            else:
+                others.append(r)
+        tests = list(bit_rules.values()) + others
         # one raw buffer (and one scratch) per mask geometry and type, shared by the masks read in turn
         shape = lambda k: (block // masks[k[0]].factor + 2, dss[k[0]].RasterXSize,
                            np.dtype(gdal_array_type(dss[k[0]].GetRasterBand(k[1]))).str)
@@ -246,7 +255,7 @@ def _mask_opener(masks, rules, block, width):
             for key, b in used:
                 f = masks[key].factor
                 values = _read_rows(dss[key].GetRasterBand(b), y0, y1, f, raw[(key, b)])
-                for rule in rules:
+                for rule in tests:
                     if (rule.mask, rule.band) != (key, b):
                         continue
                     if f == 1 and rule.bits:        # the common MAJA case, without temporaries

@@ -105,13 +105,12 @@ class _Pipeline:
         self.limit = self.cap
         self.batch = max(1, getattr(provider, "availability_batch", 1) or 1)
         self.items = []
-        seen = set()
+        seen, names = set(), set()
         for p in products:
             if p.id in seen:
                 continue
             seen.add(p.id)
-            dest = paths.inside(folder, paths.safe_filename(p.title, ".zip"))
-            self.items.append(_Item(p, dest))
+            self.items.append(_Item(p, paths.inside(folder, _unique_name(p, names))))
         self.events = queue.Queue()
         self.cancel = threading.Event()
         self.emit_lock = threading.Lock()
@@ -467,6 +466,17 @@ def _duration(seconds):
     if seconds < 7200:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+def _unique_name(product, taken):
+    """`<title>.zip`, or `<title>_<id>.zip` when another product of the batch already has that title (catalogues
+    do list distinct products under one name): two downloads must never share a `.part` or a final file."""
+    name = paths.safe_filename(product.title, ".zip")
+    if name.lower() in taken:   # lower(): the folder may be on a case-insensitive file system
+        name = paths.safe_filename(f"{paths.safe_filename(product.title)[:150]}_{paths.safe_filename(product.id)[:48]}",
+                                   ".zip")
+    taken.add(name.lower())
+    return name
 
 
 def _chunks(seq, n):

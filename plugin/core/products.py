@@ -101,42 +101,43 @@ class ProductReader:
         return self.nir.path if self.nir else None
 
     def mask_rules(self, policy):
-        """The mask tests the policy asks for that this product can answer, and the ones it cannot."""
-        rules, missing = [], []
+        """(rules, missing): the mask tests the policy asks for that this product can answer, and the
+        policy flags it cannot (no such mask in this kind of product, or not in this archive)."""
+        asked = []                                 # (policy flag, rule)
         want = lambda name: bool(getattr(policy, name, False))
         if self.kind is ProductKind.MAJA_L2A:
-            if want("clouds"):
-                rules.append(MaskRule("CLM", 1, "clouds (CLM)", bits=CLM_CLOUD_BITS))
-            if want("cloud_shadows"):
-                rules.append(MaskRule("CLM", 1, "cloud shadows (CLM)", bits=CLM_SHADOW_BITS))
-                rules.append(MaskRule("MG2", 1, "cloud shadows (MG2)", bits=MG2_SHADOW))
-            if want("snow"):
-                rules.append(MaskRule("MG2", 1, "snow (MG2)", bits=MG2_SNOW))
-            if want("water"):
-                rules.append(MaskRule("MG2", 1, "water (MG2)", bits=MG2_WATER))
-            if want("edges"):
-                rules.append(MaskRule("EDG", 1, "edges / no data (EDG)", bits=0xFF))
-            if want("saturated"):
-                rules.append(MaskRule("SAT", 1, "saturated red/NIR (SAT)", bits=SAT_RED_NIR))
+            for flag, mask, label, bits in (
+                    ("clouds", "CLM", "clouds (CLM)", CLM_CLOUD_BITS),
+                    ("cloud_shadows", "CLM", "cloud shadows (CLM)", CLM_SHADOW_BITS),
+                    ("cloud_shadows", "MG2", "cloud shadows (MG2)", MG2_SHADOW),
+                    ("snow", "MG2", "snow (MG2)", MG2_SNOW),
+                    ("water", "MG2", "water (MG2)", MG2_WATER),
+                    ("edges", "EDG", "edges / no data (EDG)", 0xFF),
+                    ("saturated", "SAT", "saturated red/NIR (SAT)", SAT_RED_NIR)):
+                if want(flag):
+                    asked.append((flag, MaskRule(mask, 1, label, bits=bits)))
         elif self.kind is ProductKind.SAFE_L2A:
-            classes = set(getattr(policy, "scl_classes", None) or ())
-            if getattr(policy, "scl_classes", None) is None:
-                for name, cls in (("clouds", (SCL_CLOUD_MEDIUM, SCL_CLOUD_HIGH, SCL_CIRRUS)),
+            explicit = getattr(policy, "scl_classes", None)
+            classes = set(explicit or ())
+            if explicit is None:
+                for flag, cls in (("clouds", (SCL_CLOUD_MEDIUM, SCL_CLOUD_HIGH, SCL_CIRRUS)),
                                   ("cloud_shadows", (SCL_SHADOW,)), ("snow", (SCL_SNOW,)), ("water", (SCL_WATER,)),
                                   ("edges", (SCL_NO_DATA,)), ("saturated", (SCL_SATURATED,))):
-                    if want(name):
+                    if want(flag):
                         classes.update(cls)
             if classes:
-                rules.append(MaskRule("SCL", 1, "SCL classes " + ",".join(map(str, sorted(classes))),
-                                      classes=tuple(sorted(classes))))
+                asked.append(("scl_classes", MaskRule("SCL", 1, "SCL classes " + ",".join(map(str, sorted(classes))),
+                                                      classes=tuple(sorted(classes)))))
         elif self.kind is ProductKind.SAFE_L1C:
-            has = "MSK_CLASSI" in self.masks
-            for name, band, label in (("clouds", 1, "opaque clouds (MSK_CLASSI)"),
+            for flag, band, label in (("clouds", 1, "opaque clouds (MSK_CLASSI)"),
                                       ("clouds", 2, "cirrus (MSK_CLASSI)"), ("snow", 3, "snow (MSK_CLASSI)")):
-                if want(name):
-                    (rules.append(MaskRule("MSK_CLASSI", band, label, bits=0xFF)) if has else missing.append(name))
-            missing += [n for n in ("cloud_shadows", "water") if want(n)]
-        return rules, sorted(set(missing))
+                if want(flag):
+                    asked.append((flag, MaskRule("MSK_CLASSI", band, label, bits=0xFF)))
+        rules = [r for _, r in asked if r.mask in self.masks]
+        missing = {flag for flag, _ in asked} - {flag for flag, r in asked if r.mask in self.masks}
+        if self.kind is ProductKind.SAFE_L1C:      # L1C has no shadow or water information at all
+            missing |= {flag for flag in ("cloud_shadows", "water") if want(flag)}
+        return rules, sorted(missing)
 
 
 # ---------------------------------------------------------------- opening

@@ -5,8 +5,10 @@ The dock is a controller: it checks inputs at their field, resolves everything a
 thread (plugin/qgis/catalogue.py), starts the shared tasks (plugin/tasks) and reacts to their signals. It
 never does network or raster work itself.
 """
+import importlib
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -101,6 +103,7 @@ class SentinelMirrorDock(QgsDockWidget):
         self._watch_inputs()
         self._set_busy(None)
         self._update_summary()
+        self.warm_up = _warm_up_imports()
 
     # ================================================================================ setup
     def _setup_where(self):
@@ -881,6 +884,27 @@ class _Contents(QWidget):
 
     def sizeHint(self):
         return QSize(480, super().sizeHint().height())
+
+
+_WARM_MODULES = ("qgis.catalogue", "core.providers.geodes", "core.providers.cdse", "core.pipeline",
+                 "tasks.search_task", "tasks.pipeline_task")
+
+
+def _warm_up_imports():
+    """Import the catalogue clients (requests, urllib3...: ~0.1 s) on a background thread, so the first
+    Search click does not freeze QGIS while Python loads them. The thread yields the GIL every few ms."""
+    base = __package__.rpartition(".")[0]
+
+    def load():
+        for name in _WARM_MODULES:
+            try:
+                importlib.import_module(f"{base}.{name}")
+            except Exception:  # noqa: BLE001 (the real import, on use, reports any problem)
+                LOG.debug("warm-up import of %s failed", name, exc_info=True)
+
+    thread = threading.Thread(target=load, name="sentinel-mirror-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def options_page_name():

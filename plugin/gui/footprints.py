@@ -68,6 +68,13 @@ class FootprintsLayer:
         self._fid = {}
         self._band = None
         self.current = None      # the product outlined on the map
+        self._project.layerWillBeRemoved.connect(self._layer_removed)
+
+    def _layer_removed(self, layer_id):
+        """The user removed the layer (or closed the project): the outline goes with it."""
+        if layer_id == self._layer_id and self._band is not None:
+            self._band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
+            self.current = None
 
     @property
     def layer(self):
@@ -82,9 +89,18 @@ class FootprintsLayer:
         layer.updateFields()
         layer.setRenderer(_renderer())
         self._project.addMapLayer(layer, False)
-        self._project.layerTreeRoot().insertLayer(0, layer)
+        node = self._project.layerTreeRoot().insertLayer(0, layer)
+        node.visibilityChanged.connect(self._sync_band)   # hiding the layer hides the outline too
         self._layer_id = layer.id()
         return layer
+
+    def _layer_shown(self):
+        node = self._project.layerTreeRoot().findLayer(self._layer_id) if self._layer_id else None
+        return node is not None and node.isVisible()
+
+    def _sync_band(self, *_):
+        if self._band is not None:
+            self._band.setVisible(self._layer_shown())
 
     def set_products(self, products, ticked):
         layer = self._ensure()
@@ -129,6 +145,7 @@ class FootprintsLayer:
             self.current = None
             return
         self._band.setToGeometry(layer.getFeature(fid).geometry(), layer)
+        self._sync_band()
         self.current = product_id
 
     def extent(self):
@@ -136,6 +153,10 @@ class FootprintsLayer:
         return layer.extent() if layer is not None else None
 
     def remove(self):
+        try:
+            self._project.layerWillBeRemoved.disconnect(self._layer_removed)
+        except TypeError:   # already disconnected (remove() called twice)
+            pass
         if self._band is not None:
             self._band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
             try:

@@ -93,6 +93,7 @@ class TileGridItem(QgsMapCanvasItem):
         self._canvas = canvas
         self._tiles = []   # (tile id, QgsGeometry in map CRS)
         self.hint = ""
+        self.label_boxes = []   # where the last paint put each tile id (pixels)
         self.setZValue(50)
         self.refresh()
 
@@ -116,22 +117,28 @@ class TileGridItem(QgsMapCanvasItem):
         if not self._tiles:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        pen = QPen(QColor(40, 90, 200, 200))
-        pen.setWidthF(1.2)
-        painter.setPen(pen)
+        pen = QPen(QColor(90, 70, 140, 170))   # muted violet: apart from footprints (orange, blue)
+        pen.setWidthF(1.0)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         font = QFont(painter.font())
         font.setBold(True)
         painter.setFont(font)
+        metrics = painter.fontMetrics()
         origin = self.pos()
+        labels = self.label_boxes = []
         for tile_id, geom in self._tiles:
             ring = geom.asPolygon()[0] if not geom.isMultipart() else geom.asMultiPolygon()[0][0]
-            poly = QPolygonF([self.toCanvasCoordinates(p) - origin for p in ring])
-            painter.drawPolygon(poly)
-            c = self.toCanvasCoordinates(geom.centroid().asPoint()) - origin
-            painter.setPen(QColor(20, 60, 160, 230))
-            painter.drawText(c - QPointF(painter.fontMetrics().horizontalAdvance(tile_id) / 2, 0), tile_id)
             painter.setPen(pen)
+            painter.drawPolygon(QPolygonF([self.toCanvasCoordinates(p) - origin for p in ring]))
+            # the id at the tile centre; tiles of two zones can almost coincide: shift a clashing label down
+            c = self.toCanvasCoordinates(geom.centroid().asPoint()) - origin
+            box = metrics.boundingRect(tile_id).translated(int(c.x() - metrics.horizontalAdvance(tile_id) / 2),
+                                                            int(c.y()))
+            while any(box.intersects(other) for other in labels):
+                box.translate(0, metrics.height())
+            labels.append(box)
+            painter.setPen(QColor(60, 40, 110, 235))
+            painter.drawText(QPointF(box.left(), box.bottom() - metrics.descent()), tile_id)
 
 
 class TileGrid:

@@ -9,6 +9,7 @@ from qgis.core import Qgis, QgsMessageLog
 
 from ..about import NAME
 from ..core.errors import SentinelMirrorError
+from ..core.redact import redact
 
 
 def log(text, level=Qgis.MessageLevel.Info):
@@ -16,17 +17,19 @@ def log(text, level=Qgis.MessageLevel.Info):
 
 
 def user_message(error):
+    # redact: a foreign exception's text may quote a URL with credentials (proxy) or a header
     if isinstance(error, SentinelMirrorError):
-        return str(error)
+        return redact(str(error))
     if isinstance(error, OSError):
         return f"File error: {error.strerror or error} ({error.filename or 'no file name'})."
-    return f"Unexpected error ({type(error).__name__}: {error}). The details are in the log panel under {NAME}."
+    return redact(f"Unexpected error ({type(error).__name__}: {error}). The details are in the log panel under {NAME}.")
 
 
 def log_unexpected(error):
     """Write the traceback of an unexpected exception to the log (call inside the except block)."""
     if not isinstance(error, SentinelMirrorError):
-        log("".join(traceback.format_exception(type(error), error, error.__traceback__)), Qgis.MessageLevel.Critical)
+        log(redact("".join(traceback.format_exception(type(error), error, error.__traceback__))),
+            Qgis.MessageLevel.Critical)
 
 
 def empty_result_message(query):

@@ -77,6 +77,9 @@ class Driver:
 
     # ---- steps ----------------------------------------------------------------------------------------------
     def wait_for_plugin(self):
+        errors = getattr(qgis.utils, "sentinel_mirror_test_errors", [])   # startup_hook.py collects them
+        if errors:
+            raise RuntimeError("Python errors in QGIS:\n" + "\n".join(errors))
         toolbar = self.window.findChild(QToolBar, "SentinelMirrorToolbar")
         if PLUGIN in qgis.utils.active_plugins and toolbar is not None:
             self.window.move(0, 0)
@@ -221,6 +224,9 @@ class Driver:
         self.finish()
 
     def finish(self):
+        errors = getattr(qgis.utils, "sentinel_mirror_test_errors", [])
+        if errors and "error" not in self.report:
+            self.report["error"] = "Python errors in QGIS:\n" + "\n".join(errors)
         with open(REPORT, "w", encoding="utf-8") as f:
             json.dump(self.report, f, indent=2, default=str)
         QTimer.singleShot(300, QgsApplication.instance().quit)

@@ -5,13 +5,12 @@ dock-3-ndvi.png (the NDVI layers on the map). Run: make test-desktop
 """
 import datetime as dt
 import json
-import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
 
-from tests.desktop.test_desktop_zip import OUTPUT, PLUGIN, _desktop_env, _make_zip, pytestmark, scratch  # noqa: F401
+from tests.desktop.test_desktop_zip import (HERE, OUTPUT, PLUGIN, _desktop_env, _make_zip, _run_desktop,  # noqa: F401
+                                            pytestmark, scratch)
 from tests.simulator import MirrorSimulator, SimConfig
 
 SHOTS = ("dock-1-results.png", "dock-2-downloading.png", "dock-3-ndvi.png")
@@ -42,13 +41,13 @@ def test_dock_search_download_and_ndvi_in_the_desktop(scratch, desktop_simulator
     env = _desktop_env(scratch)
     env.update(desktop_simulator.env())
     env.update(SM_DOCK_OUT=str(OUTPUT), SM_DOCK_REPORT=str(report_path),
-               SM_DOCK_DOWNLOADS=str(scratch / "downloads"))
-    proc = subprocess.run(
+               SM_DOCK_DOWNLOADS=str(scratch / "downloads"), PYQGIS_STARTUP=str(HERE / "startup_hook.py"))
+    returncode, stderr = _run_desktop(
         ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--nologo", "--noversioncheck",
-         "--profiles-path", str(scratch / "profiles"), "--code", str(Path(__file__).with_name("drive_dock.py"))],
-        env=env, capture_output=True, text=True, timeout=420)
+         "--profiles-path", str(scratch / "profiles"), "--code", str(HERE / "drive_dock.py")],
+        env, scratch, timeout=420)
     print(f"desktop screenshots: {OUTPUT}")
-    assert report_path.exists(), f"QGIS exited {proc.returncode} without a report:\n{proc.stderr[-3000:]}"
+    assert report_path.exists(), f"QGIS exited {returncode} without a report:\n{stderr[-3000:]}"
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert "error" not in report, report["error"]
 

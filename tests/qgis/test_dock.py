@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsLayerTree, QgsProject, QgsRasterLayer
 from qgis.PyQt.QtCore import QDate, QPoint, Qt
+from qgis.PyQt.QtGui import QImage, QPainter
 from qgis.PyQt.QtWidgets import QPushButton, QTextEdit
 
 from plugin.core.models import Availability, ProductState
@@ -81,6 +82,11 @@ def test_typed_tile_search_fills_table_footprints_and_quicklook(make_dock, simul
     # the first row is current: its footprint is highlighted and its quicklook arrives (fetched in a task)
     current = dock.current_product()
     assert current is not None and dock.footprints.current == current.id
+    node = QgsProject.instance().layerTreeRoot().findLayer(layer.id())
+    node.setItemVisibilityChecked(False)         # hiding the footprints hides the outline too
+    assert not dock.footprints._band.isVisible()
+    node.setItemVisibilityChecked(True)
+    assert dock.footprints._band.isVisible()
     qtbot.waitUntil(lambda: dock.ui.quicklookLabel.pixmap() is not None
                     and not dock.ui.quicklookLabel.pixmap().isNull(), timeout=10000)
     assert simulator.stats.requests["geodes.quicklook"] >= 1
@@ -339,6 +345,17 @@ def test_tile_grid_follows_the_view_and_stays_readable(make_dock, simulator, qtb
     item = dock.grid.item
     assert item is not None and "31TCJ" in item.tile_ids()
     near = set(item.tile_ids())
+    image = QImage(800, 600, QImage.Format.Format_ARGB32)
+    image.fill(0)
+    painter = QPainter(image)
+    item.paint(painter)                          # every tile labelled with its id, no two labels on top
+    painter.end()
+    boxes = item.label_boxes
+    assert len(boxes) == len(near)
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert image.pixelColor(boxes[0].center()).alpha() > 0 or any(
+        image.pixelColor(x, y).alpha() for x in range(boxes[0].left(), boxes[0].right())
+        for y in range(boxes[0].top(), boxes[0].bottom()))
     zoom_lonlat(canvas, 10.0, 45.0, 12.0, 46.5)  # elsewhere: the grid follows
     assert "31TCJ" not in item.tile_ids() and item.tile_ids() and set(item.tile_ids()) != near
     zoom_lonlat(canvas, -180, -85, 180, 85)      # the world: too many tiles to read, none drawn
@@ -383,6 +400,34 @@ def test_collection_hint_and_gear_button(make_dock, simulator, qtbot, qgis_iface
     page.deleteLater()
 
 
+def test_cdse_search_and_help_button(make_dock, simulator, qtbot, monkeypatch):
+    dock = make_dock(simulator)
+    dock.ui.providerCombo.setCurrentIndex(dock.ui.providerCombo.findData("cdse"))
+    assert dock.ui.collectionCombo.currentData() == "sentinel-2-l2a"      # the NDVI-worthy one first
+    assert "NDVI should use" in dock.ui.collectionHint.text()
+    assert search(dock, qtbot) is True
+    expected = [p for p in simulator.products_of("cdse", "sentinel-2-l2a") if START <= p.acquired.date() <= END]
+    assert dock.model.rowCount() == len(expected) > 0
+    assert all(dock.model.product(r).provider == "cdse" for r in range(dock.model.rowCount()))
+
+    opened = []
+    monkeypatch.setattr("plugin.gui.dock.QDesktopServices.openUrl", lambda url: opened.append(url))
+    qtbot.mouseClick(dock.ui.helpButton, Qt.MouseButton.LeftButton)
+    [url] = opened
+    assert url.isValid() and (url.isLocalFile() and Path(url.toLocalFile()).is_file() or url.scheme() == "https")
+
+
+def test_removing_the_results_layer_is_harmless(make_dock, simulator, qtbot):
+    dock = make_dock(simulator)
+    search(dock, qtbot)
+    QgsProject.instance().removeMapLayer(dock.footprints.layer.id())
+    assert dock.footprints.current is None
+    qtbot.mouseClick(dock.ui.selectNoneButton, Qt.MouseButton.LeftButton)   # no layer to follow: no error
+    dock.ui.resultsView.selectRow(1)
+    assert search(dock, qtbot) is True                                      # a new search brings it back
+    assert dock.footprints.layer is not None and dock.footprints.layer.featureCount() == dock.model.rowCount()
+
+
 # ------------------------------------------------------------------------------------------------ responsiveness
 def test_main_thread_never_freezes_during_search_and_download(make_dock, simulator_factory, qtbot):
     # same load as the Processing side's gap check (tests/qgis/test_tasks.py); the simulator shares our process
@@ -391,6 +436,7 @@ def test_main_thread_never_freezes_during_search_and_download(make_dock, simulat
     dock.ui.ndviCheck.setChecked(False)
     dock.ui.loadCheck.setChecked(False)
     dock.ui.tileEdit.setText("31TCJ")
+    dock.warm_up.join(10)   # the dock loads the catalogue clients in the background while a user types
     meter = GapMeter()
     with qtbot.waitSignal(dock.searchFinished, timeout=30000):
         meter.start()     # the click itself (inputs checked, catalogue client built, task queued) counts too

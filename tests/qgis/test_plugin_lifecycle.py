@@ -14,7 +14,8 @@ import time
 import pytest
 from qgis.core import Qgis, QgsApplication, QgsTask
 from qgis.gui import QgsOptionsWidgetFactory
-from qgis.PyQt.QtCore import QCoreApplication, QEvent
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, QUrl, pyqtSlot
+from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QDockWidget, QMenu, QToolBar
 
 from plugin import about
@@ -181,6 +182,30 @@ def test_action_toggles_the_dock(load, iface, qtbot):
     qtbot.waitUntil(lambda: not action.isChecked(), timeout=2000)
     assert not dock.isVisible()
     assert plugin.dock is dock
+
+
+class _UrlCatcher(QObject):
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    @pyqtSlot(QUrl)
+    def open(self, url):
+        self.urls.append(url.toString())
+
+
+def test_help_entry_opens_the_documentation(load, iface):
+    load()
+    [help_action] = [a for a in iface.test_plugin_help_menu.actions() if a.objectName() == HELP_ACTION]
+    assert about.NAME in help_action.text() and not help_action.icon().isNull()
+    catcher = _UrlCatcher()
+    scheme = QUrl(about.HOMEPAGE).scheme()
+    QDesktopServices.setUrlHandler(scheme, catcher, "open")  # instead of starting a browser
+    try:
+        help_action.trigger()
+    finally:
+        QDesktopServices.unsetUrlHandler(scheme)
+    assert catcher.urls == [QUrl(about.HOMEPAGE).toString()]
 
 
 def test_provider_is_registered_in_processing(load):

@@ -340,3 +340,17 @@ def test_unknown_product_and_radar(tmp_path):
     build_archive(ProductKind.S1, s1, str(tmp_path / "s1.zip"))
     with pytest.raises(ProductFormatError, match=f"{s1} is a s1 product: it has no red"):
         compute_ndvi(str(tmp_path / "s1.zip"), str(tmp_path / "n.tif"))
+
+
+def test_archive_without_a_mask_reports_it_and_still_computes(products, tmp_path):
+    pruned = tmp_path / "pruned.zip"
+    with zipfile.ZipFile(products[MAJA]) as src, zipfile.ZipFile(pruned, "w") as dst:
+        for info in src.infolist():
+            if not info.filename.endswith("_CLM_R1.tif"):
+                dst.writestr(info, src.read(info))
+    msgs = []
+    res = compute_ndvi(str(pruned), str(tmp_path / "n.tif"), progress=CallbackProgress(on_message=msgs.append))
+    assert res.masks_unavailable == ("clouds",) and any("no mask for clouds" in m for m in msgs)
+    v, bad = expected_maja(products[MAJA], flags=("edges", "saturated"))
+    bad |= (raw(products[MAJA], "_MG2_R1.tif$") & 8) != 0          # shadows from MG2 still apply
+    assert_matches(tmp_path / "n.tif", (v, bad))

@@ -5,6 +5,7 @@ service is polled with one request per tick, a product stuck on tape is asked ag
 while the others finish, a 429 or a "not online" answer never loses a product, and a second run skips
 what is already verified.
 """
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -280,3 +281,16 @@ def test_offline_product_on_a_catalogue_without_staging_is_reported_at_once(tmp_
     assert statuses[0].state is ProductState.DONE
     assert statuses[1].state is ProductState.FAILED and "offers no way to bring it back" in statuses[1].reason
     assert cat.staging_calls == [] and clock.now() - 1_000_000.0 < 1.0
+
+
+def test_two_products_with_the_same_title_get_two_files(tmp_path):
+    # Catalogues do list distinct products (ids) under one name; sharing a .part would corrupt both.
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(True, 0), (True, 0)])
+    twin = cat.products[1]
+    cat.products[1] = dataclasses.replace(twin, title=cat.products[0].title)
+    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat))
+    assert [s.state for s in statuses] == [ProductState.DONE] * 2
+    assert statuses[0].path != statuses[1].path
+    for s, p in zip(statuses, cat.products):
+        assert open(s.path, "rb").read() == cat.body[p.id]

@@ -14,6 +14,8 @@ from plugin.core.redact import redact
     ('{"access_token": "AT-9", "refresh_token": "RT-9", "expires_in": 600}', "RT-9", '"expires_in": 600'),
     ("GET https://x.example/dl?token=T0K3N&page=2", "T0K3N", "page=2"),
     ("client_secret=s3cr3t", "s3cr3t", "client_secret=***"),
+    ("Failed to parse: http://ana:pr0xyP%40ss@proxy.farm.fr:3128", "pr0xyP", "http://ana:***@proxy.farm.fr:3128"),
+    ("proxies {'https': 'socks5h://u:s3cret@10.0.0.1:1080'}", "s3cret", "socks5h://u:***@10.0.0.1:1080"),
 ])
 def test_secret_values_are_masked(text, secret, kept):
     masked = redact(text)

@@ -1,10 +1,9 @@
 """What both catalogue clients check and parse the same way."""
 import datetime as dt
-from urllib.parse import urlsplit
 
 from ..errors import InvalidInputError, MalformedResponseError
 from ..models import ProductKind
-from .http import snippet
+from .http import same_site, snippet  # noqa: F401  (same_site re-exported for the clients)
 
 # Neither service documents a limit on the search area; beyond this a search returns thousands of products a
 # year and the user almost certainly meant a smaller area (10° × 10° is about 100 Sentinel-2 tiles).
@@ -58,15 +57,6 @@ def parse_time(value, service, what):
         raise MalformedResponseError(f"{service} sent a date that is not ISO 8601 in the {what}: "
                                      f"{snippet(value)}") from None
     return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
-
-
-def same_site(url, base):
-    """True when `url` is on the configured service's site: we attach credentials only there."""
-    u, b = urlsplit(url), urlsplit(base)
-    if (u.scheme, u.hostname, u.port) == (b.scheme, b.hostname, b.port):
-        return True
-    uh, bh = (u.hostname or "").split("."), (b.hostname or "").split(".")
-    return u.scheme == "https" and b.scheme == "https" and len(bh) >= 2 and uh[-2:] == bh[-2:]
 
 
 def platform_name(value):

@@ -7,11 +7,13 @@
 The sleep function is injectable so tests do not wait.
 """
 import email.utils
+import ipaddress
 import json
 import logging
 import time
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -22,9 +24,8 @@ log = logging.getLogger(__name__)
 QUOTE_CHARS = 200
 
 
-def retry_after_seconds(response, default=None):
-    """Retry-After as seconds (delta-seconds or HTTP-date), or `default`."""
-    value = response.headers.get("Retry-After") if response is not None else None
+def parse_retry_after(value, default=None, now=None):
+    """A Retry-After header value (delta-seconds or HTTP-date) as seconds, or `default`."""
     if not value:
         return default
     value = value.strip()
@@ -32,9 +33,66 @@ def retry_after_seconds(response, default=None):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-        return max(0.0, when.timestamp() - time.time())
-    except (TypeError, ValueError):
+        return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    except (TypeError, ValueError, OverflowError):
         return default
+
+
+def retry_after_seconds(response, default=None):
+    """The response's Retry-After as seconds, or `default`."""
+    return parse_retry_after(response.headers.get("Retry-After") if response is not None else None, default)
+
+
+def _is_ip(host):
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
+def same_site(url, base):
+    """True when `url` is on the configured service's site: we attach credentials only there.
+
+    Same scheme, host and port; or, over https only, the same last two DNS labels (CDSE's download host
+    redirects to zipper.dataspace.copernicus.eu). An IP address must match exactly."""
+    u, b = urlsplit(url), urlsplit(base)
+    if (u.scheme, u.hostname, u.port) == (b.scheme, b.hostname, b.port):
+        return True
+    uhost, bhost = u.hostname or "", b.hostname or ""
+    if _is_ip(uhost) or _is_ip(bhost):
+        return False
+    uh, bh = uhost.split("."), bhost.split(".")
+    return u.scheme == "https" and b.scheme == "https" and len(bh) >= 2 and uh[-2:] == bh[-2:]
+
+
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+MAX_REDIRECTS = 10
+# What only the configured service may see. requests itself drops Authorization on a host change (which
+# breaks CDSE's same-site redirect) but forwards custom headers such as X-API-Key to ANY host.
+CREDENTIAL_HEADERS = ("authorization", "x-api-key", "proxy-authorization", "cookie")
+
+
+def send_following_redirects(session, method, url, *, headers=None, **kwargs):
+    """session.request, following redirects ourselves so that our credential headers reach the site they
+    were meant for only (see same_site) and are dropped, for good, once a redirect leaves it."""
+    origin, headers = url, dict(headers or {})
+    for _ in range(MAX_REDIRECTS + 1):
+        response = session.request(method, url, headers=headers, allow_redirects=False, **kwargs)
+        location = response.headers.get("Location")
+        if response.status_code not in REDIRECT_CODES or not location:
+            return response
+        response.close()
+        url = urljoin(url, location)
+        kwargs.pop("params", None)   # the Location carries the whole query
+        if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+            method = "GET"           # what browsers and requests do; the body is not re-sent
+            kwargs.pop("json", None)
+            kwargs.pop("data", None)
+        if not same_site(url, origin):
+            headers = {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS}
+            log.info("Following a redirect to %s without our credentials", urlsplit(url).hostname)
+    raise requests.TooManyRedirects(f"More than {MAX_REDIRECTS} redirects")
 
 
 def quote_body(response, limit=QUOTE_CHARS):
@@ -79,7 +137,10 @@ class JsonHttp:
         for attempt in range(1, p.attempts + 1):
             last = attempt == p.attempts
             try:
-                response = self.session.request(method, url, **kwargs)
+                response = send_following_redirects(self.session, method, url, **kwargs)
+            except requests.TooManyRedirects:
+                raise RemoteError(f"{self.service} redirected the {what} in a loop: check the service address "
+                                  "in Settings → Options → Sentinel Mirror.") from None
             except (requests.ConnectionError, requests.Timeout) as e:
                 if last:
                     raise RemoteError(f"{self.service} could not be reached for the {what} after {p.attempts} "

@@ -1,0 +1,120 @@
+"""Credentials (X-API-Key, Authorization) reach the configured service only, also across HTTP redirects.
+
+requests forwards custom headers such as X-API-Key to whatever host a redirect names, so a catalogue (or
+anything in between) answering a download or an availability request with a redirect to another host would
+receive the user's key. Two real local servers: 127.0.0.1 (the service) and `localhost` (another site).
+"""
+import io
+import json
+import threading
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+
+from plugin.core.download import download_product
+from plugin.core.providers.base import DownloadRequest
+from plugin.core.providers.http import JsonHttp, same_site
+
+KEY = "k-0123456789-secret"
+
+
+def _zip_bytes():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("MTD.xml", "<x/>" * 100)
+    return buf.getvalue()
+
+
+BODY = _zip_bytes()
+
+
+class _Server:
+    """Records the headers of every request; `routes` maps a path to (status, headers, body)."""
+
+    def __init__(self, host):
+        self.seen, self.routes = [], {}
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                outer.seen.append((self.command, self.path, dict(self.headers)))
+                status, headers, body = outer.routes.get(self.path.split("?")[0], (404, {}, b""))
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://{host}:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def keys_seen(self):
+        return [h.get("X-API-Key") for _, _, h in self.seen]
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def servers():
+    service, other = _Server("127.0.0.1"), _Server("localhost")   # two sites for same_site()
+    yield service, other
+    service.close()
+    other.close()
+
+
+def test_download_redirected_to_another_site_does_not_send_the_key(servers, tmp_path):
+    service, other = servers
+    service.routes["/download/p1"] = (302, {"Location": f"{other.base}/bucket/p1.zip?sig=1"}, b"")
+    other.routes["/bucket/p1.zip"] = (200, {"Content-Type": "application/zip"}, BODY)
+    dest = tmp_path / "p1.zip"
+    result = download_product(requests.Session(), DownloadRequest(f"{service.base}/download/p1", {"X-API-Key": KEY}),
+                              str(dest), expected_size=len(BODY))
+    assert result.size == len(BODY) and dest.read_bytes() == BODY
+    assert service.keys_seen() == [KEY]          # the service got it ...
+    assert other.seen and other.keys_seen() == [None]   # ... the other site never did
+
+
+def test_download_redirected_within_the_service_keeps_the_key(servers, tmp_path):
+    service, _ = servers
+    service.routes["/download/p1"] = (307, {"Location": "/store/p1.zip"}, b"")
+    service.routes["/store/p1.zip"] = (200, {"Content-Type": "application/zip"}, BODY)
+    download_product(requests.Session(), DownloadRequest(f"{service.base}/download/p1", {"X-API-Key": KEY}),
+                     str(tmp_path / "p1.zip"), expected_size=len(BODY))
+    assert service.keys_seen() == [KEY, KEY]
+
+
+def test_catalogue_request_redirected_to_another_site_does_not_send_the_key(servers):
+    service, other = servers
+    service.routes["/fastavailability"] = (307, {"Location": f"{other.base}/fastavailability"}, b"")
+    other.routes["/fastavailability"] = (200, {"Content-Type": "application/json"}, json.dumps({"products": []}).encode())
+    http = JsonHttp(requests.Session(), "GEODES", "Set the key.", sleep=lambda s: None)
+    assert http.request("POST", f"{service.base}/fastavailability", json={"availability": []},
+                        headers={"X-API-Key": KEY}) == {"products": []}
+    assert service.keys_seen() == [KEY] and other.keys_seen() == [None]
+    assert other.seen[0][0] == "POST"   # 307 keeps the method and the body
+
+
+@pytest.mark.parametrize("url, base, expected", [
+    ("https://zipper.dataspace.copernicus.eu/x", "https://download.dataspace.copernicus.eu", True),
+    ("https://geodes-portal.cnes.fr/api/download/x", "https://geodes-portal.cnes.fr", True),
+    ("http://geodes-portal.cnes.fr/api/download/x", "https://geodes-portal.cnes.fr", False),   # no downgrade
+    ("https://evil.example.org/x", "https://geodes-portal.cnes.fr", False),
+    ("https://192.168.0.1/x", "https://10.0.0.1", False),   # IPs: "the last two labels" means nothing
+    ("http://127.0.0.1:8001/x", "http://127.0.0.1:8000", False),
+])
+def test_same_site(url, base, expected):
+    assert same_site(url, base) is expected
