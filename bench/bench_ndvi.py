@@ -3,10 +3,13 @@
     make bench-ndvi                      # full tile, 10980 x 10980 (the product is cached in bench-output/ndvi/)
     make bench-ndvi BENCH_ARGS="--size 2745"
 
-Every contender runs in its own subprocess (wall time and peak RSS of that process alone):
+Every contender runs in its own subprocess (peak RSS and CPU of that process alone, from /usr/bin/time -v).
+"work" is the contender's own computation timed inside its process, after imports and QGIS start-up, so the
+ratios compare the computations and not interpreter start-up; "process" is the whole subprocess.
 - ours (zip):        compute_ndvi on the MAJA zip, read in place through /vsizip/, default masks (CLM, EDG, SAT...)
 - ours (extracted):  compute_ndvi on the extracted product folder, same masks
-- gdal_calc.py:      (B-A)/(B+A) on the extracted FRE_B4/FRE_B8, Float32, same creation options as ours
+- gdal_calc:         osgeo_utils.gdal_calc.Calc (what gdal_calc.py runs), (B-A)/(B+A) on the extracted
+                     FRE_B4/FRE_B8, Float32, same creation options as ours
 - QgsRasterCalculator: the same formula on the same bands (its own output options: plain GTiff)
 - I/O floor:         read both bands and write one float32 band, single thread, no arithmetic, plain tiled
                      GTiff with our compression, no overviews
@@ -17,7 +20,6 @@ of our engine from the zip (what users run); the line before gives the same rati
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -82,32 +84,45 @@ def run_floor(red, nir, out):
     return {}
 
 
-QGIS_SCRIPT = r"""
-import sys
-from qgis.core import QgsApplication, QgsRasterLayer, QgsProject
-from qgis.analysis import QgsRasterCalculator, QgsRasterCalculatorEntry
-QgsApplication.setPrefixPath("/usr", True)
-app = QgsApplication([], False); app.initQgis()
-red, nir, out = sys.argv[1:4]
-lr, ln = QgsRasterLayer(red, "red"), QgsRasterLayer(nir, "nir")
-entries = []
-for name, layer in (("red@1", lr), ("nir@1", ln)):
-    e = QgsRasterCalculatorEntry(); e.ref = name; e.raster = layer; e.bandNumber = 1; entries.append(e)
-calc = QgsRasterCalculator('("nir@1" - "red@1") / ("nir@1" + "red@1")', out, "GTiff", lr.extent(),
-                           lr.width(), lr.height(), entries, QgsProject.instance().transformContext())
-rc = calc.processCalculation()
-sys.stdout.flush()
-import os
-os._exit(rc)   # QGIS 3.22 can crash while tearing down; the result is written and closed by now
-"""
+def run_gdal_calc(red, nir, out):
+    from osgeo_utils.gdal_calc import Calc
+    from plugin.core.ndvi import CREATION_OPTIONS
+    Calc(calc="(B.astype(numpy.float32)-A)/(B.astype(numpy.float32)+A)", A=red, B=nir, outfile=out,
+         type="Float32", NoDataValue=-9999, creation_options=CREATION_OPTIONS, overwrite=True, quiet=True)
+    return {}
+
+
+def run_qgis(red, nir, out):
+    from qgis.analysis import QgsRasterCalculator, QgsRasterCalculatorEntry
+    from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
+    QgsApplication.setPrefixPath("/usr", True)
+    app = QgsApplication([], False)
+    app.initQgis()
+    t0 = time.perf_counter()          # QGIS start-up is not the calculator's work: timed from here
+    lr, ln = QgsRasterLayer(red, "red"), QgsRasterLayer(nir, "nir")
+    entries = []
+    for name, layer in (("red@1", lr), ("nir@1", ln)):
+        e = QgsRasterCalculatorEntry()
+        e.ref, e.raster, e.bandNumber = name, layer, 1
+        entries.append(e)
+    calc = QgsRasterCalculator('("nir@1" - "red@1") / ("nir@1" + "red@1")', out, "GTiff", lr.extent(),
+                               lr.width(), lr.height(), entries, QgsProject.instance().transformContext())
+    rc = calc.processCalculation()
+    wall = time.perf_counter() - t0
+    print("RESULT " + json.dumps({"wall": wall, "rc": int(rc)}), flush=True)
+    os._exit(0 if rc == 0 else 1)     # QGIS 3.22 can crash while tearing down; the result is closed by now
 
 
 def child(args):
-    t0 = time.perf_counter()
+    if args.child == "qgis":
+        return run_qgis(args.red, args.nir, args.out)
+    t0 = time.perf_counter()          # imports done: from here on it is the contender's work
     if args.child == "ours":
         extra = run_ours(args.src, args.out)
     elif args.child == "floor":
         extra = run_floor(args.red, args.nir, args.out)
+    elif args.child == "gdal_calc":
+        extra = run_gdal_calc(args.red, args.nir, args.out)
     else:
         raise SystemExit(f"unknown child {args.child}")
     extra["wall"] = time.perf_counter() - t0
@@ -117,39 +132,30 @@ def child(args):
 # ---------------------------------------------------------------- measuring
 
 def measure(cmd, env=None):
-    """Run cmd in a fresh process; wall time and the peak RSS of that process (and its children)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run cmd in a fresh process: (work seconds reported by the child, process wall, peak RSS MB, CPU s)."""
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd[:3])}... failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    # /usr/bin/time -v gives the per-process peak even when an earlier child was bigger
-    peak = None
-    for line in proc.stderr.splitlines():
-        if "Maximum resident set size" in line:
-            peak = int(line.split(":")[1]) / 1024.0
-    if peak is None:
-        peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024.0
-    return wall, peak, proc
+        raise SystemExit(f"{' '.join(cmd[:4])}... failed ({proc.returncode}):\n"
+                         f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    work = next(json.loads(line[7:])["wall"] for line in proc.stdout.splitlines() if line.startswith("RESULT "))
+    # /usr/bin/time -v: the peak RSS and CPU of this process alone
+    info = dict(line.strip().split(": ", 1) for line in proc.stderr.splitlines() if ": " in line)
+    peak = int(info.get("Maximum resident set size (kbytes)", 0)) / 1024.0
+    cpu = float(info.get("User time (seconds)", 0)) + float(info.get("System time (seconds)", 0))
+    return work, wall, peak, cpu
 
 
 def timed(cmd):
     return ["/usr/bin/time", "-v"] + cmd if os.path.exists("/usr/bin/time") else cmd
 
 
-def gdal_calc_cmd():
-    for c in (["/usr/bin/python3", "/usr/bin/gdal_calc.py"], [PY, "-m", "osgeo_utils.gdal_calc"]):
-        if os.path.exists(c[-1]) or c[-1].startswith("osgeo"):
-            return c
-    raise SystemExit("gdal_calc.py not found (Debian: apt install gdal-bin)")
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, default=10980, help="tile width/height in 10 m pixels (dev: 2745)")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench-output", "ndvi"))
-    ap.add_argument("--skip", default="", help="comma-separated contenders to skip: qgis,gdal_calc")
+    ap.add_argument("--skip", default="", help="comma-separated contenders to skip: qgis,gdal_calc,floor")
     ap.add_argument("--child")
     ap.add_argument("--src")
     ap.add_argument("--red")
@@ -166,34 +172,31 @@ def main():
     nir = os.path.join(xdir, f"{TITLE}_FRE_B8.tif")
     outs = os.path.join(args.out, f"out_{args.size}")
     os.makedirs(outs, exist_ok=True)
-    me = [PY, os.path.abspath(__file__)]
-    from plugin.core.ndvi import CREATION_OPTIONS
-    co = [x for o in CREATION_OPTIONS for x in ("--co", o)]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    bands = ["--red", red, "--nir", nir]
     contenders = [
-        ("ours (zip)", me + ["--child", "ours", "--src", zpath, "--out-file", f"{outs}/ours_zip.tif"]),
-        ("ours (extracted)", me + ["--child", "ours", "--src", xdir, "--out-file", f"{outs}/ours_dir.tif"]),
-        ("gdal_calc", gdal_calc_cmd() + ["-A", red, "-B", nir, "--outfile", f"{outs}/gdal_calc.tif", "--overwrite",
-                                         "--calc", "(B.astype(numpy.float32)-A)/(B.astype(numpy.float32)+A)",
-                                         "--type", "Float32", "--NoDataValue", "-9999", "--quiet"] + co),
-        ("QgsRasterCalculator", [PY, "-c", QGIS_SCRIPT, red, nir, f"{outs}/qgis.tif"]),
-        ("I/O floor", me + ["--child", "floor", "--red", red, "--nir", nir, "--out-file", f"{outs}/floor.tif"]),
+        ("ours (zip)", ["ours", "--src", zpath], "ours_zip.tif"),
+        ("ours (extracted)", ["ours", "--src", xdir], "ours_dir.tif"),
+        ("gdal_calc", ["gdal_calc"] + bands, "gdal_calc.tif"),
+        ("QgsRasterCalculator", ["qgis"] + bands, "qgis.tif"),
+        ("I/O floor", ["floor"] + bands, "floor.tif"),
     ]
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     res = {}
-    print(f"\nNDVI of a {args.size} x {args.size} MAJA product ({os.cpu_count()} CPUs)")
-    print(f"{'contender':<22}{'wall s':>9}{'peak MB':>10}{'output MB':>11}")
-    for name, cmd in contenders:
-        if (name == "gdal_calc" and "gdal_calc" in skip) or (name == "QgsRasterCalculator" and "qgis" in skip):
+    print(f"\nNDVI of a {args.size} x {args.size} MAJA product ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
+    print("work = the contender's own computation, timed inside its process (no interpreter/QGIS start-up)")
+    print(f"{'contender':<22}{'work s':>8}{'process s':>11}{'CPU s':>8}{'peak MB':>9}{'output MB':>11}")
+    for name, child_args, out_name in contenders:
+        if child_args[0] in skip:
             continue
-        out_file = cmd[cmd.index("--out-file") + 1] if "--out-file" in cmd else (
-            cmd[cmd.index("--outfile") + 1] if "--outfile" in cmd else cmd[-1])
+        out_file = os.path.join(outs, out_name)
         if os.path.exists(out_file):
             os.remove(out_file)
-        wall, peak, _ = measure(timed(cmd), env)
-        res[name] = (wall, peak)
+        cmd = timed([PY, os.path.abspath(__file__), "--child"] + child_args + ["--out-file", out_file])
+        work, wall, peak, cpu = measure(cmd, env)
+        res[name] = (work, peak)
         size = os.path.getsize(out_file) / 1e6 if os.path.exists(out_file) else float("nan")
-        print(f"{name:<22}{wall:>9.2f}{peak:>10.0f}{size:>11.0f}", flush=True)
+        print(f"{name:<22}{work:>8.2f}{wall:>11.2f}{cpu:>8.2f}{peak:>9.0f}{size:>11.0f}", flush=True)
     zip_wall, peak = res["ours (zip)"]
     ext_wall = res["ours (extracted)"][0]
     ratio = lambda ours, k: f"{ours / res[k][0]:.2f}" if k in res else "n/a"

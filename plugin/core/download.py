@@ -18,7 +18,7 @@ import requests
 
 from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, NotFoundError, NotOnlineError,
                      QuotaError, RemoteError)
-from .providers.http import parse_retry_after, send_following_redirects
+from .providers.http import parse_retry_after, send_following_redirects, tls_failure_message
 from .redact import redact
 
 log = logging.getLogger("sentinel_mirror")
@@ -134,6 +134,15 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
     resumes = transferred = 0
     while True:
         size, md5 = _hash_prefix(part, expected_size)
+        if size and size == expected_size:
+            # A complete part (killed between the last write and the rename): asking for `bytes=size-` would
+            # only get a 416 and a restart from zero. Verify it as it is.
+            if _verify(part, size, md5, expected_size, expected_md5, check_zip) is None:
+                os.replace(part, dest_path)
+                return DownloadResult(dest_path, size, md5.hexdigest(), transferred)
+            log.info("The complete partial download of %s is corrupt: downloading it again", title)
+            _remove(part)
+            continue
         free_space_check(folder, None if expected_size is None else expected_size - size, title)
         if cancelled():
             raise Cancelled("Cancelled by the user.")
@@ -196,6 +205,8 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
         resp = send_following_redirects(session, "GET", request.url, headers=headers, stream=True, timeout=timeout)
     except requests.TooManyRedirects:
         raise RemoteError(f"The download of {title} was redirected in a loop.") from None
+    except requests.exceptions.SSLError as e:   # a ConnectionError, but resuming will not fix it
+        raise RemoteError(tls_failure_message(request.url, f"the download of {title}", e)) from None
     except (requests.ConnectionError, requests.Timeout) as e:
         raise _Dropped(0) from e
     with resp:

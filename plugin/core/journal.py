@@ -40,7 +40,9 @@ class Journal:
         try:
             with open(self.path, encoding="utf-8") as f:
                 data = json.load(f)
-            entries = data.get("products", {}) if isinstance(data, dict) else {}
+            entries = data.get("products") if isinstance(data, dict) else None
+            if not isinstance(entries, dict):   # hand-edited or foreign JSON: same as damaged
+                raise ValueError("no 'products' object")
             return {str(k): dict(v) for k, v in entries.items() if isinstance(v, dict)}
         except FileNotFoundError:
             return {}

@@ -135,7 +135,8 @@ def compute_ndvi(zip_path, out_path, *, masks=MaskPolicy(), reflectance="FRE", p
 
 def compute_ndvi_bands(red_path, nir_path, out_path, *, scale=1e-4, offset=0.0, nodata=-10000.0,
                        progress=NULL_PROGRESS, block_size=TILE, threads=2, name=None):
-    """NDVI of two single-band rasters (reflectance = raw * scale + offset, raw == nodata -> no data)."""
+    """NDVI of two single-band rasters (reflectance = raw * scale + offset, raw == nodata -> no data;
+    nodata=None: every value is data). For the Processing algorithm's raster inputs and the benchmark."""
     name = name or os.path.basename(red_path)
     inputs = NdviInputs(Band(red_path, scale, offset, nodata), Band(nir_path, scale, offset, nodata), name,
                         metadata={"PRODUCT_ID": name, "MASK_POLICY": "none", "MASKS_APPLIED": "none"})
@@ -361,8 +362,12 @@ def _flags(values, rule):
 def _ndvi_slice(red, nir, inputs, out, bad, rf, s):
     """NDVI (float32, unmasked) into `out` and the band no-data flags into `bad`; rf and s are scratch."""
     r, n = inputs.red, inputs.nir
-    np.equal(red, r.nodata, out=bad)
-    bad |= nir == n.nodata
+    if r.nodata is None:
+        bad[:] = False
+    else:
+        np.equal(red, r.nodata, out=bad)
+    if n.nodata is not None:
+        bad |= nir == n.nodata
     if inputs.saturated_raw and r.saturated is not None:
         bad |= red == r.saturated
         bad |= nir == n.saturated

@@ -65,10 +65,11 @@ def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, 
             result = compute_ndvi(archive, ndvi_output_path(folder, archive), progress=sub, **kwargs)
         except Cancelled:
             raise
-        except SentinelMirrorError as e:
-            errors.append((archive, str(e)))
+        except (SentinelMirrorError, OSError, RuntimeError) as e:   # RuntimeError: GDAL exceptions
+            message = str(e) if isinstance(e, SentinelMirrorError) else f"NDVI could not be written or read ({e})."
+            errors.append((archive, message))
             if on_error:
-                on_error(archive, str(e))
+                on_error(archive, message)
             continue
         results.append(result)
         if on_result:

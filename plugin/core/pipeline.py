@@ -48,6 +48,9 @@ WAITING = (ProductState.OFFLINE, ProductState.STAGING)
 TICK_S = 0.25                   # longest the coordinator sleeps: bounds the delay to notice a cancel
 CANCEL_GRACE_S = 0.7            # how long running downloads get to stop after a cancel
 POLL_FAILURES_BEFORE_GIVING_UP = 8
+# ...and that long: early in a run 8 polls are a minute or two, and a short service outage must not fail
+# products that have been staging for hours (the staging timeout still bounds the wait).
+POLL_OUTAGE_BEFORE_GIVING_UP_S = 900.0
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ class _Pipeline:
         self.emit_lock = threading.Lock()
         self.active = 0
         self.slot_freed = False
-        self.poll_failures = 0
+        self.poll_failures, self.poll_failing_since = 0, None
 
     # ---- driver ------------------------------------------------------------------------------------
     def run(self):
@@ -211,6 +214,8 @@ class _Pipeline:
         for item in todo:
             avail = known.get(item.product.id, item.product.availability)
             requested = (self.journal.get(item.product.id) or {}).get("staging_requested_at")
+            if not isinstance(requested, (int, float)) or isinstance(requested, bool):
+                requested = None   # the journal is a file anyone can edit: a bad time is no time
             if avail is Availability.ONLINE or avail is Availability.UNKNOWN:
                 self._set(item, ProductState.QUEUED)   # UNKNOWN: the download itself tells (not online → waits)
                 continue
@@ -286,7 +291,7 @@ class _Pipeline:
         self.stats["poll_ticks"] += 1
         self.stats["availability_requests"] += requests_this_tick
         self.stats["max_requests_per_tick"] = max(self.stats["max_requests_per_tick"], requests_this_tick)
-        self._after_poll_errors(errors, waiting)
+        self._after_poll_errors(errors, waiting, now)
         never_asked = [i for i in self.items if i.state is ProductState.OFFLINE and i.first_request is None]
         self._request_staging(never_asked, now)
         self.last_poll = now
@@ -300,13 +305,16 @@ class _Pipeline:
         if avail is Availability.ONLINE or (avail is Availability.UNKNOWN and now >= item.not_before):
             self._set(item, ProductState.QUEUED)
 
-    def _after_poll_errors(self, errors, waiting):
+    def _after_poll_errors(self, errors, waiting, now):
         if not errors:
-            self.poll_failures = 0
+            self.poll_failures, self.poll_failing_since = 0, None
             return
         self.poll_failures += 1
+        self.poll_failing_since = self.poll_failing_since or now
         log.warning("Availability poll failed (%d in a row): %s", self.poll_failures, errors[-1])
-        if self.poll_failures >= POLL_FAILURES_BEFORE_GIVING_UP or isinstance(errors[-1], AuthError):
+        outage = (self.poll_failures >= POLL_FAILURES_BEFORE_GIVING_UP
+                  and now - self.poll_failing_since >= POLL_OUTAGE_BEFORE_GIVING_UP_S)
+        if outage or isinstance(errors[-1], AuthError):
             for item in waiting:
                 if item.state in WAITING:
                     self._set(item, ProductState.FAILED,

@@ -9,30 +9,31 @@ import importlib
 import logging
 import os
 import threading
-import time
 from pathlib import Path
 
-from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings
-from qgis.gui import QgsDockWidget, QgsMessageBar
+from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.gui import QgsDockWidget, QgsMapToolExtent, QgsMessageBar
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import QDate, QItemSelectionModel, QSize, QStandardPaths, Qt, QTimer, QUrl, pyqtSignal
-from qgis.PyQt.QtGui import QDesktopServices, QPixmap
+from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QHeaderView, QPushButton, QSizePolicy, QWidget
 
 from .. import about
-from ..core.errors import AuthError, InvalidInputError, SentinelMirrorError
-from ..core.models import COLLECTIONS, PROVIDERS, ProductKind, ProductState, ProductStatus, SearchQuery
+from ..core.errors import AuthError, InvalidInputError, NotFoundError, SentinelMirrorError
+from ..core.models import COLLECTIONS, PROVIDERS, ProductKind, SearchQuery
 from ..qgis.geo import extent_to_bbox
 from ..qgis.messages import user_message
+from . import dock_settings
 from . import results_model as rm
+from .download_run import DownloadRun
 from .footprints import FootprintsLayer
+from .quicklook import QuicklookLoader
 from .inputs import FORM_HINT, TileCompleter, TileValidator, check_tile, nearby_tiles
 from .tile_grid import WGS84, TileGrid, to_wgs84
 from .tile_picker import TilePickerTool
 
 LOG = logging.getLogger("sentinel_mirror")
 FORM_CLASS, _ = uic.loadUiType(str(about.UI_DIR / "dock.ui"))
-SETTINGS_PREFIX = "sentinel_mirror/dock/"
 OPTIONS_PAGE = "SentinelMirrorOptionsPage"   # objectName of the options page (plugin/gui/options_page.py)
 PROVIDER_LABELS = {"geodes": "CNES GEODES (PEPS, Theia)", "cdse": "Copernicus Data Space (CDSE)"}
 PROVIDER_TIPS = {
@@ -43,8 +44,6 @@ PROVIDER_TIPS = {
 }
 ERROR_STYLE = "color: #c62828;"
 HINT_STYLE = "color: palette(mid); font-style: italic;"
-MAX_RECENT = 8
-FINAL_STATES = (ProductState.DONE, ProductState.FAILED, ProductState.CANCELLED)
 
 
 def _icon(name):
@@ -80,18 +79,11 @@ class SentinelMirrorDock(QgsDockWidget):
         self._previous_tool = None
         self.provider = None             # the catalogue client of the last search (its session serves quicklooks)
         self.search_task = None
-        self.pipeline_task = None
-        self.stage_task = None           # NDVI, then natural-colour views, after the downloads
-        self._stages = []
-        self._run_ndvi = []
-        self._run_views = []
-        self.quicklook_task = None
-        self._quicklooks = {}
-        self._run_ids = []
-        self._run_folder = None
-        self._run_statuses = []
-        self._run_started = None
-        self._last_tile_reason = ""
+        self.run = None                  # the DownloadRun in progress
+        self.last_run = None
+        self.quicklooks = QuicklookLoader(self)
+        self.quicklooks.ready.connect(self._quicklook_ready)
+        self.quicklooks.unavailable.connect(self._quicklook_unavailable)
         self._elapsed_timer = QTimer(self)
         self._elapsed_timer.setInterval(500)
         self._elapsed_timer.timeout.connect(self._show_elapsed)
@@ -122,7 +114,12 @@ class SentinelMirrorDock(QgsDockWidget):
         ui.gridButton.setIcon(_icon("/grid.svg"))
         ui.gridButton.toggled.connect(self._toggle_grid)
 
-        ui.extentBox.setMapCanvas(self.canvas)
+        # no "Draw on canvas" inside the box: it hides the box's window(), which for a dock is QGIS itself.
+        # The dock's own Draw button does it with the same map tool.
+        ui.extentBox.setMapCanvas(self.canvas, False)
+        ui.drawButton.setIcon(_icon("/mActionSelectRectangle.svg"))
+        ui.drawButton.toggled.connect(self._toggle_draw)
+        self.draw_tool = None
         self._sync_extent_crs()
         ui.extentBox.setOutputExtentFromCurrent()
         self.canvas.destinationCrsChanged.connect(self._sync_extent_crs)
@@ -206,12 +203,10 @@ class SentinelMirrorDock(QgsDockWidget):
     # ================================================================================ where
     def _mode_changed(self):
         by_tile = self.ui.tileRadio.isChecked()
-        for w in (self.ui.tileEdit, self.ui.pickButton):
-            w.setEnabled(by_tile)
+        self.ui.tileEdit.setEnabled(by_tile)        # Pick and Draw stay enabled: using one switches the mode
         self.ui.extentBox.setEnabled(not by_tile)
         self.ui.extentBox.setCollapsed(by_tile)     # the extent form is tall: only open when it is used
-        if not by_tile and self.ui.pickButton.isChecked():
-            self.ui.pickButton.setChecked(False)
+        (self.ui.drawButton if by_tile else self.ui.pickButton).setChecked(False)
         self._clear_field_message(self.ui.tileMessage)
         self._clear_field_message(self.ui.extentMessage)
 
@@ -226,7 +221,6 @@ class SentinelMirrorDock(QgsDockWidget):
         self.ui.extentBox.setOutputCrs(crs)
 
     def _tile_refused(self, reason):
-        self._last_tile_reason = reason
         self._show_field_message(self.ui.tileMessage, reason)
 
     def _tile_changed(self, text):
@@ -246,17 +240,40 @@ class SentinelMirrorDock(QgsDockWidget):
                 self.picker.tilePicked.connect(self._tile_picked)
                 self.picker.deactivated.connect(lambda: self.ui.pickButton.setChecked(False))
             current = self.canvas.mapTool()
-            self._previous_tool = current if current is not self.picker else None
+            self._previous_tool = current if current not in (self.picker, self.draw_tool) else None
             self.canvas.setMapTool(self.picker)
             self.ui.tileRadio.setChecked(True)
         elif self.picker is not None and self.canvas.mapTool() is self.picker:
             self.canvas.unsetMapTool(self.picker)
-            if self._previous_tool is not None:
-                try:
-                    self.canvas.setMapTool(self._previous_tool)
-                except RuntimeError:  # the previous tool was deleted meanwhile
-                    pass
-            self._previous_tool = None
+            self._restore_previous_tool()
+
+    def _toggle_draw(self, on):
+        if on:
+            if self.draw_tool is None:
+                self.draw_tool = QgsMapToolExtent(self.canvas)
+                self.draw_tool.extentChanged.connect(self._extent_drawn)
+                self.draw_tool.deactivated.connect(lambda: self.ui.drawButton.setChecked(False))
+            self.ui.extentRadio.setChecked(True)
+            current = self.canvas.mapTool()
+            self._previous_tool = current if current not in (self.picker, self.draw_tool) else None
+            self.canvas.setMapTool(self.draw_tool)
+        elif self.draw_tool is not None and self.canvas.mapTool() is self.draw_tool:
+            self.canvas.unsetMapTool(self.draw_tool)
+            self._restore_previous_tool()
+
+    def _extent_drawn(self, rect):
+        if rect.isEmpty():
+            return
+        self.ui.extentBox.setOutputExtentFromUser(rect, self._map_crs())
+        self.ui.drawButton.setChecked(False)
+
+    def _restore_previous_tool(self):
+        if self._previous_tool is not None:
+            try:
+                self.canvas.setMapTool(self._previous_tool)
+            except RuntimeError:  # the previous tool was deleted meanwhile
+                pass
+        self._previous_tool = None
 
     def _tile_picked(self, tile_id):
         self.ui.tileRadio.setChecked(True)
@@ -287,9 +304,7 @@ class SentinelMirrorDock(QgsDockWidget):
             LOG.debug("tile suggestions: %s", e)
 
     def _remember_tile(self, tile_id):
-        recent = [t for t in self.completer.recent if t != tile_id]
-        self.completer.update_list(recent=([tile_id] + recent)[:MAX_RECENT])
-        QgsSettings().setValue(SETTINGS_PREFIX + "recent_tiles", ",".join(self.completer.recent))
+        self.completer.update_list(recent=dock_settings.remember_tile(tile_id))
 
     # ================================================================================ what
     def _provider_changed(self, *_):
@@ -411,7 +426,7 @@ class SentinelMirrorDock(QgsDockWidget):
     def _search_results(self, products):
         self.search_task = None
         self._set_busy(None)
-        self._quicklooks = {}
+        self.quicklooks.clear()
         self.model.set_products(products, checked=True)
         self.proxy.sort(self.ui.resultsView.horizontalHeader().sortIndicatorSection(),
                         self.ui.resultsView.horizontalHeader().sortIndicatorOrder())
@@ -442,9 +457,13 @@ class SentinelMirrorDock(QgsDockWidget):
         self.canvas.refresh()
 
     def _search_failed(self, message):
-        self.search_task = None
+        error, self.search_task = getattr(self.search_task, "error", None), None
         self._set_busy(None)
-        self.show_error(message, settings_button=self._looks_like_auth(message))
+        if isinstance(error, NotFoundError):   # nothing matched: advice, not an error
+            self.bar.pushMessage(message, Qgis.MessageLevel.Warning, 0)
+            LOG.info("%s", message)
+        else:
+            self.show_error(message, settings_button=isinstance(error, AuthError) or self._looks_like_auth(message))
         self.searchFinished.emit(False)
 
     def _search_cancelled(self):
@@ -488,53 +507,22 @@ class SentinelMirrorDock(QgsDockWidget):
         cloud = "?" if p.cloud_cover is None else f"{p.cloud_cover:.0f} %"
         self.ui.productLabel.setText(f"<b>{p.acquired:%Y-%m-%d}</b> {p.platform} · tile {p.tile or '?'} · "
                                      f"cloud {cloud}<br><small>{p.title}</small>")
-        self._show_quicklook(p)
+        self.ui.quicklookLabel.setText("…")
+        self.quicklooks.request(p, self.provider.session if self.provider is not None else None)
 
-    def _show_quicklook(self, product):
-        label = self.ui.quicklookLabel
-        data = self._quicklooks.get(product.id)
-        if data is not None:
-            self._set_quicklook_pixmap(data)
-            return
-        label.clear()
-        if not product.quicklook_url or self.provider is None:
-            label.setText("no\nquicklook")
-            return
-        label.setText("…")
-        if self.quicklook_task is not None:
-            try:
-                self.quicklook_task.cancel()
-            except RuntimeError:
-                pass
-        from ..tasks.quicklook_task import QuicklookTask
-        task = QuicklookTask(self.provider.session, product.quicklook_url, product.id)
-        task.resultsReady.connect(lambda data, pid=product.id: self._quicklook_ready(pid, data))
-        task.failed.connect(lambda msg, pid=product.id: self._quicklook_failed(pid, msg))
-        self.quicklook_task = task
-        QgsApplication.taskManager().addTask(task)
-
-    def _quicklook_ready(self, product_id, data):
-        if data:
-            self._quicklooks[product_id] = data[0]
+    def _quicklook_ready(self, product_id, pixmap):
         current = self.current_product()
-        if current is not None and current.id == product_id and data:
-            self._set_quicklook_pixmap(data[0])
+        if current is not None and current.id == product_id:
+            label = self.ui.quicklookLabel
+            label.setPixmap(pixmap.scaled(label.maximumSize(), Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.SmoothTransformation))
+            label.setToolTip("Quicklook of the product under the cursor in the table.")
 
-    def _quicklook_failed(self, product_id, message):
-        LOG.info("quicklook of %s: %s", product_id, message)
+    def _quicklook_unavailable(self, product_id, why):
         current = self.current_product()
         if current is not None and current.id == product_id:
             self.ui.quicklookLabel.setText("no\nquicklook")
-            self.ui.quicklookLabel.setToolTip(message)
-
-    def _set_quicklook_pixmap(self, data):
-        pix = QPixmap()
-        label = self.ui.quicklookLabel
-        if not pix.loadFromData(data):
-            label.setText("no\nquicklook")
-            return
-        label.setPixmap(pix.scaled(label.maximumSize(), Qt.AspectRatioMode.KeepAspectRatio,
-                                   Qt.TransformationMode.SmoothTransformation))
+            self.ui.quicklookLabel.setToolTip(why)
 
     # ================================================================================ download
     def download_folder(self, config):
@@ -551,6 +539,7 @@ class SentinelMirrorDock(QgsDockWidget):
         if not products:
             self.show_error("Tick at least one product in the table (or use the select-all button).")
             return
+        from ..qgis.catalogue import pipeline_options
         from ..qgis.settings import load_config
         config = load_config()
         folder = self.download_folder(config)
@@ -565,141 +554,81 @@ class SentinelMirrorDock(QgsDockWidget):
         except SentinelMirrorError as e:
             self.show_error(user_message(e), settings_button=isinstance(e, AuthError))
             return
-        from ..tasks.pipeline_task import PipelineTask
+        optical = self._collection() is not None and self._collection().kind is not ProductKind.S1
+        run = DownloadRun(self.provider, products, folder, options=pipeline_options(config),
+                          ndvi=optical and self.ui.ndviCheck.isChecked(),
+                          views=optical and self.ui.loadCheck.isChecked(), parent=self)
+        run.statusChanged.connect(self.model.update_status)
+        run.progressChanged.connect(self._run_progress)
+        run.messageChanged.connect(self.ui.progressBar.setToolTip)
+        run.stepFailed.connect(self.show_error)
+        run.finished.connect(self._run_finished)
+        run.failed.connect(self._run_failed)
+        run.cancelled.connect(self._run_cancelled)
         self.bar.clearWidgets()
         self.model.clear_status()
-        task = PipelineTask(self.provider, products, folder, options=self._pipeline_options(config))
-        task.statusChanged.connect(self.model.update_status)
-        task.progressChanged.connect(self._task_progress)
-        task.resultsReady.connect(self._run_results)
-        task.failed.connect(self._run_failed)
-        task.cancelledByUser.connect(self._run_cancelled)
-        task.messageChanged.connect(lambda text: self.ui.progressBar.setToolTip(text))
-        self.pipeline_task = task
-        self._run_ids = [p.id for p in products]
-        self._run_folder = folder
-        self._run_statuses = []
-        kind = self._collection().kind if self._collection() else None
-        self._stages = (["ndvi"] if self.ui.ndviCheck.isChecked() and kind is not ProductKind.S1 else []) + \
-                       (["views"] if self.ui.loadCheck.isChecked() and kind is not ProductKind.S1 else [])
-        self._run_started = time.monotonic()
-        self._elapsed_timer.start()
+        self.run = run
         self._set_busy("download")
-        self.ui.progressBar.setRange(0, 1000)
-        self.ui.progressBar.setValue(0)
-        QgsApplication.taskManager().addTask(task)
+        self._elapsed_timer.start()
+        run.start()
 
-    @staticmethod
-    def _pipeline_options(config):
-        """Pipeline options from the settings snapshot, built the same way as for Processing."""
-        from ..qgis.catalogue import pipeline_options
-        return pipeline_options(config)
+    def _run_progress(self, pct, label):
+        bar = self.ui.progressBar
+        bar.setFormat(label)
+        bar.setValue(int(round(pct * 10)))
 
     def _task_progress(self, pct):
         if self.ui.progressBar.maximum() > 0:
             self.ui.progressBar.setValue(int(round(pct * 10)))
 
     def _show_elapsed(self):
-        if self._run_started is None:
+        if self.run is None or self.run.started is None:
             return
-        s = int(time.monotonic() - self._run_started)
+        s = int(self.run.elapsed())
         self.ui.elapsedLabel.setText(f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600
                                      else f"{s // 60}:{s % 60:02d}")
 
-    def _run_results(self, statuses):
-        """The pipeline finished: then NDVI (if asked), then the natural-colour views (if loading), then land."""
-        self.pipeline_task = None
-        self._run_statuses = list(statuses)
-        for st in statuses:            # the final word on each row
-            self.model.update_status(st)
-        self._run_ndvi, self._run_views = [], []
-        self._next_stage()
-
-    def _done_statuses(self):
-        return [st for st in self._run_statuses if st.state is ProductState.DONE and st.path]
-
-    def _next_stage(self):
-        archives = [st.path for st in self._done_statuses()]
-        while self._stages:
-            stage = self._stages.pop(0)
-            if not archives:
-                break
-            if stage == "ndvi":
-                from ..tasks.ndvi_task import NdviTask
-                task = NdviTask(archives, self._run_folder)
-                self._start_stage(task, "NDVI %p %", self._ndvi_results)
-                return
-            if stage == "views":
-                from ..tasks.natural_colour_task import NaturalColourTask
-                task = NaturalColourTask(archives)
-                self._start_stage(task, "Layers %p %", self._views_results)
-                return
-        self._finish_run()
-
-    def _start_stage(self, task, label, on_results):
-        task.resultsReady.connect(on_results)
-        task.failed.connect(self._stage_failed)
-        task.cancelledByUser.connect(self._run_cancelled)
-        task.productFailed.connect(lambda archive, reason: LOG.warning("%s: %s", Path(archive).name, reason))
-        task.progressChanged.connect(self._task_progress)
-        self.stage_task = task
-        self.ui.progressBar.setValue(0)
-        self.ui.progressBar.setFormat(label)
-        QgsApplication.taskManager().addTask(task)
-
-    def _ndvi_results(self, results):
-        self.stage_task = None
-        self._run_ndvi = list(results)
-        self._next_stage()
-
-    def _views_results(self, paths):
-        self.stage_task = None
-        self._run_views = list(paths)
-        self._next_stage()
-
-    def _stage_failed(self, message):
-        self.stage_task = None
-        self.show_error(message)
-        self._next_stage()
-
-    def _finish_run(self):
-        self._elapsed_timer.stop()
+    def _end_run(self):
         self._show_elapsed()
+        self._elapsed_timer.stop()
+        self.run.setParent(None)
+        self.run, self.last_run = None, self.run
         self._set_busy(None)
         self.ui.progressBar.setFormat("%p %")
+
+    def _run_finished(self, outcome):
+        self._end_run()
         self.ui.progressBar.setValue(1000)
-        done = self._done_statuses()
-        failed = [st for st in self._run_statuses if st.state is ProductState.FAILED]
-        layers = self._add_layers() if self.ui.loadCheck.isChecked() else []
-        folder = self._run_folder
-        text = f"{len(done)} of {len(self._run_statuses)} downloaded"
-        if self._run_ndvi:
-            text += f", {len(self._run_ndvi)} NDVI"
+        done, failed = outcome.done, outcome.failed
+        layers = self._add_layers(outcome) if self.ui.loadCheck.isChecked() else []
+        text = f"{len(done)} of {len(outcome.statuses)} downloaded"
+        if outcome.ndvi:
+            text += f", {len(outcome.ndvi)} NDVI"
         reasons = sorted({st.reason for st in failed if st.reason})
         if failed:   # one shared reason (a wrong key, a full disk) is said at once; several: see the rows
             text += f"; {len(failed)} failed: " + (reasons[0] if len(reasons) == 1 else "hover the state for why.")
         else:
             text += "."
-        LOG.info("%s (%s)", text, folder)
+        LOG.info("%s (%s)", text, outcome.folder)
+        for st in failed:
+            LOG.warning("%s failed: %s", st.product_id, st.reason)
         if done:
-            self._push_with_button(text, "Open folder", lambda: self.open_folder(folder),
+            self._push_with_button(text, "Open folder", lambda: self.open_folder(outcome.folder),
                                    Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success)
         else:
             self.show_error(text, settings_button=any(self._looks_like_auth(r) for r in reasons))
-        for st in failed:
-            LOG.warning("%s failed: %s", st.product_id, st.reason)
         self.runFinished.emit("failed" if failed and not done else "done")
         if layers:
             self.layersAdded.emit(layers)
 
-    def _add_layers(self):
+    def _add_layers(self, outcome):
         """Natural colour and NDVI layers, dated and grouped per tile and date (plugin/qgis/layers.py)."""
-        if not (self._run_ndvi or self._run_views):
+        if not (outcome.ndvi or outcome.views):
             return []
         from ..qgis import layers as qlayers
         try:
-            return list(qlayers.add_product_layers(ndvi_paths=[_path_of(r) for r in self._run_ndvi],
-                                                   natural_colour_paths=self._run_views,
+            return list(qlayers.add_product_layers(ndvi_paths=outcome.ndvi_paths,
+                                                   natural_colour_paths=outcome.views,
                                                    project=QgsProject.instance()))
         except Exception as e:  # noqa: BLE001 (a layer that cannot be shown must not hide the downloads)
             LOG.exception("adding layers failed")
@@ -707,32 +636,26 @@ class SentinelMirrorDock(QgsDockWidget):
         return []
 
     def _run_failed(self, message):
-        self.pipeline_task = self.stage_task = None
-        self._elapsed_timer.stop()
-        self._set_busy(None)
+        self._end_run()
         self.show_error(message, settings_button=self._looks_like_auth(message))
         self.runFinished.emit("failed")
 
-    def _run_cancelled(self):
-        self.pipeline_task = self.stage_task = None
-        self._elapsed_timer.stop()
-        self._set_busy(None)
-        for pid in self._run_ids:      # rows the pipeline left mid-way read "cancelled", not a stale %
-            st = self.model.status(pid)
-            if st is None or st.state not in FINAL_STATES:
-                self.model.update_status(ProductStatus(pid, ProductState.CANCELLED,
-                                                       reason="Cancelled: partial downloads resume next time."))
-        self.bar.pushMessage("Download cancelled. Finished products are kept; the others resume where they "
+    def _run_cancelled(self, _stopped):
+        downloaded = bool(self.run.outcome.statuses)
+        self._end_run()
+        self.bar.pushMessage("Cancelled. The downloads are kept; NDVI was not finished." if downloaded else
+                             "Download cancelled. Finished products are kept; the others resume where they "
                              "stopped next time.", Qgis.MessageLevel.Info, 6)
         self.runFinished.emit("cancelled")
 
     def cancel(self):
-        for task in (self.search_task, self.pipeline_task, self.stage_task):
-            if task is not None:
-                try:
-                    task.cancel()
-                except RuntimeError:   # already deleted by the task manager
-                    pass
+        if self.search_task is not None:
+            try:
+                self.search_task.cancel()
+            except RuntimeError:   # already deleted by the task manager
+                pass
+        if self.run is not None:
+            self.run.cancel()
         self.ui.cancelButton.setEnabled(False)
 
     def open_folder(self, folder):
@@ -741,7 +664,7 @@ class SentinelMirrorDock(QgsDockWidget):
 
     # ================================================================================ state, messages
     def _busy(self):
-        return any(t is not None for t in (self.search_task, self.pipeline_task, self.stage_task))
+        return self.search_task is not None or self.run is not None
 
     def _set_busy(self, what):
         ui = self.ui
@@ -754,7 +677,7 @@ class SentinelMirrorDock(QgsDockWidget):
         ui.downloadButton.setEnabled(not busy and bool(self.model.checked_products()))
         if not busy:
             self.ui.progressBar.setRange(0, 1000)
-            if self._run_started is None:   # the bar is about downloads: hidden until the first one
+            if self.last_run is None:   # the bar is about downloads: hidden until the first one
                 ui.progressBar.setVisible(False)
         if what == "download":
             self.ui.elapsedLabel.setText("0:00")
@@ -790,16 +713,7 @@ class SentinelMirrorDock(QgsDockWidget):
 
     # ================================================================================ remembered inputs
     def _save_inputs(self):
-        s, ui, k = QgsSettings(), self.ui, SETTINGS_PREFIX
-        s.setValue(k + "mode", "tile" if ui.tileRadio.isChecked() else "extent")
-        s.setValue(k + "tile", ui.tileEdit.text().strip())
-        s.setValue(k + "provider", self.provider_name())
-        s.setValue(k + "collection", ui.collectionCombo.currentData())
-        s.setValue(k + "start", ui.startDate.date().toString(Qt.DateFormat.ISODate))
-        s.setValue(k + "end", ui.endDate.date().toString(Qt.DateFormat.ISODate))
-        s.setValue(k + "max_cloud", ui.cloudSpin.value())
-        s.setValue(k + "ndvi", ui.ndviCheck.isChecked())
-        s.setValue(k + "load", ui.loadCheck.isChecked())
+        dock_settings.save_inputs(self.ui)
 
     def _watch_inputs(self):
         """Inputs are saved shortly after each change, so even a crash keeps them."""
@@ -814,31 +728,7 @@ class SentinelMirrorDock(QgsDockWidget):
             signal.connect(lambda *_: self._save_timer.start())
 
     def _restore_inputs(self):
-        s, ui, k = QgsSettings(), self.ui, SETTINGS_PREFIX
-
-        def flag(key, default):
-            v = s.value(k + key, default)
-            return v if isinstance(v, bool) else str(v).lower() in ("true", "1")
-
-        recent = [t for t in (s.value(k + "recent_tiles", "") or "").split(",") if t]
-        self.completer.update_list(recent=recent[:MAX_RECENT])
-        i = ui.providerCombo.findData(s.value(k + "provider", PROVIDERS[0]))
-        ui.providerCombo.setCurrentIndex(max(i, 0))
-        i = ui.collectionCombo.findData(s.value(k + "collection", ""))
-        if i >= 0:
-            ui.collectionCombo.setCurrentIndex(i)
-        ui.tileEdit.setText(s.value(k + "tile", "") or "")
-        for key, edit in (("start", ui.startDate), ("end", ui.endDate)):
-            d = QDate.fromString(s.value(k + key, "") or "", Qt.DateFormat.ISODate)
-            if d.isValid():
-                edit.setDate(d)
-        try:
-            ui.cloudSpin.setValue(int(float(s.value(k + "max_cloud", 30))))
-        except (TypeError, ValueError):
-            pass
-        ui.ndviCheck.setChecked(flag("ndvi", True))
-        ui.loadCheck.setChecked(flag("load", True))
-        (ui.extentRadio if s.value(k + "mode", "tile") == "extent" else ui.tileRadio).setChecked(True)
+        self.completer.update_list(recent=dock_settings.restore_inputs(self.ui))
         self._mode_changed()
 
     # ================================================================================ teardown
@@ -857,6 +747,7 @@ class SentinelMirrorDock(QgsDockWidget):
         """The picker and the grid belong to the dock: a hidden dock leaves no tool or grid behind."""
         self._save_inputs()
         self.ui.pickButton.setChecked(False)
+        self.ui.drawButton.setChecked(False)
         self.ui.gridButton.setChecked(False)
         super().hideEvent(event)
 
@@ -869,6 +760,7 @@ class SentinelMirrorDock(QgsDockWidget):
         """Undo what the dock put on the canvas and the project (plugin unload)."""
         self.cancel()
         self.ui.pickButton.setChecked(False)
+        self.ui.drawButton.setChecked(False)
         self.grid.set_visible(False)
         self.footprints.remove()
         for signal, slot in ((self.canvas.extentsChanged, self._canvas_moved),
@@ -887,7 +779,7 @@ class _Contents(QWidget):
 
 
 _WARM_MODULES = ("qgis.catalogue", "core.providers.geodes", "core.providers.cdse", "core.pipeline",
-                 "tasks.search_task", "tasks.pipeline_task")
+                 "tasks.search_task", "tasks.pipeline_task", "gui.download_run")
 
 
 def _warm_up_imports():
@@ -918,10 +810,6 @@ def options_page_name():
     except Exception:  # noqa: BLE001 (the dialog still opens, on its first page)
         LOG.debug("options page name", exc_info=True)
         return OPTIONS_PAGE
-
-
-def _path_of(ndvi_result):
-    return str(getattr(ndvi_result, "path", ndvi_result))
 
 
 def help_url():

@@ -136,23 +136,6 @@ class ResultsModel(QAbstractTableModel):
         if self._products:
             self.dataChanged.emit(self.index(0, ONLINE), self.index(len(self._products) - 1, STATE))
 
-    def overall_fraction(self, product_ids):
-        """0..1 over a run: bytes done over bytes to do; finished products count as complete."""
-        done = total = 0
-        for pid in product_ids:
-            row = self._row.get(pid)
-            size = (self._products[row].size if row is not None else None) or 1
-            st = self._status.get(pid)
-            total += size
-            if st is None:
-                continue
-            if st.state in (ProductState.DONE, ProductState.FAILED, ProductState.CANCELLED,
-                            ProductState.VERIFYING):
-                done += size
-            elif st.state is ProductState.DOWNLOADING:
-                done += min(st.bytes_done, st.bytes_total or size, size)
-        return done / total if total else 0.0
-
     # --- Qt model API ------------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self._products)

@@ -48,6 +48,15 @@ def proxies_from_settings(settings=None):
     return proxies
 
 
+def _excluded_prefixes(settings=None):
+    """QGIS' proxy exclusions as it applies them: a request whose URL starts with one goes direct."""
+    s = settings or QgsSettings()
+    excluded = s.value("proxy/proxyExcludedUrls", "") or ""
+    if isinstance(excluded, str):
+        excluded = excluded.split("|")
+    return tuple(e.strip() for e in excluded if e and e.strip())
+
+
 def build_session(settings=None):
     """A fresh requests.Session: core's default (User-Agent SentinelMirror/<version>, TLS verified, a
     connection pool sized for parallel downloads) plus the QGIS proxy."""
@@ -58,6 +67,7 @@ def build_session(settings=None):
     if proxies:
         no_proxy = proxies.pop("no_proxy", None)
         session.proxies.update(proxies)
-        if no_proxy:
+        if no_proxy:   # kept for information: requests ignores it for explicit proxies, hence the next line
             session.proxies["no_proxy"] = no_proxy
+        session.proxy_exclusions = _excluded_prefixes(settings)
     return session

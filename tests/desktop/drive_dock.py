@@ -160,7 +160,6 @@ class Driver:
     def _shot_results(self):
         self.grab("dock-1-results.png")
         dock = self.dock()
-        dock.ui.gridButton.setChecked(False)
         dock.model.stateChanged.connect(
             lambda pid, state: self.report["states_seen"].setdefault(pid, []).append(state.value))
         self.finished = None
@@ -186,6 +185,7 @@ class Driver:
 
     def after_download(self):
         dock = self.dock()
+        dock.ui.gridButton.setChecked(False)
         self.report["outcome"] = self.finished
         self.report["final_states"] = {p.title: dock.model.status(p.id).state.value
                                        for p in dock.model.checked_products() if dock.model.status(p.id)}

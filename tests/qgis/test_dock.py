@@ -190,7 +190,7 @@ def test_cancel_a_run(make_dock, simulator_factory, qtbot, tmp_path):
     states = {dock.model.status(p.id).state for p in dock.model.products()}
     assert ProductState.CANCELLED in states and ProductState.DOWNLOADING not in states
     # nothing half-written is left under a product's name
-    folder = Path(dock._run_folder)
+    folder = Path(dock.last_run.outcome.folder)
     assert not list(folder.glob("*.zip"))
     assert dock.ui.searchButton.isEnabled() and dock.ui.downloadButton.isEnabled()
 
@@ -320,6 +320,38 @@ def test_pick_on_map_fills_the_field_and_offers_a_choice_where_tiles_overlap(mak
     menu.close()
 
 
+def test_draw_an_area_on_the_map_keeps_qgis_visible(make_dock, simulator, qtbot, qgis_iface):
+    from qgis.core import QgsPointXY
+    from qgis.gui import QgsMapMouseEvent
+    from qgis.PyQt.QtCore import QEvent
+
+    dock = make_dock(simulator)
+    canvas = dock.canvas
+    window = qgis_iface.mainWindow()
+    window.show()
+    zoom_lonlat(canvas, 1.0, 43.0, 2.0, 44.0)
+    qtbot.mouseClick(dock.ui.drawButton, Qt.MouseButton.LeftButton)
+    assert dock.ui.extentRadio.isChecked() and canvas.mapTool() is dock.draw_tool
+    assert window.isVisible()                    # QgsExtentGroupBox's own "draw" would hide QGIS here
+
+    def at(lon, lat):
+        px = canvas.getCoordinateTransform().transform(QgsPointXY(lon, lat))
+        return QPoint(int(round(px.x())), int(round(px.y())))
+
+    tool = dock.draw_tool
+    tool.canvasPressEvent(QgsMapMouseEvent(canvas, QEvent.Type.MouseButtonPress, at(1.3, 43.4),
+                                           Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton))
+    tool.canvasMoveEvent(QgsMapMouseEvent(canvas, QEvent.Type.MouseMove, at(1.6, 43.7),
+                                          Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton))
+    tool.canvasReleaseEvent(QgsMapMouseEvent(canvas, QEvent.Type.MouseButtonRelease, at(1.6, 43.7),
+                                             Qt.MouseButton.LeftButton))
+    assert not dock.ui.drawButton.isChecked() and canvas.mapTool() is not tool
+    query = dock.build_query()
+    assert query.tile is None
+    assert abs(query.bbox.west - 1.3) < 0.01 and abs(query.bbox.north - 43.7) < 0.01
+    window.hide()
+
+
 def test_tile_completion_offers_tiles_near_the_map_centre_and_recent_ones(make_dock, simulator, qtbot):
     dock = make_dock(simulator)
     zoom_lonlat(dock.canvas, 1.2, 43.4, 1.7, 43.8)           # Toulouse
@@ -415,6 +447,25 @@ def test_cdse_search_and_help_button(make_dock, simulator, qtbot, monkeypatch):
     qtbot.mouseClick(dock.ui.helpButton, Qt.MouseButton.LeftButton)
     [url] = opened
     assert url.isValid() and (url.isLocalFile() and Path(url.toLocalFile()).is_file() or url.scheme() == "https")
+
+
+def test_an_empty_result_says_what_to_change(make_dock, simulator, qtbot):
+    dock = make_dock(simulator)
+    assert all(p.cloud_cover > 0 for p in expected_products(simulator))
+    dock.ui.cloudSpin.setValue(0)                    # no product of the simulator is cloud-free
+    assert search(dock, qtbot) is False
+    text = " ".join(w.toPlainText() for w in dock.bar.findChildren(QTextEdit))
+    assert "No product found" in text and "raise the cloud limit" in text
+    assert dock.model.rowCount() == 0 and dock.ui.searchButton.isEnabled()
+
+
+def test_a_failing_service_is_said_in_plain_words(make_dock, simulator, qtbot):
+    dock = make_dock(simulator)
+    simulator.inject("503", endpoint="search", count=50, retry_after=0)
+    assert search(dock, qtbot, timeout=60000) is False
+    text = " ".join(w.toPlainText() for w in dock.bar.findChildren(QTextEdit))
+    assert "GEODES" in text and "503" in text and "Traceback" not in text
+    assert dock.ui.searchButton.isEnabled()
 
 
 def test_removing_the_results_layer_is_harmless(make_dock, simulator, qtbot):

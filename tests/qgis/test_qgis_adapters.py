@@ -194,3 +194,50 @@ def test_explicit_authcfg_wins_over_the_options_page_choice():
     assert authcfg_for("geodes", config, "") == "fromopt"
     assert authcfg_for("cdse", config, " explicit ") == "explicit"
     assert authcfg_for("geodes", PluginConfig(), "") == ""  # then the environment fallbacks apply
+
+
+def test_unexpected_error_shown_to_the_user_hides_credentials():
+    # urllib3 quotes a malformed proxy URL, credentials included, in its error text
+    from plugin.qgis.messages import user_message
+    from plugin.core.errors import RemoteError
+    text = user_message(ValueError("Failed to parse: http://ana:pw-s3cret@proxy.farm.fr:3128"))
+    assert "pw-s3cret" not in text and "proxy.farm.fr" in text and "ValueError" in text
+    assert "k-123" not in user_message(RemoteError("GEODES said: X-API-Key: k-123 refused"))
+
+
+def test_excluded_urls_bypass_the_qgis_proxy(clean_settings):
+    # requests ignores no_proxy for explicit proxies: an excluded intranet mirror must still be reached directly
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    def server(tag, seen):
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                seen.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(tag)))
+                self.end_headers()
+                self.wfile.write(tag)
+
+            def log_message(self, *args):
+                pass
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        return httpd
+
+    via_proxy, direct = [], []
+    proxy, mirror = server(b"proxy", via_proxy), server(b"mirror", direct)
+    port = mirror.server_address[1]
+    try:
+        clean_settings.setValue("proxy/proxyEnabled", True)
+        clean_settings.setValue("proxy/proxyType", "HttpProxy")
+        clean_settings.setValue("proxy/proxyHost", "127.0.0.1")
+        clean_settings.setValue("proxy/proxyPort", str(proxy.server_address[1]))
+        clean_settings.setValue("proxy/proxyExcludedUrls", [f"http://127.0.0.1:{port}/mirror"])
+        session = http.build_session()
+        assert session.get(f"http://127.0.0.1:{port}/mirror/api/stac/search", timeout=5).text == "mirror"
+        assert session.get("http://catalogue.example.invalid/api", timeout=5).text == "proxy"
+    finally:
+        proxy.shutdown()
+        mirror.shutdown()
+    assert direct == ["/mirror/api/stac/search"] and via_proxy == ["http://catalogue.example.invalid/api"]

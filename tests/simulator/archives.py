@@ -14,7 +14,6 @@ clouds with shadows, a diagonal no-data swath edge, a few saturated and zero-ref
 from (title, seed) only, so the same inputs give the same bytes (fixed zip timestamps, fixed member order).
 """
 import hashlib
-import math
 import os
 import shutil
 import tempfile
@@ -39,7 +38,8 @@ BANDS = ("B2", "B3", "B4", "B8")
 
 # MAJA CLM bits (Theia MUSCATE format): 0 clouds-or-shadows, 1 clouds except thinnest, 2 mono-temporal,
 # 3 multi-temporal, 4 thinnest clouds, 5 shadows of detected clouds, 6 shadows of clouds outside, 7 high (1.38 um).
-# MG2 bits: 0 water, 1 cloud, 2 snow, 3 cloud shadow, 4 topographic shadow, 5 hidden by relief, 6 sun low, 7 sun tangent.
+# MG2 bits: 0 water, 1 cloud, 2 snow, 3 cloud shadow, 4 topographic shadow, 5 hidden by relief, 6 sun low,
+# 7 sun tangent.
 # SAT: one bit per band, in R1 band order B2 B3 B4 B8.
 SCL = dict(NO_DATA=0, SATURATED=1, DARK=2, SHADOW=3, VEGETATION=4, NOT_VEGETATED=5, WATER=6, UNCLASSIFIED=7,
            CLOUD_MEDIUM=8, CLOUD_HIGH=9, CIRRUS=10, SNOW=11)
@@ -182,10 +182,10 @@ class _Raster:
     """A GDAL raster written block by block into /vsimem/ (small) or a temp file (full size)."""
 
     def __init__(self, workdir, name, driver, n, dtype, geo, res, bands=1, nodata=None):
-        self.name, self.driver, self.final = name, driver, None
-        ext = ".tif"
-        self.path = (f"/vsimem/archives_{id(self)}_{os.path.basename(name)}{ext}" if workdir is None
-                     else os.path.join(workdir, f"{len(os.listdir(workdir))}_{os.path.basename(name)}{ext}"))
+        self.name = name
+        base = os.path.basename(name) + ".tif"      # a GeoTIFF first, even for a JP2 member (see finish)
+        self.path = (f"/vsimem/archives_{id(self)}_{base}" if workdir is None
+                     else os.path.join(workdir, f"{len(os.listdir(workdir))}_{base}"))
         # STREAMABLE_OUTPUT: strips in row order, empty ones included (GDAL would append all-zero strips
         # at close otherwise, and a streaming /vsizip/ reader would have to seek back for them)
         opts = ["TILED=NO", "BIGTIFF=NO"]
@@ -211,10 +211,12 @@ class _Raster:
         """Close; for JP2 members translate the GeoTIFF into JPEG2000 (lossless, as the real L1C/L2A bands)."""
         ds, self.ds = self.ds, None
         if jp2:
-            out = self.path[:-4] + ".jp2"
+            out = self.path[: -len(".tif")]
             n = ds.RasterXSize
             opts = ["REVERSIBLE=YES", "QUALITY=100"]
-            opts += ["BLOCKXSIZE=1024", "BLOCKYSIZE=1024"] if n > 1024 else ["RESOLUTIONS=1" if n < 64 else "RESOLUTIONS=2"]
+            # 1024 px tiles like ESA's; small rasters in one tile (OpenJPEG refuses tiny code blocks)
+            opts += (["BLOCKXSIZE=1024", "BLOCKYSIZE=1024"] if n > 1024
+                     else ["RESOLUTIONS=1" if n < 64 else "RESOLUTIONS=2"])
             gdal.GetDriverByName("JP2OpenJPEG").CreateCopy(out, ds, options=opts)
             ds = None
             _remove(self.path)

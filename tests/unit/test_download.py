@@ -121,6 +121,14 @@ def test_resume_hashes_the_existing_prefix(small, tmp_path):
     assert small.stats.bytes_served[p.id] == (p.size - 400_000) + p.size
 
 
+def test_complete_part_left_by_a_kill_before_the_rename_is_verified_not_downloaded_again(small, tmp_path):
+    p = _geodes(small)[0]
+    (tmp_path / "p.zip.part").write_bytes(Path(p.path).read_bytes())
+    result = _get(small, p, tmp_path / "p.zip")
+    assert _md5(tmp_path / "p.zip") == p.md5 and result.bytes_transferred == 0
+    assert small.stats.bytes_served.get(p.id, 0) == 0
+
+
 def test_corrupt_body_is_detected_and_retried_once(small, tmp_path):
     p = _geodes(small)[0]
     small.inject("corrupt", product_id=p.id)

@@ -57,3 +57,11 @@ def test_concurrent_updates_are_all_kept(tmp_path):
         t.join()
     data = json.loads((tmp_path / JOURNAL_NAME).read_text())["products"]
     assert sorted(data) == [f"id{k}" for k in range(6)] and all(e["n"] == 19 for e in data.values())
+
+
+def test_a_journal_of_the_wrong_shape_is_ignored_not_fatal(tmp_path):
+    for junk in ({"products": ["id1"]}, [1, 2], {"products": {"id1": {"state": "staging",
+                                                                   "staging_requested_at": "yesterday"}}}):
+        (tmp_path / JOURNAL_NAME).write_text(json.dumps(junk))
+        j = Journal(str(tmp_path))
+        assert j.verified_path("id1") is None

@@ -144,6 +144,8 @@ def test_safe_l2a_applies_boa_offset_and_scl(products, tmp_path):
     res = compute_ndvi(z, str(tmp_path / "n.tif"))
     assert_matches(tmp_path / "n.tif", expected_safe(z, scl_classes={0, 1, 3, 8, 9, 10}))
     assert res.reflectance == "BOA" and not res.is_toa
+    out, src = gdal.Open(str(tmp_path / "n.tif")), gdal.Open(f"/vsizip/{z}/{member(z, '_B04_10m.jp2$')}")
+    assert out.GetGeoTransform() == src.GetGeoTransform() and out.GetSpatialRef().IsSame(src.GetSpatialRef())
 
 
 def test_safe_l2a_offset_matters(products, tmp_path):
@@ -354,3 +356,32 @@ def test_archive_without_a_mask_reports_it_and_still_computes(products, tmp_path
     v, bad = expected_maja(products[MAJA], flags=("edges", "saturated"))
     bad |= (raw(products[MAJA], "_MG2_R1.tif$") & 8) != 0          # shadows from MG2 still apply
     assert_matches(tmp_path / "n.tif", (v, bad))
+
+
+def test_products_are_never_modified_even_with_gdal_pam_on(products, tmp_path):
+    """QGIS users run with GDAL's PAM enabled: nothing may append .aux.xml files into the archive."""
+    from plugin.core.products import natural_colour_vrt
+    before = {t: open(z, "rb").read() for t, z in products.items()}
+    gdal.SetConfigOption("GDAL_PAM_ENABLED", "YES")
+    try:
+        for title, z in products.items():
+            compute_ndvi(z, str(tmp_path / f"{title}.tif"))
+            natural_colour_vrt(z, str(tmp_path / f"{title}.vrt"))
+    finally:
+        gdal.SetConfigOption("GDAL_PAM_ENABLED", None)
+    assert all(open(z, "rb").read() == before[t] for t, z in products.items())
+
+
+def test_bands_without_nodata(tmp_path):
+    drv = gdal.GetDriverByName("GTiff")
+    red = np.array([[100, 0, 3000], [500, 7, 0]], np.int16)
+    nir = np.array([[300, 0, 1000], [500, 7, 50]], np.int16)
+    for name, arr in (("r.tif", red), ("n.tif", nir)):
+        ds = drv.Create(str(tmp_path / name), 3, 2, 1, gdal.GDT_Int16)
+        ds.GetRasterBand(1).WriteArray(arr)
+        ds = None
+    compute_ndvi_bands(str(tmp_path / "r.tif"), str(tmp_path / "n.tif"), str(tmp_path / "o.tif"), nodata=None)
+    got = read_out(tmp_path / "o.tif")
+    assert got[0, 1] == NODATA                                        # 0 + 0: undefined
+    assert got[0, 0] == pytest.approx(0.5) and got[0, 2] == pytest.approx(-0.5) and got[1, 2] == 1.0
+    assert got[1, 0] == 0 and got[1, 1] == 0

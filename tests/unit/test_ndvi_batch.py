@@ -1,4 +1,6 @@
 """NDVI over several archives: one output per product, failures reported per product, cancel honoured."""
+import os
+
 import pytest
 
 from plugin.core.errors import Cancelled, InvalidInputError
@@ -52,3 +54,12 @@ def test_cancel_and_empty_input(archives, tmp_path):
 
 def test_output_names_cannot_escape_the_folder(tmp_path):
     assert ndvi_output_path(str(tmp_path), "/x/../../etc/passwd.zip").startswith(str(tmp_path))
+
+
+def test_a_file_error_on_one_product_does_not_stop_the_others(archives, tmp_path):
+    _, paths = archives
+    out = tmp_path / "out"
+    os.makedirs(ndvi_output_path(str(out), paths[0]))   # its output name is taken by a folder
+    results, errors = compute_ndvi_batch(paths, str(out))
+    assert [r.path for r in results] == [ndvi_output_path(str(out), paths[1])]
+    assert errors[0][0] == paths[0] and "could not be written" in errors[0][1]

@@ -294,3 +294,42 @@ def test_two_products_with_the_same_title_get_two_files(tmp_path):
     assert statuses[0].path != statuses[1].path
     for s, p in zip(statuses, cat.products):
         assert open(s.path, "rb").read() == cat.body[p.id]
+
+
+def test_a_short_availability_outage_does_not_fail_products_being_staged(tmp_path):
+    # 503s for five minutes while products are on tape: they must keep waiting, then arrive.
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(False, 400)] * 3)
+    real, start = cat.availability, clock.now()
+
+    def flaky(products):
+        if 60 <= clock.now() - start < 360:
+            raise RemoteError("GEODES failed the availability request with HTTP 503 after 4 attempts")
+        return real(products)
+    cat.availability = flaky
+    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, poll_interval_s=5.0))
+    assert [s.state for s in statuses] == [ProductState.DONE] * 3
+
+
+def test_a_lasting_availability_outage_is_reported(tmp_path):
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(False, 600)])
+    real, start = cat.availability, clock.now()
+
+    def down(products):
+        if clock.now() - start > 1:
+            raise RemoteError("GEODES could not be reached")
+        return real(products)
+    cat.availability = down
+    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, poll_interval_s=5.0))
+    assert statuses[0].state is ProductState.FAILED and "could not be reached" in statuses[0].reason
+    assert clock.now() - start < 3600   # well before the staging timeout
+
+
+def test_a_hand_edited_journal_time_does_not_crash_the_run(tmp_path):
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(False, 30)])
+    (tmp_path / journal_mod.JOURNAL_NAME).write_text(
+        '{"version": 1, "products": {"id0": {"state": "staging", "staging_requested_at": "yesterday"}}}')
+    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat))
+    assert statuses[0].state is ProductState.DONE and cat.staging_calls == [["id0"]]

@@ -118,3 +118,57 @@ def test_catalogue_request_redirected_to_another_site_does_not_send_the_key(serv
 ])
 def test_same_site(url, base, expected):
     assert same_site(url, base) is expected
+
+
+def test_credentials_are_never_sent_in_clear_text_to_a_remote_host(servers):
+    # A mistyped http:// address must not put the API key or the CDSE password on the wire.
+    from plugin.core.errors import AuthError
+    from plugin.core.providers import Credentials, Endpoints, make_provider
+    from plugin.core.models import Availability, Product
+    import datetime as dt
+
+    _, other = servers   # http://localhost:port is this computer: allowed (the mirror simulator)
+    geodes = make_provider("geodes", Endpoints(geodes="http://geodes-portal.cnes.fr"), Credentials(api_key=KEY),
+                           requests.Session())
+    p = Product("geodes", "id1", "T", "PEPS_S2_L1C", "S2A", dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc), "31TCJ",
+                8, 1.0, 10, None, Availability.OFFLINE, download_url="http://geodes-portal.cnes.fr/api/download/x")
+    with pytest.raises(AuthError, match="not https"):
+        geodes.availability([p])
+    with pytest.raises(AuthError, match="not https"):
+        geodes.download_request(p)
+    cdse = make_provider("cdse", Endpoints(cdse_auth="http://identity.example.org/token"),
+                         Credentials(username="u", password="pw"), requests.Session())
+    with pytest.raises(AuthError, match="not https"):
+        cdse.refresh_credentials()
+    local = make_provider("geodes", Endpoints(geodes=other.base), Credentials(api_key=KEY), requests.Session())
+    assert local.download_request(p.__class__(**{**p.__dict__, "download_url": other.base + "/x"})).headers
+
+
+def test_a_certificate_that_does_not_verify_is_said_plainly_and_not_retried(tmp_path):
+    # TLS verification stays on; a self-signed (or proxy-inspected) certificate is a clear, immediate error
+    import ssl
+    import subprocess
+    from plugin.core.errors import RemoteError
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    server = _Server("127.0.0.1")
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(cert), str(key))
+    server.httpd.socket = ctx.wrap_socket(server.httpd.socket, server_side=True)
+    server.routes["/p.zip"] = (200, {"Content-Type": "application/zip"}, BODY)
+    url = server.base.replace("http://", "https://")
+    slept = []
+    try:
+        with pytest.raises(RemoteError, match="certificate could not be verified") as err:
+            download_product(requests.Session(), DownloadRequest(f"{url}/p.zip", {"X-API-Key": KEY}),
+                             str(tmp_path / "p.zip"), expected_size=len(BODY), sleep=slept.append)
+        assert KEY not in str(err.value) and not slept   # no resume loop on a certificate error
+        http = JsonHttp(requests.Session(), "GEODES", "Set the key.", sleep=slept.append)
+        with pytest.raises(RemoteError, match="certificate could not be verified"):
+            http.request("GET", f"{url}/api/stac")
+        assert not slept
+    finally:
+        server.close()
+    assert not (tmp_path / "p.zip").exists()

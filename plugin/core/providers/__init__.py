@@ -1,4 +1,6 @@
 """Catalogue clients behind one protocol (base.CatalogueProvider): make_provider picks and builds one."""
+from urllib.parse import urlsplit
+
 import requests
 from requests.adapters import HTTPAdapter
 
@@ -7,10 +9,29 @@ from ..models import PROVIDERS
 from .base import CatalogueProvider, Credentials, DownloadRequest, Endpoints  # noqa: F401  (re-exported)
 
 
+class ProxyExclusionSession(requests.Session):
+    """A Session that bypasses its explicit proxies for excluded addresses. requests applies `no_proxy` only
+    to proxies taken from the environment, never to session.proxies; QGIS' "exclude URLs" list (plugin/qgis/
+    http.py) must still reach an intranet mirror directly. Entries are URL prefixes (QGIS' own rule) or host
+    names. Matched here, without requests.utils.should_bypass_proxies, which rewrites os.environ (not
+    thread-safe with parallel downloads)."""
+    proxy_exclusions = ()
+
+    def bypasses_proxy(self, url):
+        host = (urlsplit(url).hostname or "").lower()
+        return any(url.startswith(e) if "://" in e else host == e.lower() for e in self.proxy_exclusions)
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        merged = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        if self.proxy_exclusions and self.bypasses_proxy(url):
+            merged["proxies"] = {}
+        return merged
+
+
 def default_session(user_agent, pool_size=16):
     """A requests.Session with our User-Agent, TLS verification on (always), and a pool large enough for
     parallel downloads. QGIS proxy settings are applied on top by plugin/qgis/http.py."""
-    session = requests.Session()
+    session = ProxyExclusionSession()
     session.headers["User-Agent"] = user_agent
     session.verify = True
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)

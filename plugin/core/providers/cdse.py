@@ -19,13 +19,15 @@ from ..models import Availability, Product
 from ..progress import NULL_PROGRESS, check_cancelled
 from .base import DownloadRequest
 from .common import MAX_RESULTS, boxes, check_query, day_start, iso_z, parse_time, same_site, too_many
-from .http import JsonHttp, quote_body, require, snippet
+from .http import JsonHttp, check_credentials_transport, quote_body, require, snippet
 
 log = logging.getLogger(__name__)
 SERVICE = "CDSE"
 AUTH_HINT = ("Set your Copernicus Data Space username and password in Settings → Options → Sentinel Mirror → "
              "CDSE authentication (or the SENTINEL_MIRROR_CDSE_USERNAME / SENTINEL_MIRROR_CDSE_PASSWORD "
              "environment variables); create an account on dataspace.copernicus.eu.")
+FIX_URL = ("Correct the CDSE addresses in Settings → Options → Sentinel Mirror (or the SENTINEL_MIRROR_CDSE_*_URL "
+           "environment variables).")
 CLIENT_ID = "cdse-public"
 PAGE_SIZE = 1000         # CDSE's maximum $top
 # our collection id -> (OData Collection/Name, productType attribute)
@@ -175,6 +177,7 @@ class CdseProvider:
         url = product.download_url or f"{self.download_base}/odata/v1/Products({product.id})/$value"
         if not same_site(url, self.download_base) and not same_site(url, self.base):
             raise MalformedResponseError(f"Refusing to send the CDSE token to {url.split('/')[2]}: not a CDSE address.")
+        check_credentials_transport(url, SERVICE, FIX_URL)
         return DownloadRequest(url, {"Authorization": f"Bearer {self.access_token()}"})
 
     def access_token(self):
@@ -213,6 +216,7 @@ class CdseProvider:
         return True
 
     def _token_request(self, form):
+        check_credentials_transport(self.auth_url, SERVICE, FIX_URL)   # the form carries the password
         return self.http.send("POST", self.auth_url, data={"client_id": CLIENT_ID, **form},
                               expect=(200, 400, 401), what="login")
 

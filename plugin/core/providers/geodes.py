@@ -18,10 +18,11 @@ from ..progress import NULL_PROGRESS, check_cancelled
 from .base import DownloadRequest
 from .common import (MAX_RESULTS, boxes, check_query, day_end, day_start, iso_z, parse_time, platform_name,
                      same_site, too_many)
-from .http import JsonHttp, require, snippet
+from .http import JsonHttp, check_credentials_transport, require, snippet
 
 log = logging.getLogger(__name__)
 SERVICE = "GEODES"
+FIX_URL = "Correct the GEODES address in Settings → Options → Sentinel Mirror (or SENTINEL_MIRROR_GEODES_URL)."
 AUTH_HINT = ("Set your GEODES API key in Settings → Options → Sentinel Mirror → GEODES authentication (or the "
              "SENTINEL_MIRROR_GEODES_API_KEY environment variable); create the key in your user settings on "
              "geodes-portal.cnes.fr.")
@@ -221,4 +222,7 @@ class GeodesProvider:
         raise AuthError(f"{SERVICE} refused the API key. {AUTH_HINT}")
 
     def _key(self):
-        return {"X-API-Key": self.api_key} if self.api_key else {}
+        if not self.api_key:
+            return {}
+        check_credentials_transport(self.base, SERVICE, FIX_URL)
+        return {"X-API-Key": self.api_key}

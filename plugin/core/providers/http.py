@@ -66,6 +66,31 @@ def same_site(url, base):
     return u.scheme == "https" and b.scheme == "https" and len(bh) >= 2 and uh[-2:] == bh[-2:]
 
 
+LOOPBACK_HOSTS = ("localhost",)
+
+
+def check_credentials_transport(url, service, where):
+    """Refuse (AuthError, before anything is sent) to send a secret in clear text: https only, except to this
+    computer (the mirror simulator, a local tunnel). `where` says where to fix the address."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    local = host in LOOPBACK_HOSTS or (_is_ip(host) and ipaddress.ip_address(host).is_loopback)
+    if parts.scheme != "https" and not local:
+        raise AuthError(f"The {service} address {parts.scheme}://{parts.hostname or ''} is not https: your "
+                        f"credentials are only sent over an encrypted connection. {where}")
+
+
+def tls_failure_message(url, what, error):
+    """The plain sentence for a failed TLS handshake: retrying does not help, and verification stays on."""
+    cause = str(error)
+    reason = "its certificate could not be verified" if "CERTIFICATE_VERIFY_FAILED" in cause or "certificate" in \
+        cause.lower() else "the secure connection failed"
+    return (f"The secure connection to {urlsplit(url).hostname} for {what} failed: {reason}. Sentinel Mirror always "
+            "verifies certificates; if your network inspects HTTPS (a company proxy), install its certificate "
+            "authority in the system's certificate store, or check the address in Settings → Options → Sentinel "
+            "Mirror.")
+
+
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 10
 # What only the configured service may see. requests itself drops Authorization on a host change (which
@@ -141,6 +166,8 @@ class JsonHttp:
             except requests.TooManyRedirects:
                 raise RemoteError(f"{self.service} redirected the {what} in a loop: check the service address "
                                   "in Settings → Options → Sentinel Mirror.") from None
+            except requests.exceptions.SSLError as e:   # a ConnectionError, but retrying will not fix it
+                raise RemoteError(tls_failure_message(url, f"the {self.service} {what}", e)) from None
             except (requests.ConnectionError, requests.Timeout) as e:
                 if last:
                     raise RemoteError(f"{self.service} could not be reached for the {what} after {p.attempts} "

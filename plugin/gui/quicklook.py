@@ -1,0 +1,59 @@
+"""Quicklooks for the results table: fetched by a task through the catalogue client's own session (proxy,
+User-Agent, credentials), cached per product, one request at a time (a newer choice cancels the older one)."""
+import logging
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtGui import QPixmap
+
+LOG = logging.getLogger("sentinel_mirror")
+
+
+class QuicklookLoader(QObject):
+    ready = pyqtSignal(str, QPixmap)     # product id, image
+    unavailable = pyqtSignal(str, str)   # product id, why (shown as a tooltip)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._cache = {}
+        self.task = None
+
+    def clear(self):
+        self._cache = {}
+
+    def request(self, product, session):
+        """Emit ready/unavailable for this product now (cached, or nothing to fetch) or once fetched."""
+        pixmap = self._cache.get(product.id)
+        if pixmap is not None:
+            self.ready.emit(product.id, pixmap)
+            return
+        if not product.quicklook_url or session is None:
+            self.unavailable.emit(product.id, "The catalogue gives no quicklook for this product.")
+            return
+        self.cancel()
+        from ..tasks.quicklook_task import QuicklookTask
+        task = QuicklookTask(session, product.quicklook_url, product.id)
+        task.resultsReady.connect(lambda data, pid=product.id: self._fetched(pid, data))
+        task.failed.connect(lambda why, pid=product.id: self._failed(pid, why))
+        self.task = task
+        QgsApplication.taskManager().addTask(task)
+
+    def cancel(self):
+        if self.task is not None:
+            try:
+                self.task.cancel()
+            except RuntimeError:   # finished and deleted meanwhile
+                pass
+            self.task = None
+
+    def _fetched(self, product_id, data):
+        pixmap = QPixmap()
+        if not data or not pixmap.loadFromData(data[0]):   # QPixmap: main thread only, hence here
+            self._failed(product_id, "The quicklook is not an image QGIS can read.")
+            return
+        self._cache[product_id] = pixmap
+        self.ready.emit(product_id, pixmap)
+
+    def _failed(self, product_id, why):
+        LOG.info("quicklook of %s: %s", product_id, why)
+        self.unavailable.emit(product_id, why)
