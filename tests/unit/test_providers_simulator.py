@@ -236,6 +236,32 @@ def test_cdse_401_mid_batch_is_fixed_by_refresh_credentials(simulator):
     assert simulator.stats.grants["refresh_token"] == 1
 
 
+def test_cdse_parallel_downloads_refused_together_share_one_refresh(simulator):
+    # 4 downloads in flight when the token expires: all get a 401, one refresh serves them all
+    import threading
+    c = provider(simulator, "cdse")
+    product = c.search(cdse_query(start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 30)))[0]
+    barrier, fresh = threading.Barrier(4), []
+
+    def download_thread():
+        stale = c.download_request(product)
+        barrier.wait()
+        if threading.current_thread() is threads[0]:
+            simulator.inject("expire_token")
+        barrier.wait()
+        assert requests.get(stale.url, headers=stale.headers).status_code == 401
+        c.refresh_credentials()
+        fresh.append(c.download_request(product))
+    threads = [threading.Thread(target=download_thread) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(fresh) == 4 and len({r.headers["Authorization"] for r in fresh}) == 1
+    assert requests.get(fresh[0].url, headers=fresh[0].headers).status_code == 200
+    assert simulator.stats.grants == {"password": 1, "refresh_token": 1}
+
+
 def test_cdse_logs_in_again_when_the_refresh_token_is_gone(simulator_factory):
     sim = simulator_factory(refresh_lifetime_s=0.0)
     c = provider(sim, "cdse")

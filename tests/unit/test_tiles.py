@@ -14,9 +14,8 @@ from plugin.core import tiles
 from plugin.core.errors import InvalidInputError
 from plugin.core.models import BBox
 
-TRUTH_FILE = Path("/work/shared/fixtures/s2grid/s2_grid_land.csv.gz")
-if not TRUTH_FILE.exists():  # the lead may copy it next to the tests
-    TRUTH_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "s2grid" / "s2_grid_land.csv.gz"
+# Test data only (tests/ is not part of the plugin zip); see tests/fixtures/s2grid/SOURCES.md.
+TRUTH_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "s2grid" / "s2_grid_land.csv.gz"
 
 
 @pytest.fixture(scope="module")

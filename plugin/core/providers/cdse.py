@@ -63,6 +63,7 @@ class CdseProvider:
         self.http = JsonHttp(session, SERVICE, AUTH_HINT, policy=policy, sleep=sleep)
         self.clock = clock
         self._lock = threading.Lock()
+        self._handed = threading.local()   # the token download_request last gave to each thread
         self._access = self._refresh = None
         self._access_expiry = self._refresh_expiry = 0.0
         self._margin = 60.0
@@ -178,7 +179,9 @@ class CdseProvider:
         if not same_site(url, self.download_base) and not same_site(url, self.base):
             raise MalformedResponseError(f"Refusing to send the CDSE token to {url.split('/')[2]}: not a CDSE address.")
         check_credentials_transport(url, SERVICE, FIX_URL)
-        return DownloadRequest(url, {"Authorization": f"Bearer {self.access_token()}"})
+        token = self.access_token()
+        self._handed.token = token   # what this download thread uses: see refresh_credentials
+        return DownloadRequest(url, {"Authorization": f"Bearer {token}"})
 
     def access_token(self):
         """A token valid for at least the safety margin: reuses, refreshes or logs in as needed."""
@@ -191,8 +194,14 @@ class CdseProvider:
             return self._access
 
     def refresh_credentials(self):
-        """After a 401: a fresh token (refresh grant, else a new login), or AuthError."""
+        """After a 401: a fresh token (refresh grant, else a new login), or AuthError.
+
+        Parallel downloads meet the 401 of one expired token together: the first thread refreshes it, the others
+        find a token newer than the one they were refused with and reuse it (one grant, not four)."""
         with self._lock:
+            handed = getattr(self._handed, "token", None)
+            if handed is not None and self._access is not None and self._access != handed:
+                return
             if not (self._refresh and self.clock() < self._refresh_expiry and self._grant_refresh()):
                 self._grant_password()
 
