@@ -27,8 +27,8 @@ from . import dock_settings
 from . import results_model as rm
 from .download_run import DownloadRun
 from .footprints import FootprintsLayer
-from .quicklook import QuicklookLoader
 from .inputs import FORM_HINT, TileCompleter, TileValidator, check_tile, nearby_tiles
+from .quicklook import QuicklookLoader
 from .tile_grid import WGS84, TileGrid, to_wgs84
 from .tile_picker import TilePickerTool
 
@@ -417,7 +417,6 @@ class SentinelMirrorDock(QgsDockWidget):
         task.resultsReady.connect(self._search_results)
         task.failed.connect(self._search_failed)
         task.cancelledByUser.connect(self._search_cancelled)
-        task.progressChanged.connect(lambda pct: self._task_progress(pct))
         self.search_task = task
         self._set_busy("search")
         self.ui.progressBar.setRange(0, 0)   # a catalogue search has no meaningful percentage: busy bar
@@ -577,10 +576,6 @@ class SentinelMirrorDock(QgsDockWidget):
         bar.setFormat(label)
         bar.setValue(int(round(pct * 10)))
 
-    def _task_progress(self, pct):
-        if self.ui.progressBar.maximum() > 0:
-            self.ui.progressBar.setValue(int(round(pct * 10)))
-
     def _show_elapsed(self):
         if self.run is None or self.run.started is None:
             return
@@ -734,6 +729,7 @@ class SentinelMirrorDock(QgsDockWidget):
     # ================================================================================ teardown
     def showEvent(self, event):
         super().showEvent(event)
+        self._nearby_timer.start()   # suggestions for wherever the map is now
         if not self._sized:   # once the dock has its real height: the whole form, the table gets the rest
             self._sized = True
             QTimer.singleShot(0, self._size_splitter)

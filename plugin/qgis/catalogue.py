@@ -6,6 +6,10 @@ from .http import build_session
 from .settings import load_config
 
 
+MIN_POLL_INTERVAL_S = 1.0
+MIN_STAGING_TIMEOUT_S = 60.0
+
+
 def authcfg_for(provider_name, config, authcfg=""):
     """An explicit authcfg wins; otherwise the one chosen for this catalogue in the options page."""
     return (authcfg or "").strip() or getattr(config, f"{provider_name}_authcfg", "")
@@ -26,7 +30,10 @@ def pipeline_options(config, **overrides):
     from ..core.pipeline import PipelineOptions
 
     known = {f.name for f in fields(PipelineOptions)}
-    values = {"max_connections": config.parallel_downloads, "poll_interval_s": config.poll_interval_s,
-              "poll_interval_max_s": config.poll_interval_max_s, "staging_timeout_s": config.staging_timeout_s}
-    values.update(overrides)
+    # The settings file can be hand-edited: a 0 s poll would query the catalogue 4 times a second.
+    poll = max(MIN_POLL_INTERVAL_S, config.poll_interval_s)
+    values = {"max_connections": max(1, config.parallel_downloads), "poll_interval_s": poll,
+              "poll_interval_max_s": max(poll, config.poll_interval_max_s),
+              "staging_timeout_s": max(MIN_STAGING_TIMEOUT_S, config.staging_timeout_s)}
+    values.update(overrides)   # explicit overrides (tests, an algorithm parameter) are taken as given
     return PipelineOptions(**{k: v for k, v in values.items() if k in known and v is not None})

@@ -2,6 +2,7 @@
 products on tape, watch the rows' states, cancel, get the layers; bad input refused at the field before any
 request; QGIS stays responsive (main-thread gap < 100 ms) during a search and a download."""
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -184,9 +185,12 @@ def test_cancel_a_run(make_dock, simulator_factory, qtbot, tmp_path):
     seen = record_states(dock)
     qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(ProductState.DOWNLOADING in s for s in seen.values()), timeout=20000)
+    started = time.monotonic()
     with qtbot.waitSignal(dock.runFinished, timeout=3000) as blocker:
         qtbot.mouseClick(dock.ui.cancelButton, Qt.MouseButton.LeftButton)
+    stopped_after = time.monotonic() - started
     assert blocker.args == ["cancelled"]
+    assert stopped_after < 1.5, f"the run took {stopped_after:.1f} s to stop"
     states = {dock.model.status(p.id).state for p in dock.model.products()}
     assert ProductState.CANCELLED in states and ProductState.DOWNLOADING not in states
     # nothing half-written is left under a product's name

@@ -241,3 +241,14 @@ def test_excluded_urls_bypass_the_qgis_proxy(clean_settings):
         proxy.shutdown()
         mirror.shutdown()
     assert direct == ["/mirror/api/stac/search"] and via_proxy == ["http://catalogue.example.invalid/api"]
+
+
+def test_nonsense_in_the_settings_file_cannot_make_the_pipeline_hammer_the_catalogue():
+    from plugin.qgis.catalogue import pipeline_options
+
+    junk = replace(PluginConfig(), poll_interval_s=0.0, poll_interval_max_s=-5.0, parallel_downloads=0,
+                   staging_timeout_s=0.0)
+    opts = pipeline_options(junk)
+    assert opts.poll_interval_s >= 1.0 and opts.poll_interval_max_s >= opts.poll_interval_s
+    assert opts.max_connections >= 1 and opts.staging_timeout_s >= 60.0
+    assert pipeline_options(junk, poll_interval_s=0.2).poll_interval_s == 0.2   # explicit overrides stay

@@ -308,3 +308,33 @@ def test_a_search_matching_too_many_products_asks_to_narrow_it(simulator_factory
     with pytest.raises(InvalidInputError, match="73 products.*narrow"):
         provider(sim, "cdse").search(cdse_query())
     assert sim.stats.requests["cdse.search"] == 1
+
+
+def test_a_geodes_that_always_says_next_cannot_keep_the_search_paging_forever(simulator, monkeypatch):
+    # a broken service: every page has new items and a "next" link, no count
+    import json as json_mod
+    import plugin.core.providers.common as common
+    import plugin.core.providers.geodes as geodes_module
+    monkeypatch.setattr(common, "MAX_RESULTS", 200)
+    monkeypatch.setattr(geodes_module, "MAX_RESULTS", 200)
+    g = provider(simulator, "geodes")
+    real = g.http.session.request
+    pages = []
+
+    def endless(method, url, **kw):
+        if not url.endswith("/api/stac/search"):
+            return real(method, url, **kw)
+        page = kw["json"]["page"]
+        pages.append(page)
+        body = real(method, url, **{**kw, "json": {**kw["json"], "page": 1}}).json()
+        for k, f in enumerate(body["features"]):
+            f["id"] = f"{f['id']}-p{page}-{k}"
+        body["context"], body["links"] = {}, [{"rel": "next", "href": url}]
+        r = requests.Response()
+        r.status_code, r._content = 200, json_mod.dumps(body).encode()
+        r.headers["Content-Type"] = "application/json"
+        return r
+    monkeypatch.setattr(g.http.session, "request", endless)
+    with pytest.raises(InvalidInputError, match="narrow"):
+        g.search(geodes_query())
+    assert len(pages) < 50

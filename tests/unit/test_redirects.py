@@ -113,7 +113,10 @@ def test_catalogue_request_redirected_to_another_site_does_not_send_the_key(serv
     ("https://geodes-portal.cnes.fr/api/download/x", "https://geodes-portal.cnes.fr", True),
     ("http://geodes-portal.cnes.fr/api/download/x", "https://geodes-portal.cnes.fr", False),   # no downgrade
     ("https://evil.example.org/x", "https://geodes-portal.cnes.fr", False),
-    ("https://192.168.0.1/x", "https://10.0.0.1", False),   # IPs: "the last two labels" means nothing
+    ("https://192.168.0.1/x", "https://10.0.0.1", False),
+    ("https://evil.ac.uk/x", "https://mirror.univ.ac.uk", False),   # a public suffix is not a site
+    ("https://data.univ.ac.uk/x", "https://mirror.univ.ac.uk", True),
+    ("https://copernicus.eu.evil.org/x", "https://download.dataspace.copernicus.eu", False),   # IPs: "the last two labels" means nothing
     ("http://127.0.0.1:8001/x", "http://127.0.0.1:8000", False),
 ])
 def test_same_site(url, base, expected):
@@ -172,3 +175,9 @@ def test_a_certificate_that_does_not_verify_is_said_plainly_and_not_retried(tmp_
     finally:
         server.close()
     assert not (tmp_path / "p.zip").exists()
+
+
+def test_a_download_request_never_shows_its_credentials_in_repr():
+    # reprs end up in tracebacks, assertion messages and "Unexpected error: ..." reasons
+    text = repr(DownloadRequest("https://download.example.org/p", {"Authorization": "Bearer T0K3N", "X-API-Key": KEY}))
+    assert "T0K3N" not in text and KEY not in text and "download.example.org" in text

@@ -11,7 +11,7 @@ from ..progress import Progress
 @dataclass(frozen=True)
 class DownloadRequest:
     url: str
-    headers: Dict[str, str] = field(default_factory=dict)  # includes auth; never log these
+    headers: Dict[str, str] = field(default_factory=dict, repr=False)  # includes auth: kept out of repr and logs
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,8 @@ class GeodesProvider:
             more = has_next or (isinstance(matched, int) and len(seen) < matched)
             if not more or new == 0:   # a page with nothing new: the end, whatever the links say
                 break
+            if len(seen) >= MAX_RESULTS:   # a service that keeps saying "next" cannot keep us paging forever
+                too_many(len(seen), SERVICE)
             page += 1
         progress.set(100.0)
         return products

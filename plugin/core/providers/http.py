@@ -54,16 +54,18 @@ def _is_ip(host):
 def same_site(url, base):
     """True when `url` is on the configured service's site: we attach credentials only there.
 
-    Same scheme, host and port; or, over https only, the same last two DNS labels (CDSE's download host
-    redirects to zipper.dataspace.copernicus.eu). An IP address must match exactly."""
+    Same scheme, host and port; or, over https only, a host under the service host's parent domain (CDSE's
+    download host redirects to zipper.dataspace.copernicus.eu; geodes-portal.cnes.fr -> *.cnes.fr). The parent
+    must keep two labels, and "the last two labels" is not used: for mirror.univ.ac.uk it would be every
+    *.ac.uk. An IP address must match exactly."""
     u, b = urlsplit(url), urlsplit(base)
     if (u.scheme, u.hostname, u.port) == (b.scheme, b.hostname, b.port):
         return True
-    uhost, bhost = u.hostname or "", b.hostname or ""
-    if _is_ip(uhost) or _is_ip(bhost):
+    uhost, bhost = (u.hostname or "").lower(), (b.hostname or "").lower()
+    if _is_ip(uhost) or _is_ip(bhost) or u.scheme != "https" or b.scheme != "https":
         return False
-    uh, bh = uhost.split("."), bhost.split(".")
-    return u.scheme == "https" and b.scheme == "https" and len(bh) >= 2 and uh[-2:] == bh[-2:]
+    parent = bhost.split(".", 1)[1] if bhost.count(".") >= 2 else ""
+    return bool(parent) and (uhost == parent or uhost.endswith("." + parent))
 
 
 LOOPBACK_HOSTS = ("localhost",)
