@@ -226,6 +226,7 @@ class _Pipeline:
             item.deadline = now + self.opt.staging_timeout_s
             if avail is Availability.STAGING or (requested and now - requested < self.opt.restage_after_s):
                 item.first_request = item.last_request = requested or now
+                item.deadline = item.first_request + self.opt.staging_timeout_s   # a restart does not reset it
                 self._set(item, ProductState.STAGING)
             else:
                 self._set(item, ProductState.OFFLINE)

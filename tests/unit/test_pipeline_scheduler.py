@@ -333,3 +333,18 @@ def test_a_hand_edited_journal_time_does_not_crash_the_run(tmp_path):
         '{"version": 1, "products": {"id0": {"state": "staging", "staging_requested_at": "yesterday"}}}')
     statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat))
     assert statuses[0].state is ProductState.DONE and cat.staging_calls == [["id0"]]
+
+
+def test_staging_timeout_counts_from_the_journaled_request_across_a_restart(tmp_path):
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(False, 10 ** 9)])          # never comes online
+    opts = _options(clock, cat, staging_timeout_s=1000.0, restage_after_s=5000.0)
+    journal = journal_mod.Journal(str(tmp_path))
+    journal.update(cat.products[0], state=journal_mod.STAGING, staging_requested_at=clock.now() - 800.0)
+    journal.flush()
+    cat.requested["id0"] = [clock.now() - 800.0]
+    started = clock.now()
+    [status] = run_pipeline(cat, cat.products, str(tmp_path), options=opts)
+    assert status.state is ProductState.FAILED
+    assert clock.now() - started < 300.0        # 200 s left of the 1000 s, not a fresh 1000 s
+    assert cat.staging_calls == []              # and no new staging request before restage_after_s
