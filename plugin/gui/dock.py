@@ -23,7 +23,7 @@ from ..core.errors import AuthError, InvalidInputError, NotFoundError, SentinelM
 from ..core.models import COLLECTIONS, PROVIDERS, ProductKind, SearchQuery
 from ..qgis.geo import extent_to_bbox
 from ..qgis.messages import user_message
-from . import dock_settings
+from . import dock_settings, options_page
 from . import results_model as rm
 from .download_run import DownloadRun
 from .footprints import FootprintsLayer
@@ -34,7 +34,6 @@ from .tile_picker import TilePickerTool
 
 LOG = logging.getLogger("sentinel_mirror")
 FORM_CLASS, _ = uic.loadUiType(str(about.UI_DIR / "dock.ui"))
-OPTIONS_PAGE = "SentinelMirrorOptionsPage"   # objectName of the options page (plugin/gui/options_page.py)
 PROVIDER_LABELS = {"geodes": "CNES GEODES (PEPS, Theia)", "cdse": "Copernicus Data Space (CDSE)"}
 PROVIDER_TIPS = {
     "geodes": "CNES GEODES: the former PEPS (L1C, S1) and Theia (MAJA L2A) collections. Searching needs no "
@@ -701,7 +700,7 @@ class SentinelMirrorDock(QgsDockWidget):
         return button
 
     def open_options(self):
-        self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage=options_page_name())
+        self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage=options_page.OBJECT_NAME)
 
     def open_help(self):
         QDesktopServices.openUrl(help_url())
@@ -793,19 +792,6 @@ def _warm_up_imports():
     thread = threading.Thread(target=load, name="sentinel-mirror-warm-up", daemon=True)
     thread.start()
     return thread
-
-
-def options_page_name():
-    """QGIS selects an options page by its objectName: ask the page itself (setupUi may rename it)."""
-    try:
-        from .options_page import OptionsPage
-        page = OptionsPage()
-        name = page.objectName()
-        page.deleteLater()
-        return name or OPTIONS_PAGE
-    except Exception:  # noqa: BLE001 (the dialog still opens, on its first page)
-        LOG.debug("options page name", exc_info=True)
-        return OPTIONS_PAGE
 
 
 def help_url():

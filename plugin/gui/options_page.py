@@ -17,12 +17,15 @@ _URL_WIDGETS = {"geodes": "geodesUrl", "cdse": "cdseUrl", "cdse_auth": "cdseAuth
                 "cdse_download": "cdseDownloadUrl"}
 
 
+OBJECT_NAME = "SentinelMirrorOptionsPage"   # QGIS selects an options page by it (the dock's gear button)
+
+
 class OptionsPage(QgsOptionsPageWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("SentinelMirrorOptionsPage")
         self.form = FORM_CLASS()
         self.form.setupUi(self)  # QgsOptionsPageWidget is a QWidget: the form lays itself out on it
+        self.setObjectName(OBJECT_NAME)  # after setupUi, which renames the widget after the .ui form
         self.form.downloadDir.setStorageMode(QgsFileWidget.GetDirectory)
         self.form.resetUrls.clicked.connect(lambda: self._show_urls(Endpoints()))
         overridden = [var for var in ENV_URLS.values() if os.environ.get(var)]

@@ -13,7 +13,8 @@ from qgis.PyQt.QtWidgets import QPushButton, QTextEdit
 
 from plugin.core.models import Availability, ProductState
 from plugin.gui import results_model as rm
-from plugin.gui.dock import SentinelMirrorDock, options_page_name
+from plugin.gui import options_page
+from plugin.gui.dock import SentinelMirrorDock
 from tests.qgis.dock_helpers import (GapMeter, clear_project, point_dock_at, restore_settings, set_dates,
                                      zoom_lonlat)
 
@@ -214,7 +215,7 @@ def test_wrong_key_is_explained_with_a_way_to_fix_it(make_dock, simulator, qtbot
     assert reason in texts and "Traceback" not in texts         # and so does the message bar, at once
     [button] = [b for b in dock.bar.findChildren(QPushButton) if b.text() == "Open settings"]
     button.click()
-    assert qgis_iface.showOptionsDialog.call_args.kwargs.get("currentPage") == options_page_name()
+    assert qgis_iface.showOptionsDialog.call_args.kwargs.get("currentPage") == options_page.OBJECT_NAME
 
 
 # ------------------------------------------------------------------------------------------------ bad input
