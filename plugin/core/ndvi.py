@@ -36,7 +36,7 @@ gdal.UseExceptions()
 
 NODATA = -9999.0
 TILE = 512
-SUB_ROWS = 64           # rows per arithmetic slice: scratch arrays of a few MB even on a full tile
+SUB_ROWS = 16           # rows per arithmetic slice: a slice's arrays stay in the core's cache
 OVERVIEW_FACTORS = (2, 4, 8, 16, 32)
 # ZSTD level 1 without predictor: on NDVI the floating-point predictor saves ~11 % of the size but doubles
 # the compression time (measured on a full tile: 1.8 s vs 1.0 s of CPU), and compression is most of our work.
@@ -228,7 +228,10 @@ def _band_opener(path):
 
 
 def _mask_opener(masks, rules, block, width):
-    """All selected masks of a block combined into one boolean array (True = masked), at 10 m."""
+    """All selected masks of a block OR-ed into one uint8 array (non-zero = masked), at 10 m.
+
+    Masks are read at their native type and combined with in-place bitwise operations: for the usual 10 m
+    uint8 bit masks (MAJA) that is one AND and one OR per mask, no boolean or float temporaries."""
     def opener():
         gdal.SetThreadLocalConfigOption("GTIFF_DIRECT_IO", "YES")
         dss = {key: gdal.Open(m.path) for key, m in masks.items()}
@@ -249,30 +252,29 @@ def _mask_opener(masks, rules, block, width):
         raw = {k: shared[shape(k)] for k in used}
         scratch_by = {g: np.empty_like(a) for g, a in shared.items()}
         scratch = {k: scratch_by[shape(k)] for k in used}
-        flag = np.empty((block, width), bool)
 
-        def read(y0, y1, bad):
-            bad[:] = False
+        def read(y0, y1, acc):
+            acc[:] = 0
             for key, b in used:
                 f = masks[key].factor
                 values = _read_rows(dss[key].GetRasterBand(b), y0, y1, f, raw[(key, b)])
                 for rule in tests:
                     if (rule.mask, rule.band) != (key, b):
                         continue
-                    if f == 1 and rule.bits:        # the common MAJA case, without temporaries
-                        tmp = scratch[(key, b)][: values.shape[0]]
-                        np.bitwise_and(values, rule.bits, out=tmp)
-                        np.not_equal(tmp, 0, out=flag[: values.shape[0]])
-                        bad |= flag[: values.shape[0]]
-                    elif f == 1:
-                        bad |= _flags(values, rule)
+                    if f == 1 and rule.bits and values.dtype == np.uint8:   # the MAJA case
+                        if rule.bits & 0xFF != 0xFF:
+                            values = np.bitwise_and(values, rule.bits, out=scratch[(key, b)][: values.shape[0]])
+                        np.bitwise_or(acc, values, out=acc)
                     else:
-                        bad |= _replicate(_flags(values, rule), f, y0, y1, width)
+                        hit = _flags(values, rule)
+                        if f > 1:
+                            hit = _replicate(hit, f, y0, y1, width)
+                        np.bitwise_or(acc, hit.view(np.uint8), out=acc)
             for key, ds in dss.items():
                 f, bh = masks[key].factor, ds.GetRasterBand(1).GetBlockSize()[1]
                 if (y1 // f) % bh == 0 or y1 >= ds.RasterYSize * f:
                     ds.FlushCache()
-            return bad
+            return acc
         return read
     return opener
 
@@ -359,53 +361,79 @@ def _flags(values, rule):
     return out
 
 
-def _ndvi_slice(red, nir, inputs, out, bad, rf, s):
-    """NDVI (float32, unmasked) into `out` and the band no-data flags into `bad`; rf and s are scratch."""
-    r, n = inputs.red, inputs.nir
-    if r.nodata is None:
-        bad[:] = False
-    else:
-        np.equal(red, r.nodata, out=bad)
-    if n.nodata is not None:
-        bad |= nir == n.nodata
-    if inputs.saturated_raw and r.saturated is not None:
-        bad |= red == r.saturated
-        bad |= nir == n.saturated
-    np.copyto(rf, red, casting="unsafe")
-    np.copyto(out, nir, casting="unsafe")
-    if r.scale == n.scale:
-        # NDVI is scale-free: work in raw units shifted by offset/scale (exact for integer raw values)
-        if r.offset:
-            rf += np.float32(r.offset / r.scale)
-        if n.offset:
-            out += np.float32(n.offset / n.scale)
-    else:
-        rf *= np.float32(r.scale)
-        rf += np.float32(r.offset)
-        out *= np.float32(n.scale)
-        out += np.float32(n.offset)
-    np.add(out, rf, out=s)
-    out -= rf
-    bad |= s == 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        np.divide(out, s, out=out)
-    # only a negative reflectance can leave [-1, 1]; minimum/maximum are several times faster than clip
-    np.minimum(out, 1.0, out=out)
-    np.maximum(out, -1.0, out=out)
+class _Arithmetic:
+    """Per-run constants of the NDVI formula, and the blockwise computation.
+
+    Reflectance = raw * scale + offset. NDVI is scale-free, so when both bands share a scale the work is done
+    in raw units shifted by offset/scale (exact in float32 for integer raw values below 2**24)."""
+
+    def __init__(self, inputs):
+        r, n = inputs.red, inputs.nir
+        self.same_scale = r.scale == n.scale
+        # raw values that are no data by themselves
+        self.invalid = [(0, r.nodata), (1, n.nodata)]
+        if inputs.saturated_raw and r.saturated is not None:
+            self.invalid += [(0, r.saturated), (1, n.saturated)]
+        self.invalid = [(i, v) for i, v in self.invalid if v is not None]
+        self.r_shift, self.n_shift = r.offset / r.scale, n.offset / n.scale
+        self.r = (np.float32(r.scale), np.float32(r.offset))
+        self.n = (np.float32(n.scale), np.float32(n.offset))
+        # below these raw values the reflectance is negative: only then can the ratio leave [-1, 1]
+        self.r_floor, self.n_floor = -self.r_shift, -self.n_shift
+
+    def rows(self, red, nir, masked, out, a, b, k):
+        """NDVI of rows [a, b) of a block into `out` (no data included); returns the number of valid pixels.
+        masked: uint8 rows, non-zero = masked (None: no masks); k: this worker's scratch arrays."""
+        u8 = np.uint8
+        valid = 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for y in range(a, b, SUB_ROWS):
+                z = min(SUB_ROWS, b - y)
+                sl = slice(y, y + z)
+                r, n, o = red[sl], nir[sl], out[sl]
+                rf, s, flag = k.rf[:z], k.s[:z], k.flag[:z]
+                acc = masked[sl] if masked is not None else k.acc[:z]
+                if masked is None:
+                    acc[:] = 0
+                for band, value in self.invalid:
+                    np.equal(r if band == 0 else n, value, out=flag)
+                    np.bitwise_or(acc, flag.view(u8), out=acc)
+                np.copyto(rf, r, casting="unsafe")
+                np.copyto(o, n, casting="unsafe")
+                if self.same_scale:
+                    if self.r_shift:
+                        rf += np.float32(self.r_shift)
+                    if self.n_shift:
+                        o += np.float32(self.n_shift)
+                else:
+                    rf *= self.r[0]
+                    rf += self.r[1]
+                    o *= self.n[0]
+                    o += self.n[1]
+                np.add(o, rf, out=s)
+                o -= rf
+                np.equal(s, 0, out=flag)
+                np.bitwise_or(acc, flag.view(u8), out=acc)
+                np.divide(o, s, out=o)
+                # with both reflectances >= 0, |NIR - red| <= NIR + red and the ratio is within [-1, 1] exactly;
+                # the clip (several times slower than a min reduction) is only needed where one is negative
+                if r.min() < self.r_floor or n.min() < self.n_floor:
+                    np.minimum(o, np.float32(1), out=o)
+                    np.maximum(o, np.float32(-1), out=o)
+                np.not_equal(acc, 0, out=flag)
+                np.copyto(o, np.float32(NODATA), where=flag)
+                valid += flag.size - int(np.count_nonzero(flag))
+        return valid
 
 
-def _ndvi_part(job):
-    """Rows [a, b) of a block: NDVI, no data and masks; returns the number of valid pixels."""
-    inputs, red, nir, mask_bad, out, bad, a, b, (rf, s) = job
-    for y in range(a, b, SUB_ROWS):
-        z = min(SUB_ROWS, b - y)
-        sl = slice(y, y + z)
-        bb, oo = bad[sl], out[sl]
-        _ndvi_slice(red[sl], nir[sl], inputs, oo, bb, rf[:z], s[:z])
-        if mask_bad is not None:
-            bb |= mask_bad[sl]
-        np.copyto(oo, np.float32(NODATA), where=bb)
-    return (b - a) * out.shape[1] - int(np.count_nonzero(bad[a:b]))
+class _Scratch:
+    """One compute thread's arrays for a slice of SUB_ROWS rows."""
+
+    def __init__(self, width):
+        self.rf = np.empty((SUB_ROWS, width), np.float32)
+        self.s = np.empty((SUB_ROWS, width), np.float32)
+        self.flag = np.empty((SUB_ROWS, width), bool)
+        self.acc = np.empty((SUB_ROWS, width), np.uint8)
 
 
 def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threads=2):
@@ -439,13 +467,13 @@ def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threa
                "nir": _Reader(_band_opener(inputs.nir.path), blocks, _Pool(2, (rows, w), nir_type, stop), stop)}
     if inputs.rules:
         readers["masks"] = _Reader(_mask_opener(inputs.masks, inputs.rules, rows, w), blocks,
-                                   _Pool(2, (rows, w), bool, stop), stop)
+                                   _Pool(2, (rows, w), np.uint8, stop), stop)
     out_pool = _Pool(2, (rows, w), np.float32, stop)
-    bad = np.empty((rows, w), bool)
+    arithmetic = _Arithmetic(inputs)
     workers = max(1, threads)
     # the arithmetic of a block is split between `workers` threads (numpy releases the GIL), each with its
     # own scratch rows
-    scratch = [(np.empty((SUB_ROWS, w), np.float32), np.empty((SUB_ROWS, w), np.float32)) for _ in range(workers)]
+    scratch = [_Scratch(w) for _ in range(workers)]
     pool = ThreadPoolExecutor(workers) if workers > 1 else None
     parts_of = lambda n: [(k * n // workers, (k + 1) * n // workers) for k in range(workers)]
     writer = None
@@ -479,8 +507,8 @@ def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threa
             nbuf, nir = readers["nir"].get()
             mbuf, mbad = readers["masks"].get() if "masks" in readers else (None, None)
             ndvi_buf = out_pool.take()
-            jobs = [(inputs, red, nir, mbad, ndvi_buf, bad, a, b, scratch[k]) for k, (a, b) in enumerate(parts_of(n))]
-            counts = list(pool.map(_ndvi_part, jobs)) if pool else [_ndvi_part(jobs[0])]
+            jobs = [(red, nir, mbad, ndvi_buf, a, b, scratch[k]) for k, (a, b) in enumerate(parts_of(n))]
+            counts = list(pool.map(lambda j: arithmetic.rows(*j), jobs)) if pool else [arithmetic.rows(*jobs[0])]
             total_valid += sum(counts)
             readers["red"].pool.give(rbuf)
             readers["nir"].pool.give(nbuf)

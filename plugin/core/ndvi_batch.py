@@ -7,9 +7,9 @@ from pathlib import Path
 
 from .errors import Cancelled, InvalidInputError, SentinelMirrorError
 from .paths import inside, safe_filename
+from .product_names import NDVI_SUFFIX
 from .progress import NULL_PROGRESS, check_cancelled
 
-NDVI_SUFFIX = "_NDVI.tif"
 
 
 class _Slice:
@@ -38,7 +38,7 @@ def product_archives(folder):
 def ndvi_output_path(folder, archive):
     stem = Path(archive).name
     stem = stem[:-4] if stem.lower().endswith(".zip") else stem
-    return inside(folder, safe_filename(stem, NDVI_SUFFIX))
+    return inside(folder, safe_filename(stem, NDVI_SUFFIX + ".tif"))
 
 
 def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, on_result=None, on_error=None):

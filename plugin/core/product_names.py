@@ -7,12 +7,24 @@ Titles are checked against the real naming conventions:
 - Sentinel-1:     S1A_IW_GRDH_1SDV_20230801T055912_20230801T055937_049678_05F958_1A2B
 """
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from typing import Optional
 
 from .errors import ProductFormatError
 from .models import ProductKind
+
+# Files the plugin writes beside or from a product, named after it (never after anything else).
+NDVI_SUFFIX = "_NDVI"   # <product>_NDVI.tif, in the NDVI folder
+RGB_SUFFIX = "_RGB"     # <archive stem>_RGB.vrt, the natural-colour view next to the archive
+
+
+def natural_colour_path(zip_path):
+    """The natural-colour VRT of an archive: next to it, '<archive stem>_RGB.vrt'."""
+    stem, _ = os.path.splitext(str(zip_path))
+    return stem + RGB_SUFFIX + ".vrt"
+
 
 _MAJA = re.compile(
     r"^SENTINEL2(?P<unit>[A-D])_(?P<date>\d{8})-(?P<time>\d{6})-(?P<ms>\d{3})_L2A_T(?P<tile>\d{2}[A-Z]{3})"

@@ -146,12 +146,13 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
 
     def _load_natural_colour(self, done, folder, context, feedback):
         from ..core.products import natural_colour_vrt
-        from ..qgis.layers import product_identity, RGB_SUFFIX
+        from ..core.product_names import natural_colour_path
+        from ..qgis.layers import product_identity
 
         for product, status, _ in done:
             if product.kind is ProductKind.S1 or not status or not status.path:
                 continue
-            vrt = str(Path(status.path).with_name(Path(status.path).stem + RGB_SUFFIX + ".vrt"))
+            vrt = natural_colour_path(status.path)
             try:
                 natural_colour_vrt(status.path, vrt)
             except Exception as e:  # noqa: BLE001 - a view that cannot be built does not fail the download

@@ -17,11 +17,9 @@ from qgis.PyQt.QtCore import QDateTime, Qt
 
 from ..about import RESOURCES_DIR
 from ..core.errors import ProductFormatError
-from ..core.product_names import parse_title
+from ..core.product_names import NDVI_SUFFIX, RGB_SUFFIX, parse_title
 
 NDVI_QML = str(RESOURCES_DIR / "styles" / "ndvi.qml")
-NDVI_SUFFIX = "_NDVI"
-RGB_SUFFIX = "_RGB"
 ONLINE_COLOUR, OFFLINE_COLOUR = "#2e7d32", "#ef6c00"
 
 

@@ -4,20 +4,10 @@ thread. Same file naming as the download algorithm (<archive stem>_RGB.vrt next 
 Signals (main thread): resultsReady(list) of VRT paths; productFailed(str, str) archive + plain reason (radar
 products have no colour view; the others go on); failed(str); cancelledByUser().
 """
-from pathlib import Path
-
 from qgis.PyQt.QtCore import pyqtSignal
 
 from ..core.errors import Cancelled, SentinelMirrorError
 from .base import CoreTask
-
-RGB_SUFFIX = "_RGB"   # = plugin/qgis/layers.RGB_SUFFIX (layers.py is main-thread only, so not imported here)
-
-
-def natural_colour_path(archive):
-    archive = Path(archive)
-    return str(archive.with_name(archive.stem + RGB_SUFFIX + ".vrt"))
-
 
 class NaturalColourTask(CoreTask):
     resultsReady = pyqtSignal(list)
@@ -28,6 +18,7 @@ class NaturalColourTask(CoreTask):
         super().__init__(f"Sentinel Mirror: natural-colour views of {len(self.archives)} products")
 
     def work(self, progress):
+        from ..core.product_names import natural_colour_path
         from ..core.products import natural_colour_vrt
 
         out = []
