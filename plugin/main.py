@@ -5,7 +5,7 @@ Raster menu and Help entries, the options page and the log bridge; unload() undo
 load -> unload -> load leaves one of everything. The dock is built on first show (nothing heavy at load).
 """
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import Qt, QUrl
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QDesktopServices, QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -19,6 +19,17 @@ HELP_ACTION_OBJECT_NAME = "SentinelMirrorHelpAction"
 MENU_NAME = about.NAME  # the Raster > "Sentinel Mirror" submenu
 # Tasks whose class lives in this package are ours: unload() cancels those still running.
 _TASK_MODULE_PREFIX = __name__.rpartition(".")[0] + "."
+
+
+# Tasks cancelled by unload() that are still running: QGIS needs their Python wrappers until they end, and the
+# dock that held them is gone (a dropped wrapper makes the worker call a deleted run()).
+_ENDING_TASKS = set()
+
+
+def _keep_until_ended(task):
+    _ENDING_TASKS.add(task)
+    task.taskCompleted.connect(lambda: _ENDING_TASKS.discard(task))
+    task.taskTerminated.connect(lambda: _ENDING_TASKS.discard(task))
 
 
 def plugin_tasks():
@@ -94,15 +105,22 @@ class SentinelMirrorPlugin:
         # QGIS restored its window state before this dock existed: put it back where the user left it
         self.iface.mainWindow().restoreDockWidget(dock)
         # closed/opened by its title bar, View > Panels or a tab switch: keep the toolbar button in step
-        dock.closedStateChanged.connect(lambda closed: self.dock_action.setChecked(not closed))
+        dock.closedStateChanged.connect(self._dock_closed_changed)
         return dock
 
+    def _dock_closed_changed(self, closed):
+        if self.dock_action is not None:   # the dock can still report while unload() takes it down
+            self.dock_action.setChecked(not closed)
+
     def open_help(self):
-        QDesktopServices.openUrl(QUrl(about.HOMEPAGE))
+        from .gui.help import help_url   # the homepage while it is a placeholder would be a dead link
+
+        QDesktopServices.openUrl(help_url())
 
     # ---- unload -------------------------------------------------------------------------------------------
     def unload(self):
         for task in plugin_tasks():
+            _keep_until_ended(task)
             task.cancel()
         if self.options_factory is not None:
             self.iface.unregisterOptionsWidgetFactory(self.options_factory)

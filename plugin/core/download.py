@@ -73,8 +73,9 @@ def free_space_check(folder, remaining_bytes, title):
         )
 
 
-def _hash_prefix(part, expected_size):
-    """(bytes already on disk, md5 over them). A part longer than the product is discarded."""
+def _hash_prefix(part, expected_size, cancelled):
+    """(bytes already on disk, md5 over them). A part longer than the product is discarded. Hashing gigabytes
+    takes a while: a cancel is noticed between blocks."""
     md5 = hashlib.md5()
     try:
         size = os.path.getsize(part)
@@ -85,6 +86,8 @@ def _hash_prefix(part, expected_size):
         return 0, md5
     with open(part, "rb") as f:
         while True:
+            if cancelled():
+                raise Cancelled("Cancelled by the user.")
             block = f.read(HASH_CHUNK)
             if not block:
                 break
@@ -133,7 +136,7 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
     refreshed = corrupt_retried = False
     resumes = transferred = 0
     while True:
-        size, md5 = _hash_prefix(part, expected_size)
+        size, md5 = _hash_prefix(part, expected_size, cancelled)
         if size and size == expected_size:
             # A complete part (killed between the last write and the rename): asking for `bytes=size-` would
             # only get a 416 and a restart from zero. Verify it as it is.
@@ -168,6 +171,8 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
             continue
         except _Dropped as e:
             transferred += e.args[0] if e.args else 0
+            if cancelled():   # the cancel itself may have broken the connection (pipeline: abort_requests)
+                raise Cancelled("Cancelled by the user.") from None
             resumes += 1
             if resumes > MAX_RESUMES:
                 raise RemoteError(f"The connection kept breaking while downloading {title}; "

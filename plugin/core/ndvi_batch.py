@@ -41,6 +41,20 @@ def ndvi_output_path(folder, archive):
     return inside(folder, safe_filename(stem, NDVI_SUFFIX + ".tif"))
 
 
+def _radar_message(archive):
+    """The plain-words refusal for a Sentinel-1 archive (asked only after NDVI failed), else None."""
+    from .models import ProductKind
+    from .products import open_product
+    try:
+        reader = open_product(archive)
+    except SentinelMirrorError:
+        return None
+    if reader.kind is not ProductKind.S1:
+        return None
+    return (f"{reader.product_id} is a Sentinel-1 radar product: radar has no red or near-infrared band, so no "
+            "NDVI (Sentinel-1 is download only). Compute NDVI from a Sentinel-2 product of the same area.")
+
+
 def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, on_result=None, on_error=None):
     """Returns (results, errors): NdviResult per product that worked, (archive, message) per one that did not.
     Raises Cancelled when cancelled, InvalidInputError when there is nothing to do."""
@@ -66,7 +80,8 @@ def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, 
         except Cancelled:
             raise
         except (SentinelMirrorError, OSError, RuntimeError) as e:   # RuntimeError: GDAL exceptions
-            message = str(e) if isinstance(e, SentinelMirrorError) else f"NDVI could not be written or read ({e})."
+            message = _radar_message(archive) or (
+                str(e) if isinstance(e, SentinelMirrorError) else f"NDVI could not be written or read ({e}).")
             errors.append((archive, message))
             if on_error:
                 on_error(archive, message)

@@ -17,6 +17,8 @@ DONE or FAILED (or raises Cancelled). It:
 6. never drops a product because of a 429 or a "not online" answer: it goes back to the queue or to
    the waiting set, not before the server's Retry-After. A 429 also lowers our parallelism by one
    (restored one step per success) so a service with a lower cap than announced is not hammered.
+   Retry-After is floored at MIN_RETRY_AFTER_S ("0" means now, not a tight loop) and capped at
+   retry_after_max_s (an hour-long one would strand the product: we come back then and ask again).
 
 Threads: the caller's thread coordinates (provider calls, journal, progress.set); pool threads only
 download. `on_status(ProductStatus)` is called from BOTH kinds of threads (serialised by a lock): on every
@@ -40,6 +42,7 @@ from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, NotFoun
                      QuotaError, SentinelMirrorError)
 from .models import Availability, ProductState, ProductStatus
 from .progress import NULL_PROGRESS
+from .providers.http import abort_requests
 
 log = logging.getLogger("sentinel_mirror")
 
@@ -51,6 +54,7 @@ POLL_FAILURES_BEFORE_GIVING_UP = 8
 # ...and that long: early in a run 8 polls are a minute or two, and a short service outage must not fail
 # products that have been staging for hours (the staging timeout still bounds the wait).
 POLL_OUTAGE_BEFORE_GIVING_UP_S = 900.0
+MIN_RETRY_AFTER_S = 1.0         # "Retry-After: 0" means now, but not a tight loop on an overloaded service
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class PipelineOptions:
     max_attempts: int = 4               # transient failures (5xx, broken connections) per product
     retry_backoff_s: float = 5.0        # wait before retrying after a transient failure (doubles)
     default_retry_after_s: float = 10.0  # a 429 / not-online answer without Retry-After
+    retry_after_max_s: float = 300.0    # a longer Retry-After is cut to this (the product is kept and asked again)
     status_interval_s: float = 0.1      # per-product progress reports at most this often
     clock: Callable[[], float] = field(default=time.time, compare=False)  # wall clock: journal times survive restarts
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
@@ -118,6 +123,7 @@ class _Pipeline:
         self.cancel = threading.Event()
         self.emit_lock = threading.Lock()
         self.active = 0
+        self.workers = set()   # idents of the pool threads downloading now: a cancel breaks their requests
         self.slot_freed = False
         self.poll_failures, self.poll_failing_since = 0, None
 
@@ -135,7 +141,8 @@ class _Pipeline:
             self._initial_states()
             self._loop()
         finally:
-            self.cancel.set()  # running downloads stop at their next chunk (only on error/cancel paths)
+            self.cancel.set()  # running downloads stop at their next chunk (only on error/cancel paths)...
+            abort_requests(set(self.workers))   # ...or at once when they wait on a slow server
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.journal.flush()
         self.progress.set(100.0)
@@ -168,7 +175,8 @@ class _Pipeline:
         self.cancel.set()
         deadline = time.monotonic() + CANCEL_GRACE_S
         while self.active and time.monotonic() < deadline:
-            self._drain(max(0.0, deadline - time.monotonic()))
+            abort_requests(set(self.workers))   # every round: a worker may have opened a request since
+            self._drain(min(0.1, max(0.0, deadline - time.monotonic())))
         for item in self.items:
             if item.state not in FINAL:
                 self._set(item, ProductState.CANCELLED, reason="Cancelled by the user.")
@@ -245,9 +253,13 @@ class _Pipeline:
                 raise
             except Exception as e:  # noqa: BLE001 - the others are asked again at the next poll
                 done = set(getattr(e, "requested", None) or ())   # a 429 mid-pass: those went through
+                gone = set(getattr(e, "missing", None) or ())     # a 404: waiting would last until the timeout
                 log.warning("Staging request failed for %d product(s): %s", len(chunk) - len(done), e)
                 for item in chunk:
-                    if item.product.id not in done:
+                    if item.product.id in gone:
+                        self._fail(item, "The catalogue no longer has this product (it answered HTTP 404 to the "
+                                         "staging request): it may have been withdrawn or replaced; search again.")
+                    elif item.product.id not in done:
                         item.reason = f"Staging request failed, will ask again: {e}"
                         if item.state is ProductState.STAGING:
                             item.last_request = now   # a restage that did not go through: retry later
@@ -282,7 +294,7 @@ class _Pipeline:
                 raise
             except QuotaError as e:
                 errors.append(e)
-                self.next_poll = max(self.next_poll, now + (e.retry_after or self.opt.default_retry_after_s))
+                self.next_poll = max(self.next_poll, now + self._retry_wait(e.retry_after))
                 break
             except Exception as e:  # noqa: BLE001 - keep waiting, ask again next tick
                 errors.append(e)
@@ -350,6 +362,7 @@ class _Pipeline:
     def _work(self, item):
         """Pool thread: one download attempt; the outcome goes back to the coordinator."""
         p = item.product
+        self.workers.add(threading.get_ident())
         try:
             def refresh():
                 self.provider.refresh_credentials()
@@ -361,6 +374,8 @@ class _Pipeline:
             self.events.put((item, result, None))
         except BaseException as e:  # noqa: BLE001 - every outcome is reported to the coordinator
             self.events.put((item, None, e))
+        finally:
+            self.workers.discard(threading.get_ident())
 
     def _on_bytes(self, item, done, total):
         if self.cancel.is_set():
@@ -392,6 +407,8 @@ class _Pipeline:
         self.slot_freed = True
         now = self.opt.clock()
         p = item.product
+        if error is not None and self.cancel.is_set():
+            error = Cancelled("Cancelled by the user.")   # a request broken by the cancel is no failure
         if error is None:
             item.path, item.bytes_done, item.reason = result.path, result.size, ""
             self.journal.update(p, state=journal_mod.VERIFIED, file=os.path.basename(result.path))
@@ -402,11 +419,11 @@ class _Pipeline:
         elif isinstance(error, QuotaError):
             # Never dropped: back in the queue after Retry-After, one connection fewer for now.
             self.limit = max(1, self.active)
-            item.not_before = now + (error.retry_after or self.opt.default_retry_after_s)
+            item.not_before = now + self._retry_wait(error.retry_after)
             self._set(item, ProductState.QUEUED, reason=str(error))
         elif isinstance(error, NotOnlineError):
             # Never dropped: the product waits for staging like the others (the GET may have triggered it).
-            item.not_before = now + max(error.retry_after or 0.0, self.opt.poll_interval_s)
+            item.not_before = now + max(self._retry_wait(error.retry_after, 0.0), self.opt.poll_interval_s)
             item.deadline = item.deadline or now + self.opt.staging_timeout_s
             item.reason = str(error)
             item.bytes_done = 0
@@ -429,25 +446,37 @@ class _Pipeline:
             log.error("Unexpected error while downloading %s", p.title, exc_info=error)
             self._fail(item, f"Unexpected error: {error!r}")
 
+    def _retry_wait(self, retry_after, default=None):
+        """How long to honour a Retry-After (None: the server did not say)."""
+        if retry_after is None:
+            return self.opt.default_retry_after_s if default is None else default
+        return min(max(retry_after, MIN_RETRY_AFTER_S), self.opt.retry_after_max_s)
+
     def _fail(self, item, reason):
         self.journal.update(item.product, state=journal_mod.FAILED, reason=reason)
         self._set(item, ProductState.FAILED, reason=reason)
 
     # ---- reporting ---------------------------------------------------------------------------------------
     def _set(self, item, state, reason=None):
-        if reason is not None:
-            item.reason = reason
-        if state is item.state and state is not ProductState.DOWNLOADING:
-            return
-        item.state = state
-        if state is ProductState.FAILED:
-            log.warning("%s failed: %s", item.product.title, item.reason)
-        self._emit(item)
+        with self.emit_lock:   # the check and the change as one step: a worker's late report loses to a cancel
+            if item.state in FINAL:
+                return
+            if reason is not None:
+                item.reason = reason
+            if state is item.state and state is not ProductState.DOWNLOADING:
+                return
+            item.state = state
+            if state is ProductState.FAILED:
+                log.warning("%s failed: %s", item.product.title, item.reason)
+            self._emit_locked(item)
 
     def _emit(self, item):
-        if self.on_status is None:
-            return
         with self.emit_lock:
+            if item.state not in FINAL:
+                self._emit_locked(item)
+
+    def _emit_locked(self, item):
+        if self.on_status is not None:
             self.on_status(self._status(item))
 
     def _status(self, item):

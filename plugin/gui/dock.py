@@ -1,9 +1,8 @@
-"""The Sentinel Mirror dock: where (tile or extent), what (catalogue, collection, dates, clouds), the results
-table with footprints and quicklook, and one button that runs the same pipeline task as Processing.
+"""The Sentinel Mirror dock: the search form (search_form.py), the results table with footprints and quicklook,
+and one button that runs the same pipeline task as Processing (download_run.py).
 
-The dock is a controller: it checks inputs at their field, resolves everything a task needs on the main
-thread (plugin/qgis/catalogue.py), starts the shared tasks (plugin/tasks) and reacts to their signals. It
-never does network or raster work itself.
+The dock is a controller: it resolves everything a task needs on the main thread (plugin/qgis/catalogue.py),
+starts the shared tasks (plugin/tasks) and reacts to their signals. It never does network or raster work itself.
 """
 import importlib
 import logging
@@ -12,37 +11,26 @@ import threading
 from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication, QgsProject
-from qgis.gui import QgsDockWidget, QgsMapToolExtent, QgsMessageBar
+from qgis.gui import QgsDockWidget, QgsMessageBar
 from qgis.PyQt import uic
-from qgis.PyQt.QtCore import QDate, QItemSelectionModel, QSize, QStandardPaths, Qt, QTimer, QUrl, pyqtSignal
+from qgis.PyQt.QtCore import QItemSelectionModel, QSize, QStandardPaths, Qt, QTimer, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QHeaderView, QPushButton, QSizePolicy, QWidget
 
 from .. import about
-from ..core.errors import AuthError, InvalidInputError, NotFoundError, SentinelMirrorError
-from ..core.models import COLLECTIONS, PROVIDERS, ProductKind, SearchQuery
-from ..qgis.geo import extent_to_bbox
+from ..core.errors import AuthError, NotFoundError, SentinelMirrorError
+from ..core.models import ProductKind
 from ..qgis.messages import user_message
-from . import dock_settings, options_page
+from . import options_page
 from . import results_model as rm
 from .download_run import DownloadRun
 from .footprints import FootprintsLayer
-from .inputs import FORM_HINT, TileCompleter, TileValidator, check_tile, nearby_tiles
+from .help import help_url
 from .quicklook import QuicklookLoader
-from .tile_grid import WGS84, TileGrid, to_wgs84
-from .tile_picker import TilePickerTool
+from .search_form import SearchForm
 
 LOG = logging.getLogger("sentinel_mirror")
 FORM_CLASS, _ = uic.loadUiType(str(about.UI_DIR / "dock.ui"))
-PROVIDER_LABELS = {"geodes": "CNES GEODES (PEPS, Theia)", "cdse": "Copernicus Data Space (CDSE)"}
-PROVIDER_TIPS = {
-    "geodes": "CNES GEODES: the former PEPS (L1C, S1) and Theia (MAJA L2A) collections. Searching needs no "
-              "account; downloading needs an API key (gear button).",
-    "cdse": "Copernicus Data Space Ecosystem: Sentinel-2 L1C/L2A (Sen2Cor), Sentinel-1. Downloading needs a "
-            "CDSE account (gear button).",
-}
-ERROR_STYLE = "color: #c62828;"
-HINT_STYLE = "color: palette(mid); font-style: italic;"
 
 
 def _icon(name):
@@ -73,9 +61,6 @@ class SentinelMirrorDock(QgsDockWidget):
         self.proxy = rm.ResultsFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.footprints = FootprintsLayer()
-        self.grid = TileGrid(self.canvas, on_hint=self._grid_hint)
-        self.picker = None
-        self._previous_tool = None
         self.provider = None             # the catalogue client of the last search (its session serves quicklooks)
         self.search_task = None
         self.run = None                  # the DownloadRun in progress
@@ -87,83 +72,37 @@ class SentinelMirrorDock(QgsDockWidget):
         self._elapsed_timer.setInterval(500)
         self._elapsed_timer.timeout.connect(self._show_elapsed)
 
-        self._setup_where()
-        self._setup_what()
+        self.form = SearchForm(self.ui, self.canvas, is_shown=lambda: not self.isHidden(), parent=self)
+        self.form.notice.connect(lambda text: self.bar.pushMessage(text, Qgis.MessageLevel.Info, 4))
+        self.form.refused.connect(self.show_error)
+        self._setup_buttons()
         self._setup_results()
-        self._restore_inputs()
-        self._watch_inputs()
         self._set_busy(None)
         self._update_summary()
         self.warm_up = _warm_up_imports()
 
+    # the form's parts tests and scripts reach through the dock
+    picker = property(lambda self: self.form.picker)
+    draw_tool = property(lambda self: self.form.draw_tool)
+    completer = property(lambda self: self.form.completer)
+    grid = property(lambda self: self.form.grid)
+
+    def build_query(self):
+        return self.form.build_query()
+
+    def provider_name(self):
+        return self.form.provider_name()
+
     # ================================================================================ setup
-    def _setup_where(self):
+    def _setup_buttons(self):
         ui = self.ui
-        self.tile_validator = TileValidator(ui.tileEdit)
-        self.tile_validator.refused.connect(self._tile_refused)
-        ui.tileEdit.setValidator(self.tile_validator)
-        self.completer = TileCompleter(ui.tileEdit)
-        ui.tileEdit.setCompleter(self.completer)
-        ui.tileEdit.textChanged.connect(self._tile_changed)
         ui.tileEdit.returnPressed.connect(self.search)
-        ui.tileMessage.setVisible(False)
-
-        ui.pickButton.setIcon(_icon("/mActionIdentify.svg"))
-        ui.pickButton.toggled.connect(self._toggle_picker)
-        ui.gridButton.setIcon(_icon("/grid.svg"))
-        ui.gridButton.toggled.connect(self._toggle_grid)
-
-        # no "Draw on canvas" inside the box: it hides the box's window(), which for a dock is QGIS itself.
-        # The dock's own Draw button does it with the same map tool.
-        ui.extentBox.setMapCanvas(self.canvas, False)
-        ui.drawButton.setIcon(_icon("/mActionSelectRectangle.svg"))
-        ui.drawButton.toggled.connect(self._toggle_draw)
-        self.draw_tool = None
-        self._sync_extent_crs()
-        ui.extentBox.setOutputExtentFromCurrent()
-        self.canvas.destinationCrsChanged.connect(self._sync_extent_crs)
-        ui.extentBox.extentChanged.connect(lambda *_: self._clear_field_message(ui.extentMessage))
-        ui.extentMessage.setVisible(False)
-        ui.tileRadio.toggled.connect(self._mode_changed)
-
-        self.canvas.extentsChanged.connect(self._canvas_moved)
-        self._nearby_timer = QTimer(self)
-        self._nearby_timer.setSingleShot(True)
-        self._nearby_timer.setInterval(300)   # don't recompute suggestions on every frame of a pan
-        self._nearby_timer.timeout.connect(self._update_nearby)
-
-    def _setup_what(self):
-        ui = self.ui
-        for name in PROVIDERS:
-            ui.providerCombo.addItem(PROVIDER_LABELS.get(name, name), name)
-            ui.providerCombo.setItemData(ui.providerCombo.count() - 1, PROVIDER_TIPS.get(name, ""),
-                                         Qt.ItemDataRole.ToolTipRole)
-        ui.providerCombo.currentIndexChanged.connect(self._provider_changed)
-        ui.collectionCombo.currentIndexChanged.connect(self._collection_changed)
-        ui.collectionHint.setStyleSheet(HINT_STYLE)
-
-        today = QDate.currentDate()
-        for edit in (ui.startDate, ui.endDate):
-            edit.setAllowNull(False)
-            edit.setMinimumDate(QDate(2015, 6, 23))   # Sentinel-2A launch: nothing before
-            edit.setMaximumDate(today.addDays(1))
-        ui.startDate.setDate(today.addMonths(-1))
-        ui.endDate.setDate(today)
-        ui.startDate.dateChanged.connect(self._dates_changed)
-        ui.endDate.dateChanged.connect(self._dates_changed)
-        ui.dateMessage.setVisible(False)
-
-        ui.cloudSlider.valueChanged.connect(ui.cloudSpin.setValue)
-        ui.cloudSpin.valueChanged.connect(ui.cloudSlider.setValue)
-        ui.cloudSpin.setValue(30)
-
         ui.searchButton.setIcon(_icon("/search.svg"))
         ui.searchButton.clicked.connect(self.search)
         ui.optionsButton.setIcon(_icon("/mActionOptions.svg"))
         ui.optionsButton.clicked.connect(self.open_options)
         ui.helpButton.setIcon(_icon("/mActionHelpContents.svg"))
         ui.helpButton.clicked.connect(self.open_help)
-        self._provider_changed()
 
     def _setup_results(self):
         ui = self.ui
@@ -199,198 +138,6 @@ class SentinelMirrorDock(QgsDockWidget):
         ui.quicklookLabel.setText("")
         ui.elapsedLabel.setText("")
 
-    # ================================================================================ where
-    def _mode_changed(self):
-        by_tile = self.ui.tileRadio.isChecked()
-        self.ui.tileEdit.setEnabled(by_tile)        # Pick and Draw stay enabled: using one switches the mode
-        self.ui.extentBox.setEnabled(not by_tile)
-        self.ui.extentBox.setCollapsed(by_tile)     # the extent form is tall: only open when it is used
-        (self.ui.drawButton if by_tile else self.ui.pickButton).setChecked(False)
-        self._clear_field_message(self.ui.tileMessage)
-        self._clear_field_message(self.ui.extentMessage)
-
-    def _map_crs(self):
-        crs = self.canvas.mapSettings().destinationCrs()
-        return crs if crs.isValid() else WGS84
-
-    def _sync_extent_crs(self):
-        """The extent is shown and kept in the map's CRS (lon/lat when the map has none yet)."""
-        crs = self._map_crs()
-        self.ui.extentBox.setCurrentExtent(self.canvas.extent(), crs)
-        self.ui.extentBox.setOutputCrs(crs)
-
-    def _tile_refused(self, reason):
-        self._show_field_message(self.ui.tileMessage, reason)
-
-    def _tile_changed(self, text):
-        cleaned = text.strip()
-        if len(cleaned.lstrip("Tt")) >= 5:
-            try:
-                check_tile(cleaned)
-            except InvalidInputError as e:
-                self._show_field_message(self.ui.tileMessage, str(e))
-                return
-        self._clear_field_message(self.ui.tileMessage)
-
-    def _toggle_picker(self, on):
-        if on:
-            if self.picker is None:
-                self.picker = TilePickerTool(self.canvas)
-                self.picker.tilePicked.connect(self._tile_picked)
-                self.picker.deactivated.connect(lambda: self.ui.pickButton.setChecked(False))
-            current = self.canvas.mapTool()
-            self._previous_tool = current if current not in (self.picker, self.draw_tool) else None
-            self.canvas.setMapTool(self.picker)
-            self.ui.tileRadio.setChecked(True)
-        elif self.picker is not None and self.canvas.mapTool() is self.picker:
-            self.canvas.unsetMapTool(self.picker)
-            self._restore_previous_tool()
-
-    def _toggle_draw(self, on):
-        if on:
-            if self.draw_tool is None:
-                self.draw_tool = QgsMapToolExtent(self.canvas)
-                self.draw_tool.extentChanged.connect(self._extent_drawn)
-                self.draw_tool.deactivated.connect(lambda: self.ui.drawButton.setChecked(False))
-            self.ui.extentRadio.setChecked(True)
-            current = self.canvas.mapTool()
-            self._previous_tool = current if current not in (self.picker, self.draw_tool) else None
-            self.canvas.setMapTool(self.draw_tool)
-        elif self.draw_tool is not None and self.canvas.mapTool() is self.draw_tool:
-            self.canvas.unsetMapTool(self.draw_tool)
-            self._restore_previous_tool()
-
-    def _extent_drawn(self, rect):
-        if rect.isEmpty():
-            return
-        self.ui.extentBox.setOutputExtentFromUser(rect, self._map_crs())
-        self.ui.drawButton.setChecked(False)
-
-    def _restore_previous_tool(self):
-        if self._previous_tool is not None:
-            try:
-                self.canvas.setMapTool(self._previous_tool)
-            except RuntimeError:  # the previous tool was deleted meanwhile
-                pass
-        self._previous_tool = None
-
-    def _tile_picked(self, tile_id):
-        self.ui.tileRadio.setChecked(True)
-        self.ui.tileEdit.setText(tile_id)
-        self.ui.pickButton.setChecked(False)
-        self._remember_tile(tile_id)
-
-    def _toggle_grid(self, on):
-        self.grid.set_visible(on)
-        if not on:
-            self._clear_field_message(self.ui.extentMessage)
-
-    def _grid_hint(self, hint):
-        self.ui.gridButton.setToolTip(
-            "Show the Sentinel-2 tile grid over the map view." + (f"\n{hint}" if hint else ""))
-        if hint:
-            self.bar.pushMessage(hint, Qgis.MessageLevel.Info, 4)
-
-    def _canvas_moved(self):
-        if not self.isHidden():   # a closed dock does not follow the map
-            self._nearby_timer.start()
-
-    def _update_nearby(self):
-        try:
-            centre = to_wgs84(self.canvas.extent().center(), self._map_crs())
-            self.completer.update_list(nearby=nearby_tiles(centre.x(), centre.y()))
-        except Exception as e:  # noqa: BLE001 (suggestions are a convenience: never an error for the user)
-            LOG.debug("tile suggestions: %s", e)
-
-    def _remember_tile(self, tile_id):
-        self.completer.update_list(recent=dock_settings.remember_tile(tile_id))
-
-    # ================================================================================ what
-    def _provider_changed(self, *_):
-        name = self.provider_name()
-        combo = self.ui.collectionCombo
-        previous = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        for c in COLLECTIONS:
-            if c.provider == name:
-                combo.addItem(c.label, c.id)
-                combo.setItemData(combo.count() - 1, c.hint, Qt.ItemDataRole.ToolTipRole)
-        combo.blockSignals(False)
-        i = combo.findData(previous)
-        combo.setCurrentIndex(i if i >= 0 else 0)
-        self.ui.providerCombo.setToolTip(PROVIDER_TIPS.get(name, ""))
-        self._collection_changed()
-
-    def _collection_changed(self, *_):
-        c = self._collection()
-        self.ui.collectionHint.setText(c.hint if c else "")
-        self.ui.collectionCombo.setToolTip(
-            (c.hint + "\n" if c else "") + "L2A surface reflectance is what NDVI should use.")
-
-    def _collection(self):
-        cid = self.ui.collectionCombo.currentData()
-        return next((c for c in COLLECTIONS if c.provider == self.provider_name() and c.id == cid), None)
-
-    def provider_name(self):
-        return self.ui.providerCombo.currentData() or PROVIDERS[0]
-
-    def _dates_changed(self, *_):
-        if self.ui.endDate.date() < self.ui.startDate.date():
-            self._show_field_message(self.ui.dateMessage, "The end date is before the start date: "
-                                                          "move one of them.")
-        else:
-            self._clear_field_message(self.ui.dateMessage)
-
-    # ================================================================================ field messages
-    def _show_field_message(self, label, text):
-        label.setText(text)
-        label.setStyleSheet(ERROR_STYLE)
-        label.setVisible(True)
-
-    def _clear_field_message(self, label):
-        label.setText("")
-        label.setVisible(False)
-
-    # ================================================================================ query
-    def build_query(self):
-        """The SearchQuery from the fields, or None after showing at the field what to fix."""
-        ui = self.ui
-        tile = bbox = None
-        if ui.tileRadio.isChecked():
-            text = ui.tileEdit.text().strip()
-            if not text:
-                self._field_error(ui.tileMessage, ui.tileEdit,
-                                  "Type a tile id (e.g. 31TCJ), pick one on the map, or choose Extent. " + FORM_HINT)
-                return None
-            try:
-                tile = check_tile(text)
-            except InvalidInputError as e:
-                self._field_error(ui.tileMessage, ui.tileEdit, str(e))
-                return None
-        else:
-            try:
-                bbox = extent_to_bbox(ui.extentBox.outputExtent(), ui.extentBox.outputCrs())
-            except InvalidInputError as e:
-                self._field_error(ui.extentMessage, ui.extentBox, str(e))
-                return None
-        start, end = ui.startDate.date().toPyDate(), ui.endDate.date().toPyDate()
-        if end < start:
-            self._field_error(ui.dateMessage, ui.endDate,
-                              f"The end date {end} is before the start date {start}: move one of them.")
-            return None
-        try:
-            return SearchQuery(provider=self.provider_name(), collection=ui.collectionCombo.currentData(),
-                               start=start, end=end, tile=tile, bbox=bbox, max_cloud=float(ui.cloudSpin.value()))
-        except InvalidInputError as e:
-            self.show_error(str(e))
-            return None
-
-    def _field_error(self, label, widget, text):
-        self._show_field_message(label, text)
-        widget.setFocus()
-        LOG.info("input refused: %s", text)
-
     # ================================================================================ search
     def _open_catalogue(self):
         from ..qgis.catalogue import open_catalogue
@@ -402,9 +149,9 @@ class SentinelMirrorDock(QgsDockWidget):
         query = self.build_query()
         if query is None:
             return
-        self._save_inputs()
+        self.form.save_inputs()
         if query.tile:
-            self._remember_tile(query.tile)
+            self.form.remember_tile(query.tile)
         try:
             self.provider = self._open_catalogue()
         except SentinelMirrorError as e:
@@ -552,7 +299,7 @@ class SentinelMirrorDock(QgsDockWidget):
         except SentinelMirrorError as e:
             self.show_error(user_message(e), settings_button=isinstance(e, AuthError))
             return
-        optical = self._collection() is not None and self._collection().kind is not ProductKind.S1
+        optical = self.form.collection() is not None and self.form.collection().kind is not ProductKind.S1
         run = DownloadRun(self.provider, products, folder, options=pipeline_options(config),
                           ndvi=optical and self.ui.ndviCheck.isChecked(),
                           views=optical and self.ui.loadCheck.isChecked(), parent=self)
@@ -705,30 +452,10 @@ class SentinelMirrorDock(QgsDockWidget):
     def open_help(self):
         QDesktopServices.openUrl(help_url())
 
-    # ================================================================================ remembered inputs
-    def _save_inputs(self):
-        dock_settings.save_inputs(self.ui)
-
-    def _watch_inputs(self):
-        """Inputs are saved shortly after each change, so even a crash keeps them."""
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(400)
-        self._save_timer.timeout.connect(self._save_inputs)
-        ui = self.ui
-        for signal in (ui.tileEdit.textChanged, ui.tileRadio.toggled, ui.providerCombo.currentIndexChanged,
-                       ui.collectionCombo.currentIndexChanged, ui.startDate.dateChanged, ui.endDate.dateChanged,
-                       ui.cloudSpin.valueChanged, ui.ndviCheck.toggled, ui.loadCheck.toggled):
-            signal.connect(lambda *_: self._save_timer.start())
-
-    def _restore_inputs(self):
-        self.completer.update_list(recent=dock_settings.restore_inputs(self.ui))
-        self._mode_changed()
-
     # ================================================================================ teardown
     def showEvent(self, event):
         super().showEvent(event)
-        self._nearby_timer.start()   # suggestions for wherever the map is now
+        self.form.refresh_suggestions()
         if not self._sized:   # once the dock has its real height: the whole form, the table gets the rest
             self._sized = True
             QTimer.singleShot(0, self._size_splitter)
@@ -740,10 +467,8 @@ class SentinelMirrorDock(QgsDockWidget):
 
     def hideEvent(self, event):
         """The picker and the grid belong to the dock: a hidden dock leaves no tool or grid behind."""
-        self._save_inputs()
-        self.ui.pickButton.setChecked(False)
-        self.ui.drawButton.setChecked(False)
-        self.ui.gridButton.setChecked(False)
+        self.form.save_inputs()
+        self.form.stop_map_tools()
         super().hideEvent(event)
 
     def deleteLater(self):
@@ -754,16 +479,9 @@ class SentinelMirrorDock(QgsDockWidget):
     def cleanup(self):
         """Undo what the dock put on the canvas and the project (plugin unload)."""
         self.cancel()
-        self.ui.pickButton.setChecked(False)
-        self.ui.drawButton.setChecked(False)
-        self.grid.set_visible(False)
+        self.quicklooks.cancel()
+        self.form.cleanup()
         self.footprints.remove()
-        for signal, slot in ((self.canvas.extentsChanged, self._canvas_moved),
-                             (self.canvas.destinationCrsChanged, self._sync_extent_crs)):
-            try:
-                signal.disconnect(slot)
-            except TypeError:
-                pass
 
 
 class _Contents(QWidget):
@@ -793,13 +511,3 @@ def _warm_up_imports():
     thread.start()
     return thread
 
-
-def help_url():
-    """The documentation: the homepage once it is real, else the README shipped next to the plugin."""
-    homepage = about.HOMEPAGE
-    if ".invalid" not in homepage:
-        return QUrl(homepage)
-    for candidate in (about.PLUGIN_DIR / "README.md", about.RESOURCES_DIR / "help" / "index.html"):
-        if candidate.exists():
-            return QUrl.fromLocalFile(str(candidate))
-    return QUrl(homepage)

@@ -26,7 +26,7 @@ class OptionsPage(QgsOptionsPageWidget):
         self.form = FORM_CLASS()
         self.form.setupUi(self)  # QgsOptionsPageWidget is a QWidget: the form lays itself out on it
         self.setObjectName(OBJECT_NAME)  # after setupUi, which renames the widget after the .ui form
-        self.form.downloadDir.setStorageMode(QgsFileWidget.GetDirectory)
+        self.form.downloadDir.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.form.resetUrls.clicked.connect(lambda: self._show_urls(Endpoints()))
         overridden = [var for var in ENV_URLS.values() if os.environ.get(var)]
         self.form.envHint.setText(

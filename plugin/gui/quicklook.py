@@ -17,6 +17,8 @@ class QuicklookLoader(QObject):
         super().__init__(parent)
         self._cache = {}
         self.task = None
+        # cancelled tasks still running: QGIS needs their Python wrapper until they end (else run() crashes)
+        self._retired = set()
 
     def clear(self):
         self._cache = {}
@@ -35,15 +37,28 @@ class QuicklookLoader(QObject):
         task = QuicklookTask(session, product.quicklook_url, product.id)
         task.resultsReady.connect(lambda data, pid=product.id: self._fetched(pid, data))
         task.failed.connect(lambda why, pid=product.id: self._failed(pid, why))
+        task.taskCompleted.connect(lambda: self._ended(task))
+        task.taskTerminated.connect(lambda: self._ended(task))
         self.task = task
         QgsApplication.taskManager().addTask(task)
 
     def cancel(self):
-        if self.task is not None:
-            try:
-                self.task.cancel()
-            except RuntimeError:   # finished and deleted meanwhile
-                pass
+        task, self.task = self.task, None
+        if task is None:
+            return
+        try:
+            task.cancel()
+        except RuntimeError:   # finished and deleted meanwhile
+            return
+        self._retired.add(task)   # until _ended()
+
+    def busy(self):
+        """True while a quicklook task (current or cancelled) is still running."""
+        return self.task is not None or bool(self._retired)
+
+    def _ended(self, task):
+        self._retired.discard(task)
+        if self.task is task:
             self.task = None
 
     def _fetched(self, product_id, data):

@@ -357,6 +357,47 @@ def test_draw_an_area_on_the_map_keeps_qgis_visible(make_dock, simulator, qtbot,
     window.hide()
 
 
+def test_switching_from_draw_to_pick_gives_the_users_tool_back(make_dock, simulator, qtbot):
+    from qgis.gui import QgsMapToolPan
+
+    dock = make_dock(simulator)
+    canvas = dock.canvas
+    zoom_lonlat(canvas, 1.2, 43.4, 1.7, 43.8)
+    pan = QgsMapToolPan(canvas)
+    canvas.setMapTool(pan)
+    qtbot.mouseClick(dock.ui.drawButton, Qt.MouseButton.LeftButton)
+    assert canvas.mapTool() is dock.draw_tool
+    qtbot.mouseClick(dock.ui.pickButton, Qt.MouseButton.LeftButton)   # changed their mind: pick a tile instead
+    assert canvas.mapTool() is dock.picker and not dock.ui.drawButton.isChecked()
+    dock.picker.tilePicked.emit("31TCJ")
+    assert dock.ui.tileEdit.text() == "31TCJ" and not dock.ui.pickButton.isChecked()
+    assert canvas.mapTool() is pan                                     # not left without any map tool
+    qtbot.mouseClick(dock.ui.drawButton, Qt.MouseButton.LeftButton)
+    dock.hide()                                                        # closing the dock gives it back too
+    assert canvas.mapTool() is pan and not dock.ui.drawButton.isChecked()
+    canvas.unsetMapTool(pan)
+
+
+def test_a_slow_quicklook_never_replaces_the_one_of_the_row_the_user_moved_to(make_dock, simulator, qtbot):
+    from qgis.core import QgsApplication
+
+    dock = make_dock(simulator)
+    simulator.inject("timeout", endpoint="quicklook", count=1, delay_s=3)   # the first quicklook hangs 3 s
+    search(dock, qtbot)
+    manager = QgsApplication.taskManager()
+    slow_id = manager.taskId(dock.quicklooks.task)
+    assert slow_id >= 0
+    dock.ui.resultsView.selectRow(1)                # the user moves on before it arrives
+    label = dock.ui.quicklookLabel
+    qtbot.waitUntil(lambda: label.pixmap() is not None and not label.pixmap().isNull(), timeout=10000)
+    shown = label.pixmap().cacheKey()
+    qtbot.waitUntil(lambda: manager.task(slow_id) is None, timeout=10000)   # the hanging request ends...
+    qtbot.wait(100)
+    assert label.pixmap().cacheKey() == shown       # ...and the row under the cursor keeps its own quicklook
+    assert dock.current_product().id == dock.model.product(dock.proxy.mapToSource(dock.proxy.index(1, 0)).row()).id
+    assert not dock.quicklooks.busy(), (dock.quicklooks.task, dock.quicklooks._retired)
+
+
 def test_tile_completion_offers_tiles_near_the_map_centre_and_recent_ones(make_dock, simulator, qtbot):
     dock = make_dock(simulator)
     zoom_lonlat(dock.canvas, 1.2, 43.4, 1.7, 43.8)           # Toulouse
@@ -365,7 +406,7 @@ def test_tile_completion_offers_tiles_near_the_map_centre_and_recent_ones(make_d
     zoom_lonlat(dock.canvas, 2.2, 48.7, 2.5, 49.0)           # Paris
     qtbot.waitUntil(lambda: "31UDQ" in dock.completer.suggestions(), timeout=3000)
     assert "31TCJ" not in dock.completer.suggestions()
-    dock._tile_picked("31TCJ")                                # used once: now suggested everywhere
+    dock.form.use_tile("31TCJ")                                # used once: now suggested everywhere
     assert dock.completer.suggestions()[0] == "31TCJ"
     dock.ui.tileEdit.clear()
     qtbot.keyClicks(dock.ui.tileEdit, "31t")
@@ -418,7 +459,8 @@ def test_inputs_are_remembered(make_dock, simulator, qtbot, qgis_iface):
         assert again.ui.cloudSpin.value() == 42
         assert again.ui.startDate.date() == QDate(2023, 6, 1)
         assert not again.ui.ndviCheck.isChecked()
-        assert "top-of-atmosphere" in again.ui.collectionHint.text().lower() or again.ui.collectionHint.text()
+        assert again.ui.collectionHint.text() == again.ui.collectionCombo.itemData(
+            again.ui.collectionCombo.currentIndex(), Qt.ItemDataRole.ToolTipRole) != ""   # the L1C's own hint
     finally:
         again.cleanup()
         again.setParent(None)

@@ -10,6 +10,7 @@ import importlib
 import logging
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from qgis.core import Qgis, QgsApplication, QgsTask
@@ -199,13 +200,18 @@ def test_help_entry_opens_the_documentation(load, iface):
     [help_action] = [a for a in iface.test_plugin_help_menu.actions() if a.objectName() == HELP_ACTION]
     assert about.NAME in help_action.text() and not help_action.icon().isNull()
     catcher = _UrlCatcher()
-    scheme = QUrl(about.HOMEPAGE).scheme()
-    QDesktopServices.setUrlHandler(scheme, catcher, "open")  # instead of starting a browser
+    schemes = ("file", "https", QUrl(about.HOMEPAGE).scheme())
+    for scheme in schemes:
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")  # instead of starting a browser
     try:
         help_action.trigger()
     finally:
-        QDesktopServices.unsetUrlHandler(scheme)
-    assert catcher.urls == [QUrl(about.HOMEPAGE).toString()]
+        for scheme in schemes:
+            QDesktopServices.unsetUrlHandler(scheme)
+    [opened] = [QUrl(u) for u in catcher.urls]
+    # while the homepage is a placeholder (.invalid) it would be a dead link: the shipped README instead
+    assert ".invalid" not in opened.toString()
+    assert (opened.isLocalFile() and Path(opened.toLocalFile()).is_file()) or opened.scheme() == "https"
 
 
 def test_provider_is_registered_in_processing(load):

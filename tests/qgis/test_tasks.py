@@ -98,7 +98,7 @@ def test_cancel_stops_within_a_second_and_leaves_no_partial_product(qgis_app, si
     wait_for(lambda: any(s.state is ProductState.DOWNLOADING and s.bytes_done > 50_000 for s in outcome.statuses))
     t0 = time.monotonic()
     task.cancel()  # what the task manager's Cancel button does
-    wait_for(lambda: task.status() in (QgsTask.Terminated, QgsTask.Complete), timeout=5)
+    wait_for(lambda: task.status() in (QgsTask.TaskStatus.Terminated, QgsTask.TaskStatus.Complete), timeout=5)
     elapsed = time.monotonic() - t0
     wait_for(lambda: outcome.done)
     print(f"\ncancel took {elapsed * 1000:.0f} ms")

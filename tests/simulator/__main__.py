@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 
-from .config import OFFLINE_RESPONSES, S2_COLLECTIONS, SimConfig
+from .config import OFFLINE_RESPONSES, S1_COLLECTIONS, S2_COLLECTIONS, SimConfig
 from .server import MirrorSimulator
 
 
@@ -29,7 +29,9 @@ def parse_args(argv=None):
     ap.add_argument("--tiles", default="31TCJ", help="comma-separated tile ids, e.g. 31TCJ,31TCH")
     ap.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2023, 6, 1))
     ap.add_argument("--end", type=dt.date.fromisoformat, default=dt.date(2023, 8, 31))
-    ap.add_argument("--collections", default=",".join(S2_COLLECTIONS))
+    ap.add_argument("--collections", default=",".join(S2_COLLECTIONS + S1_COLLECTIONS),
+                    help="comma-separated collection ids (default: all six: the four Sentinel-2 ones, PEPS_S1_L1 "
+                         "and sentinel-1-grd)")
     ap.add_argument("--offline-fraction", type=float, default=0.5, help="GEODES products starting on tape")
     ap.add_argument("--cdse-offline-fraction", type=float, default=0.0)
     ap.add_argument("--staging-delay", type=_delay, default=(20.0, 60.0), help="SECONDS or MIN,MAX")
@@ -41,7 +43,8 @@ def parse_args(argv=None):
     ap.add_argument("--retry-after", type=int, default=5)
     ap.add_argument("--token-lifetime", type=float, default=600.0)
     ap.add_argument("--pad-to", type=int, default=None, help="pad every archive to this many bytes")
-    ap.add_argument("--full-size", action="store_true", help="full-size 10980x10980 rasters (slow to build)")
+    ap.add_argument("--full-size", action="store_true",
+                    help="full-size archives: S2 10980x10980 rasters, S1 zips of about 1 GB (slow to build)")
     ap.add_argument("--work-dir", default=None, help="archive cache (default: a temp dir removed on exit)")
     ap.add_argument("--prebuild", action="store_true", help="build every archive before serving")
     return ap.parse_args(argv)

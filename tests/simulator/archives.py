@@ -13,6 +13,7 @@ The scene is synthetic but plausible (fields of vegetation and soil, a river, a 
 clouds with shadows, a diagonal no-data swath edge, a few saturated and zero-reflectance pixels), derived
 from (title, seed) only, so the same inputs give the same bytes (fixed zip timestamps, fixed member order).
 """
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -550,16 +551,216 @@ def _safe_tl(info, geo, n, granule, classi):
 """
 
 
-def _s1_members(info, scene, workdir):
+S1_SMALL = (160, 100)      # samples x lines of a small S1 measurement (real IW GRDH: about 25 000 x 16 700)
+S1_FULL = (2560, 1600)     # full_size: bigger rasters, the archive then padded to about 1 GB (see build_archive)
+S1_FULL_BYTES = 1_000_000_000
+S1_NS = ('xmlns:xfdu="urn:ccsds:schema:xfdu:1" xmlns:safe="http://www.esa.int/safe/sentinel-1.0" '
+         'xmlns:s1="http://www.esa.int/safe/sentinel-1.0/sentinel-1" '
+         'xmlns:s1sar="http://www.esa.int/safe/sentinel-1.0/sentinel-1/sar" '
+         'xmlns:s1sarl1="http://www.esa.int/safe/sentinel-1.0/sentinel-1/sar/level-1" '
+         'xmlns:gml="http://www.opengis.net/gml"')
+
+
+def s1_default_footprint():
+    """A descending slice over Toulouse, for archives built without a catalogue footprint."""
+    return [[2.9, 44.4], [-0.2, 44.0], [0.2, 42.5], [3.2, 42.9], [2.9, 44.4]]
+
+
+def _s1_names(info):
+    """Member stems as ESA writes them: s1a-iw-grd-vv-<start>-<stop>-<orbit>-<datatake>-001."""
+    parts = info.title.split("_")     # S1A IW GRDH 1SDV start stop orbit datatake uid
+    start, stop, orbit, datatake = parts[4].lower(), parts[5].lower(), parts[6], parts[7].lower()
+    # 1SDV = level 1, class S(tandard), D(ual) polarisation, V(V) first
+    pols = {"SV": ("vv",), "DV": ("vv", "vh"), "SH": ("hh",), "DH": ("hh", "hv")}.get(parts[3][2:], ("vv",))
+    return [(pol, f"{info.platform.lower()}-iw-grd-{pol}-{start}-{stop}-{orbit}-{datatake}-{i:03d}")
+            for i, pol in enumerate(pols, 1)]
+
+
+def _s1_gcps(footprint, cols, rows, step=4):
+    """A step x step grid of (pixel, line, lon, lat) spanning the footprint's first four corners, taken as
+    (first line, first pixel), (first line, last pixel), (last line, last pixel), (last line, first pixel):
+    the order catalogue.s1_footprint writes them in."""
+    ring = [tuple(p) for p in footprint[:4]]
+    a, b, c, d = ring
+    out = []
+    for j in range(step):
+        v = j / (step - 1)
+        for i in range(step):
+            u = i / (step - 1)
+            lon = (1 - v) * ((1 - u) * a[0] + u * b[0]) + v * ((1 - u) * d[0] + u * c[0])
+            lat = (1 - v) * ((1 - u) * a[1] + u * b[1]) + v * ((1 - u) * d[1] + u * c[1])
+            out.append((u * (cols - 1), v * (rows - 1), lon, lat))
+    return out
+
+
+def _s1_members(info, scene, workdir, footprint, full_size):
     t = info.title
-    n = scene.n
-    mem = _Raster(workdir, "vv.tif", "GTiff", n, gdal.GDT_UInt16, (4326, 0.0, 45.0), 0.001)
+    safe = f"{t}.SAFE"
+    cols, rows = S1_FULL if full_size else S1_SMALL
+    footprint = footprint or s1_default_footprint()
+    gcps = _s1_gcps(footprint, cols, rows)
+    stop = dt.datetime.strptime(t.split("_")[5], "%Y%m%dT%H%M%S").replace(tzinfo=dt.timezone.utc)
+    names = _s1_names(info)
+    members = [_Member(f"{safe}/", b"")]
     rng = np.random.default_rng(scene.s)
-    mem.write(0, rng.gamma(2.0, 60.0, size=(n, n)).astype(np.uint16))
-    start = info.acquired.strftime("%Y%m%dt%H%M%S")
-    name = f"{t}.SAFE/measurement/{info.platform.lower()}-iw-grd-vv-{start}-{start}-000000-000000-001.tiff"
-    return [_Member(f"{t}.SAFE/", b""), _Member(f"{t}.SAFE/manifest.safe", _manifest(info).encode()),
-            _Member(name, mem.finish(workdir))]
+    x = np.linspace(0.0, 1.0, cols, dtype=np.float32)[None, :]
+    y = np.linspace(0.0, 1.0, rows, dtype=np.float32)[:, None]
+    land = 1.0 + 0.6 * np.sin(9 * x + 3 * y) * np.cos(7 * y)              # fields, a little texture
+    for k, (pol, stem) in enumerate(names):
+        gain = 220.0 if k == 0 else 90.0                                       # co-pol brighter than cross-pol
+        dn = np.clip(rng.gamma(4.0, 0.25, size=(rows, cols)) * land * gain, 1, 65535).astype(np.uint16)
+        ds = gdal.GetDriverByName("GTiff").Create(f"/vsimem/s1_{id(members)}_{stem}.tiff", cols, rows, 1,
+                                                  gdal.GDT_UInt16, ["TILED=NO"])
+        srs = osr.SpatialReference()
+        srs.ImportFromEPSG(4326)
+        ds.SetGCPs([gdal.GCP(lon, lat, 0.0, px, ln) for px, ln, lon, lat in gcps], srs.ExportToWkt())
+        ds.GetRasterBand(1).WriteArray(dn)
+        ds.SetMetadataItem("TIFFTAG_IMAGEDESCRIPTION", f"Sentinel-1{info.platform[-1]} IW GRD HR L1")
+        ds.SetMetadataItem("TIFFTAG_SOFTWARE", "Sentinel-1 IPF 003.61")
+        ds.FlushCache()
+        path = ds.GetDescription()
+        ds = None
+        members.append(_Member(f"{safe}/annotation/{stem}.xml",
+                               _s1_annotation(info, pol, k + 1, stop, cols, rows, gcps).encode()))
+        members.append(_Member(f"{safe}/annotation/calibration/calibration-{stem}.xml",
+                               _s1_calibration(info, pol, k + 1, stop, cols, rows).encode()))
+        members.append(_Member(f"{safe}/measurement/{stem}.tiff", path))
+    manifest = _s1_manifest(info, stop, names, footprint)
+    return [members[0], _Member(f"{safe}/manifest.safe", manifest.encode())] + members[1:]
+
+
+def _s1_iso(when):
+    return when.strftime("%Y-%m-%dT%H:%M:%S.000000")
+
+
+def _s1_header(info, pol, image, stop):
+    parts = info.title.split("_")
+    return (f"<adsHeader><missionId>{info.platform}</missionId><productType>GRD</productType>"
+            f"<polarisation>{pol.upper()}</polarisation><mode>IW</mode><swath>IW</swath>"
+            f"<startTime>{_s1_iso(info.acquired)}</startTime><stopTime>{_s1_iso(stop)}</stopTime>"
+            f"<absoluteOrbitNumber>{int(parts[6])}</absoluteOrbitNumber>"
+            f"<missionDataTakeId>{int(parts[7], 16)}</missionDataTakeId><imageNumber>{image:03d}</imageNumber>"
+            f"</adsHeader>")
+
+
+def _s1_annotation(info, pol, image, stop, cols, rows, gcps):
+    span = stop - info.acquired
+    points = "".join(
+        f"<geolocationGridPoint><azimuthTime>{_s1_iso(info.acquired + span * (ln / max(rows - 1, 1)))}"
+        f"</azimuthTime><slantRangeTime>{0.0053 + 0.0011 * px / max(cols - 1, 1):.9e}</slantRangeTime>"
+        f"<line>{int(ln)}</line><pixel>{int(px)}</pixel><latitude>{lat:.9f}</latitude>"
+        f"<longitude>{lon:.9f}</longitude><height>0.0</height>"
+        f"<incidenceAngle>{30.8 + 15.2 * px / max(cols - 1, 1):.6f}</incidenceAngle>"
+        f"<elevationAngle>{27.5 + 12.9 * px / max(cols - 1, 1):.6f}</elevationAngle></geolocationGridPoint>"
+        for px, ln, lon, lat in gcps)
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<product>{_s1_header(info, pol, image, stop)}'
+            f"<imageAnnotation><imageInformation><productFirstLineUtcTime>{_s1_iso(info.acquired)}"
+            f"</productFirstLineUtcTime><productLastLineUtcTime>{_s1_iso(stop)}</productLastLineUtcTime>"
+            f"<rangePixelSpacing>1.000000e+01</rangePixelSpacing><azimuthPixelSpacing>1.000000e+01"
+            f"</azimuthPixelSpacing><numberOfSamples>{cols}</numberOfSamples><numberOfLines>{rows}"
+            f"</numberOfLines><outputPixels>16 bit Unsigned Integer</outputPixels></imageInformation>"
+            f"<processingInformation><ellipsoidName>WGS84</ellipsoidName>"
+            f"<ellipsoidSemiMajorAxis>6.378137e+06</ellipsoidSemiMajorAxis>"
+            f"<ellipsoidSemiMinorAxis>6.356752314245179e+06</ellipsoidSemiMinorAxis></processingInformation>"
+            f"</imageAnnotation><geolocationGrid><geolocationGridPointList count=\"{len(gcps)}\">{points}"
+            f"</geolocationGridPointList></geolocationGrid></product>\n")
+
+
+def _s1_calibration(info, pol, image, stop, cols, rows):
+    pixels = " ".join(str(p) for p in range(0, cols, max(1, cols // 4)))
+    n = len(pixels.split())
+
+    def vector(line, when):
+        sig = " ".join(f"{v:.6e}" for v in np.linspace(560.0, 420.0, n))
+        return (f"<calibrationVector><azimuthTime>{_s1_iso(when)}</azimuthTime><line>{line}</line>"
+                f"<pixel count=\"{n}\">{pixels}</pixel><sigmaNought count=\"{n}\">{sig}</sigmaNought>"
+                f"<betaNought count=\"{n}\">{' '.join(['4.740000e+02'] * n)}</betaNought>"
+                f"<gamma count=\"{n}\">{sig}</gamma><dn count=\"{n}\">{' '.join(['4.740000e+02'] * n)}</dn>"
+                f"</calibrationVector>")
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<calibration>{_s1_header(info, pol, image, stop)}'
+            f"<calibrationInformation><absoluteCalibrationConstant>1.000000e+00</absoluteCalibrationConstant>"
+            f"</calibrationInformation><calibrationVectorList count=\"2\">{vector(0, info.acquired)}"
+            f"{vector(rows - 1, stop)}</calibrationVectorList></calibration>\n")
+
+
+def _s1_manifest(info, stop, names, footprint):
+    """manifest.safe with what GDAL's SAFE driver follows: the Measurement Data Units, their annotation and
+    calibration data objects, platform, acquisition period, orbit reference and frame footprint."""
+    parts = info.title.split("_")
+    orbit = int(parts[6])
+    platform = info.platform
+    rel = ((orbit - {"S1A": 73, "S1B": 27}.get(platform, 174)) % 175) + 1
+    nssdc = {"S1A": "2014-016A", "S1B": "2016-025A", "S1C": "2024-235A"}.get(platform, "")
+    pols = "".join(f"<s1sarl1:transmitterReceiverPolarisation>{p.upper()}</s1sarl1:transmitterReceiverPolarisation>"
+                   for p, _ in names)
+    units, objects, meta = [], [], []
+    for pol, stem in names:
+        key = stem.replace("-", "")
+        units.append(f'<xfdu:contentUnit unitType="Measurement Data Unit" repID="s1Level1MeasurementSchema" '
+                     f'dmdID="product{key} calibration{key}"><dataObjectPointer dataObjectID="{key}"/>'
+                     f"</xfdu:contentUnit>")
+        for prefix, rep_id, href in (("product", "s1Level1ProductSchema", f"./annotation/{stem}.xml"),
+                                     ("calibration", "s1Level1CalibrationSchema",
+                                      f"./annotation/calibration/calibration-{stem}.xml"),
+                                     ("", "s1Level1MeasurementSchema", f"./measurement/{stem}.tiff")):
+            objects.append(f'<dataObject ID="{prefix}{key}" repID="{rep_id}"><byteStream mimeType="'
+                           f'{"application/octet-stream" if not prefix else "text/xml"}">'
+                           f'<fileLocation locatorType="URL" href="{href}"/></byteStream></dataObject>')
+            if prefix:
+                meta.append(f'<metadataObject ID="{prefix}{key}" classification="DESCRIPTION" category="DMD">'
+                            f'<dataObjectPointer dataObjectID="{prefix}{key}"/></metadataObject>')
+    ring = footprint[:4]
+    coords = " ".join(f"{lat:.6f},{lon:.6f}" for lon, lat in ring)
+    lon = sum(p[0] for p in ring) / len(ring)
+    local_hours = (info.acquired.hour + info.acquired.minute / 60 + lon / 15.0) % 24
+    pass_ = "DESCENDING" if local_hours < 12 else "ASCENDING"     # dawn descending, dusk ascending
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<xfdu:XFDU {S1_NS} '
+            f'version="esa/safe/sentinel-1.0/sentinel-1/sar/level-1/grd/standard/iwdp">\n'
+            f'<informationPackageMap><xfdu:contentUnit unitType="SAFE Archive Information Package" '
+            f'textInfo="Sentinel-1 IW Level-1 GRD Product" dmdID="acquisitionPeriod platform '
+            f'generalProductInformation measurementOrbitReference measurementFrameSet" pdiID="processing">'
+            f'{"".join(units)}</xfdu:contentUnit></informationPackageMap>\n<metadataSection>'
+            f'<metadataObject ID="processing" classification="PROVENANCE" category="PDI"><metadataWrap '
+            f'mimeType="text/xml" vocabularyName="SAFE" textInfo="Processing"><xmlData><safe:processing '
+            f'name="GRD Post Processing" start="{_s1_iso(stop)}" stop="{_s1_iso(stop)}"><safe:facility '
+            f'country="France" name="Sentinel Mirror simulator" organisation="test" site="127.0.0.1"/>'
+            f"</safe:processing></xmlData></metadataWrap></metadataObject>"
+            f'<metadataObject ID="platform" classification="DESCRIPTION" category="DMD"><metadataWrap '
+            f'mimeType="text/xml" vocabularyName="SAFE" textInfo="Platform Description"><xmlData>'
+            f"<safe:platform><safe:nssdcIdentifier>{nssdc}"
+            f"</safe:nssdcIdentifier><safe:familyName>SENTINEL-1</safe:familyName><safe:number>{platform[-1]}"
+            f"</safe:number><safe:instrument><safe:familyName abbreviation=\"SAR\">Synthetic Aperture Radar"
+            f"</safe:familyName><safe:extension><s1sarl1:instrumentMode><s1sarl1:mode>IW</s1sarl1:mode>"
+            f"<s1sarl1:swath>IW1</s1sarl1:swath><s1sarl1:swath>IW2</s1sarl1:swath><s1sarl1:swath>IW3"
+            f"</s1sarl1:swath></s1sarl1:instrumentMode></safe:extension></safe:instrument></safe:platform>"
+            f"</xmlData></metadataWrap></metadataObject>"
+            f'<metadataObject ID="generalProductInformation" classification="DESCRIPTION" category="DMD">'
+            f'<metadataWrap mimeType="text/xml" vocabularyName="SAFE" textInfo="General Product Information">'
+            f"<xmlData><s1sarl1:standAloneProductInformation><s1sarl1:productClass>S</s1sarl1:productClass>"
+            f"<s1sarl1:productClassDescription>SAR Standard L1 Product</s1sarl1:productClassDescription>"
+            f"<s1sarl1:productTimelinessCategory>Fast-24h</s1sarl1:productTimelinessCategory>"
+            f"<s1sarl1:productConsolidation>SLICE</s1sarl1:productConsolidation>"
+            f"{pols}"
+            f"</s1sarl1:standAloneProductInformation></xmlData></metadataWrap></metadataObject>"
+            f'<metadataObject ID="acquisitionPeriod" classification="DESCRIPTION" category="DMD"><metadataWrap '
+            f'mimeType="text/xml" vocabularyName="SAFE" textInfo="Acquisition Period"><xmlData>'
+            f"<safe:acquisitionPeriod><safe:startTime>{_s1_iso(info.acquired)}</safe:startTime>"
+            f"<safe:stopTime>{_s1_iso(stop)}</safe:stopTime></safe:acquisitionPeriod></xmlData></metadataWrap>"
+            f"</metadataObject>"
+            f'<metadataObject ID="measurementOrbitReference" classification="DESCRIPTION" category="DMD">'
+            f'<metadataWrap mimeType="text/xml" vocabularyName="SAFE" textInfo="Orbit Reference"><xmlData>'
+            f'<safe:orbitReference><safe:orbitNumber type="start">{orbit}</safe:orbitNumber>'
+            f'<safe:orbitNumber type="stop">{orbit}</safe:orbitNumber>'
+            f'<safe:relativeOrbitNumber type="start">{rel}</safe:relativeOrbitNumber>'
+            f'<safe:relativeOrbitNumber type="stop">{rel}</safe:relativeOrbitNumber>'
+            f"<safe:extension><s1:orbitProperties><s1:pass>{pass_}</s1:pass></s1:orbitProperties>"
+            f"</safe:extension></safe:orbitReference></xmlData></metadataWrap></metadataObject>"
+            f'<metadataObject ID="measurementFrameSet" classification="DESCRIPTION" category="DMD">'
+            f'<metadataWrap mimeType="text/xml" vocabularyName="SAFE" textInfo="Frame Set"><xmlData>'
+            f"<safe:frameSet><safe:frame><safe:footPrint srsName=\"http://www.opengis.net/gml/srs/epsg.xml#4326\">"
+            f"<gml:coordinates>{coords}</gml:coordinates></safe:footPrint></safe:frame></safe:frameSet>"
+            f"</xmlData></metadataWrap></metadataObject>{''.join(meta)}</metadataSection>\n"
+            f"<dataObjectSection>{''.join(objects)}</dataObjectSection>\n</xfdu:XFDU>\n")
 
 
 # ---------------------------------------------------------------- zip assembly
@@ -634,17 +835,19 @@ def _write_padding(zf, name, size, seed):
 
 
 def build_archive(kind: ProductKind, title: str, dest_path: str, *, full_size=False, seed=0,
-                  pad_to: Optional[int] = None, size: Optional[int] = None) -> None:
+                  pad_to: Optional[int] = None, size: Optional[int] = None, footprint=None) -> None:
     """Write a synthetic product zip for `title` to dest_path (atomically: temp name, then rename).
 
     size (px at 10 m) overrides the default small size (120) or full_size (10980); SAFE sizes must be
     multiples of 6 so the 20 m and 60 m grids nest. pad_to makes the zip exactly that many bytes with a
     STORED member of deterministic pseudo-random bytes, written in chunks (pipeline benchmarks).
+    Sentinel-1: footprint (lon/lat ring, the catalogue's) georeferences the measurements (GCPs); full_size
+    makes bigger measurements and pads the zip to about 1 GB (seeded), like a real IW GRDH, unless pad_to says.
     """
     info = parse_title(title)
     if info.kind is not kind:
         raise ValueError(f"Title {title!r} names a {info.kind.value} product, not {kind.value}.")
-    n = size or (FULL_SIZE if full_size else SMALL_SIZE)
+    n = size or (FULL_SIZE if full_size and kind is not ProductKind.S1 else SMALL_SIZE)
     if kind in (ProductKind.SAFE_L1C, ProductKind.SAFE_L2A) and n % 6:
         raise ValueError(f"SAFE products need a size that is a multiple of 6 pixels (got {n}).")
     scene = Scene(n, info.title, seed)
@@ -657,8 +860,10 @@ def build_archive(kind: ProductKind, title: str, dest_path: str, *, full_size=Fa
             members = _maja_members(info, scene, tile_geocoding(info.tile), workdir)
             top = f"{info.title}/"
         elif kind is ProductKind.S1:
-            members = _s1_members(info, scene, workdir)
+            members = _s1_members(info, scene, workdir, footprint, full_size)
             top = f"{info.title}.SAFE/"
+            if full_size and pad_to is None:
+                pad_to = S1_FULL_BYTES + (scene.s % 200_000_000) - 100_000_000   # 0.9 to 1.1 GB
         else:
             members = _safe_members(info, scene, tile_geocoding(info.tile), workdir)
             top = f"{info.title}.SAFE/"

@@ -1,12 +1,19 @@
 """The simulated catalogue: products generated deterministically from a seed, their tape state and archives.
 
-Every tile is acquired every 5 days, alternately by S2A and S2B (each on a 10-day, 143-orbit cycle), on one
-relative orbit per tile. One acquisition gives one product per configured collection (same scene, same
-cloud cover). Archives are real zips built by archives.build_archive, lazily, and cached on disk.
+Sentinel-2: every tile is acquired every 5 days, alternately by S2A and S2B (each on a 10-day, 143-orbit
+cycle), on one relative orbit per tile. One acquisition gives one product per configured collection (same
+scene, same cloud cover).
+Sentinel-1 (IW GRDH, only when an S1 collection is configured): each tile lies under one descending (dawn)
+and one ascending (dusk) track, flown every 12 days by S1A and 6 days later by S1B (until its failure) or
+S1C (after its commissioning); absolute orbits follow the real 175-orbit / 12-day repeat from real
+reference products, relative orbits follow PEPS's formulas. Footprints are a 250 km x 170 km slice around
+the tile (see DEPARTURES.md).
+Archives are real zips built by archives.build_archive, lazily, and cached on disk.
 """
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import random
 import struct
@@ -19,8 +26,9 @@ from typing import Optional
 from plugin.core.models import Availability, ProductKind, collection as find_collection
 from plugin.core.tiles import tile_footprint
 
-GEODES_COLLECTIONS = ("THEIA_REFLECTANCE_SENTINEL2_L2A", "PEPS_S2_L1C")
-CDSE_COLLECTIONS = {"sentinel-2-l2a": "S2MSI2A", "sentinel-2-l1c": "S2MSI1C"}
+GEODES_COLLECTIONS = ("THEIA_REFLECTANCE_SENTINEL2_L2A", "PEPS_S2_L1C", "PEPS_S1_L1")
+CDSE_COLLECTIONS = {"sentinel-2-l2a": "S2MSI2A", "sentinel-2-l1c": "S2MSI1C", "sentinel-1-grd": "IW_GRDH_1S"}
+S1_SIM_COLLECTIONS = ("PEPS_S1_L1", "sentinel-1-grd")
 _EPOCH = dt.date(2015, 6, 23)          # S2A launch: orbit counting origin
 _UUID_NS = uuid.UUID("5a1e0000-0000-4000-8000-00000000beef")
 
@@ -38,7 +46,7 @@ class SimProduct:
     title: str
     platform: str
     acquired: dt.datetime
-    tile: str
+    tile: Optional[str]               # None for Sentinel-1 (not cut into tiles): see area_tile
     relative_orbit: int
     absolute_orbit: int
     cloud_cover: float
@@ -55,6 +63,11 @@ class SimProduct:
     quicklook: bytes = b""
     quicklook_md5: str = ""
     base_url: str = ""                # service base URL, set by the server
+    # Sentinel-1 only
+    orbit_state: str = "descending"   # ascending | descending
+    polarisations: tuple = ()         # ("VV", "VH")
+    stop: Optional[dt.datetime] = None
+    area_tile: Optional[str] = None   # the configured tile this S1 slice was generated over
     _catalogue: object = field(default=None, repr=False, compare=False)
 
     # --- tape --------------------------------------------------------------------------------------
@@ -112,8 +125,14 @@ class SimProduct:
         return f"{self.base_url}/odata/v1/Assets({self.id})/$value"
 
     @property
+    def is_s1(self):
+        return self.kind is ProductKind.S1
+
+    @property
     def endpoint_url(self):
         """GEODES datalake path (what the real items carry in properties.endpoint_url)."""
+        if self.is_s1:   # the real S1 datalake layout is not in any recording: a plausible one
+            return f"https://s3.datalake.cnes.fr/sentinel1-l1/{self.acquired:%Y/%m/%d}/{self.zip_name}"
         bucket = "sentinel2-l1c" if self.collection == "PEPS_S2_L1C" else "muscate-sentinel2-l2a"
         t, d = self.tile, self.acquired
         return (f"https://s3.datalake.cnes.fr/{bucket}/{t[:2]}/{t[2]}/{t[3:]}/"
@@ -130,6 +149,99 @@ def tile_lonlat_bbox(tile):
 
 def _tile_seed(tile):
     return int(hashlib.md5(tile.encode()).hexdigest()[:8], 16)
+
+
+# --- Sentinel-1 orbits -----------------------------------------------------------------------------------
+S1_REPEAT_S = 12 * 86400          # 175 orbits in exactly 12 days
+# platform -> (reference start time, its absolute orbit, PEPS relative-orbit offset, first day, last day).
+# S1A and S1B references are real products (S1A_IW_GRDH_1SDV_20230801T055912_..._049678,
+# S1B_IW_RAW__0SDV_20210810T044826_..._028179), and the two agree: S1B flies S1A's tracks 6 days later.
+# S1C has no real reference here: orbit 1 at launch (2024-12-05), offset chosen so it flies S1B's tracks.
+S1_PLATFORMS = {
+    "S1A": (dt.datetime(2023, 8, 1, 5, 59, 12, tzinfo=dt.timezone.utc), 49678, 73, dt.date(2014, 10, 3), None),
+    "S1B": (dt.datetime(2021, 8, 10, 4, 48, 26, tzinfo=dt.timezone.utc), 28179, 27, dt.date(2016, 9, 26),
+            dt.date(2021, 12, 23)),
+    "S1C": (dt.datetime(2024, 12, 5, 21, 20, tzinfo=dt.timezone.utc), 1, 174, dt.date(2025, 3, 26), None),
+}
+
+
+def _s1_active(platform, day):
+    _, _, _, first, last = S1_PLATFORMS[platform]
+    return first <= day and (last is None or day <= last)
+
+
+def _s1_platform(day, first_half):
+    """Who flies a track on `day`: S1A on its 12-day cycle, S1B / S1C on the days in between."""
+    if first_half:
+        return "S1A" if _s1_active("S1A", day) else None
+    return next((p for p in ("S1B", "S1C") if _s1_active(p, day)), None)
+
+
+def _s1_orbit_estimate(platform, when):
+    ref, orbit, _, _, _ = S1_PLATFORMS[platform]
+    secs = int((when - ref).total_seconds())
+    return orbit + (175 * secs) // S1_REPEAT_S     # integer maths: exactly +175 every 12 days
+
+
+def s1_relative_orbit(platform, absolute):
+    """PEPS's rule: ((orbit - 73) % 175) + 1 for S1A, ((orbit - 27) % 175) + 1 for S1B."""
+    return (absolute - S1_PLATFORMS[platform][2]) % 175 + 1
+
+
+def s1_snap_orbit(platform, estimate, relative):
+    """The absolute orbit nearest `estimate` that lies on `relative` (keeps all platforms on one track)."""
+    delta = (relative - s1_relative_orbit(platform, estimate)) % 175
+    return estimate + (delta - 175 if delta > 87 else delta)
+
+
+def s1_datatake(platform, absolute):
+    """Mission datatake id: grows about 9 per orbit (linear fit of real S1A/S1B product names)."""
+    if platform == "S1A":
+        return (0x05F958 + round((absolute - 49678) * 8.956)) % 0x1000000
+    if platform == "S1B":
+        return round(absolute * 7.8185) % 0x1000000
+    return (0x000100 + absolute * 9) % 0x1000000
+
+
+def tile_centre(bounds):
+    w, s, e, n = bounds
+    if w > e:
+        e += 360.0
+    lon = (w + e) / 2
+    return (lon + 180.0) % 360.0 - 180.0, (s + n) / 2
+
+
+def s1_footprint(lon0, lat0, direction, along_km, across_km):
+    """A 170 km (along track) x 250 km (across) slice, turned to the ground track's heading, whose centre is
+    (along_km, across_km) from (lon0, lat0): closed ring, counter-clockwise, longitudes unwrapped."""
+    heading = math.radians(193.0 if direction == "descending" else 347.0)
+    ax, ay = math.sin(heading), math.cos(heading)        # along-track unit vector (east, north)
+    cx, cy = ay, -ax                                     # across-track unit vector (to the right)
+    ox, oy = along_km * ax + across_km * cx, along_km * ay + across_km * cy
+    corners = [(-85.0, -125.0), (-85.0, 125.0), (85.0, 125.0), (85.0, -125.0)]
+    km_lat = 111.32
+    km_lon = km_lat * max(math.cos(math.radians(lat0)), 0.05)
+    ring = []
+    for a, c in corners:
+        x, y = ox + a * ax + c * cx, oy + a * ay + c * cy
+        ring.append((lon0 + x / km_lon, max(-89.9, min(89.9, lat0 + y / km_lat))))
+    if _signed_area(ring) < 0:
+        ring.reverse()
+    return ring + [ring[0]]
+
+
+def _signed_area(ring):
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1])) / 2
+
+
+def ring_bounds(ring):
+    """lon/lat bounds of an unwrapped ring, as tiles' (west > east across the antimeridian)."""
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    west, east = min(xs), max(xs)
+    wrap = lambda v: (v + 180.0) % 360.0 - 180.0  # noqa: E731
+    if west < -180.0 or east > 180.0:
+        west, east = wrap(west), wrap(east)
+    return (west, min(ys), east, max(ys))
 
 
 def _baseline(day):
@@ -172,7 +284,13 @@ class Catalogue:
     def _generate(self):
         cfg = self.config
         out = []
+        s1 = [c for c in cfg.collections if c in S1_SIM_COLLECTIONS]
+        s2 = tuple(c for c in cfg.collections if c not in S1_SIM_COLLECTIONS)
         for tile in cfg.tiles:
+            if s1:
+                out.extend(self._s1_products(tile, s1))
+            if not s2:
+                continue
             bbox, footprint = tile_lonlat_bbox(tile)
             ts = _tile_seed(tile)
             phase, rel = ts % 5, (ts // 5) % 143 + 1
@@ -182,14 +300,14 @@ class Catalogue:
             while day <= cfg.end:
                 n = (day - _EPOCH).days
                 if (n - phase) % 5 == 0:
-                    out.extend(self._acquisition(tile, day, n, phase, rel, utc_hours, bbox, footprint))
+                    out.extend(self._acquisition(tile, day, n, phase, rel, utc_hours, bbox, footprint, s2))
                 day += dt.timedelta(days=1)
         out.sort(key=lambda p: (p.acquired, p.collection, p.title))
         for p in out:
             p._catalogue = self
         return out
 
-    def _acquisition(self, tile, day, n, phase, rel, utc_hours, bbox, footprint):
+    def _acquisition(self, tile, day, n, phase, rel, utc_hours, bbox, footprint, collections):
         cfg = self.config
         scene = random.Random(f"{cfg.seed}|{tile}|{day}")
         platform = "S2A" if ((n - phase) // 5) % 2 == 0 else "S2B"
@@ -201,25 +319,79 @@ class Catalogue:
         cloud = round(100 * scene.random() ** 1.6, 3)    # skewed to clear, like a real year
         gen = acquired + dt.timedelta(hours=scene.randint(1, 20), seconds=scene.randint(0, 3599))
         products = []
-        for coll in cfg.collections:
+        for coll in collections:
             title = _title(coll, platform, acquired, gen, rel, tile)
-            provider = provider_of(coll)
-            r = random.Random(f"{cfg.seed}|{coll}|{title}")
-            frac = cfg.offline_fraction if provider == "geodes" else cfg.cdse_offline_fraction
-            offline = r.random() < frac
-            stuck = offline and r.random() < cfg.stuck_fraction
-            lo, hi = cfg.delay_range()
-            delay = lo + (hi - lo) * r.random()
-            uid = uuid.uuid5(_UUID_NS, f"{cfg.seed}|{coll}|{title}")
-            pid = f"URN:FEATURE:DATA:gdh:{uid}:V1" if provider == "geodes" else str(uid)
-            ql = _png(hashlib.md5(title.encode()).digest())
-            products.append(SimProduct(
-                id=pid, provider=provider, collection=coll, kind=find_collection(provider, coll).kind,
-                title=title, platform=platform, acquired=acquired, tile=tile, relative_orbit=rel,
-                absolute_orbit=absolute, cloud_cover=cloud, bbox=bbox, footprint=footprint,
-                staging_delay_s=delay, stuck=stuck, state="offline" if offline else "online",
-                quicklook=ql, quicklook_md5=hashlib.md5(ql).hexdigest()))
+            products.append(self._product(coll, title, platform=platform, acquired=acquired, tile=tile,
+                                          relative_orbit=rel, absolute_orbit=absolute, cloud_cover=cloud,
+                                          bbox=bbox, footprint=footprint))
         return products
+
+    def _product(self, coll, title, **fields):
+        """One catalogue entry: id, tape state and staging delay seeded by (seed, collection, title)."""
+        cfg = self.config
+        provider = provider_of(coll)
+        r = random.Random(f"{cfg.seed}|{coll}|{title}")
+        frac = cfg.offline_fraction if provider == "geodes" else cfg.cdse_offline_fraction
+        offline = r.random() < frac
+        stuck = offline and r.random() < cfg.stuck_fraction
+        lo, hi = cfg.delay_range()
+        delay = lo + (hi - lo) * r.random()
+        uid = uuid.uuid5(_UUID_NS, f"{cfg.seed}|{coll}|{title}")
+        pid = f"URN:FEATURE:DATA:gdh:{uid}:V1" if provider == "geodes" else str(uid)
+        ql = _png(hashlib.md5(title.encode()).digest())
+        return SimProduct(id=pid, provider=provider, collection=coll, kind=find_collection(provider, coll).kind,
+                          title=title, staging_delay_s=delay, stuck=stuck, state="offline" if offline else "online",
+                          quicklook=ql, quicklook_md5=hashlib.md5(ql).hexdigest(), **fields)
+
+    # --- Sentinel-1 --------------------------------------------------------------------------------
+    def _s1_products(self, tile, collections):
+        cfg = self.config
+        bounds, _ = tile_lonlat_bbox(tile)
+        lon0, lat0 = tile_centre(bounds)
+        ts = _tile_seed(tile)
+        out = []
+        for direction in ("descending", "ascending"):
+            track = random.Random(f"s1-track|{tile}|{direction}")   # the track is geography: seed-independent
+            phase = track.randrange(12)
+            local_hours = 6.0 if direction == "descending" else 18.0    # dawn-dusk sun-synchronous orbit
+            secs_of_day = int(((local_hours - lon0 / 15.0) % 24.0) * 3600) + track.randint(-600, 600)
+            along, across = track.uniform(-8.0, 8.0), track.uniform(-40.0, 40.0)
+            rel = None
+            day = cfg.start
+            while day <= cfg.end:
+                n = (day - _EPOCH).days
+                if (n - phase) % 6 == 0:
+                    platform = _s1_platform(day, first_half=(n - phase) % 12 == 0)
+                    start_time = dt.datetime.combine(day, dt.time(), dt.timezone.utc) + dt.timedelta(
+                        seconds=secs_of_day)
+                    if rel is None:   # the track's relative orbit, as S1A flies it
+                        rel = s1_relative_orbit("S1A", _s1_orbit_estimate("S1A", start_time))
+                    if platform is not None:
+                        out.extend(self._s1_slice(tile, day, platform, start_time, rel, direction, along, across,
+                                                  lon0, lat0, collections, ts))
+                day += dt.timedelta(days=1)
+        return out
+
+    def _s1_slice(self, tile, day, platform, start_time, rel, direction, along, across, lon0, lat0, collections,
+                  ts):
+        cfg = self.config
+        scene = random.Random(f"{cfg.seed}|{tile}|{day}|{direction}")
+        start = start_time + dt.timedelta(seconds=scene.randint(-3, 3))
+        stop = start + dt.timedelta(seconds=25)                      # IW GRDH slices are 25 s long
+        absolute = s1_snap_orbit(platform, _s1_orbit_estimate(platform, start), rel)
+        datatake = s1_datatake(platform, absolute)
+        # (the tile too: two tiles' slices never share a title, so never a cached archive with another footprint)
+        uid = hashlib.md5(f"{cfg.seed}|{tile}|{platform}|{start}|{absolute}".encode()).hexdigest()[:4].upper()
+        title = (f"{platform}_IW_GRDH_1SDV_{start:%Y%m%dT%H%M%S}_{stop:%Y%m%dT%H%M%S}_{absolute:06d}_"
+                 f"{datatake:06X}_{uid}")
+        jitter = (scene.uniform(-2.0, 2.0), scene.uniform(-2.0, 2.0))
+        ring = s1_footprint(lon0, lat0, direction, along + jitter[0], across + jitter[1])
+        bbox = ring_bounds(ring)
+        footprint = {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
+        return [self._product(coll, title, platform=platform, acquired=start, tile=None, relative_orbit=rel,
+                              absolute_orbit=absolute, cloud_cover=None, bbox=bbox, footprint=footprint,
+                              orbit_state=direction, polarisations=("VV", "VH"), stop=stop, area_tile=tile)
+                for coll in collections]
 
 
 def _title(coll, platform, acquired, gen, rel, tile):
@@ -268,8 +440,9 @@ class ArchiveStore:
             if not (meta and os.path.exists(path) and os.path.getsize(path) == meta["size"]):
                 os.makedirs(folder, exist_ok=True)
                 tmp = path + ".building"
+                extra = {"footprint": product.footprint["coordinates"][0]} if product.is_s1 else {}
                 _build(product.kind, product.title, tmp, full_size=self.full_size, seed=self.seed,
-                       pad_to=self.pad_to)
+                       pad_to=self.pad_to, **extra)
                 meta = {"size": os.path.getsize(tmp), "md5": _md5_file(tmp)}
                 os.replace(tmp, path)
                 with open(meta_path, "w") as f:

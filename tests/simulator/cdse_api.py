@@ -126,6 +126,13 @@ def _bad(message):
 
 
 def _attr_values(p):
+    if p.is_s1:   # the OData attribute names of Sentinel-1 products (no tileId, no cloudCover)
+        return {"productType": CDSE_COLLECTIONS[p.collection], "relativeOrbitNumber": p.relative_orbit,
+                "orbitNumber": p.absolute_orbit, "orbitDirection": p.orbit_state.upper(),
+                "polarisationChannels": "&".join(p.polarisations), "operationalMode": "IW", "swathIdentifier": "IW",
+                "platformSerialIdentifier": p.platform[-1], "platformShortName": "SENTINEL-1",
+                "instrumentShortName": "SAR", "processingLevel": "LEVEL1", "productClass": "S",
+                "timeliness": "Fast-24h", "datatakeID": int(p.title.split("_")[7], 16)}
     return {"productType": CDSE_COLLECTIONS[p.collection], "tileId": p.tile, "cloudCover": p.cloud_cover,
             "relativeOrbitNumber": p.relative_orbit, "orbitNumber": p.absolute_orbit,
             "platformSerialIdentifier": p.platform[-1], "platformShortName": "SENTINEL-2",
@@ -157,7 +164,7 @@ def _clause(c):
         return lambda p: p.id in ids
     m = _COLL.match(c)
     if m:
-        return lambda p, v=m["name"]: v == "SENTINEL-2"
+        return lambda p, v=m["name"]: v == ("SENTINEL-1" if p.is_s1 else "SENTINEL-2")
     m = _INTERSECTS.match(c)
     if m:
         boxes = []
@@ -183,8 +190,8 @@ def _clause(c):
         return lambda p: (lambda have: have is not None and _OPS[op](have, want))(_attr_values(p).get(name))
     m = _DATE.match(c)
     if m:
-        want, op = _time(m["value"]), m["op"]
-        return lambda p: _OPS[op](p.acquired, want)
+        want, op, end = _time(m["value"]), m["op"], m["which"] == "End"
+        return lambda p: _OPS[op]((p.stop or p.acquired) if end else p.acquired, want)
     m = _NAME.match(c)
     if m:
         return lambda p, v=m["name"]: p.cdse_name == v or p.title == v
@@ -244,17 +251,21 @@ def _entity(p, with_attributes, with_assets=False):
          "PublicationDate": _iso(p.acquired + dt.timedelta(hours=4)),
          "ModificationDate": _iso(p.acquired + dt.timedelta(hours=4)),
          "Online": p.online, "EvictionDate": "9999-12-31T23:59:59.999999Z" if p.online else "",
-         "S3Path": f"/eodata/Sentinel-2/MSI/{'L2A' if p.collection == 'sentinel-2-l2a' else 'L1C'}/{p.acquired:%Y/%m/%d}/{p.cdse_name}",
+         "S3Path": (f"/eodata/Sentinel-1/SAR/IW_GRDH_1S/{p.acquired:%Y/%m/%d}/{p.cdse_name}" if p.is_s1 else
+                    f"/eodata/Sentinel-2/MSI/{'L2A' if p.collection == 'sentinel-2-l2a' else 'L1C'}/"
+                    f"{p.acquired:%Y/%m/%d}/{p.cdse_name}"),
          "Checksum": [{"Value": p.md5, "Algorithm": "MD5", "ChecksumDate": _iso(p.acquired + dt.timedelta(hours=4))}],
-         "ContentDate": {"Start": _iso(p.acquired), "End": _iso(p.acquired)},
+         "ContentDate": {"Start": _iso(p.acquired), "End": _iso(p.stop or p.acquired)},
          "Footprint": f"geography'SRID=4326;{wkt}'", "GeoFootprint": p.footprint}
     if with_attributes:
         attrs = _attr_values(p)
-        types = {"cloudCover": "Double", "relativeOrbitNumber": "Integer", "orbitNumber": "Integer"}
+        types = {"cloudCover": "Double", "relativeOrbitNumber": "Integer", "orbitNumber": "Integer",
+                 "datatakeID": "Integer"}
         e["Attributes"] = [{"@odata.type": f"#OData.CSC.{types.get(k, 'String')}Attribute", "Name": k, "Value": v,
                             "ValueType": types.get(k, "String")} for k, v in attrs.items()]
         e["Attributes"] += [{"@odata.type": "#OData.CSC.DateTimeOffsetAttribute", "Name": n, "Value": _iso(p.acquired),
                              "ValueType": "DateTimeOffset"} for n in ("beginningDateTime", "endingDateTime")]
+        e["Attributes"][-1]["Value"] = _iso(p.stop or p.acquired)
     if with_assets:
         e["Assets"] = [{"Type": "QUICKLOOK", "Id": p.id, "DownloadLink": p.quicklook_url, "S3Path": e["S3Path"]}]
     return e

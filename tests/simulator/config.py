@@ -5,6 +5,7 @@ from typing import Optional, Tuple, Union
 
 OFFLINE_RESPONSES = ("202-json", "202-empty", "200-json-error", "503-retry-after")
 S2_COLLECTIONS = ("THEIA_REFLECTANCE_SENTINEL2_L2A", "PEPS_S2_L1C", "sentinel-2-l2a", "sentinel-2-l1c")
+S1_COLLECTIONS = ("PEPS_S1_L1", "sentinel-1-grd")     # IW GRDH only; ask for them explicitly (not in the default)
 
 
 @dataclass
@@ -60,9 +61,12 @@ class SimConfig:
         if isinstance(self.tiles, str):
             self.tiles = tuple(t.strip() for t in self.tiles.split(",") if t.strip())
         self.tiles = tuple(t.upper().lstrip("T") if len(t) == 6 else t.upper() for t in self.tiles)
-        unknown = [c for c in self.collections if c not in S2_COLLECTIONS]
+        if isinstance(self.collections, str):
+            self.collections = tuple(c.strip() for c in self.collections.split(",") if c.strip())
+        unknown = [c for c in self.collections if c not in S2_COLLECTIONS + S1_COLLECTIONS]
         if unknown:
-            raise ValueError(f"The simulator holds only S2 collections {S2_COLLECTIONS}, not {unknown}")
+            raise ValueError(f"The simulator holds only the collections {S2_COLLECTIONS + S1_COLLECTIONS}, "
+                             f"not {unknown}")
 
     def delay_range(self):
         d = self.staging_delay_s

@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-STATUS_FAULTS = {"500", "502", "503", "429", "401", "403"}
+STATUS_FAULTS = {"500", "502", "503", "429", "401", "403", "404"}
 BODY_FAULTS = {"drop", "truncate", "corrupt", "ignore_range", "slow_first_byte"}
 OTHER_FAULTS = {"non_json", "malformed", "expire_token", "timeout"}
 FAULTS = STATUS_FAULTS | BODY_FAULTS | OTHER_FAULTS

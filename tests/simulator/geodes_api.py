@@ -23,8 +23,11 @@ QUERYABLES = {
     "identifier": ("eq", "in", "contains"),
     "platform": ("eq", "in"),
     "product:type": ("eq",),
+    "sat:absolute_orbit": ("eq",),
+    "sat:orbit_state": ("eq",),
+    "sar:polarizations": ("eq",),
 }
-PRODUCT_TYPE = {"PEPS_S2_L1C": "S2MSI1C", "THEIA_REFLECTANCE_SENTINEL2_L2A": "REFLECTANCE"}
+PRODUCT_TYPE = {"PEPS_S2_L1C": "S2MSI1C", "THEIA_REFLECTANCE_SENTINEL2_L2A": "REFLECTANCE", "PEPS_S1_L1": "GRD"}
 
 
 def route(method, sub):
@@ -121,9 +124,12 @@ def _parse_time(value):
 def _matches_query(p, query):
     if not isinstance(query, dict):
         _bad("query must be an object")
-    values = {"grid:code": "T" + p.tile, "eo:cloud_cover": p.cloud_cover, "start_datetime": p.acquired,
-              "end_datetime": p.acquired, "sat:relative_orbit": p.relative_orbit, "identifier": p.title,
-              "platform": p.platform, "product:type": PRODUCT_TYPE.get(p.collection)}
+    values = {"grid:code": "T" + p.tile if p.tile else None, "eo:cloud_cover": p.cloud_cover,
+              "start_datetime": p.acquired, "end_datetime": p.stop or p.acquired,
+              "sat:relative_orbit": p.relative_orbit, "identifier": p.title, "platform": p.platform,
+              "product:type": PRODUCT_TYPE.get(p.collection), "sat:absolute_orbit": p.absolute_orbit,
+              "sat:orbit_state": p.orbit_state.capitalize() if p.is_s1 else "Descending",
+              "sar:polarizations": list(p.polarisations) or None}
     for name, ops in query.items():
         if name not in QUERYABLES:
             _bad(f"unknown queryable {name!r}")
@@ -133,6 +139,10 @@ def _matches_query(p, query):
             if op not in QUERYABLES[name]:
                 _bad(f"operator {op!r} is not supported for {name!r}")
             have = values[name]
+            if have is None:      # a field the item does not carry (S1: no tile, no cloud cover) never matches
+                return False
+            if name == "sat:orbit_state":
+                have, want = have.lower(), str(want).lower()
             if name.endswith("datetime"):
                 want = _parse_time(want)
             if op == "eq" and have != want:
@@ -154,7 +164,7 @@ def _item(sim, p):
     p.ensure_archive()
     online = p.online
     date_path = f"{p.acquired:%Y/%m/%d}/{p.platform}"
-    return {
+    item = {
         "stac_version": "1.0.0-beta.2",
         "id": p.id,
         "bbox": list(p.bbox),
@@ -162,7 +172,7 @@ def _item(sim, p):
         "type": "Feature",
         "collection": p.collection,
         "properties": {
-            "grid:code": "T" + p.tile,
+            "grid:code": "T" + p.tile if p.tile else None,
             "product:type": PRODUCT_TYPE.get(p.collection),
             "endpoint_url": p.endpoint_url,
             "instrument": "MSI",
@@ -192,6 +202,14 @@ def _item(sim, p):
                 "type": "application/zip", "roles": ["data"]},
         },
     }
+    if p.is_s1:   # radar: no tile, no cloud cover; orbit direction and polarisations instead
+        props = item["properties"]
+        for key in ("grid:code", "eo:cloud_cover"):
+            del props[key]
+        props.update({"instrument": "SAR", "sat:orbit_state": p.orbit_state.capitalize(),
+                      "sar:polarizations": list(p.polarisations), "sar:instrument_mode": "IW", "swath": "IW",
+                      "processing:level": "L1", "end_datetime": _iso(p.stop)})
+    return item
 
 
 def _description(size, online, datatype, md5):

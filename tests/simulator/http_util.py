@@ -18,7 +18,7 @@ def status_fault_response(fault, retry_after_default):
         headers["Retry-After"] = str(fault.params.get("retry_after", retry_after_default))
     messages = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
                 429: "Too many requests, your request quota is empty", 401: "Unauthorized",
-                403: "Forbidden"}
+                403: "Forbidden", 404: "Not Found"}
     return json_response({"code": code, "description": messages[code]}, code, headers)
 
 

@@ -16,7 +16,7 @@ from .faults import BODY_FAULTS, FaultBook, Stats
 from .http_util import FileBody, Reply, body_fault_response, json_response, parse_range, status_fault_response
 
 log = logging.getLogger("tests.simulator")
-REQUEST_FAULTS = {"500", "502", "503", "429", "401", "403", "non_json", "malformed", "timeout"}
+REQUEST_FAULTS = {"500", "502", "503", "429", "401", "403", "404", "non_json", "malformed", "timeout"}
 TOKEN_PATH = "/auth/realms/CDSE/protocol/openid-connect/token"
 
 

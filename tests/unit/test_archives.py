@@ -145,10 +145,25 @@ def test_title_and_kind_must_agree(tmp_path):
         build_archive(ProductKind.SAFE_L2A, L2A, str(tmp_path / "x.zip"), size=100)
 
 
-def test_sentinel1_has_a_measurement(tmp_path):
+def test_sentinel1_is_a_safe_that_gdal_opens_with_both_polarisations(tmp_path):
     z = str(tmp_path / "s1.zip")
     build_archive(ProductKind.S1, S1, z)
-    meas = [n for n in names(z) if "/measurement/" in n]
-    assert len(meas) == 1 and f"{S1}.SAFE/manifest.safe" in names(z)
-    arr, _ = read(z, meas[0])
-    assert arr.shape == (120, 120) and arr.std() > 0
+    stem = "s1a-iw-grd-{}-20230801t055912-20230801t055937-049678-05f958-00{}"
+    meas = sorted(n for n in names(z) if "/measurement/" in n)
+    assert meas == [f"{S1}.SAFE/measurement/{stem.format('vh', 2)}.tiff",
+                    f"{S1}.SAFE/measurement/{stem.format('vv', 1)}.tiff"]
+    assert {f"{S1}.SAFE/manifest.safe", f"{S1}.SAFE/annotation/{stem.format('vv', 1)}.xml",
+            f"{S1}.SAFE/annotation/calibration/calibration-{stem.format('vh', 2)}.xml"} <= set(names(z))
+    ds = gdal.Open(f"/vsizip/{z}/{meas[1]}")      # the measurement alone: UInt16 with GCPs in EPSG:4326
+    assert ds.GetRasterBand(1).DataType == gdal.GDT_UInt16 and ds.GetGCPCount() == 16
+    vv = ds.ReadAsArray()
+    assert vv.shape == (100, 160) and vv.min() > 0 and vv.std() > 0
+    safe = gdal.Open(f"/vsizip/{z}/{S1}.SAFE/manifest.safe")    # GDAL's SAFE driver reads the whole product
+    assert safe.GetDriver().ShortName == "SAFE" and safe.RasterCount == 2
+    assert [safe.GetRasterBand(i).GetMetadataItem("POLARIZATION") for i in (1, 2)] == ["VV", "VH"]
+    md = safe.GetMetadata()
+    assert (md["MISSION_ID"], md["PRODUCT_TYPE"], md["MODE"], md["ORBIT_NUMBER"]) == ("S1A", "GRD", "IW", "49678")
+    assert md["ACQUISITION_START_TIME"].startswith("2023-08-01T05:59:12")
+    assert (safe.ReadAsArray()[0] == vv).all()
+    lon, lat = gdal.Transformer(safe, None, ["METHOD=GCP_POLYNOMIAL"]).TransformPoint(0, 80, 50)[1][:2]
+    assert -1 < lon < 4 and 42 < lat < 45        # the default footprint: over Toulouse

@@ -121,6 +121,23 @@ def test_resume_hashes_the_existing_prefix(small, tmp_path):
     assert small.stats.bytes_served[p.id] == (p.size - 400_000) + p.size
 
 
+def test_cancel_is_noticed_while_hashing_a_large_part(small, tmp_path, monkeypatch):
+    """Resuming hashes the .part first (gigabytes for a real product): a cancel must not wait for the end."""
+    p = _geodes(small)[0]
+    part = tmp_path / "p.zip.part"
+    part.write_bytes(b"\0" * 600_000)
+    monkeypatch.setattr(download_mod, "HASH_CHUNK", 1024)
+    checks = []
+
+    def cancelled():   # the user cancels while the first kilobytes are hashed
+        checks.append(1)
+        return len(checks) > 3
+    with pytest.raises(Cancelled):
+        _get(small, p, tmp_path / "p.zip", expected_size=p.size, cancelled=cancelled)
+    assert len(checks) == 4                                  # stopped at once, not after 586 more blocks
+    assert small.stats.requests["geodes.download"] == 0 and part.stat().st_size == 600_000   # part kept
+
+
 def test_complete_part_left_by_a_kill_before_the_rename_is_verified_not_downloaded_again(small, tmp_path):
     p = _geodes(small)[0]
     (tmp_path / "p.zip.part").write_bytes(Path(p.path).read_bytes())

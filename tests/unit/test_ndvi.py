@@ -385,3 +385,52 @@ def test_bands_without_nodata(tmp_path):
     assert got[0, 1] == NODATA                                        # 0 + 0: undefined
     assert got[0, 0] == pytest.approx(0.5) and got[0, 2] == pytest.approx(-0.5) and got[1, 2] == 1.0
     assert got[1, 0] == 0 and got[1, 1] == 0
+
+
+def _write_bands(tmp_path, red, nir, gdal_type=gdal.GDT_Int16):
+    drv = gdal.GetDriverByName("GTiff")
+    for name, arr in (("r.tif", red), ("n.tif", nir)):
+        ds = drv.Create(str(tmp_path / name), arr.shape[1], arr.shape[0], 1, gdal_type)
+        ds.GetRasterBand(1).WriteArray(arr)
+        ds = None
+    return str(tmp_path / "r.tif"), str(tmp_path / "n.tif")
+
+
+@pytest.mark.parametrize("gdal_type,dtype", [(gdal.GDT_Int16, np.int16), (gdal.GDT_Float32, np.float32)])
+def test_negative_reflectance_is_clipped_to_the_range(tmp_path, gdal_type, dtype):
+    """The engine skips the clip where no reflectance is negative; where one is, the ratio leaves [-1, 1]
+    and must be clipped, also in rows without any no data."""
+    red = np.full((40, 30), 1200, dtype)
+    nir = np.full((40, 30), 3000, dtype)
+    red[5, 3], nir[5, 3] = -50, 400          # (400 + 50) / 350 > 1
+    red[33, 7], nir[33, 7] = 900, -20        # < -1
+    red[20, 2], nir[20, 2] = -30, -10        # both negative: ratio inside the range, kept as is
+    r, n = _write_bands(tmp_path, red, nir, gdal_type)
+    compute_ndvi_bands(r, n, str(tmp_path / "o.tif"), nodata=-10000)
+    got = read_out(tmp_path / "o.tif")
+    v, _ = ndvi_of(red.astype(np.float64), nir.astype(np.float64))
+    assert got[5, 3] == 1.0 and got[33, 7] == -1.0
+    assert got[20, 2] == pytest.approx(v[20, 2]) and -1 < got[20, 2] < 1
+    assert np.max(np.abs(got - v)) <= 1e-6
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_overviews_equal_decimated_full_resolution_whatever_the_split(tmp_path, threads):
+    """Overview rows are taken by each compute thread from its own part of a block: with 3 threads the parts
+    start on odd rows, and the last block is short."""
+    rng = np.random.default_rng(5)
+    h, w = 2100, 1900
+    red = rng.integers(1, 4000, (h, w)).astype(np.int16)
+    nir = rng.integers(1, 6000, (h, w)).astype(np.int16)
+    red[rng.random((h, w)) < 0.05] = -10000
+    r, n = _write_bands(tmp_path, red, nir)
+    compute_ndvi_bands(r, n, str(tmp_path / "o.tif"), threads=threads)
+    ds = gdal.Open(str(tmp_path / "o.tif"))
+    b = ds.GetRasterBand(1)
+    full = b.ReadAsArray()
+    v, zero = ndvi_of(red.astype(np.float64), nir.astype(np.float64))
+    bad = (red == -10000) | zero
+    assert np.array_equal(full == NODATA, bad) and np.max(np.abs(full[~bad] - v[~bad])) <= 1e-6
+    assert b.GetOverviewCount() == 3
+    for i, f in enumerate((2, 4, 8)):
+        assert np.array_equal(b.GetOverview(i).ReadAsArray(), full[::f, ::f]), f"x{f}"

@@ -348,3 +348,73 @@ def test_staging_timeout_counts_from_the_journaled_request_across_a_restart(tmp_
     assert status.state is ProductState.FAILED
     assert clock.now() - started < 300.0        # 200 s left of the 1000 s, not a fresh 1000 s
     assert cat.staging_calls == []              # and no new staging request before restage_after_s
+
+
+def _download_starts(cat, clock):
+    starts, real = {}, cat.download
+
+    def timed(*a, **k):
+        starts.setdefault(a[1].url.rsplit("/", 1)[1], []).append(clock.now())
+        return real(*a, **k)
+    return starts, timed
+
+
+def test_an_hour_long_retry_after_is_capped_and_the_product_kept(tmp_path):
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(True, 0)])
+    cat.faults["id0"] = [QuotaError("429", retry_after=3 * 3600)]
+    starts, timed = _download_starts(cat, clock)
+    [status] = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, download=timed))
+    assert status.state is ProductState.DONE
+    cap = PipelineOptions().retry_after_max_s
+    assert cap <= starts["id0"][1] - starts["id0"][0] <= cap + 1   # asked again after the cap, not in 3 h
+
+
+def test_retry_after_zero_means_now_with_a_small_floor(tmp_path):
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(True, 0)])
+    cat.faults["id0"] = [QuotaError("429", retry_after=0)]
+    starts, timed = _download_starts(cat, clock)
+    opts = _options(clock, cat, download=timed, default_retry_after_s=10.0)
+    [status] = run_pipeline(cat, cat.products, str(tmp_path), options=opts)
+    assert status.state is ProductState.DONE
+    assert 1.0 <= starts["id0"][1] - starts["id0"][0] < 2.0   # not the 10 s default, not a tight loop
+
+
+def test_no_status_follows_a_final_one(tmp_path, monkeypatch):
+    # A worker reporting "all bytes in" just as the user cancels: its VERIFYING must not follow CANCELLED.
+    import time as real_time
+    import types
+
+    from plugin.core import pipeline as pipeline_mod
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(True, 0)])
+    flag, armed, cancelled_seen, worker_done = (threading.Event() for _ in range(4))
+    seen = []
+
+    def stall_worker_after_its_cancel_check():   # _on_bytes reads the time between its check and its report
+        if threading.current_thread().name.startswith("sentinel-mirror-download") and armed.is_set() \
+                and not flag.is_set():
+            flag.set()                           # the user cancels while this worker is in that gap
+            cancelled_seen.wait(5)
+        return real_time.monotonic()
+    monkeypatch.setattr(pipeline_mod, "time", types.SimpleNamespace(monotonic=stall_worker_after_its_cancel_check,
+                                                                    time=real_time.time, sleep=real_time.sleep))
+
+    def download(session, request, dest, *, expected_size, progress_cb, **_):
+        try:
+            armed.set()
+            progress_cb(expected_size, expected_size)
+            raise Cancelled("Cancelled by the user.")
+        finally:
+            worker_done.set()
+
+    def on_status(s):
+        seen.append(s.state)
+        if s.state is ProductState.CANCELLED:
+            cancelled_seen.set()
+    with pytest.raises(Cancelled):
+        run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, download=download),
+                     progress=CallbackProgress(is_cancelled=flag.is_set), on_status=on_status)
+    assert worker_done.wait(5)
+    assert ProductState.CANCELLED in seen and seen[-1] is ProductState.CANCELLED, seen

@@ -251,3 +251,44 @@ def test_a_run_killed_mid_download_resumes_and_keeps_waiting_for_staging(simulat
     _check_delivered(sim, statuses, tmp_path)
     assert sim.stats.bytes_served[products[0].id] - before == products[0].size - kept   # resumed, not restarted
     assert sim.stats.staging_requests[products[1].id] == 1   # still being staged: not asked again
+
+
+def test_a_product_the_catalogue_no_longer_has_fails_at_once(sim, tmp_path):
+    # GEODES answers 404 to the staging GET: the product is gone, waiting hours for it would help nobody.
+    provider = _provider(sim)
+    products = _products(sim, provider, 3, offline=(0, 1))
+    sim.inject("404", product_id=products[0].id, count=100)
+    t0 = time.monotonic()
+    statuses = run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST))
+    assert time.monotonic() - t0 < 5     # not the 30 s staging timeout
+    gone, *others = statuses
+    assert gone.state is ProductState.FAILED and "no longer has this product" in gone.reason
+    _check_delivered(sim, others, tmp_path)
+    assert sim.stats.statuses[("geodes.download", 404)] == 1   # asked once, not at every poll
+
+
+def test_cancel_ends_every_download_thread_even_while_the_server_is_slow_to_answer(sim, tmp_path):
+    # QGIS waits for these threads when it exits: a cancel must not leave them waiting for a first byte.
+    from plugin.core.providers import default_session
+    provider = GeodesProvider(Endpoints(geodes=sim.geodes_url), Credentials(api_key=sim.config.api_key),
+                              default_session("test"))
+    products = _products(sim, provider, 3)
+    sim.inject("slow_first_byte", count=10, delay_s=20)
+    flag, when = threading.Event(), []
+
+    def cancel_once_all_wait():
+        deadline = time.monotonic() + 10
+        while sim.stats.open_downloads < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        when.append(time.monotonic())
+        flag.set()
+    threading.Thread(target=cancel_once_all_wait, daemon=True).start()
+    with pytest.raises(Cancelled):
+        run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST),
+                     progress=CallbackProgress(is_cancelled=flag.is_set))
+    workers = [t for t in threading.enumerate() if t.name.startswith("sentinel-mirror-download")]
+    for t in workers:
+        t.join(max(0.0, when[0] + 2.0 - time.monotonic()))
+    assert not [t for t in workers if t.is_alive()]
+    assert time.monotonic() - when[0] < 2.0
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".zip")]

@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from plugin.core.config import PluginConfig, with_env_overrides
-from plugin.core.errors import AuthError, InvalidInputError, MalformedResponseError, QuotaError, RemoteError
+from plugin.core.errors import AuthError, InvalidInputError, MalformedResponseError, NotFoundError, QuotaError, RemoteError
 from plugin.core.models import Availability, BBox, SearchQuery
 from plugin.core.providers import Credentials, default_session, make_provider
 from plugin.core.providers.http import RetryPolicy
@@ -125,6 +125,18 @@ def test_geodes_staging_over_the_connection_cap_is_a_quota_error(simulator_facto
     assert e.value.retry_after == 9 and e.value.requested == []
 
 
+def test_geodes_staging_404_is_reported_per_product_and_the_others_are_asked(simulator_factory):
+    sim = simulator_factory(offline_fraction=1.0, staging_delay_s=60, collections=("PEPS_S2_L1C",))
+    g = provider(sim, "geodes")
+    products = g.search(geodes_query(collection="PEPS_S2_L1C"))[:3]
+    sim.inject("404", product_id=products[1].id)
+    with pytest.raises(NotFoundError) as e:
+        g.request_staging(products)
+    assert e.value.missing == [products[1].id]
+    assert e.value.requested == [products[0].id, products[2].id]
+    assert sim.product(products[2].id).state == "staging"     # the pass went on after the 404
+
+
 def test_cdse_availability_batches_ids_and_reads_online(simulator_factory):
     sim = simulator_factory(**YEAR, cdse_offline_fraction=0.3, collections=("sentinel-2-l2a",))
     c = provider(sim, "cdse")
@@ -146,6 +158,15 @@ def test_5xx_is_retried_with_backoff_then_succeeds(simulator):
     assert found
     assert sleeps == [3, 3]               # Retry-After honoured (longer than the 1 s, 2 s backoff)
     assert simulator.stats.statuses[("geodes.search", 503)] == 2
+
+
+def test_5xx_asking_for_a_long_wait_is_a_quota_error_not_a_quick_retry(simulator):
+    sleeps = Sleeps()
+    simulator.inject("503", endpoint="search", count=4, retry_after=3600)
+    with pytest.raises(QuotaError) as e:
+        provider(simulator, "geodes", sleeps).search(geodes_query())
+    assert e.value.retry_after == 3600 and "60 min" in str(e.value)   # the caller knows when to come back
+    assert sleeps == [] and simulator.stats.requests["geodes.search"] == 1   # and the service is not hammered
 
 
 def test_persistent_5xx_becomes_a_remote_error_after_the_retries(simulator):
@@ -282,7 +303,7 @@ def test_cdse_logs_in_again_when_the_refresh_token_is_gone(simulator_factory):
     (lambda: geodes_query(bbox=BBox(1.0, 43.0, 1.0, 44.0)), "extent is empty"),
     (lambda: geodes_query(bbox=BBox(-10.0, 35.0, 20.0, 60.0)), "limited to 100 square degrees"),
     (lambda: geodes_query(bbox=None, tile="hello"), "not a Sentinel-2 tile id"),
-    (lambda: geodes_query(collection="PEPS_S1_L1", bbox=None, tile="31TCJ"), "Sentinel-1 products are not"),
+    (lambda: geodes_query(collection="PEPS_S1_L1", bbox=None, tile="31TZZ"), "31TZZ"),
     (lambda: cdse_query(), "cannot be sent to geodes"),
 ])
 def test_bad_input_is_refused_before_any_request(simulator, build, fix):
@@ -338,3 +359,65 @@ def test_a_geodes_that_always_says_next_cannot_keep_the_search_paging_forever(si
     with pytest.raises(InvalidInputError, match="narrow"):
         g.search(geodes_query())
     assert len(pages) < 50
+
+
+# --- Sentinel-1: no tiles in the catalogues, a tile id becomes the tile's area -----------------------------
+S1_COLLECTION = {"geodes": "PEPS_S1_L1", "cdse": "sentinel-1-grd"}
+
+
+@pytest.mark.parametrize("name", ["geodes", "cdse"])
+def test_sentinel1_tile_search_returns_the_slices_over_the_tile_once_with_orbits_and_polarisations(
+        simulator_factory, name):
+    sim = simulator_factory(**YEAR, tiles=("31TCJ", "33UUP"), collections=tuple(S1_COLLECTION.values()),
+                            geodes_page_cap=15, cdse_page_cap=15, page_overlap=2)
+    expected = {p.id: p for p in sim.products_of(name) if p.area_tile == "31TCJ"}
+    assert len(expected) == 61      # two tracks, S1A only in 2023 (S1B lost, S1C not launched): every 12 days
+    query = SearchQuery(name, S1_COLLECTION[name], bbox=None, tile="T31TCJ", max_cloud=20, **YEAR)
+    found = provider(sim, name).search(query)
+    assert sorted(p.id for p in found) == sorted(expected)            # Vienna's slices (33UUP) are not
+    assert sim.stats.count("search") >= 5
+    for p in found:
+        truth = expected[p.id]
+        assert (p.title, p.platform, p.relative_orbit, p.acquired) == (
+            truth.title, truth.platform, truth.relative_orbit, truth.acquired)
+        assert p.tile is None and p.cloud_cover is None and p.kind.value == "s1"   # no cloud filter on radar
+        assert p.extra["orbit_direction"] == truth.orbit_state and p.extra["polarisations"] == ("VV", "VH")
+        assert p.size == truth.size and p.checksum == truth.md5
+    assert {p.extra["orbit_direction"] for p in found} == {"ascending", "descending"}
+
+
+def test_sentinel1_orbit_filter_and_extent_search(simulator_factory):
+    sim = simulator_factory(**YEAR, collections=tuple(S1_COLLECTION.values()))
+    orbit = next(p.relative_orbit for p in sim.products if p.orbit_state == "ascending")
+    for name in ("geodes", "cdse"):
+        found = provider(sim, name).search(SearchQuery(name, S1_COLLECTION[name], bbox=TOULOUSE,
+                                                       relative_orbit=orbit, **YEAR))
+        expected = {p.id for p in sim.products_of(name) if p.relative_orbit == orbit}
+        assert len(expected) == 31 and {p.id for p in found} == expected
+        assert {p.relative_orbit for p in found} == {orbit}
+        assert {p.extra["orbit_direction"] for p in found} == {"ascending"}
+
+
+def test_sentinel1_downloads_and_verifies_then_ndvi_says_radar_while_optical_succeeds(simulator_factory, tmp_path):
+    from plugin.core.ndvi_batch import compute_ndvi_batch
+    from plugin.core.pipeline import PipelineOptions, run_pipeline
+    from plugin.core.models import ProductState
+    sim = simulator_factory(start=dt.date(2023, 7, 1), end=dt.date(2023, 7, 20), offline_fraction=0.5,
+                            collections=("PEPS_S1_L1", "THEIA_REFLECTANCE_SENTINEL2_L2A"), staging_delay_s=0.2)
+    geodes = provider(sim, "geodes")
+    radar = geodes.search(SearchQuery("geodes", "PEPS_S1_L1", bbox=None, tile="31TCJ", start=sim.config.start,
+                                      end=sim.config.end))
+    optical = geodes.search(SearchQuery("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A", bbox=None, tile="31TCJ",
+                                        start=sim.config.start, end=sim.config.end))[:2]
+    assert len(radar) == 3 and len(optical) == 2
+    options = PipelineOptions(poll_interval_s=0.05, poll_interval_max_s=0.3, retry_backoff_s=0.05,
+                              staging_timeout_s=20.0)
+    statuses = run_pipeline(geodes, radar + optical, str(tmp_path), options=options)
+    assert [s.state for s in statuses] == [ProductState.DONE] * 5, statuses
+    for s in statuses:
+        assert hashlib.md5(open(s.path, "rb").read()).hexdigest() == sim.product(s.product_id).md5
+    results, errors = compute_ndvi_batch([s.path for s in statuses], str(tmp_path / "ndvi"))
+    assert sorted(r.product_id for r in results) == sorted(p.title for p in optical)
+    assert [e[0] for e in errors] == [s.path for s in statuses[:3]]
+    for _, message in errors:
+        assert "Sentinel-1" in message or "radar" in message, message

@@ -155,3 +155,81 @@ def test_command_line_help():
     out = subprocess.run([sys.executable, "-m", "tests.simulator", "--help"], capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 0 and "--offline-fraction" in out.stdout and "--bandwidth" in out.stdout
+
+
+# --- Sentinel-1 ----------------------------------------------------------------------------------------
+S1_PEPS_OFFSET = {"S1A": 73, "S1B": 27}     # PEPS: relative orbit = ((orbit - offset) % 175) + 1
+
+
+def _inside(ring, x, y):
+    hit = False
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            hit = not hit
+    return hit
+
+
+def test_sentinel1_slices_follow_the_real_naming_orbits_and_repeat_cycle():
+    import re
+    from plugin.core.product_names import parse_title
+    from plugin.core.tiles import tile_footprint
+    cfg = SimConfig(seed=5, tiles=("31TCJ",), start=dt.date(2021, 11, 1), end=dt.date(2025, 12, 31),
+                    collections=("PEPS_S1_L1",))
+    with MirrorSimulator(cfg) as sim, MirrorSimulator(cfg) as again:
+        s1 = sim.products
+        assert [p.title for p in s1] == [p.title for p in again.products]          # deterministic
+        assert {p.platform for p in s1} == {"S1A", "S1B", "S1C"}
+        name = re.compile(r"^(S1[ABC])_IW_GRDH_1SDV_(\d{8}T\d{6})_(\d{8}T\d{6})_(\d{6})_([0-9A-F]{6})_[0-9A-F]{4}$")
+        corners = tile_footprint("31TCJ").lonlat_polygon(points_per_side=1)
+        for p in s1:
+            m = name.match(p.title)
+            assert m and m[1] == p.platform and int(m[4]) == p.absolute_orbit, p.title
+            assert parse_title(p.title).acquired == p.acquired and p.stop - p.acquired == dt.timedelta(seconds=25)
+            assert p.tile is None and p.cloud_cover is None and p.polarisations == ("VV", "VH")
+            if p.platform in S1_PEPS_OFFSET:
+                assert p.relative_orbit == (p.absolute_orbit - S1_PEPS_OFFSET[p.platform]) % 175 + 1
+            ring = p.footprint["coordinates"][0]
+            assert all(_inside(ring, x, y) for x, y in corners)                       # covers the whole tile
+            w, s, e, n = p.bbox
+            assert 2.5 < e - w < 6 and 1.5 < n - s < 3                              # a 250 km x 170 km slice
+        assert not [p for p in s1 if p.platform == "S1B" and p.acquired.date() > dt.date(2021, 12, 23)]
+        assert not [p for p in s1 if p.platform == "S1C" and p.acquired.year < 2025]
+        for direction in ("ascending", "descending"):
+            track = [p for p in s1 if p.orbit_state == direction]
+            assert len({p.relative_orbit for p in track}) == 1                      # one track, all platforms
+            s1a = [p for p in track if p.platform == "S1A"]
+            assert all((b.acquired.date() - a.acquired.date()).days == 12 and
+                       b.absolute_orbit - a.absolute_orbit == 175 for a, b in zip(s1a, s1a[1:]))
+            for first, last in ((dt.date(2021, 11, 1), dt.date(2021, 12, 23)), (dt.date(2025, 4, 1), cfg.end)):
+                days = sorted(p.acquired.date() for p in track if first <= p.acquired.date() <= last)
+                assert {(b - a).days for a, b in zip(days, days[1:])} == {6}       # the 6-day constellation
+        hours = {d: {(p.acquired.hour + 1) % 24 for p in s1 if p.orbit_state == d}  # local solar time near 1°E
+                 for d in ("descending", "ascending")}
+        assert hours["descending"] <= {5, 6, 7} and hours["ascending"] <= {17, 18, 19}
+
+
+def test_sentinel1_download_is_a_safe_that_gdal_opens(simulator_factory, tmp_path):
+    from osgeo import gdal
+    sim = simulator_factory(start=dt.date(2023, 7, 1), end=dt.date(2023, 7, 31),
+                            collections=("PEPS_S1_L1", "sentinel-1-grd", "sentinel-2-l2a"))
+    s1 = [p for p in sim.products if p.is_s1]
+    assert {p.collection for p in s1} == {"PEPS_S1_L1", "sentinel-1-grd"}
+    assert len([p for p in sim.products if not p.is_s1]) == 6              # S2 unchanged beside S1
+    p = next(p for p in s1 if p.provider == "geodes")
+    body = _get(sim, p).content
+    assert len(body) == p.size and hashlib.md5(body).hexdigest() == p.md5 and 10_000 < p.size < 200_000
+    z = tmp_path / p.zip_name
+    z.write_bytes(body)
+    meas = sorted(n for n in zipfile.ZipFile(z).namelist() if "/measurement/" in n)
+    assert [n.split("/")[-1][:14] for n in meas] == ["s1a-iw-grd-vh-", "s1a-iw-grd-vv-"]
+    ds = gdal.Open(f"/vsizip/{z}/{meas[1]}")
+    assert ds.GetRasterBand(1).ReadAsArray().std() > 0 and ds.GetGCPCount() > 0
+    lons = [g.GCPX for g in ds.GetGCPs()]
+    lats = [g.GCPY for g in ds.GetGCPs()]
+    w, s, e, n = p.bbox
+    assert w - 1e-6 <= min(lons) and max(lons) <= e + 1e-6 and s - 1e-6 <= min(lats) and max(lats) <= n + 1e-6
+    safe = gdal.Open(f"/vsizip/{z}/{p.title}.SAFE/manifest.safe")
+    assert safe.GetDriver().ShortName == "SAFE" and safe.RasterCount == 2
+    assert safe.GetMetadataItem("ORBIT_NUMBER") == str(p.absolute_orbit)
+    assert safe.GetMetadataItem("ORBIT_DIRECTION") == p.orbit_state.upper()
+

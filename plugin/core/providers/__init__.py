@@ -2,11 +2,11 @@
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from ..errors import InvalidInputError
 from ..models import PROVIDERS
 from .base import CatalogueProvider, Credentials, DownloadRequest, Endpoints  # noqa: F401  (re-exported)
+from .http import AbortableAdapter
 
 
 class ProxyExclusionSession(requests.Session):
@@ -30,11 +30,12 @@ class ProxyExclusionSession(requests.Session):
 
 def default_session(user_agent, pool_size=16):
     """A requests.Session with our User-Agent, TLS verification on (always), and a pool large enough for
-    parallel downloads. QGIS proxy settings are applied on top by plugin/qgis/http.py."""
+    parallel downloads, whose requests a cancel can break (http.abort_requests). QGIS proxy settings are applied on
+    top by plugin/qgis/http.py."""
     session = ProxyExclusionSession()
     session.headers["User-Agent"] = user_agent
     session.verify = True
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
+    adapter = AbortableAdapter(pool_connections=4, pool_maxsize=pool_size)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session

@@ -18,7 +18,8 @@ from ..errors import AuthError, MalformedResponseError
 from ..models import Availability, Product
 from ..progress import NULL_PROGRESS, check_cancelled
 from .base import DownloadRequest
-from .common import MAX_RESULTS, boxes, check_query, day_start, iso_z, parse_time, same_site, too_many
+from .common import (MAX_RESULTS, boxes, check_query, day_start, iso_z, orbit_direction, parse_time, polarisations,
+                     same_site, search_extent, too_many)
 from .http import JsonHttp, check_credentials_transport, quote_body, require, snippet
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ PAGE_SIZE = 1000         # CDSE's maximum $top
 COLLECTION_FILTERS = {
     "sentinel-2-l2a": ("SENTINEL-2", "S2MSI2A"),
     "sentinel-2-l1c": ("SENTINEL-2", "S2MSI1C"),
-    "sentinel-1-grd": ("SENTINEL-1", "GRD"),
+    "sentinel-1-grd": ("SENTINEL-1", "IW_GRDH_1S"),   # OData's harmonised type for S1A/B/C IW GRD high res
 }
 
 
@@ -100,14 +101,15 @@ class CdseProvider:
     def search_params(self, query):
         coll, ptype = COLLECTION_FILTERS[query.collection]
         clauses = [f"Collection/Name eq '{coll}'", _attr("String", "productType", "eq", f"'{ptype}'")]
-        if query.tile:
+        if query.tile and coll == "SENTINEL-2":   # S1 has no tileId: the tile's area (search_extent) instead
             clauses.append(_attr("String", "tileId", "eq", f"'{query.tile}'"))
         if query.max_cloud < 100 and coll == "SENTINEL-2":
             clauses.append(_attr("Double", "cloudCover", "le", f"{query.max_cloud:.2f}"))
         if query.relative_orbit is not None:
             clauses.append(_attr("Integer", "relativeOrbitNumber", "eq", str(query.relative_orbit)))
-        if query.bbox is not None:
-            parts = boxes(query.bbox)
+        extent = search_extent(query)
+        if extent is not None:
+            parts = boxes(extent)
             wkt = ("POLYGON" + _polygon(*parts[0]) if len(parts) == 1
                    else "MULTIPOLYGON(" + ",".join(_polygon(*b) for b in parts) + ")")
             clauses.append(f"OData.CSC.Intersects(area=geography'SRID=4326;{wkt}')")
@@ -146,7 +148,8 @@ class CdseProvider:
                           else Availability.ONLINE if online else Availability.OFFLINE),
             footprint=item.get("GeoFootprint"), quicklook_url=quicklook,
             download_url=f"{self.download_base}/odata/v1/Products({pid})/$value",
-            extra={"s3_path": item.get("S3Path")})
+            extra={"s3_path": item.get("S3Path"), "orbit_direction": orbit_direction(attrs.get("orbitDirection")),
+                   "polarisations": polarisations(attrs.get("polarisationChannels"))})
 
     # --- availability and staging ------------------------------------------------------------------
     def availability(self, products):

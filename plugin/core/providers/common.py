@@ -1,8 +1,9 @@
 """What both catalogue clients check and parse the same way."""
 import datetime as dt
+import re
 
 from ..errors import InvalidInputError, MalformedResponseError
-from ..models import ProductKind
+from ..models import BBox, ProductKind
 from .http import same_site, snippet  # noqa: F401  (same_site re-exported for the clients)
 
 # Neither service documents a limit on the search area; beyond this a search returns thousands of products a
@@ -16,9 +17,6 @@ def check_query(query, provider_name):
     if query.provider != provider_name:
         raise InvalidInputError(f"This is a {query.provider} search: it cannot be sent to {provider_name}.")
     if query.tile is not None:
-        if query.kind is ProductKind.S1:
-            raise InvalidInputError("Sentinel-1 products are not cut into Sentinel-2 tiles: search them with an "
-                                    "extent instead of a tile id.")
         from ..tiles import validate_tile   # the grid check (plugin/core/tiles.py)
         validate_tile(query.tile)
     if query.bbox is not None:
@@ -29,6 +27,29 @@ def check_query(query, provider_name):
             raise InvalidInputError(
                 f"The extent is {width:.1f}° × {b.north - b.south:.1f}° ({area:.0f} square degrees): searches are "
                 f"limited to {MAX_EXTENT_DEG2:.0f} square degrees. Zoom in, or search tile by tile.")
+
+
+def search_extent(query):
+    """The extent to send: the query's own, or for Sentinel-1 (not cut into Sentinel-2 tiles, no tile field in
+    the catalogues) the lon/lat bounds of the tile asked for; None for an optical tile search."""
+    if query.bbox is not None:
+        return query.bbox
+    if query.tile is not None and query.kind is ProductKind.S1:
+        from ..tiles import tile_footprint
+        return BBox(*tile_footprint(query.tile).lonlat_bounds())
+    return None
+
+
+def orbit_direction(value):
+    """'Descending' / 'DESCENDING' -> 'descending'; None when absent or not a direction."""
+    v = str(value or "").strip().lower()
+    return v if v in ("ascending", "descending") else None
+
+
+def polarisations(value):
+    """['VV', 'VH'] / 'VV&VH' / 'VV VH' -> ('VV', 'VH'); () when absent."""
+    items = value if isinstance(value, (list, tuple)) else re.split(r"[&,\s]+", str(value or ""))
+    return tuple(str(v).strip().upper() for v in items if str(v).strip())
 
 
 def boxes(bbox):

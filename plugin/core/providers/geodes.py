@@ -12,12 +12,12 @@ import logging
 import re
 import time
 
-from ..errors import AuthError, MalformedResponseError, QuotaError
+from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaError
 from ..models import Availability, Product, ProductKind
 from ..progress import NULL_PROGRESS, check_cancelled
 from .base import DownloadRequest
-from .common import (MAX_RESULTS, boxes, check_query, day_end, day_start, iso_z, parse_time, platform_name,
-                     same_site, too_many)
+from .common import (MAX_RESULTS, boxes, check_query, day_end, day_start, iso_z, orbit_direction, parse_time,
+                     platform_name, polarisations, same_site, search_extent, too_many)
 from .http import JsonHttp, check_credentials_transport, require, snippet
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class GeodesProvider:
             "start_datetime": {"lte": iso_z(day_end(query.end))},
             "end_datetime": {"gte": iso_z(day_start(query.start))},
         }
-        if query.tile:
+        if query.tile and query.kind is not ProductKind.S1:   # S1 items carry no grid:code: the tile's area
             q["grid:code"] = {"contains": "T" + query.tile}
         if query.max_cloud < 100 and query.kind is not ProductKind.S1:   # radar has no cloud cover
             q["eo:cloud_cover"] = {"lte": query.max_cloud}
@@ -111,8 +111,9 @@ class GeodesProvider:
             q["sat:relative_orbit"] = {"eq": query.relative_orbit}
         body = {"page": 1, "limit": PAGE_LIMIT, "collections": [query.collection], "query": q,
                 "sortBy": [{"field": "start_datetime", "direction": "asc"}]}
-        if query.bbox is not None:
-            parts = boxes(query.bbox)
+        extent = search_extent(query)
+        if extent is not None:
+            parts = boxes(extent)
             if len(parts) == 1:
                 body["bbox"] = list(parts[0])
             else:   # across the antimeridian: two boxes, as a MultiPolygon
@@ -159,7 +160,9 @@ class GeodesProvider:
             availability=Availability.UNKNOWN if online is None else (
                 Availability.ONLINE if online else Availability.OFFLINE),
             footprint=feature.get("geometry"), quicklook_url=quicklook, download_url=asset["href"],
-            extra={"endpoint_url": props.get("endpoint_url"), "file_name": str(key).rsplit("/", 1)[-1]})
+            extra={"endpoint_url": props.get("endpoint_url"), "file_name": str(key).rsplit("/", 1)[-1],
+                   "orbit_direction": orbit_direction(props.get("sat:orbit_state")),
+                   "polarisations": polarisations(props.get("sar:polarizations"))})
 
     # --- availability ------------------------------------------------------------------------------
     def availability(self, products):
@@ -194,8 +197,10 @@ class GeodesProvider:
     def request_staging(self, products):
         """Ask for the recall of every product (see module docstring). Re-asking is harmless.
 
-        A 429 stops the pass with QuotaError (its `.requested` lists the ids already asked for)."""
-        requested = []
+        A 429 stops the pass with QuotaError (its `.requested` lists the ids already asked for). A 404 does
+        not stop it: the others are asked, then NotFoundError lists in `.missing` the ids the catalogue no
+        longer has (waiting for those would last until the staging timeout) and in `.requested` the others."""
+        requested, missing = [], []
         for p in products:
             req = self.download_request(p)
             try:
@@ -204,9 +209,17 @@ class GeodesProvider:
             except QuotaError as e:
                 e.requested = requested
                 raise
+            except NotFoundError:
+                missing.append(p.id)
+                continue
             response.close()   # whatever came back (a byte, a JSON note, nothing) is not the product
             requested.append(p.id)
             log.debug("GEODES staging requested for %s: HTTP %s", p.title, response.status_code)
+        if missing:
+            error = NotFoundError(f"{SERVICE} no longer has {len(missing)} of the products (HTTP 404 to the "
+                                  "staging request).")
+            error.requested, error.missing = requested, missing
+            raise error
 
     def download_request(self, product):
         url = product.download_url

@@ -1,6 +1,10 @@
 """One way to talk JSON to a catalogue: retries with backoff, and HTTP failures mapped onto our errors.
 
 - connection errors, timeouts and 5xx: retried with exponential backoff (honouring Retry-After), then RemoteError;
+- a 5xx whose Retry-After exceeds max_retry_after_s (the service says it is down for a while): QuotaError carrying
+  it at once. Retrying sooner would hammer a service that asked us not to, and sleeping that long here would
+  block the caller's thread; the caller comes back when asked (the pipeline's next poll, capped; a search fails
+  saying when to try again);
 - 401/403: AuthError saying where to set the credentials;
 - 429: QuotaError carrying Retry-After (not retried here: the caller decides when to come back);
 - anything that is not the JSON the protocol promises: MalformedResponseError quoting what came back.
@@ -10,12 +14,17 @@ import email.utils
 import ipaddress
 import json
 import logging
+import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3 import poolmanager
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaError, RemoteError
 from ..redact import redact
@@ -122,6 +131,86 @@ def send_following_redirects(session, method, url, *, headers=None, **kwargs):
     raise requests.TooManyRedirects(f"More than {MAX_REDIRECTS} redirects")
 
 
+def _duration(seconds):
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
+class _InFlight:
+    """The connection each thread is using right now (from before the request is sent until its body is released),
+    so that another thread can abort it: a blocked read does not look at any cancel flag."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._by_thread = {}
+
+    def track(self, conn):
+        with self._lock:
+            self._by_thread[threading.get_ident()] = conn
+
+    def untrack(self, conn):
+        with self._lock:
+            for thread in [t for t, c in self._by_thread.items() if c is conn]:
+                del self._by_thread[thread]
+
+    def abort(self, thread_ids):
+        with self._lock:
+            conns = [self._by_thread.get(t) for t in thread_ids]
+        for conn in conns:
+            sock = getattr(conn, "sock", None)
+            if sock is not None:
+                try:   # shutdown (not close) wakes a read blocked in another thread; the plain socket method
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)   # leaves a TLS socket's state to that thread
+                except OSError:
+                    pass
+
+
+_IN_FLIGHT = _InFlight()
+
+
+def abort_requests(thread_ids):
+    """Break the connections the given threads are waiting on (for an answer or for body bytes): their requests
+    fail at once with a connection error. Only sessions built with AbortableAdapter (default_session) track
+    them; the connect phase itself (up to the connect timeout) cannot be broken."""
+    _IN_FLIGHT.abort(thread_ids)
+
+
+class _TrackedPool:
+    def _get_conn(self, timeout=None):
+        conn = super()._get_conn(timeout)
+        _IN_FLIGHT.track(conn)
+        return conn
+
+    def _put_conn(self, conn):
+        _IN_FLIGHT.untrack(conn)
+        super()._put_conn(conn)
+
+
+class _TrackedHTTPPool(_TrackedPool, HTTPConnectionPool):
+    pass
+
+
+class _TrackedHTTPSPool(_TrackedPool, HTTPSConnectionPool):
+    pass
+
+
+_TRACKED_POOLS = {"http": _TrackedHTTPPool, "https": _TrackedHTTPSPool}
+
+
+class AbortableAdapter(HTTPAdapter):
+    """An HTTPAdapter whose requests abort_requests can break: a cancelled download must not keep its thread (and
+    QGIS' exit, which waits for it) until a slow server sends its first byte or the read timeout expires."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _TRACKED_POOLS
+
+    def proxy_manager_for(self, proxy, **kwargs):
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        if manager.pool_classes_by_scheme is poolmanager.pool_classes_by_scheme:   # not SOCKS: it has its own
+            manager.pool_classes_by_scheme = _TRACKED_POOLS
+        return manager
+
+
 def quote_body(response, limit=QUOTE_CHARS):
     """The first `limit` characters of a reply, secrets masked, for an error message."""
     try:
@@ -138,7 +227,7 @@ class RetryPolicy:
     attempts: int = 4                 # total tries for retryable failures
     backoff_s: float = 1.0            # 1, 2, 4 … seconds
     max_backoff_s: float = 30.0
-    max_retry_after_s: float = 60.0   # a longer Retry-After on 503 is not waited for here
+    max_retry_after_s: float = 60.0   # a longer Retry-After on a 5xx is the caller's to wait for (QuotaError)
     timeout: tuple = (10.0, 60.0)     # connect, read
 
 
@@ -180,10 +269,14 @@ class JsonHttp:
             if status in expect:
                 return response
             if status >= 500:
+                wait = retry_after_seconds(response)
+                if wait is not None and wait > p.max_retry_after_s:
+                    raise QuotaError(f"{self.service} is unavailable for the {what} (HTTP {status}) and asks to come "
+                                     f"back in {_duration(wait)}.", retry_after=wait)
                 if last:
                     raise RemoteError(f"{self.service} failed the {what} with HTTP {status} after {p.attempts} "
                                       f"attempts: {quote_body(response)}")
-                self._wait(attempt, retry_after_seconds(response), f"HTTP {status}")
+                self._wait(attempt, wait, f"HTTP {status}")
                 continue
             self.raise_for_status(response, what)
             raise MalformedResponseError(f"{self.service} answered the {what} with unexpected HTTP {status}: "
@@ -193,7 +286,7 @@ class JsonHttp:
     def _wait(self, attempt, retry_after, reason):
         p = self.policy
         delay = min(p.max_backoff_s, p.backoff_s * 2 ** (attempt - 1))
-        if retry_after is not None and retry_after <= p.max_retry_after_s:
+        if retry_after is not None:
             delay = max(delay, retry_after)
         log.info("%s: %s, retrying in %.1f s (attempt %d of %d)", self.service, reason, delay, attempt + 1,
                  p.attempts)
