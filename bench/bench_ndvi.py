@@ -252,6 +252,8 @@ def main():
     if load0[0] > 0.5:
         print(f"  note: the machine is not idle (load {load0[0]:.1f}): times are inflated, ratios less so")
     print("work = the contender's own computation, timed inside its process after imports / QGIS start-up")
+    print("ours applies 4 masks (CLM, MG2, EDG, SAT) and writes overviews x2..x32 in the same pass; gdal_calc, "
+          "QgsRasterCalculator and the floors: no masks, no overviews")
     print(f"{'contender':<22}{'work s':>8}{'process s':>11}{'CPU s':>8}{'peak MB':>9}{'output MB':>11}  notes")
     best = {}
     for rnd in range(args.repeat):

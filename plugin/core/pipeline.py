@@ -5,7 +5,8 @@ DONE or FAILED (or raises Cancelled). It:
 1. skips products the journal/folder show as verified, and resumes `.part` files;
 2. asks once (batched) for the availability of the rest, and for the staging of every offline one;
 3. downloads online products at once on a small thread pool (min of our cap and the provider's cap),
-   while the others are staged;
+   while the others are staged: the online downloads start before that first staging pass, one connection
+   fewer until it ends;
 4. polls availability with ONE request per tick for all waiting products (per availability_batch). The
    gap between ticks starts at poll_interval_s and grows by poll_backoff up to poll_interval_max_s, but
    never beyond poll_lag_fraction x the time the run has lasted: a product that comes online is then
@@ -23,7 +24,10 @@ DONE or FAILED (or raises Cancelled). It:
 Threads: the caller's thread coordinates (provider calls, journal, progress.set); pool threads only
 download. `on_status(ProductStatus)` is called from BOTH kinds of threads (serialised by a lock): on every
 state change and, throttled to status_interval_s per product, on download progress. Qt callers must
-marshal it to their own thread (a queued signal).
+marshal it to their own thread (a queued signal). Once a product's status is final (done, failed,
+cancelled) nothing more is reported for it. A cancel also breaks the requests the pool threads are waiting
+on (providers/http.abort_requests): they end within a second even when a server is slow to answer, and
+QGIS, which waits for them when it exits, is not held up.
 """
 import concurrent.futures
 import hashlib
@@ -239,11 +243,21 @@ class _Pipeline:
             else:
                 self._set(item, ProductState.OFFLINE)
                 to_stage.append(item)
-        self._request_staging(to_stage, now)
+        self._first_staging_pass(to_stage)
+
+    def _first_staging_pass(self, items):
+        """Online products start downloading first: on GEODES the pass is one GET per product, and 50 of them
+        at a real round-trip time would idle every connection for seconds. The staging requests go out on a
+        connection held back from the downloads meanwhile, so that they do not trip the service's cap."""
+        if items and self.cap > 1:
+            self.limit = self.cap - 1
+            self._start_downloads(self.opt.clock())
+        self._request_staging(items, self.opt.clock())
+        self.limit = self.cap
 
     # ---- staging and polling ---------------------------------------------------------------------------
     def _request_staging(self, items, now):
-        for chunk in _chunks(items, self.batch):
+        for chunk in _chunks(items, getattr(self.provider, "staging_batch", self.batch)):
             if self.cancel.is_set() or self.progress.cancelled():
                 return  # the coordinator loop reports the cancel
             try:

@@ -415,6 +415,7 @@ class SentinelMirrorDock(QgsDockWidget):
         ui.cancelButton.setEnabled(busy)
         ui.selectAllButton.setEnabled(what != "download")
         ui.selectNoneButton.setEnabled(what != "download")
+        self.model.ticks_locked = what == "download"   # unticking a row mid-run would not stop its download
         ui.downloadButton.setEnabled(not busy and bool(self.model.checked_products()))
         if not busy:
             self.ui.progressBar.setRange(0, 1000)

@@ -127,14 +127,20 @@ class DownloadRun(QObject):
             self._next()
             return
         self.task = None
+        # no row may keep saying "downloading 40 %" once the run is over
+        self._end_rows(ProductState.FAILED, message)
         self.failed.emit(message)
 
     def _cancelled(self):
         self.task = None
-        stopped = [ProductStatus(p.id, ProductState.CANCELLED, reason="Cancelled: a partial download resumes "
-                                 "where it stopped next time.")
-                   for p in self.products
-                   if self._last.get(p.id) is None or self._last[p.id].state not in FINAL_STATES]
-        for st in stopped:
-            self.statusChanged.emit(st)
+        stopped = self._end_rows(ProductState.CANCELLED, "Cancelled: a partial download resumes where it stopped "
+                                                         "next time.")
         self.cancelled.emit(stopped)
+
+    def _end_rows(self, state, reason):
+        """The final state of every row the pipeline left unfinished; returns their statuses."""
+        ended = [ProductStatus(p.id, state, reason=reason) for p in self.products
+                 if self._last.get(p.id) is None or self._last[p.id].state not in FINAL_STATES]
+        for st in ended:
+            self.statusChanged.emit(st)
+        return ended

@@ -75,6 +75,7 @@ class ResultsModel(QAbstractTableModel):
         super().__init__(parent)
         self._products = []
         self._checked = []
+        self.ticks_locked = False   # during a download the ticks are what is being downloaded: not editable
         self._status = {}
         self._row = {}
 
@@ -155,12 +156,13 @@ class ResultsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == DATE:
+        if index.column() == DATE and not self.ticks_locked:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
-        if index.isValid() and index.column() == DATE and role == Qt.ItemDataRole.CheckStateRole:
+        if index.isValid() and index.column() == DATE and role == Qt.ItemDataRole.CheckStateRole \
+                and not self.ticks_locked:
             checked = value in (Qt.CheckState.Checked, 2, True) or getattr(value, "value", None) == 2
             self.set_checked([index.row()], checked)
             return True

@@ -186,6 +186,12 @@ def test_cancel_a_run(make_dock, simulator_factory, qtbot, tmp_path):
     seen = record_states(dock)
     qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(ProductState.DOWNLOADING in s for s in seen.values()), timeout=20000)
+    # mid-run the ticks say what is being downloaded: a click on a box changes nothing
+    view = dock.ui.resultsView
+    box = view.visualRect(dock.proxy.index(0, rm.DATE))
+    ticked = len(dock.model.checked_products())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(box.left() + 10, box.center().y()))
+    assert len(dock.model.checked_products()) == ticked
     started = time.monotonic()
     with qtbot.waitSignal(dock.runFinished, timeout=3000) as blocker:
         qtbot.mouseClick(dock.ui.cancelButton, Qt.MouseButton.LeftButton)
@@ -198,6 +204,32 @@ def test_cancel_a_run(make_dock, simulator_factory, qtbot, tmp_path):
     folder = Path(dock.last_run.outcome.folder)
     assert not list(folder.glob("*.zip"))
     assert dock.ui.searchButton.isEnabled() and dock.ui.downloadButton.isEnabled()
+    box = view.visualRect(dock.proxy.index(0, rm.DATE))      # after the run the boxes work again
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(box.left() + 10, box.center().y()))
+    assert len(dock.model.checked_products()) == ticked - 1
+
+
+def test_a_run_that_fails_as_a_whole_leaves_no_row_downloading(make_dock, simulator, qtbot, monkeypatch):
+    from plugin.core.models import ProductStatus
+    from plugin.tasks import pipeline_task
+
+    def breaks_mid_way(provider, products, folder, progress=None, on_status=None, **kw):
+        on_status(ProductStatus(products[0].id, ProductState.DOWNLOADING, bytes_done=10, bytes_total=100))
+        raise OSError(28, "No space left on device")   # what no product can survive: the run itself fails
+
+    dock = make_dock(simulator)
+    search(dock, qtbot)
+    dock.model.set_all_checked(False)
+    dock.model.set_checked([0, 1], True)
+    monkeypatch.setattr(pipeline_task, "run_pipeline", breaks_mid_way)
+    with qtbot.waitSignal(dock.runFinished, timeout=30000) as blocker:
+        qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["failed"]
+    for p in dock.model.checked_products():
+        assert dock.model.status(p.id).state is ProductState.FAILED, dock.model.status(p.id)
+        assert dock.model.status(p.id).reason
+    assert dock.ui.searchButton.isEnabled() and dock.ui.downloadButton.isEnabled() and \
+        not dock.ui.cancelButton.isEnabled()
 
 
 def test_wrong_key_is_explained_with_a_way_to_fix_it(make_dock, simulator, qtbot, monkeypatch, qgis_iface):

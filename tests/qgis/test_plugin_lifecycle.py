@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from qgis.core import Qgis, QgsApplication, QgsTask
-from qgis.gui import QgsOptionsWidgetFactory
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, QUrl, pyqtSlot
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QDockWidget, QMenu, QToolBar
@@ -238,17 +237,14 @@ def test_load_unload_load_leaves_exactly_one_of_everything(load, iface):
     assert inventory(iface) == ONE_EACH
 
 
-class _OptionsFactory(QgsOptionsWidgetFactory):
-    def createWidget(self, parent=None):  # noqa: N802
-        return None
-
-
-def test_options_page_hook_is_registered_and_unregistered(load, iface, monkeypatch, package_dir):
-    main = importlib.import_module(f"{PACKAGE}.plugin.main")
-    factory = _OptionsFactory()
-    monkeypatch.setattr(main.SentinelMirrorPlugin, "_create_options_factory", lambda self: factory)
+def test_options_page_is_registered_and_unregistered(load, iface):
     plugin = load()
-    assert iface.test_options_factories == [factory]
+    [factory] = iface.test_options_factories
+    assert factory.title() == about.NAME and not factory.icon().isNull()
+    page = factory.createWidget(None)   # the real page, found by the dock's gear button through its objectName
+    options_page = importlib.import_module(f"{PACKAGE}.plugin.gui.options_page")
+    assert page.objectName() == options_page.OBJECT_NAME
+    page.deleteLater()
     plugin.unload()
     assert iface.test_options_factories == []
 

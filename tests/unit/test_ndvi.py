@@ -434,3 +434,15 @@ def test_overviews_equal_decimated_full_resolution_whatever_the_split(tmp_path, 
     assert b.GetOverviewCount() == 3
     for i, f in enumerate((2, 4, 8)):
         assert np.array_equal(b.GetOverview(i).ReadAsArray(), full[::f, ::f]), f"x{f}"
+
+
+def test_nan_in_floating_point_bands_is_nodata(tmp_path):
+    red = np.full((20, 20), 0.12, np.float32)
+    nir = np.full((20, 20), 0.40, np.float32)
+    red[3, 4] = np.nan
+    nir[7, 1] = np.inf
+    r, n = _write_bands(tmp_path, red, nir, gdal.GDT_Float32)
+    res = compute_ndvi_bands(r, n, str(tmp_path / "o.tif"), scale=1.0, nodata=None)
+    got = read_out(tmp_path / "o.tif")
+    assert got[3, 4] == NODATA and got[7, 1] == NODATA
+    assert got[0, 0] == pytest.approx((0.40 - 0.12) / 0.52) and res.valid_fraction == pytest.approx(398 / 400)

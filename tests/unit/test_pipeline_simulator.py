@@ -292,3 +292,38 @@ def test_cancel_ends_every_download_thread_even_while_the_server_is_slow_to_answ
     assert not [t for t in workers if t.is_alive()]
     assert time.monotonic() - when[0] < 2.0
     assert not [n for n in os.listdir(tmp_path) if n.endswith(".zip")]
+
+
+def test_online_downloads_start_while_the_staging_requests_go_out(sim, tmp_path):
+    # One GEODES staging GET per tape product: at a real round-trip time, 50 of them take seconds that the
+    # online downloads must not wait for. The GETs take a held-back connection: no 429 from the cap of 4.
+    provider = GeodesProvider(Endpoints(geodes=sim.geodes_url), Credentials(api_key=sim.config.api_key),
+                              requests.Session())
+    products = _products(sim, provider, 8, offline=range(6))
+    for p in products[:6]:
+        sim.inject("timeout", product_id=p.id, endpoint="geodes.download", delay_s=0.1)   # a slow staging GET
+    sim.stats.reset()
+    statuses = run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST))
+    _check_delivered(sim, statuses, tmp_path)
+    first_get = {}
+    for r in sim.stats.log:
+        if r.endpoint == "geodes.download":
+            first_get.setdefault(r.product_id, r.t)
+    last_staging = max(first_get[p.id] for p in products[:6])
+    first_online = min(first_get[p.id] for p in products[6:])
+    assert first_online < last_staging - 0.3
+    assert sim.stats.statuses[("geodes.download", 429)] == 0
+
+
+def test_cancel_during_a_slow_staging_pass_stops_within_a_second(sim, tmp_path):
+    provider = _provider(sim)
+    products = _products(sim, provider, 8, offline=range(6))
+    for p in products[:6]:
+        sim.inject("timeout", product_id=p.id, endpoint="geodes.download", delay_s=0.4)   # a slow staging GET
+    flag, when = threading.Event(), []
+    threading.Timer(0.5, lambda: (when.append(time.monotonic()), flag.set())).start()
+    with pytest.raises(Cancelled):
+        run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST),
+                     progress=CallbackProgress(is_cancelled=flag.is_set))
+    assert time.monotonic() - when[0] < 1.0   # not after the 2.4 s the six GETs take
+    assert sum(sim.stats.staging_requests.values()) < 6

@@ -57,6 +57,7 @@ class GeodesProvider:
     max_connections = 4          # not documented by GEODES; a polite default
     availability_batch = 50      # hrefs per POST /fastavailability
     staging_supported = True     # implicitly, by a GET of the download URL (see module docstring)
+    staging_batch = 1            # one GET per product anyway: the pipeline checks for a cancel between them
 
     def __init__(self, endpoints, credentials, session, *, sleep=time.sleep, policy=None):
         self.base = endpoints.geodes.rstrip("/")
