@@ -26,7 +26,7 @@ class CoreTask(QgsTask):
     messageChanged = pyqtSignal(str)
 
     def __init__(self, description):
-        super().__init__(description, QgsTask.CanCancel)
+        super().__init__(description, QgsTask.Flag.CanCancel)
         self.error = None
         self.results = []
 

@@ -46,8 +46,10 @@ def test_folder_lists_only_finished_archives(archives):
 
 def test_cancel_and_empty_input(archives, tmp_path):
     _, paths = archives
+    out = tmp_path / "ndvi"
     with pytest.raises(Cancelled):
-        compute_ndvi_batch(paths, str(tmp_path), progress=CallbackProgress(is_cancelled=lambda: True))
+        compute_ndvi_batch(paths, str(out), progress=CallbackProgress(is_cancelled=lambda: True))
+    assert not out.exists() or not any(out.iterdir())   # nothing half-written left behind
     with pytest.raises(InvalidInputError, match="No product archive"):
         compute_ndvi_batch([], str(tmp_path))
 

@@ -7,7 +7,8 @@ import pytest
 import requests
 
 from plugin.core.config import PluginConfig, with_env_overrides
-from plugin.core.errors import AuthError, InvalidInputError, MalformedResponseError, NotFoundError, QuotaError, RemoteError
+from plugin.core.errors import (AuthError, InvalidInputError, MalformedResponseError, NotFoundError, QuotaError,
+                               RemoteError)
 from plugin.core.models import Availability, BBox, SearchQuery
 from plugin.core.providers import Credentials, default_session, make_provider
 from plugin.core.providers.http import RetryPolicy
