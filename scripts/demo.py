@@ -33,6 +33,8 @@ def parse_args():
     p.add_argument("--max-cloud", default=70.0, type=float)
     p.add_argument("--offline-fraction", default=0.5, type=float, help="share of products on tape")
     p.add_argument("--staging-delay", default="2,6", help="seconds a tape recall takes: S or MIN,MAX")
+    p.add_argument("--archive-px", default=600, type=int,
+                   help="raster size of the simulated products in pixels at 10 m (600 = 6 km; 10980 = a full tile)")
     p.add_argument("--out", default=str(ROOT / "demo-output"))
     return p.parse_args()
 
@@ -208,7 +210,8 @@ def main():
         config = SimConfig(seed=6, tiles=(args.tile,), start=args.start, end=args.end,
                            collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), offline_fraction=args.offline_fraction,
                            staging_delay_s=delay[0] if len(delay) == 1 else delay, bandwidth_bps=20e6,
-                           max_connections=4, work_dir=str(out / ".simulator-cache"))
+                           max_connections=4, archive_px=args.archive_px,
+                           work_dir=str(out / ".simulator-cache"))
         print(f"Sentinel Mirror demo: tile {args.tile}, {args.start} .. {args.end}, cloud <= {args.max_cloud:g} %")
         with MirrorSimulator(config) as sim:
             os.environ.update(sim.env())  # the plugin's headless settings: URLs + simulator credentials

@@ -125,19 +125,20 @@ def date_and_group(layer, project=None, tile=None, acquired=None, on_top=False):
 
 
 def ndvi_layer(tif_path, name=None):
-    tile, acquired = product_identity(tif_path)
-    layer = QgsRasterLayer(str(tif_path), name or _display_name("NDVI", tile, acquired, tif_path), "gdal")
-    if not layer.isValid():
-        raise ProductFormatError(f"QGIS cannot open the NDVI raster {tif_path}.")
+    layer = _product_raster(tif_path, name, "NDVI", "NDVI raster")
     style_ndvi(layer)
     return layer
 
 
 def natural_colour_layer(vrt_path, name=None):
-    tile, acquired = product_identity(vrt_path)
-    layer = QgsRasterLayer(str(vrt_path), name or _display_name("Natural colour", tile, acquired, vrt_path), "gdal")
+    return _product_raster(vrt_path, name, "Natural colour", "natural-colour view")
+
+
+def _product_raster(path, name, kind, what):
+    """A GDAL raster layer named '<kind> T<tile> <date>' unless `name` is given; ProductFormatError if invalid."""
+    layer = QgsRasterLayer(str(path), name or _display_name(kind, *product_identity(path), path), "gdal")
     if not layer.isValid():
-        raise ProductFormatError(f"QGIS cannot open the natural-colour view {vrt_path}.")
+        raise ProductFormatError(f"QGIS cannot open the {what} {path}.")
     return layer
 
 

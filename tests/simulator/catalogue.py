@@ -419,8 +419,8 @@ def _png(seed_bytes, size=16):
 class ArchiveStore:
     """Builds each product's zip once (real archives from archives.py), remembers size and MD5 next to it."""
 
-    def __init__(self, work_dir, full_size=False, pad_to=None, seed=0):
-        self.work_dir, self.full_size, self.pad_to, self.seed = work_dir, full_size, pad_to, seed
+    def __init__(self, work_dir, full_size=False, pad_to=None, seed=0, px=None):
+        self.work_dir, self.full_size, self.pad_to, self.seed, self.px = work_dir, full_size, pad_to, seed, px
         self._locks = {}
         self._guard = threading.Lock()
 
@@ -429,7 +429,7 @@ class ArchiveStore:
             return self._locks.setdefault(key, threading.Lock())
 
     def ensure(self, product):
-        variant = f"{'full' if self.full_size else 'small'}-pad{self.pad_to or 0}-seed{self.seed}"
+        variant = f"{'full' if self.full_size else 'small'}-pad{self.pad_to or 0}-seed{self.seed}-px{self.px or 0}"
         folder = os.path.join(self.work_dir, variant, product.kind.value)
         path = os.path.join(folder, product.zip_name)
         meta_path = path + ".meta.json"
@@ -440,7 +440,8 @@ class ArchiveStore:
             if not (meta and os.path.exists(path) and os.path.getsize(path) == meta["size"]):
                 os.makedirs(folder, exist_ok=True)
                 tmp = path + ".building"
-                extra = {"footprint": product.footprint["coordinates"][0]} if product.is_s1 else {}
+                extra = ({"footprint": product.footprint["coordinates"][0]} if product.is_s1 else
+                         {"size": self.px} if self.px else {})
                 _build(product.kind, product.title, tmp, full_size=self.full_size, seed=self.seed,
                        pad_to=self.pad_to, **extra)
                 meta = {"size": os.path.getsize(tmp), "md5": _md5_file(tmp)}

@@ -36,6 +36,7 @@ class SimConfig:
     # archives
     full_size: bool = False
     pad_to: Optional[int] = None
+    archive_px: Optional[int] = None         # Sentinel-2 raster size in px at 10 m (None: 120, or 10980 full size)
     work_dir: Optional[str] = None           # None: a temporary dir removed on stop()
     # paging
     geodes_max_limit: int = 80

@@ -53,7 +53,8 @@ class MirrorSimulator:
         if work_dir is None:
             self._tmp = work_dir = tempfile.mkdtemp(prefix="sentinel-mirror-sim-")
         os.makedirs(work_dir, exist_ok=True)
-        archives = ArchiveStore(work_dir, self.config.full_size, self.config.pad_to, self.config.seed)
+        archives = ArchiveStore(work_dir, self.config.full_size, self.config.pad_to, self.config.seed,
+                                self.config.archive_px)
         self.catalogue = Catalogue(self.config, archives, self.clock)
         self.catalogue.lock = self.lock     # one lock for every tape-state change
         self._server = make_server(self.config.host, self.config.port, self, threaded=True,

@@ -15,12 +15,12 @@ import threading
 import time
 
 from ..errors import AuthError, MalformedResponseError
-from ..models import Availability, Product
+from ..models import Product
 from ..progress import NULL_PROGRESS, check_cancelled
 from .base import DownloadRequest
-from .common import (MAX_RESULTS, boxes, check_query, day_start, iso_z, orbit_direction, parse_time, polarisations,
-                     same_site, search_extent, too_many)
-from .http import JsonHttp, check_credentials_transport, quote_body, require, snippet
+from .common import (MAX_RESULTS, add_unseen, availability_from_flag, boxes, check_query, day_start, iso_z,
+                     orbit_direction, parse_time, polarisations, search_extent, too_many)
+from .http import JsonHttp, check_credentials_transport, quote_body, require, same_site, snippet
 
 log = logging.getLogger(__name__)
 SERVICE = "CDSE"
@@ -82,13 +82,7 @@ class CdseProvider:
             count = data.get("@odata.count")
             if isinstance(count, int) and count > MAX_RESULTS:
                 too_many(count, SERVICE)
-            new = 0
-            for item in items:
-                product = self.parse_entity(item, query.collection)
-                if product.id not in seen:   # pages can overlap when the catalogue changes while we page
-                    seen.add(product.id)
-                    products.append(product)
-                    new += 1
+            new = add_unseen(products, seen, (self.parse_entity(item, query.collection) for item in items))
             if isinstance(count, int) and count:
                 progress.set(min(100.0, 100.0 * len(seen) / count))
             next_url = data.get("@odata.nextLink")
@@ -132,7 +126,6 @@ class CdseProvider:
         serial = attrs.get("platformSerialIdentifier")
         short = str(attrs.get("platformShortName") or "")
         platform = (f"S{short[-1]}{serial}" if serial and short[-1:].isdigit() else title[:3])
-        online = item.get("Online")
         quicklook = next((a.get("DownloadLink") for a in item.get("Assets") or []
                           if isinstance(a, dict) and a.get("Type") == "QUICKLOOK"), None)
         tile, cloud, orbit = attrs.get("tileId"), attrs.get("cloudCover"), attrs.get("relativeOrbitNumber")
@@ -144,10 +137,9 @@ class CdseProvider:
             cloud_cover=float(cloud) if cloud is not None else None,
             size=int(size) if isinstance(size, (int, float)) and size > 0 else None,
             checksum=md5.lower() if md5 else None,
-            availability=(Availability.UNKNOWN if online is None
-                          else Availability.ONLINE if online else Availability.OFFLINE),
+            availability=availability_from_flag(item.get("Online")),
             footprint=item.get("GeoFootprint"), quicklook_url=quicklook,
-            download_url=f"{self.download_base}/odata/v1/Products({pid})/$value",
+            download_url=self._download_url(pid),
             extra={"s3_path": item.get("S3Path"), "orbit_direction": orbit_direction(attrs.get("orbitDirection")),
                    "polarisations": polarisations(attrs.get("polarisationChannels"))})
 
@@ -165,9 +157,7 @@ class CdseProvider:
             items = require(data, ["value"], SERVICE, "availability request", list)
             online = {it.get("Id"): it.get("Online") for it in items if isinstance(it, dict)}
             for p in batch:
-                flag = online.get(p.id)
-                out[p.id] = (Availability.UNKNOWN if flag is None
-                             else Availability.ONLINE if flag else Availability.OFFLINE)
+                out[p.id] = availability_from_flag(online.get(p.id))
         return out
 
     def request_staging(self, products):
@@ -178,13 +168,16 @@ class CdseProvider:
 
     # --- tokens and downloads ----------------------------------------------------------------------
     def download_request(self, product):
-        url = product.download_url or f"{self.download_base}/odata/v1/Products({product.id})/$value"
+        url = product.download_url or self._download_url(product.id)
         if not same_site(url, self.download_base) and not same_site(url, self.base):
             raise MalformedResponseError(f"Refusing to send the CDSE token to {url.split('/')[2]}: not a CDSE address.")
         check_credentials_transport(url, SERVICE, FIX_URL)
         token = self.access_token()
         self._handed.token = token   # what this download thread uses: see refresh_credentials
         return DownloadRequest(url, {"Authorization": f"Bearer {token}"})
+
+    def _download_url(self, product_id):
+        return f"{self.download_base}/odata/v1/Products({product_id})/$value"
 
     def access_token(self):
         """A token valid for at least the safety margin: reuses, refreshes or logs in as needed."""

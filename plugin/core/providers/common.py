@@ -3,8 +3,8 @@ import datetime as dt
 import re
 
 from ..errors import InvalidInputError, MalformedResponseError
-from ..models import BBox, ProductKind
-from .http import same_site, snippet  # noqa: F401  (same_site re-exported for the clients)
+from ..models import Availability, BBox, ProductKind
+from .http import snippet
 
 # Neither service documents a limit on the search area; beyond this a search returns thousands of products a
 # year and the user almost certainly meant a smaller area (10° × 10° is about 100 Sentinel-2 tiles).
@@ -38,6 +38,25 @@ def search_extent(query):
         from ..tiles import tile_footprint
         return BBox(*tile_footprint(query.tile).lonlat_bounds())
     return None
+
+
+def availability_from_flag(online):
+    """The catalogue's online flag (True / False / None when it did not say) as an Availability."""
+    if online is None:
+        return Availability.UNKNOWN
+    return Availability.ONLINE if online else Availability.OFFLINE
+
+
+def add_unseen(products, seen, parsed):
+    """Append the products of one search page not already seen; how many were new. Pages can overlap when the
+    catalogue changes while we page, and a page with nothing new ends the paging."""
+    new = 0
+    for product in parsed:
+        if product.id not in seen:
+            seen.add(product.id)
+            products.append(product)
+            new += 1
+    return new
 
 
 def orbit_direction(value):

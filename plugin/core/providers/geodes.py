@@ -16,9 +16,9 @@ from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaErro
 from ..models import Availability, Product, ProductKind
 from ..progress import NULL_PROGRESS, check_cancelled
 from .base import DownloadRequest
-from .common import (MAX_RESULTS, boxes, check_query, day_end, day_start, iso_z, orbit_direction, parse_time,
-                     platform_name, polarisations, same_site, search_extent, too_many)
-from .http import JsonHttp, check_credentials_transport, require, snippet
+from .common import (MAX_RESULTS, add_unseen, availability_from_flag, boxes, check_query, day_end, day_start, iso_z,
+                     orbit_direction, parse_time, platform_name, polarisations, search_extent, too_many)
+from .http import JsonHttp, check_credentials_transport, require, same_site, snippet
 
 log = logging.getLogger(__name__)
 SERVICE = "GEODES"
@@ -80,13 +80,7 @@ class GeodesProvider:
             matched = context.get("matched") if isinstance(context, dict) else None
             if isinstance(matched, int) and matched > MAX_RESULTS:
                 too_many(matched, SERVICE)
-            new = 0
-            for feature in features:
-                product = self.parse_feature(feature, query.collection)
-                if product.id not in seen:   # pages can overlap when the catalogue changes while we page
-                    seen.add(product.id)
-                    products.append(product)
-                    new += 1
+            new = add_unseen(products, seen, (self.parse_feature(f, query.collection) for f in features))
             if isinstance(matched, int) and matched:
                 progress.set(min(100.0, 100.0 * len(seen) / matched))
             has_next = any(isinstance(link, dict) and link.get("rel") == "next" for link in data.get("links") or [])
@@ -151,15 +145,13 @@ class GeodesProvider:
         tile = re.sub(r"^(MGRS-|T)", "", str(grid)).upper() if grid else None
         cloud = props.get("eo:cloud_cover")
         orbit = props.get("sat:relative_orbit")
-        online = info.get("online")
         return Product(
             provider=self.name, id=pid, title=title, collection=feature.get("collection") or collection_id,
             platform=platform_name(props.get("platform")), acquired=parse_time(when, SERVICE, what), tile=tile,
             relative_orbit=int(orbit) if orbit is not None else None,
             cloud_cover=float(cloud) if cloud is not None else None,
             size=info.get("size"), checksum=info.get("md5"),
-            availability=Availability.UNKNOWN if online is None else (
-                Availability.ONLINE if online else Availability.OFFLINE),
+            availability=availability_from_flag(info.get("online")),
             footprint=feature.get("geometry"), quicklook_url=quicklook, download_url=asset["href"],
             extra={"endpoint_url": props.get("endpoint_url"), "file_name": str(key).rsplit("/", 1)[-1],
                    "orbit_direction": orbit_direction(props.get("sat:orbit_state")),
@@ -191,7 +183,7 @@ class GeodesProvider:
                 continue
             for f in entry.get("files") or []:
                 if isinstance(f, dict) and f.get("checksum") and f["checksum"] in link:
-                    return Availability.ONLINE if f.get("available") else Availability.OFFLINE
+                    return availability_from_flag(bool(f.get("available")))
         return Availability.UNKNOWN
 
     # --- staging and downloads ---------------------------------------------------------------------
