@@ -79,15 +79,10 @@ class SentinelMirrorPlugin:
         self.help_action.triggered.connect(self.open_help)
         self.iface.pluginHelpMenu().addAction(self.help_action)
 
-        self.options_factory = self._create_options_factory()
-        if self.options_factory is not None:
-            self.iface.registerOptionsWidgetFactory(self.options_factory)
+        from .gui.options_factory import OptionsFactory   # the page itself loads when Options opens
 
-    # Registration hook for Settings > Options
-    def _create_options_factory(self):
-        from .gui.options_page import OptionsFactory
-
-        return OptionsFactory()
+        self.options_factory = OptionsFactory()
+        self.iface.registerOptionsWidgetFactory(self.options_factory)
 
     def set_dock_visible(self, visible):
         """Show (building it on first use) or hide the dock; the action's check state follows."""

@@ -18,7 +18,7 @@ import requests
 
 from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, NotFoundError, NotOnlineError,
                      QuotaError, RemoteError)
-from .providers.http import parse_retry_after, send_following_redirects, tls_failure_message
+from .providers.http import retry_after_seconds, send_following_redirects, tls_failure_message
 from .redact import redact
 
 log = logging.getLogger("sentinel_mirror")
@@ -47,12 +47,8 @@ class _RestartFromZero(Exception):
     """The server did not honour our Range request consistently."""
 
 
-def retry_after_seconds(value, now=None):
-    """Retry-After (delta-seconds or HTTP date) as seconds, or None."""
-    return parse_retry_after(value, None, now)
-
-
 def _quote_body(resp, limit=300):
+    """At most `limit` bytes of a streamed reply for an error message (not resp.text: the body may be a product)."""
     try:
         text = resp.raw.read(limit, decode_content=True) or b""
         text = text.decode("utf-8", "replace")
@@ -74,17 +70,21 @@ def free_space_check(folder, remaining_bytes, title):
 
 
 def _hash_prefix(part, expected_size, cancelled):
-    """(bytes already on disk, md5 over them). A part longer than the product is discarded. Hashing gigabytes
-    takes a while: a cancel is noticed between blocks."""
-    md5 = hashlib.md5()
+    """(bytes already on disk, md5 over them). A part longer than the product is discarded."""
     try:
         size = os.path.getsize(part)
     except FileNotFoundError:
-        return 0, md5
+        return 0, hashlib.md5()
     if expected_size is not None and size > expected_size:
         os.remove(part)
-        return 0, md5
-    with open(part, "rb") as f:
+        return 0, hashlib.md5()
+    return size, file_md5(part, cancelled)
+
+
+def file_md5(path, cancelled):
+    """The running md5 of a file. Hashing gigabytes takes a while: a cancel is noticed between blocks."""
+    md5 = hashlib.md5()
+    with open(path, "rb") as f:
         while True:
             if cancelled():
                 raise Cancelled("Cancelled by the user.")
@@ -92,7 +92,7 @@ def _hash_prefix(part, expected_size, cancelled):
             if not block:
                 break
             md5.update(block)
-    return size, md5
+    return md5
 
 
 def _verify(part, size, md5, expected_size, expected_md5, check_zip):
@@ -275,7 +275,7 @@ def _write(f, chunk, good_size, title):
 
 def _check_status(resp, title):
     code = resp.status_code
-    retry_after = retry_after_seconds(resp.headers.get("Retry-After"))
+    retry_after = retry_after_seconds(resp)
     if code in (200, 206):
         return
     if code in (401, 403):
@@ -297,7 +297,7 @@ def _check_not_a_message(resp, title):
     ctype = resp.headers.get("Content-Type", "").lower()
     if resp.headers.get("Content-Length") == "0":
         raise NotOnlineError(f"{title} is not online yet (the service sent an empty answer).",
-                             retry_after_seconds(resp.headers.get("Retry-After")))
+                             retry_after_seconds(resp))
     if any(t in ctype for t in NOT_PRODUCT_TYPES):
         raise NotOnlineError(f"{title} is not online yet (the service answered with a message instead of the "
-                             f"product{_quote_body(resp)})", retry_after_seconds(resp.headers.get("Retry-After")))
+                             f"product{_quote_body(resp)})", retry_after_seconds(resp))

@@ -11,7 +11,6 @@ from .product_names import NDVI_SUFFIX
 from .progress import NULL_PROGRESS, check_cancelled
 
 
-
 class _Slice:
     """0..100 of one product mapped onto its share of the batch."""
 
@@ -66,25 +65,26 @@ def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, 
     os.makedirs(folder, exist_ok=True)
     results, errors = [], []
     kwargs = {} if masks is None else {"masks": masks}
+
+    def fail(archive, message):
+        errors.append((archive, message))
+        if on_error:
+            on_error(archive, message)
+
     for i, archive in enumerate(archives):
         check_cancelled(progress)
         progress.message(f"NDVI {i + 1}/{len(archives)}: {Path(archive).name}")
         sub = _Slice(progress, 100.0 * i / len(archives), 100.0 * (i + 1) / len(archives))
         if not os.path.isfile(archive):
-            errors.append((archive, f"{archive} does not exist: give the path of a downloaded product archive."))
-            if on_error:
-                on_error(*errors[-1])
+            fail(archive, f"{archive} does not exist: give the path of a downloaded product archive.")
             continue
         try:
             result = compute_ndvi(archive, ndvi_output_path(folder, archive), progress=sub, **kwargs)
         except Cancelled:
             raise
         except (SentinelMirrorError, OSError, RuntimeError) as e:   # RuntimeError: GDAL exceptions
-            message = _radar_message(archive) or (
-                str(e) if isinstance(e, SentinelMirrorError) else f"NDVI could not be written or read ({e}).")
-            errors.append((archive, message))
-            if on_error:
-                on_error(archive, message)
+            fail(archive, _radar_message(archive) or (
+                str(e) if isinstance(e, SentinelMirrorError) else f"NDVI could not be written or read ({e})."))
             continue
         results.append(result)
         if on_result:

@@ -30,7 +30,6 @@ on (providers/http.abort_requests): they end within a second even when a server 
 QGIS, which waits for them when it exits, is not held up.
 """
 import concurrent.futures
-import hashlib
 import logging
 import os
 import queue
@@ -41,12 +40,12 @@ from typing import Callable, Optional
 
 from . import journal as journal_mod
 from . import paths
-from .download import download_product, is_zip
+from .download import download_product, file_md5, is_zip
 from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, NotFoundError, NotOnlineError,
                      QuotaError, SentinelMirrorError)
 from .models import Availability, ProductState, ProductStatus
 from .progress import NULL_PROGRESS
-from .providers.http import abort_requests
+from .providers.http import abort_requests, duration_text
 
 log = logging.getLogger("sentinel_mirror")
 
@@ -359,8 +358,8 @@ class _Pipeline:
             if item.state in WAITING and item.deadline is not None and now >= item.deadline:
                 why = f" Last answer: {item.reason}" if item.reason else ""
                 self._set(item, ProductState.FAILED,
-                          reason=f"Still not online after {_duration(self.opt.staging_timeout_s)} of staging: the archive may be "
-                                 f"unavailable; try again later.{why}")
+                          reason=f"Still not online after {duration_text(self.opt.staging_timeout_s)} of staging: "
+                                 f"the archive may be unavailable; try again later.{why}")
 
     # ---- downloads ---------------------------------------------------------------------------------------
     def _start_downloads(self, now):
@@ -512,14 +511,6 @@ class _Pipeline:
         self.progress.set(100.0 * done / total if total else 100.0)
 
 
-def _duration(seconds):
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
 def _unique_name(product, taken):
     """`<title>.zip`, or `<title>_<id>.zip` when another product of the batch already has that title (catalogues
     do list distinct products under one name): two downloads must never share a `.part` or a final file."""
@@ -544,13 +535,6 @@ def _size_is(path, size):
 
 def _file_matches(path, md5, cancelled):
     """A product file we did not journal: trusted only if its MD5 (when known) and zip structure check out."""
-    if md5:
-        digest = hashlib.md5()
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1024 * 1024), b""):
-                if cancelled():
-                    raise Cancelled("Cancelled by the user.")
-                digest.update(block)
-        if digest.hexdigest() != md5.lower():
-            return False
+    if md5 and file_md5(path, cancelled).hexdigest() != md5.lower():
+        return False
     return is_zip(path)

@@ -21,11 +21,12 @@ from .. import about
 from ..core.errors import AuthError, NotFoundError, SentinelMirrorError
 from ..core.models import ProductKind
 from ..qgis.messages import user_message
-from . import options_page
+from ..tasks.base import cancel_task
 from . import results_model as rm
 from .download_run import DownloadRun
 from .footprints import FootprintsLayer
 from .help import help_url
+from .options_factory import OBJECT_NAME as OPTIONS_PAGE_NAME
 from .quicklook import QuicklookLoader
 from .search_form import SearchForm
 
@@ -140,8 +141,14 @@ class SentinelMirrorDock(QgsDockWidget):
 
     # ================================================================================ search
     def _open_catalogue(self):
+        """Set self.provider to the client of the chosen catalogue; False (the error shown) when it cannot be."""
         from ..qgis.catalogue import open_catalogue
-        return open_catalogue(self.provider_name())
+        try:
+            self.provider = open_catalogue(self.provider_name())
+        except SentinelMirrorError as e:
+            self.show_error(user_message(e), settings_button=isinstance(e, AuthError))
+            return False
+        return True
 
     def search(self):
         if self._busy():
@@ -152,10 +159,7 @@ class SentinelMirrorDock(QgsDockWidget):
         self.form.save_inputs()
         if query.tile:
             self.form.remember_tile(query.tile)
-        try:
-            self.provider = self._open_catalogue()
-        except SentinelMirrorError as e:
-            self.show_error(user_message(e), settings_button=isinstance(e, AuthError))
+        if not self._open_catalogue():
             return
         from ..tasks.search_task import SearchTask
         self.bar.clearWidgets()
@@ -294,10 +298,7 @@ class SentinelMirrorDock(QgsDockWidget):
             self.show_error(f"The download folder {folder} cannot be created ({e.strerror}): choose another one "
                             "in the settings.", settings_button=True)
             return
-        try:
-            self.provider = self._open_catalogue()
-        except SentinelMirrorError as e:
-            self.show_error(user_message(e), settings_button=isinstance(e, AuthError))
+        if not self._open_catalogue():
             return
         optical = self.form.collection() is not None and self.form.collection().kind is not ProductKind.S1
         run = DownloadRun(self.provider, products, folder, options=pipeline_options(config),
@@ -391,10 +392,7 @@ class SentinelMirrorDock(QgsDockWidget):
 
     def cancel(self):
         if self.search_task is not None:
-            try:
-                self.search_task.cancel()
-            except RuntimeError:   # already deleted by the task manager
-                pass
+            cancel_task(self.search_task)
         if self.run is not None:
             self.run.cancel()
         self.ui.cancelButton.setEnabled(False)
@@ -448,7 +446,7 @@ class SentinelMirrorDock(QgsDockWidget):
         return button
 
     def open_options(self):
-        self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage=options_page.OBJECT_NAME)
+        self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage=OPTIONS_PAGE_NAME)
 
     def open_help(self):
         QDesktopServices.openUrl(help_url())
@@ -493,7 +491,7 @@ class _Contents(QWidget):
 
 
 _WARM_MODULES = ("qgis.catalogue", "core.providers.geodes", "core.providers.cdse", "core.pipeline",
-                 "tasks.search_task", "tasks.pipeline_task", "gui.download_run")
+                 "tasks.search_task", "tasks.pipeline_task")
 
 
 def _warm_up_imports():

@@ -11,6 +11,7 @@ from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..core.models import ProductState, ProductStatus
+from ..tasks.base import cancel_task
 
 LOG = logging.getLogger("sentinel_mirror")
 FINAL_STATES = (ProductState.DONE, ProductState.FAILED, ProductState.CANCELLED)
@@ -54,10 +55,6 @@ class DownloadRun(QObject):
         self.task = None
         self.started = None
 
-    @property
-    def running(self):
-        return self.task is not None
-
     def elapsed(self):
         return 0.0 if self.started is None else time.monotonic() - self.started
 
@@ -71,10 +68,7 @@ class DownloadRun(QObject):
 
     def cancel(self):
         if self.task is not None:
-            try:
-                self.task.cancel()
-            except RuntimeError:   # already deleted by the task manager
-                pass
+            cancel_task(self.task)
 
     # ---- steps ------------------------------------------------------------------------------------------------
     def _start(self, task, label):

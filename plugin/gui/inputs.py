@@ -8,6 +8,7 @@ from qgis.PyQt.QtWidgets import QCompleter
 
 from ..core import tiles as core_tiles
 from ..core.errors import InvalidInputError
+from ..core.models import BBox
 
 # What can still become a tile id while typing: T? zone (2 digits), latitude band, two square letters.
 _PARTIAL = re.compile(r"^T?(\d{0,2}|\d{2}[C-HJ-NP-X]|\d{2}[C-HJ-NP-X][A-HJ-NP-Z]{1,2})$")
@@ -50,7 +51,6 @@ def nearby_tiles(lon, lat, limit=40):
         here = []
     around = []
     try:
-        from ..core.models import BBox
         box = BBox(max(-180.0, lon - 2), max(-80.0, lat - 1.5), min(180.0, lon + 2), min(84.0, lat + 1.5))
         around = list(core_tiles.tiles_in_bbox(box))
     except Exception:  # noqa: BLE001
@@ -58,10 +58,7 @@ def nearby_tiles(lon, lat, limit=40):
 
     def distance(tile_id):
         try:
-            c = core_tiles.tile_footprint(tile_id).lonlat_polygon()
-            pts = c["coordinates"][0] if isinstance(c, dict) else list(c)
-            if pts and isinstance(pts[0][0], (list, tuple)):
-                pts = pts[0]
+            pts = core_tiles.tile_footprint(tile_id).lonlat_polygon()   # a closed ring of (lon, lat)
             cx = sum(p[0] for p in pts) / len(pts)
             cy = sum(p[1] for p in pts) / len(pts)
             return math.hypot((cx - lon) * math.cos(math.radians(lat)), cy - lat)

@@ -3,21 +3,18 @@ staging timeout, and (advanced) service URLs. Reads and writes through plugin/qg
 import os
 from dataclasses import replace
 
-from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
+from qgis.gui import QgsFileWidget, QgsOptionsPageWidget
 from qgis.PyQt import uic
-from qgis.PyQt.QtGui import QIcon
 
 from .. import about
 from ..core.config import ENV_URLS
 from ..core.providers.base import Endpoints
 from ..qgis.settings import read_settings, save_settings
+from .options_factory import OBJECT_NAME
 
 FORM_CLASS, _ = uic.loadUiType(str(about.UI_DIR / "options.ui"))
 _URL_WIDGETS = {"geodes": "geodesUrl", "cdse": "cdseUrl", "cdse_auth": "cdseAuthUrl",
                 "cdse_download": "cdseDownloadUrl"}
-
-
-OBJECT_NAME = "SentinelMirrorOptionsPage"   # QGIS selects an options page by it (the dock's gear button)
 
 
 class OptionsPage(QgsOptionsPageWidget):
@@ -67,15 +64,3 @@ class OptionsPage(QgsOptionsPageWidget):
 
     def apply(self):
         save_settings(self.config())
-
-
-class OptionsFactory(QgsOptionsWidgetFactory):
-    def __init__(self):
-        super().__init__()
-        self.setTitle(about.NAME)
-
-    def icon(self):
-        return QIcon(about.ICON_PATH)
-
-    def createWidget(self, parent):  # noqa: N802
-        return OptionsPage(parent)

@@ -6,6 +6,8 @@ from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 from qgis.PyQt.QtGui import QPixmap
 
+from ..tasks.base import cancel_task
+
 LOG = logging.getLogger("sentinel_mirror")
 
 
@@ -46,11 +48,8 @@ class QuicklookLoader(QObject):
         task, self.task = self.task, None
         if task is None:
             return
-        try:
-            task.cancel()
-        except RuntimeError:   # finished and deleted meanwhile
-            return
-        self._retired.add(task)   # until _ended()
+        if cancel_task(task):
+            self._retired.add(task)   # until _ended()
 
     def busy(self):
         """True while a quicklook task (current or cancelled) is still running."""

@@ -23,16 +23,6 @@ MAX_GRID_SPAN_DEG = 8.0    # and tiles_in_bbox is not worth calling on a contine
 _CACHE = {}
 
 
-def _ring(polygon):
-    """Accept what core tiles returns: [(x, y), ...], a GeoJSON-like dict, or a nested ring."""
-    if isinstance(polygon, dict):
-        polygon = polygon["coordinates"][0]
-    pts = list(polygon)
-    if pts and isinstance(pts[0][0], (list, tuple)):
-        pts = list(pts[0])
-    return [QgsPointXY(float(x), float(y)) for x, y, *_ in pts]
-
-
 def footprint_geometry(tile_id, dest_crs, densify=8):
     """The exact footprint of a tile (a square in its UTM zone) in dest_crs, edges densified so they
     stay true once reprojected."""
@@ -41,7 +31,8 @@ def footprint_geometry(tile_id, dest_crs, densify=8):
     if geom is None:
         fp = core_tiles.tile_footprint(tile_id)
         src = QgsCoordinateReferenceSystem(f"EPSG:{fp.epsg}")
-        geom = QgsGeometry.fromPolygonXY([_ring(fp.utm_polygon())]).densifyByCount(densify)
+        ring = [QgsPointXY(x, y) for x, y in fp.utm_polygon()]
+        geom = QgsGeometry.fromPolygonXY([ring]).densifyByCount(densify)
         if src != dest_crs:
             geom.transform(QgsCoordinateTransform(src, dest_crs, QgsProject.instance()))
         if len(_CACHE) > 4000:

@@ -126,7 +126,6 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
             feature = QgsFeature(fields)
             geom = footprints.geometry_from_geojson(product.footprint)
             if not geom.isEmpty():
-                geom.convertToMultiType()
                 feature.setGeometry(geom)
             feature.setAttributes([product.id, product.title, product.tile, footprints.to_qdatetime(product.acquired),
                                    state.value, reason or None, status.path if status else None, product.size])
@@ -147,7 +146,7 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
     def _load_natural_colour(self, done, folder, context, feedback):
         from ..core.products import natural_colour_vrt
         from ..core.product_names import natural_colour_path
-        from ..qgis.layers import product_identity
+        from ..qgis.layers import display_name
 
         for product, status, _ in done:
             if product.kind is ProductKind.S1 or not status or not status.path:
@@ -158,6 +157,5 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
             except Exception as e:  # noqa: BLE001 - a view that cannot be built does not fail the download
                 feedback.pushWarning(f"{product.title}: no natural-colour view ({e}).")
                 continue
-            tile, acquired = product_identity(status.path)
-            name = f"Natural colour T{tile} {acquired.date().isoformat()}" if acquired else product.title
-            load_on_completion(context, vrt, name, "natural_colour")
+            load_on_completion(context, vrt, display_name("Natural colour", status.path, product.title),
+                               "natural_colour")

@@ -8,7 +8,7 @@ from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutpu
 from ..core.errors import InvalidInputError
 from ..core.ndvi_batch import compute_ndvi_batch, product_archives
 from ..qgis.feedback import FeedbackProgress
-from ..qgis.layers import product_identity
+from ..qgis.layers import display_name
 from .base import SentinelMirrorAlgorithm, processing_error
 from .postprocess import load_on_completion
 
@@ -75,9 +75,7 @@ class NdviAlgorithm(SentinelMirrorAlgorithm):
             paths.append(path)
             if getattr(result, "top_of_atmosphere", False):
                 feedback.pushWarning(f"{Path(path).name}: computed from L1C, this is top-of-atmosphere NDVI.")
-            tile, acquired = product_identity(path)
-            name = f"NDVI T{tile} {acquired.date().isoformat()}" if acquired else Path(path).stem
-            load_on_completion(context, path, name, "ndvi")
+            load_on_completion(context, path, display_name("NDVI", path, Path(path).stem), "ndvi")
         feedback.pushInfo(f"{len(results)} NDVI rasters written to {out_folder}"
                           + (f"; {len(errors)} products failed." if errors else "."))
         return {self.OUTPUT_FOLDER: out_folder, self.OUTPUT_LAYERS: paths, self.COMPUTED: len(results),

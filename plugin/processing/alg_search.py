@@ -115,12 +115,7 @@ class SearchAlgorithm(SentinelMirrorAlgorithm):
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
         for product in products:
-            feature = footprints.product_to_feature(product, fields)
-            if not feature.geometry().isEmpty():
-                geom = feature.geometry()
-                geom.convertToMultiType()
-                feature.setGeometry(geom)
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(footprints.product_to_feature(product, fields), QgsFeatureSink.FastInsert)
         online = sum(p.online for p in products)
         feedback.pushInfo(f"{len(products)} products found: {online} online, {len(products) - online} on tape.")
         q = self.query

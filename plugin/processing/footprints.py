@@ -48,10 +48,14 @@ def from_qdatetime(value):
 
 
 def geometry_from_geojson(geojson):
+    """The footprint as a multi-polygon (the type of both algorithms' sinks), or an empty geometry."""
     if not geojson:
         return QgsGeometry()
     ogr_geom = ogr.CreateGeometryFromJson(json.dumps(geojson))
-    return QgsGeometry.fromWkt(ogr_geom.ExportToWkt()) if ogr_geom is not None else QgsGeometry()
+    geom = QgsGeometry.fromWkt(ogr_geom.ExportToWkt()) if ogr_geom is not None else QgsGeometry()
+    if not geom.isEmpty():
+        geom.convertToMultiType()
+    return geom
 
 
 def product_to_feature(product, fields):

@@ -18,8 +18,6 @@ from ..core.providers.base import Credentials
 ENV_GEODES_KEY = "SENTINEL_MIRROR_GEODES_API_KEY"
 ENV_CDSE_USER = "SENTINEL_MIRROR_CDSE_USERNAME"
 ENV_CDSE_PASSWORD = "SENTINEL_MIRROR_CDSE_PASSWORD"
-WHERE_TO_SET = ("Choose an authentication configuration in Settings > Options > Sentinel Mirror "
-                "(or set {env} for headless runs).")
 
 
 def _load(authcfg):
@@ -72,8 +70,3 @@ def credentials_for(provider, authcfg="", environ=None):
             return Credentials(username=config.config("username"), password=config.config("password"))
         return Credentials(username=environ.get(ENV_CDSE_USER, ""), password=environ.get(ENV_CDSE_PASSWORD, ""))
     raise InvalidInputError(f"Unknown provider {provider!r}: choose geodes or cdse.")
-
-
-def missing_credentials_hint(provider):
-    env = ENV_GEODES_KEY if provider == "geodes" else f"{ENV_CDSE_USER}/{ENV_CDSE_PASSWORD}"
-    return WHERE_TO_SET.format(env=env)

@@ -38,18 +38,16 @@ def proxies_from_settings(settings=None):
     auth = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user else ""
     url = f"{scheme}://{auth}{host}{':' + port if port else ''}"
     proxies = {"http": url, "https": url}
-    # QGIS stores URL prefixes ("http://intranet.example.org/wms", a list or "|"-joined); requests wants hosts
-    excluded = s.value("proxy/proxyExcludedUrls", "") or ""
-    if isinstance(excluded, str):
-        excluded = excluded.split("|")
-    hosts = [urlsplit(e.strip()).hostname or e.strip() for e in excluded if e and e.strip()]
+    # QGIS stores URL prefixes ("http://intranet.example.org/wms"); requests wants hosts
+    hosts = [urlsplit(e).hostname or e for e in _excluded_prefixes(s)]
     if hosts:
         proxies["no_proxy"] = ",".join(dict.fromkeys(hosts))
     return proxies
 
 
 def _excluded_prefixes(settings=None):
-    """QGIS' proxy exclusions as it applies them: a request whose URL starts with one goes direct."""
+    """QGIS' proxy exclusions (a list, or "|"-joined) as it applies them: a request whose URL starts with one goes
+    direct."""
     s = settings or QgsSettings()
     excluded = s.value("proxy/proxyExcludedUrls", "") or ""
     if isinstance(excluded, str):

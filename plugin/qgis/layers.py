@@ -136,7 +136,7 @@ def natural_colour_layer(vrt_path, name=None):
 
 def _product_raster(path, name, kind, what):
     """A GDAL raster layer named '<kind> T<tile> <date>' unless `name` is given; ProductFormatError if invalid."""
-    layer = QgsRasterLayer(str(path), name or _display_name(kind, *product_identity(path), path), "gdal")
+    layer = QgsRasterLayer(str(path), name or display_name(kind, path), "gdal")
     if not layer.isValid():
         raise ProductFormatError(f"QGIS cannot open the {what} {path}.")
     return layer
@@ -153,7 +153,10 @@ def add_product_layers(ndvi_paths=(), natural_colour_paths=(), project=None):
     return added
 
 
-def _display_name(kind, tile, acquired, path):
+def display_name(kind, path, fallback=None):
+    """'<kind> T<tile> <YYYY-MM-DD>' for a product file; `fallback` (else '<kind> <file stem>') when its name
+    does not say the tile and date."""
+    tile, acquired = product_identity(path)
     if tile and acquired:
         return f"{kind} T{tile} {acquired.date().isoformat()}"
-    return f"{kind} {Path(str(path)).stem}"
+    return fallback or f"{kind} {Path(str(path)).stem}"

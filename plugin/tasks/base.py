@@ -55,3 +55,12 @@ class CoreTask(QgsTask):
             self.failed.emit(user_message(self.error))
         else:
             self.cancelledByUser.emit()
+
+
+def cancel_task(task):
+    """Cancel `task` unless the task manager has already ended and deleted it; True if it was cancelled."""
+    try:
+        task.cancel()
+    except RuntimeError:   # the C++ task is gone: it finished meanwhile
+        return False
+    return True

@@ -6,8 +6,10 @@ products have no colour view; the others go on); failed(str); cancelledByUser().
 """
 from qgis.PyQt.QtCore import pyqtSignal
 
-from ..core.errors import Cancelled, SentinelMirrorError
+from ..core.errors import SentinelMirrorError
+from ..core.progress import check_cancelled
 from .base import CoreTask
+
 
 class NaturalColourTask(CoreTask):
     resultsReady = pyqtSignal(list)
@@ -23,8 +25,7 @@ class NaturalColourTask(CoreTask):
 
         out = []
         for i, archive in enumerate(self.archives):
-            if progress.cancelled():
-                raise Cancelled("Cancelled by the user.")
+            check_cancelled(progress)
             try:
                 out.append(natural_colour_vrt(archive, natural_colour_path(archive)))
             except SentinelMirrorError as e:

@@ -15,9 +15,8 @@ class QuicklookTask(CoreTask):
     resultsReady = pyqtSignal(list)
 
     def __init__(self, session, url, product_id, timeout_s=20.0):
-        super().__init__("Sentinel Mirror: quicklook")
+        super().__init__(f"Sentinel Mirror: quicklook of {product_id}")
         self.session, self.url, self.product_id, self.timeout_s = session, url, product_id, timeout_s
-        self.setDescription(f"Sentinel Mirror: quicklook of {product_id}")
 
     def work(self, progress):
         import requests

@@ -6,7 +6,7 @@ Signals (main thread):
 - cancelledByUser(), messageChanged(str): see tasks/base.py.
 
 Usage (main thread):
-    provider = make_provider(name, config.endpoints, credentials_for(name, authcfg), build_session())
+    provider = open_catalogue(name)   # plugin/qgis/catalogue.py: settings, credentials, proxy-aware session
     task = SearchTask(provider, query); task.resultsReady.connect(...); QgsApplication.taskManager().addTask(task)
 """
 from qgis.PyQt.QtCore import pyqtSignal

@@ -505,7 +505,7 @@ def test_collection_hint_and_gear_button(make_dock, simulator, qtbot, qgis_iface
     assert "NDVI should use" in dock.ui.collectionHint.text()
     qtbot.mouseClick(dock.ui.optionsButton, Qt.MouseButton.LeftButton)
     args, kwargs = qgis_iface.showOptionsDialog.call_args
-    from plugin.gui.options_page import OptionsFactory   # QGIS finds the page by its objectName
+    from plugin.gui.options_factory import OptionsFactory   # QGIS finds the page by its objectName
     page = OptionsFactory().createWidget(None)
     assert kwargs.get("currentPage") == page.objectName() and page.objectName()
     page.deleteLater()

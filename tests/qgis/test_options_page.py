@@ -9,7 +9,8 @@ from .sm_support import clean_settings  # noqa: F401
 
 
 def test_page_round_trip(clean_settings):  # noqa: F811
-    from plugin.gui.options_page import OptionsFactory, OptionsPage
+    from plugin.gui.options_factory import OptionsFactory
+    from plugin.gui.options_page import OptionsPage
 
     stored = replace(PluginConfig(), download_dir="/data/s2", parallel_downloads=2, poll_interval_s=30.0,
                      staging_timeout_s=7200.0, geodes_authcfg="geo1234", cdse_authcfg="cds5678",

@@ -131,8 +131,13 @@ def send_following_redirects(session, method, url, *, headers=None, **kwargs):
     raise requests.TooManyRedirects(f"More than {MAX_REDIRECTS} redirects")
 
 
-def _duration(seconds):
-    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+def duration_text(seconds):
+    """'45 s', '8 min', '4.0 h': a wait or a timeout as a user reads it."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 class _InFlight:
@@ -272,7 +277,7 @@ class JsonHttp:
                 wait = retry_after_seconds(response)
                 if wait is not None and wait > p.max_retry_after_s:
                     raise QuotaError(f"{self.service} is unavailable for the {what} (HTTP {status}) and asks to come "
-                                     f"back in {_duration(wait)}.", retry_after=wait)
+                                     f"back in {duration_text(wait)}.", retry_after=wait)
                 if last:
                     raise RemoteError(f"{self.service} failed the {what} with HTTP {status} after {p.attempts} "
                                       f"attempts: {quote_body(response)}")
