@@ -47,7 +47,6 @@ def child(model, alg_id, child_id, description, x, y, sources, outputs):
 
 
 def build():
-    from qgis.analysis import QgsNativeAlgorithms  # noqa: F401  (registry needs QGIS initialised)
     from plugin.processing.alg_search import LEVELS, PROVIDER_LABELS
     from plugin.processing.provider import SentinelMirrorProvider
 
