@@ -1,8 +1,8 @@
 """NDVI benchmark: our engine vs gdal_calc, QgsRasterCalculator and an I/O floor, side by side in one run.
 
-    make bench-ndvi                                   # full tile, 10980 x 10980 (product cached in bench-output/ndvi/)
-    make bench-ndvi BENCH_ARGS="--size 2745"          # quick variant
-    make bench-ndvi BENCH_ARGS="--repeat 3"           # best of 3 rounds per contender (rounds interleaved)
+    make bench-ndvi                            # full tile, 10980 x 10980 (product cached in bench-output/ndvi/)
+    make bench-ndvi BENCH_ARGS="--size 2745"   # quick variant
+    make bench-ndvi BENCH_ARGS="--repeat 2"    # best of 2 rounds per contender (rounds interleaved, rotated)
 
 How everything is measured, identically for every contender:
 - each contender runs in its own fresh subprocess (same interpreter, same environment, same GDAL_CACHEMAX);

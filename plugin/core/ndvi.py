@@ -22,14 +22,16 @@ inflated concurrently), one for the masks, the arithmetic of each 512-row block 
 overview decimation) split over `threads` threads, and one writer thread that only hands computed blocks
 to GDAL, which compresses them. Every thread that touches GDAL has its own dataset handles (they are not
 thread-safe), and reads strictly in file order (a backward seek in a /vsizip/ member inflates it again
-from an earlier point). Every block-sized array comes from a fixed pool, so memory is bounded (about 300 MB on a
-full 10980 x 10980 tile) whatever the input size, and nothing waits on an unbounded queue.
+from an earlier point). Every block-sized array comes from a fixed pool, so memory is bounded (peak RSS
+about 340 MB on a full 10980 x 10980 tile) whatever the input size, and nothing waits on an unbounded queue.
 GTiff's own NUM_THREADS compression is on, though with GDAL 3.6 on 2 cores it measured neither faster nor
 slower than compressing in the writer thread alone (and costs ~5 % more CPU); it lets the writer, the longest
 chain of the pipeline, use more cores where there are more.
-Where the time goes on a full 10980 x 10980 MAJA tile, 2 cores (CPU seconds): extracted bands about 2.3
-(reading 0.3, arithmetic and masks 0.8, compression and writing 1.1); from the zip add about 2.7 of inflating
-(zlib, ~200 MB/s per stream here), which is why the zip run cannot come within 1.5 x of the extracted one.
+Where the time goes on a full 10980 x 10980 MAJA tile, 2 idle cores: extracted bands about 2.1 CPU seconds
+(reading 0.3, masks + arithmetic + decimation 0.6, GDAL writing and ZSTD 1.1) in 1.15-1.25 s of wall time,
+both cores busy; from the zip add about 2.1 CPU seconds of inflating (zlib, ~200 MB/s per stream here) for
+2.1-2.2 s of wall time. With both cores busy in both cases zip/extracted is about (2.1 + 2.1) / 2.1 = 2: the
+zip run cannot come within 1.5 x of the extracted one on 2 cores unless inflating gets twice as fast.
 """
 import datetime as dt
 import os
