@@ -55,9 +55,19 @@ NODATA = -9999.0
 TILE = 512
 SUB_ROWS = 16           # rows per arithmetic slice: a slice's arrays stay in the core's cache
 OVERVIEW_FACTORS = (2, 4, 8, 16, 32)
-# ZSTD level 1 without predictor: the cheapest compression worth having (measurements in the module docstring)
-CREATION_OPTIONS = ["TILED=YES", f"BLOCKXSIZE={TILE}", f"BLOCKYSIZE={TILE}", "COMPRESS=ZSTD", "ZSTD_LEVEL=1",
-                    "BIGTIFF=IF_SAFER"]
+
+
+def codec_options(gtiff_creation_options):
+    """ZSTD level 1 without predictor, the cheapest compression worth having (measurements in the module
+    docstring), where this GDAL has it (Debian's and the current QGIS builds do); DEFLATE level 1 otherwise, so
+    NDVI never fails over a codec."""
+    if "ZSTD" in (gtiff_creation_options or ""):
+        return ["COMPRESS=ZSTD", "ZSTD_LEVEL=1"]
+    return ["COMPRESS=DEFLATE", "ZLEVEL=1"]
+
+
+CREATION_OPTIONS = (["TILED=YES", f"BLOCKXSIZE={TILE}", f"BLOCKYSIZE={TILE}", "BIGTIFF=IF_SAFER"]
+                    + codec_options(gdal.GetDriverByName("GTiff").GetMetadataItem("DMD_CREATIONOPTIONLIST")))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from osgeo import gdal
 
 from plugin.core.errors import Cancelled, ProductFormatError
 from plugin.core.models import ProductKind
-from plugin.core.ndvi import NODATA, MaskPolicy, compute_ndvi, compute_ndvi_bands
+from plugin.core.ndvi import NODATA, MaskPolicy, codec_options, compute_ndvi, compute_ndvi_bands
 from plugin.core.progress import CallbackProgress
 from tests.simulator.archives import build_archive
 
@@ -446,3 +446,14 @@ def test_nan_in_floating_point_bands_is_nodata(tmp_path):
     got = read_out(tmp_path / "o.tif")
     assert got[3, 4] == NODATA and got[7, 1] == NODATA
     assert got[0, 0] == pytest.approx((0.40 - 0.12) / 0.52) and res.valid_fraction == pytest.approx(398 / 400)
+
+
+def test_output_falls_back_to_deflate_where_gdal_has_no_zstd(tmp_path):
+    gtiff = gdal.GetDriverByName("GTiff").GetMetadataItem("DMD_CREATIONOPTIONLIST")
+    assert codec_options(gtiff) == ["COMPRESS=ZSTD", "ZSTD_LEVEL=1"]            # Debian's GDAL 3.6 has ZSTD
+    without_zstd = gtiff.replace("ZSTD", "")
+    options = codec_options(without_zstd)
+    assert options == ["COMPRESS=DEFLATE", "ZLEVEL=1"]
+    ds = gdal.GetDriverByName("GTiff").Create(str(tmp_path / "d.tif"), 8, 8, 1, gdal.GDT_Float32, options)
+    ds = None
+    assert gdal.Info(str(tmp_path / "d.tif"), format="json")["metadata"]["IMAGE_STRUCTURE"]["COMPRESSION"] == "DEFLATE"
