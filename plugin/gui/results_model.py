@@ -17,8 +17,8 @@ HEADER_TIPS = (
     "Sentinel-2 tile (MGRS grid square of 110 km).",
     "Cloud cover (%) of the whole tile, as the catalogue reports it.",
     "Size of the archive to download.",
-    "online: on disk, downloads at once. on tape: must be staged first (minutes to hours); "
-    "the download asks for every tape product to be staged at once.",
+    "What the catalogue said at the search. online: on disk, downloads at once. on tape: must be staged first "
+    "(minutes to hours); the download asks for every tape product to be staged at once.",
     "Where the product is in the download: offline → staging → downloading % → verifying → done.",
 )
 
@@ -193,7 +193,7 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and col == STATE and st is not None:
             colour = _STATE_COLOURS.get(st.state)
             return QBrush(colour) if colour else None
-        if role == Qt.ItemDataRole.ForegroundRole and col == ONLINE and self._display(p, st, col) != "online":
+        if role == Qt.ItemDataRole.ForegroundRole and col == ONLINE and p.availability is not Availability.ONLINE:
             return QBrush(_STATE_COLOURS[ProductState.OFFLINE])
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (CLOUD, SIZE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -208,12 +208,7 @@ class ResultsModel(QAbstractTableModel):
             return "" if p.cloud_cover is None else f"{p.cloud_cover:.0f}"
         if col == SIZE:
             return human_size(p.size)
-        if col == ONLINE:
-            if st is not None and st.state is ProductState.STAGING:
-                return "staging"
-            if st is not None and st.state in (ProductState.DOWNLOADING, ProductState.VERIFYING,
-                                               ProductState.DONE, ProductState.QUEUED):
-                return "online"
+        if col == ONLINE:   # what the catalogue said; the live pipeline state is the State column's
             return _AVAILABILITY_TEXT[p.availability]
         if col == STATE:
             return state_text(st)

@@ -144,10 +144,17 @@ def test_download_with_tape_products_states_and_layers(make_dock, simulator_fact
     assert tape and online, "the seed must give both kinds in the first rows"
 
     seen = record_states(dock)
+    # while a tape product stages, "Online" keeps the catalogue's word and only "State" says staging
+    staging_cells = []
+    dock.model.dataChanged.connect(lambda *_: staging_cells.extend(
+        (dock.model.index(dock.model.row_of(p.id), rm.ONLINE).data(),
+         dock.model.index(dock.model.row_of(p.id), rm.STATE).data()) for p in tape
+        if dock.model.status(p.id) is not None and dock.model.status(p.id).state is ProductState.STAGING))
     with qtbot.waitSignal(dock.runFinished, timeout=120000) as blocker:
         qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
         assert not dock.ui.searchButton.isEnabled() and dock.ui.cancelButton.isEnabled()
     assert blocker.args == ["done"]
+    assert staging_cells and all(cells == ("on tape", "staging") for cells in staging_cells), set(staging_cells)
 
     for p in tape:
         states = seen[p.id]
@@ -158,6 +165,7 @@ def test_download_with_tape_products_states_and_layers(make_dock, simulator_fact
     for p in chosen:
         row = dock.model.row_of(p.id)
         assert dock.model.index(row, rm.STATE).data() == "done"
+        assert dock.model.index(row, rm.ONLINE).data() == ("online" if p in online else "on tape")
         assert Path(dock.model.status(p.id).path).is_file()
     assert dock.ui.progressBar.value() == 1000
 

@@ -17,8 +17,10 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import struct
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Optional
 
@@ -118,11 +120,17 @@ class Scene:
         self.sat_every = 997
 
     def block(self, y0, y1):
+        """The truth of rows y0..y1 (all columns), as the archive writers take it."""
+        return self.at(np.arange(y0, y1), np.arange(self.n), np.random.default_rng([self.s, y0]))
+
+    def at(self, rows, cols, rng):
+        """The truth at the pixels rows x cols (integer pixel indices): a block of the archive, or the sample
+        grid of a quicklook, which then shows the very fields, river, clouds and edge the archive holds."""
         n = self.n
-        y = np.arange(y0, y1, dtype=np.float32)[:, None]
-        x = np.arange(n, dtype=np.float32)[None, :]
+        y = rows.astype(np.float32)[:, None]
+        x = cols.astype(np.float32)[None, :]
         yy, xx = np.broadcast_arrays(y, x)
-        ci, cj = (np.arange(y0, y1) // self.cell)[:, None], (np.arange(n) // self.cell)[None, :]
+        ci, cj = (rows // self.cell)[:, None], (cols // self.cell)[None, :]
         cls = self.fields[ci, cj]
         vig = self.vigour[ci, cj]
         x0, slope, amp, half = self.river
@@ -130,7 +138,6 @@ class Scene:
         snow = (xx ** 2 + yy ** 2) < self.snow_r ** 2
         veg = (cls == 1) & ~water & ~snow
         town = (cls == 3) & ~water & ~snow
-        rng = np.random.default_rng([self.s, y0])
         noise = {b: rng.normal(0.0, 0.004, size=yy.shape).astype(np.float32) for b in BANDS}
         refl = {}
         soil = dict(B2=0.08, B3=0.11, B4=0.15, B8=0.24)
@@ -247,15 +254,74 @@ def _vsimem_bytes(path):
         gdal.Unlink(path)
 
 
+def _natural_colour(rgb):
+    """8-bit natural colour (3, h, w) from red, green, blue reflectances: 0..0.3 stretched to 0..255."""
+    return np.clip(np.stack(rgb) * (255 / 0.3), 0, 255).astype(np.uint8)
+
+
 def _quicklook(workdir, rgb):
     """JPEG quicklook (8-bit natural colour) from a small float RGB stack."""
-    arr = np.clip(np.stack(rgb) * (255 / 0.3), 0, 255).astype(np.uint8)
+    arr = _natural_colour(rgb)
     mem = gdal.GetDriverByName("MEM").Create("", arr.shape[2], arr.shape[1], 3, gdal.GDT_Byte)
     for i in range(3):
         mem.GetRasterBand(i + 1).WriteArray(arr[i])
     path = f"/vsimem/archives_qkl_{id(mem)}.jpg" if workdir is None else os.path.join(workdir, "qkl.jpg")
     gdal.GetDriverByName("JPEG").CreateCopy(path, mem, options=["QUALITY=85"])
     return path
+
+
+# ---------------------------------------------------------------- the catalogue's quicklook
+
+QUICKLOOK_PX = 128        # width of the catalogue quicklook (the PNG the search results link to)
+
+
+def quicklook_png(kind: ProductKind, title: str, *, seed=0, size: Optional[int] = None, full_size=False,
+                  px=QUICKLOOK_PX) -> bytes:
+    """The catalogue's quicklook of the product build_archive(kind, title, ..., seed, size, full_size) writes:
+    its own scene sampled on a px x px grid (natural colour; no data black), so the preview shows the fields,
+    river, clouds and swath edge the download holds. Sentinel-1: VV backscatter in grey, px wide, with the
+    measurement's aspect. A few ms: it samples the scene, it never builds the archive."""
+    info = parse_title(title)
+    if info.kind is not kind:
+        raise ValueError(f"Title {title!r} names a {info.kind.value} product, not {kind.value}.")
+    if kind is ProductKind.S1:
+        cols, rows = S1_FULL if full_size else S1_SMALL
+        return png_bytes(_s1_preview(_seed(info.title, seed), cols, rows, px))
+    n = size or (FULL_SIZE if full_size else SMALL_SIZE)
+    scene = Scene(n, info.title, seed)
+    idx = ((np.arange(px) + 0.5) * (n / px)).astype(np.int64)       # the archive pixel under each preview pixel
+    t = scene.at(idx, idx, np.random.default_rng([scene.s, n]))
+    rgb = [np.where(t.nodata, 0.0, t.refl[b]) for b in ("B4", "B3", "B2")]
+    if kind is ProductKind.SAFE_L1C:      # top of atmosphere, as the L1C bands (see _safe_members)
+        rgb = [np.where(t.nodata, 0.0, v * 0.85 + 0.04) for v in rgb]
+    return png_bytes(_natural_colour(rgb))
+
+
+def _s1_preview(s, cols, rows, px):
+    """VV backscatter on a px-wide grid over the measurement: the archive's field texture with fresh speckle,
+    averaged over 4 looks as a real quicklook is, in decibels stretched to 8-bit grey."""
+    h = max(1, round(px * rows / cols))
+    x = np.linspace(0.0, 1.0, px, dtype=np.float32)[None, :]
+    y = np.linspace(0.0, 1.0, h, dtype=np.float32)[:, None]
+    land = 1.0 + 0.6 * np.sin(9 * x + 3 * y) * np.cos(7 * y)              # as _s1_members
+    dn = np.clip(np.random.default_rng([s, 1]).gamma(16.0, 1 / 16.0, size=(h, px)) * land * 220.0, 1, 65535)
+    db = 20 * np.log10(dn)
+    return np.clip((db - 36.0) * (255 / 18.0), 0, 255).astype(np.uint8)
+
+
+def png_bytes(arr):
+    """PNG bytes of an 8-bit (h, w) grey or (3, h, w) RGB array (numpy + zlib, no GDAL)."""
+    if arr.ndim == 3:
+        pix, colour = np.ascontiguousarray(arr.transpose(1, 2, 0)), 2
+    else:
+        pix, colour = arr[..., None], 0
+    h, w = pix.shape[:2]
+    raw = np.concatenate([np.zeros((h, 1), np.uint8), pix.reshape(h, -1)], axis=1).tobytes()   # filter 0 a row
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, colour, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
 
 
 # ---------------------------------------------------------------- archive writers

@@ -16,10 +16,8 @@ import json
 import math
 import os
 import random
-import struct
 import threading
 import uuid
-import zlib
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -60,8 +58,7 @@ class SimProduct:
     size: Optional[int] = None        # filled when the archive is built
     md5: Optional[str] = None
     path: Optional[str] = None
-    quicklook: bytes = b""
-    quicklook_md5: str = ""
+    _quicklook: Optional[bytes] = field(default=None, repr=False, compare=False)   # rendered on first use
     base_url: str = ""                # service base URL, set by the server
     # Sentinel-1 only
     orbit_state: str = "descending"   # ascending | descending
@@ -117,6 +114,17 @@ class SimProduct:
         if self.provider == "geodes":
             return f"{self.base_url}/api/download/{self.id}/files/{self.md5}"
         return f"{self.base_url}/odata/v1/Products({self.id})/$value"
+
+    @property
+    def quicklook(self):
+        """PNG preview of the archive's own scene (archives.quicklook_png): a few ms, on first use, then kept."""
+        if self._quicklook is None:
+            self._quicklook = self._catalogue.archives.quicklook(self)
+        return self._quicklook
+
+    @property
+    def quicklook_md5(self):
+        return hashlib.md5(self.quicklook).hexdigest()
 
     @property
     def quicklook_url(self):
@@ -338,10 +346,9 @@ class Catalogue:
         delay = lo + (hi - lo) * r.random()
         uid = uuid.uuid5(_UUID_NS, f"{cfg.seed}|{coll}|{title}")
         pid = f"URN:FEATURE:DATA:gdh:{uid}:V1" if provider == "geodes" else str(uid)
-        ql = _png(hashlib.md5(title.encode()).digest())
         return SimProduct(id=pid, provider=provider, collection=coll, kind=find_collection(provider, coll).kind,
                           title=title, staging_delay_s=delay, stuck=stuck, state="offline" if offline else "online",
-                          quicklook=ql, quicklook_md5=hashlib.md5(ql).hexdigest(), **fields)
+                          **fields)
 
     # --- Sentinel-1 --------------------------------------------------------------------------------
     def _s1_products(self, tile, collections):
@@ -404,17 +411,6 @@ def _title(coll, platform, acquired, gen, rel, tile):
             f"_T{tile}_{gen:%Y%m%dT%H%M%S}")
 
 
-def _png(seed_bytes, size=16):
-    """A tiny deterministic RGB PNG (stdlib only) standing in for a quicklook."""
-    r, g, b = seed_bytes[0], seed_bytes[1], seed_bytes[2]
-    raw = b"".join(b"\x00" + bytes((r, (g + y * 8) % 256, b)) * size for y in range(size))
-
-    def chunk(tag, data):
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
 # --- archives ------------------------------------------------------------------------------------------
 class ArchiveStore:
     """Builds each product's zip once (real archives from archives.py), remembers size and MD5 next to it."""
@@ -427,6 +423,12 @@ class ArchiveStore:
     def _lock(self, key):
         with self._guard:
             return self._locks.setdefault(key, threading.Lock())
+
+    def quicklook(self, product):
+        """The product's catalogue quicklook, from the scene its archive is (or will be) built from."""
+        from . import archives
+        return archives.quicklook_png(product.kind, product.title, seed=self.seed, size=self.px,
+                                      full_size=self.full_size)
 
     def ensure(self, product):
         variant = f"{'full' if self.full_size else 'small'}-pad{self.pad_to or 0}-seed{self.seed}-px{self.px or 0}"

@@ -235,3 +235,56 @@ def test_sentinel1_download_is_a_safe_that_gdal_opens(simulator_factory, tmp_pat
     assert safe.GetMetadataItem("ORBIT_NUMBER") == str(p.absolute_orbit)
     assert safe.GetMetadataItem("ORBIT_DIRECTION") == p.orbit_state.upper()
 
+
+
+def _png_bands(body):
+    """Decode a PNG (GDAL's driver) into a (bands, h, w) array."""
+    from osgeo import gdal
+    path = f"/vsimem/quicklook_{id(body)}.png"
+    gdal.FileFromMemBuffer(path, body)
+    try:
+        ds = gdal.Open(path)
+        assert ds.GetDriver().ShortName == "PNG"
+        return ds.ReadAsArray().reshape(ds.RasterCount, ds.RasterYSize, ds.RasterXSize)
+    finally:
+        gdal.Unlink(path)
+
+
+@pytest.mark.parametrize("collection", ["THEIA_REFLECTANCE_SENTINEL2_L2A", "sentinel-2-l2a"])
+def test_quicklook_is_a_natural_colour_preview_of_the_archive(simulator, tmp_path, collection):
+    from osgeo import gdal
+    p = next(p for p in simulator.products if p.collection == collection)
+    r = requests.get(p.quicklook_url, timeout=10)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/png"
+    rgb = _png_bands(r.content)
+    assert rgb.shape == (3, 128, 128)
+    assert requests.get(p.quicklook_url, timeout=10).content == r.content          # deterministic
+    # the archive's own masks, seen on the quicklook's grid (nearest pixel centres)
+    z = f"/vsizip/{p.ensure_archive()}"
+    if collection.startswith("THEIA"):
+        masks = [f"{z}/{p.title}/MASKS/{p.title}_{m}_R1.tif" for m in ("CLM", "MG2")]
+        clm, mg2 = (gdal.Translate("", m, format="MEM", width=128, height=128).ReadAsArray() for m in masks)
+        cloud, clear = (clm & 2) > 0, (clm == 0) & (mg2 & 4 == 0)                      # opaque cloud; no cloud, snow
+        fre = f"{z}/{p.title}/{p.title}_FRE_B4.tif"
+        nodata = gdal.Translate("", fre, format="MEM", width=128, height=128).ReadAsArray() == -10000
+    else:
+        scl_name = next(n for n in zipfile.ZipFile(p.path).namelist() if n.endswith("_SCL_20m.jp2"))
+        scl = gdal.Translate("", f"{z}/{scl_name}", format="MEM", width=128, height=128).ReadAsArray()
+        cloud, clear, nodata = scl == 9, (scl == 4) | (scl == 5), scl == 0             # high cloud; veg, soil; none
+    bright = rgb.min(axis=0) > 200
+    assert cloud.sum() > 50 and clear.sum() > 2000 and nodata.sum() > 50, "the scene has clouds, land, an edge"
+    assert bright[cloud].mean() > 0.9      # white where the archive says cloud (SCL is 20 m: edges blur)...
+    assert bright[clear].mean() < 0.01                      # ...and not where it says clear land
+    assert (rgb[:, nodata] == 0).mean() > 0.95              # no data is black, as on the real quicklooks
+    land = rgb[:, clear].mean(axis=1)
+    assert land.max() > 40, "land is visible, not black"
+
+
+def test_sentinel1_quicklook_is_grey_backscatter(simulator_factory):
+    sim = simulator_factory(start=dt.date(2023, 7, 1), end=dt.date(2023, 7, 12), collections=("sentinel-1-grd",))
+    p = sim.products[0]
+    r = requests.get(p.quicklook_url, timeout=10)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/png"
+    grey = _png_bands(r.content)
+    assert grey.shape == (1, 80, 128)                       # the measurement's 160 x 100 aspect
+    assert 60 < grey.mean() < 200 and grey.std() > 10       # speckled backscatter, neither blank nor saturated
