@@ -7,15 +7,15 @@ so users can also export or inspect it; it is replaced in place by each new sear
 from qgis.core import (QgsFeature, QgsField, QgsFillSymbol, QgsGeometry, QgsPointXY, QgsProject, QgsRuleBasedRenderer,
                        QgsVectorLayer, QgsWkbTypes)
 from qgis.gui import QgsRubberBand
-from qgis.PyQt.QtCore import QVariant
 from qgis.PyQt.QtGui import QColor
 
+from ..qgis import compat as field_type
 from .tile_grid import WGS84, footprint_geometry
 
 LAYER_NAME = "Sentinel Mirror: search results"
-FIELDS = (("product_id", QVariant.String), ("title", QVariant.String), ("date", QVariant.String),
-          ("tile", QVariant.String), ("cloud", QVariant.Double), ("size_mb", QVariant.Double),
-          ("online", QVariant.Bool), ("ticked", QVariant.Int))
+FIELDS = (("product_id", field_type.STRING), ("title", field_type.STRING), ("date", field_type.STRING),
+          ("tile", field_type.STRING), ("cloud", field_type.DOUBLE), ("size_mb", field_type.DOUBLE),
+          ("online", field_type.BOOL), ("ticked", field_type.INT))
 
 
 def _rings(polygon):

@@ -48,8 +48,9 @@ class QuicklookLoader(QObject):
         task, self.task = self.task, None
         if task is None:
             return
-        if cancel_task(task):
-            self._retired.add(task)   # until _ended()
+        self._retired.add(task)       # until _ended(); added first: a queued task ends inside cancel() itself
+        if not cancel_task(task):
+            self._retired.discard(task)   # it had already ended and been deleted
 
     def busy(self):
         """True while a quicklook task (current or cancelled) is still running."""

@@ -7,10 +7,10 @@ from qgis.core import (QgsFeature, QgsFeatureRequest, QgsFeatureSink, QgsField, 
                        QgsProcessingParameterDefinition, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterFeatureSource, QgsProcessingParameterFolderDestination,
                        QgsProcessingParameterNumber, QgsWkbTypes)
-from qgis.PyQt.QtCore import QVariant
 
 from ..core.errors import InvalidInputError
 from ..core.models import ProductKind, ProductState
+from ..qgis import compat as field_type
 from ..qgis.catalogue import open_catalogue, pipeline_options
 from ..qgis.feedback import FeedbackProgress
 from ..qgis.settings import load_config, read_settings
@@ -21,9 +21,9 @@ from .postprocess import load_on_completion, style_on_completion
 
 def report_fields():
     fields = QgsFields()
-    for name, kind in (("id", QVariant.String), ("title", QVariant.String), ("tile", QVariant.String),
-                       ("date", QVariant.DateTime), ("state", QVariant.String), ("reason", QVariant.String),
-                       ("path", QVariant.String), ("size", QVariant.LongLong)):
+    for name, kind in (("id", field_type.STRING), ("title", field_type.STRING), ("tile", field_type.STRING),
+                       ("date", field_type.DATETIME), ("state", field_type.STRING), ("reason", field_type.STRING),
+                       ("path", field_type.STRING), ("size", field_type.LONG_LONG)):
         fields.append(QgsField(name, kind))
     return fields
 

@@ -9,10 +9,11 @@ import json
 
 from osgeo import ogr
 from qgis.core import (QgsCoordinateReferenceSystem, QgsFeature, QgsField, QgsFields, QgsGeometry)
-from qgis.PyQt.QtCore import QDateTime, QVariant, Qt
+from qgis.PyQt.QtCore import QDateTime, Qt, QVariant
 
 from ..core.errors import InvalidInputError
 from ..core.models import Availability, Product
+from ..qgis import compat as field_type
 
 CRS = QgsCoordinateReferenceSystem("EPSG:4326")
 REQUIRED = ("id", "title", "provider", "collection")
@@ -20,12 +21,12 @@ REQUIRED = ("id", "title", "provider", "collection")
 
 def footprint_fields():
     fields = QgsFields()
-    for name, kind in (("id", QVariant.String), ("title", QVariant.String), ("provider", QVariant.String),
-                       ("collection", QVariant.String), ("platform", QVariant.String),
-                       ("date", QVariant.DateTime), ("tile", QVariant.String), ("orbit", QVariant.Int),
-                       ("cloud", QVariant.Double), ("size", QVariant.LongLong), ("md5", QVariant.String),
-                       ("online", QVariant.Bool), ("quicklook", QVariant.String),
-                       ("download_url", QVariant.String), ("extra", QVariant.String)):
+    for name, kind in (("id", field_type.STRING), ("title", field_type.STRING), ("provider", field_type.STRING),
+                       ("collection", field_type.STRING), ("platform", field_type.STRING),
+                       ("date", field_type.DATETIME), ("tile", field_type.STRING), ("orbit", field_type.INT),
+                       ("cloud", field_type.DOUBLE), ("size", field_type.LONG_LONG), ("md5", field_type.STRING),
+                       ("online", field_type.BOOL), ("quicklook", field_type.STRING),
+                       ("download_url", field_type.STRING), ("extra", field_type.STRING)):
         fields.append(QgsField(name, kind))
     return fields
 

@@ -252,3 +252,18 @@ def test_nonsense_in_the_settings_file_cannot_make_the_pipeline_hammer_the_catal
     assert opts.poll_interval_s >= 1.0 and opts.poll_interval_max_s >= opts.poll_interval_s
     assert opts.max_connections >= 1 and opts.staging_timeout_s >= 60.0
     assert pipeline_options(junk, poll_interval_s=0.2).poll_interval_s == 0.2   # explicit overrides stay
+
+
+def test_field_types_are_the_ones_this_qgis_expects():
+    """QVariant.Type up to QGIS 3.36, QMetaType.Type from 3.38 (the only one Qt6 has): a layer built with them
+    gets fields of the intended types."""
+    from qgis.core import QgsField, QgsVectorLayer
+
+    from plugin.qgis import compat
+
+    want = {"STRING": "string", "INT": "integer", "LONG_LONG": "int8", "DOUBLE": "double", "BOOL": "boolean",
+            "DATETIME": "datetime"}
+    layer = QgsVectorLayer("Point?crs=EPSG:4326", "types", "memory")
+    assert layer.dataProvider().addAttributes([QgsField(name.lower(), getattr(compat, name)) for name in want])
+    layer.updateFields()
+    assert {f.name(): f.typeName() for f in layer.fields()} == {name.lower(): t for name, t in want.items()}
