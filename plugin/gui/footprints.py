@@ -9,13 +9,13 @@ from qgis.core import (QgsFeature, QgsField, QgsFillSymbol, QgsGeometry, QgsPoin
 from qgis.gui import QgsRubberBand
 from qgis.PyQt.QtGui import QColor
 
-from ..qgis import compat as field_type
+from ..qgis import compat
 from .tile_grid import WGS84, footprint_geometry
 
 LAYER_NAME = "Sentinel Mirror: search results"
-FIELDS = (("product_id", field_type.STRING), ("title", field_type.STRING), ("date", field_type.STRING),
-          ("tile", field_type.STRING), ("cloud", field_type.DOUBLE), ("size_mb", field_type.DOUBLE),
-          ("online", field_type.BOOL), ("ticked", field_type.INT))
+FIELDS = (("product_id", compat.STRING), ("title", compat.STRING), ("date", compat.STRING),
+          ("tile", compat.STRING), ("cloud", compat.DOUBLE), ("size_mb", compat.DOUBLE),
+          ("online", compat.BOOL), ("ticked", compat.INT))
 
 
 def _rings(polygon):

@@ -1,16 +1,15 @@
 """sentinelmirror:download — footprints -> verified products in a folder + a report of what arrived/failed."""
 from pathlib import Path
 
-from qgis.core import (QgsFeature, QgsFeatureRequest, QgsFeatureSink, QgsField, QgsFields, QgsProcessing,
-                       QgsProcessingException, QgsProcessingOutputMultipleLayers, QgsProcessingOutputNumber,
-                       QgsProcessingParameterAuthConfig, QgsProcessingParameterBoolean,
-                       QgsProcessingParameterDefinition, QgsProcessingParameterFeatureSink,
+from qgis.core import (QgsFeature, QgsFeatureRequest, QgsFeatureSink, QgsField, QgsFields, QgsProcessingException,
+                       QgsProcessingOutputMultipleLayers, QgsProcessingOutputNumber, QgsProcessingParameterAuthConfig,
+                       QgsProcessingParameterBoolean, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterFeatureSource, QgsProcessingParameterFolderDestination,
-                       QgsProcessingParameterNumber, QgsWkbTypes)
+                       QgsProcessingParameterNumber)
 
 from ..core.errors import InvalidInputError
 from ..core.models import ProductKind, ProductState
-from ..qgis import compat as field_type
+from ..qgis import compat
 from ..qgis.catalogue import open_catalogue, pipeline_options
 from ..qgis.feedback import FeedbackProgress
 from ..qgis.settings import load_config, read_settings
@@ -21,9 +20,9 @@ from .postprocess import load_on_completion, style_on_completion
 
 def report_fields():
     fields = QgsFields()
-    for name, kind in (("id", field_type.STRING), ("title", field_type.STRING), ("tile", field_type.STRING),
-                       ("date", field_type.DATETIME), ("state", field_type.STRING), ("reason", field_type.STRING),
-                       ("path", field_type.STRING), ("size", field_type.LONG_LONG)):
+    for name, kind in (("id", compat.STRING), ("title", compat.STRING), ("tile", compat.STRING),
+                       ("date", compat.DATETIME), ("state", compat.STRING), ("reason", compat.STRING),
+                       ("path", compat.STRING), ("size", compat.LONG_LONG)):
         fields.append(QgsField(name, kind))
     return fields
 
@@ -52,20 +51,20 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, "Footprints (products to download)",
-                                                              [QgsProcessing.TypeVectorPolygon]))
+                                                              [compat.SOURCE_POLYGONS]))
         self.addParameter(QgsProcessingParameterAuthConfig(self.AUTHCFG, "Authentication configuration",
                                                            optional=True))
         self.addParameter(QgsProcessingParameterBoolean(self.LOAD_PRODUCTS,
                                                         "Load downloaded products (natural colour)", True))
         timeout = QgsProcessingParameterNumber(self.STAGING_TIMEOUT, "Staging timeout (minutes, 0 = settings)",
-                                               QgsProcessingParameterNumber.Double, 0.0, True, 0.0)
-        timeout.setFlags(timeout.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+                                               compat.NUMBER_DOUBLE, 0.0, True, 0.0)
+        timeout.setFlags(timeout.flags() | compat.PARAMETER_ADVANCED)
         self.addParameter(timeout)
         # the folder chosen in Settings > Options > Sentinel Mirror, when there is one
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, "Download folder",
                                                                   read_settings().download_dir or None))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, "Download report",
-                                                            QgsProcessing.TypeVectorPolygon))
+                                                            compat.SOURCE_POLYGONS))
         # the verified archives, as a list the modeler can hand to 'NDVI of Sentinel-2 products'
         self.addOutput(QgsProcessingOutputMultipleLayers(self.PRODUCTS, "Downloaded product archives"))
         self.addOutput(QgsProcessingOutputNumber(self.DOWNLOADED, "Products downloaded"))
@@ -113,7 +112,7 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
 
         by_id = {s.product_id: s for s in statuses}
         fields = report_fields()
-        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon,
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, compat.WKB_MULTIPOLYGON,
                                              footprints.CRS)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))

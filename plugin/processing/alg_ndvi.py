@@ -1,12 +1,13 @@
 """sentinelmirror:ndvi — downloaded product archives -> one NDVI GeoTIFF per product."""
 from pathlib import Path
 
-from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutputMultipleLayers,
-                       QgsProcessingOutputNumber, QgsProcessingParameterBoolean, QgsProcessingParameterFile,
+from qgis.core import (QgsProcessingException, QgsProcessingOutputMultipleLayers, QgsProcessingOutputNumber,
+                       QgsProcessingParameterBoolean, QgsProcessingParameterFile,
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterMultipleLayers)
 
 from ..core.errors import InvalidInputError
 from ..core.ndvi_batch import compute_ndvi_batch, product_archives
+from ..qgis import compat
 from ..qgis.feedback import FeedbackProgress
 from ..qgis.layers import display_name
 from .base import SentinelMirrorAlgorithm, processing_error
@@ -42,9 +43,9 @@ class NdviAlgorithm(SentinelMirrorAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterMultipleLayers(self.INPUTS, "Product archives (.zip)",
-                                                               QgsProcessing.TypeFile, optional=True))
+                                                               compat.SOURCE_FILE, optional=True))
         self.addParameter(QgsProcessingParameterFile(self.FOLDER, "Or a folder of product archives",
-                                                     QgsProcessingParameterFile.Folder, optional=True))
+                                                     compat.FILE_FOLDER, optional=True))
         self.addParameter(QgsProcessingParameterBoolean(self.CLOUD_MASK, "Mask clouds (and shadows, edges)", True))
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, "NDVI folder"))
         self.addOutput(QgsProcessingOutputMultipleLayers(self.OUTPUT_LAYERS, "NDVI rasters"))

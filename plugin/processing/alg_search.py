@@ -1,13 +1,13 @@
 """sentinelmirror:search — catalogue search -> footprints layer (one feature per product)."""
 import datetime as dt
 
-from qgis.core import (QgsFeatureSink, QgsProcessing, QgsProcessingException, QgsProcessingParameterAuthConfig,
-                       QgsProcessingParameterDateTime, QgsProcessingParameterEnum,
-                       QgsProcessingParameterExtent, QgsProcessingParameterFeatureSink,
-                       QgsProcessingParameterNumber, QgsProcessingParameterString, QgsWkbTypes)
+from qgis.core import (QgsFeatureSink, QgsProcessingException, QgsProcessingParameterAuthConfig,
+                       QgsProcessingParameterDateTime, QgsProcessingParameterEnum, QgsProcessingParameterExtent,
+                       QgsProcessingParameterFeatureSink, QgsProcessingParameterNumber, QgsProcessingParameterString)
 
 from ..core.errors import NotFoundError
 from ..core.models import PROVIDERS, COLLECTIONS, ProductKind, SearchQuery
+from ..qgis import compat
 from ..qgis.catalogue import open_catalogue
 from ..qgis.geo import extent_to_bbox
 from ..qgis.messages import empty_result_message
@@ -69,15 +69,15 @@ class SearchAlgorithm(SentinelMirrorAlgorithm):
         self.addParameter(QgsProcessingParameterString(self.TILE, "Sentinel-2 tile (e.g. 31TCJ)", optional=True))
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, "Or an extent (any CRS)", optional=True))
         self.addParameter(QgsProcessingParameterDateTime(self.START, "Start date",
-                                                         type=QgsProcessingParameterDateTime.Date))
+                                                         type=compat.DATETIME_DATE))
         self.addParameter(QgsProcessingParameterDateTime(self.END, "End date (inclusive)",
-                                                         type=QgsProcessingParameterDateTime.Date))
+                                                         type=compat.DATETIME_DATE))
         self.addParameter(QgsProcessingParameterNumber(self.MAX_CLOUD, "Maximum cloud cover (%)",
-                                                       QgsProcessingParameterNumber.Double, 100.0, False, 0.0, 100.0))
+                                                       compat.NUMBER_DOUBLE, 100.0, False, 0.0, 100.0))
         self.addParameter(QgsProcessingParameterAuthConfig(self.AUTHCFG, "Authentication configuration",
                                                            optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, "Footprints",
-                                                            QgsProcessing.TypeVectorPolygon))
+                                                            compat.SOURCE_POLYGONS))
 
     def prepare(self, parameters, context, feedback):
         """Resolves settings, credentials and the session before the work starts (main thread in the toolbox)."""
@@ -110,7 +110,7 @@ class SearchAlgorithm(SentinelMirrorAlgorithm):
         except Exception as e:  # noqa: BLE001
             raise processing_error(e) from None
         fields = footprints.footprint_fields()
-        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon,
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, compat.WKB_MULTIPOLYGON,
                                              footprints.CRS)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))

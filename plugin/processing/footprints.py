@@ -13,7 +13,7 @@ from qgis.PyQt.QtCore import QDateTime, Qt, QVariant
 
 from ..core.errors import InvalidInputError
 from ..core.models import Availability, Product
-from ..qgis import compat as field_type
+from ..qgis import compat
 
 CRS = QgsCoordinateReferenceSystem("EPSG:4326")
 REQUIRED = ("id", "title", "provider", "collection")
@@ -21,12 +21,12 @@ REQUIRED = ("id", "title", "provider", "collection")
 
 def footprint_fields():
     fields = QgsFields()
-    for name, kind in (("id", field_type.STRING), ("title", field_type.STRING), ("provider", field_type.STRING),
-                       ("collection", field_type.STRING), ("platform", field_type.STRING),
-                       ("date", field_type.DATETIME), ("tile", field_type.STRING), ("orbit", field_type.INT),
-                       ("cloud", field_type.DOUBLE), ("size", field_type.LONG_LONG), ("md5", field_type.STRING),
-                       ("online", field_type.BOOL), ("quicklook", field_type.STRING),
-                       ("download_url", field_type.STRING), ("extra", field_type.STRING)):
+    for name, kind in (("id", compat.STRING), ("title", compat.STRING), ("provider", compat.STRING),
+                       ("collection", compat.STRING), ("platform", compat.STRING),
+                       ("date", compat.DATETIME), ("tile", compat.STRING), ("orbit", compat.INT),
+                       ("cloud", compat.DOUBLE), ("size", compat.LONG_LONG), ("md5", compat.STRING),
+                       ("online", compat.BOOL), ("quicklook", compat.STRING),
+                       ("download_url", compat.STRING), ("extra", compat.STRING)):
         fields.append(QgsField(name, kind))
     return fields
 

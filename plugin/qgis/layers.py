@@ -11,13 +11,13 @@ import datetime as dt
 from pathlib import Path
 
 from qgis.core import (QgsCategorizedSymbolRenderer, QgsDateTimeRange, QgsFillSymbol, QgsLayerTree, QgsProject,
-                       QgsRasterLayer, QgsRasterLayerTemporalProperties, QgsRendererCategory,
-                       QgsVectorLayerTemporalProperties)
+                       QgsRasterLayer, QgsRasterLayerTemporalProperties, QgsRendererCategory)
 from qgis.PyQt.QtCore import QDateTime, Qt
 
 from ..about import RESOURCES_DIR
 from ..core.errors import ProductFormatError
 from ..core.product_names import NDVI_SUFFIX, RGB_SUFFIX, parse_title
+from . import compat
 
 NDVI_QML = str(RESOURCES_DIR / "styles" / "ndvi.qml")
 ONLINE_COLOUR, OFFLINE_COLOUR = "#2e7d32", "#ef6c00"
@@ -50,7 +50,7 @@ def style_footprints(layer):
         categories.append(QgsRendererCategory(value, symbol, label))
     layer.setRenderer(QgsCategorizedSymbolRenderer("online", categories))
     props = layer.temporalProperties()
-    props.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromExpressions)
+    props.setMode(compat.TEMPORAL_FROM_EXPRESSIONS)
     props.setStartExpression('to_datetime(to_date("date"))')
     props.setEndExpression('to_datetime(to_date("date")) + to_interval(\'1 day\')')
     props.setIsActive(True)
