@@ -22,7 +22,6 @@ a clock that goes 1/scale times faster.
 """
 import argparse
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -133,7 +132,7 @@ def child_run(args):
     from plugin.core.pipeline import run_pipeline
     from plugin.core.providers.base import Credentials, Endpoints
     from plugin.core.providers.geodes import GeodesProvider
-    from tests.simulator import MirrorSimulator
+    from tests.simulator import MirrorSimulator, md5_file
 
     w = next(x for x in WORKLOADS if x.name == args.workload)
     cfg = sim_config(w, args.scale, args.cache)
@@ -166,7 +165,7 @@ def child_run(args):
             assert not failed, failed
         makespan = time.monotonic() - t0
         verified = sum(1 for p, sp in zip(products, sim_products)
-                       if os.path.exists(dest(folder, p)) and _md5(dest(folder, p)) == sp.md5)
+                       if os.path.exists(dest(folder, p)) and md5_file(dest(folder, p)) == sp.md5)
         result = dict(workload=w.name, algo=args.algo, makespan=makespan, lower_bound=lower, n=w.n,
                       offline=len(offline), verified=verified, stats=stats,
                       sim_availability_requests=sim.stats.count("availability"),
@@ -174,14 +173,6 @@ def child_run(args):
                       http_429=sum(n for (e, s), n in sim.stats.statuses.items() if s == 429))
     shutil.rmtree(folder, ignore_errors=True)
     print(json.dumps(result))
-
-
-def _md5(path):
-    h = hashlib.md5()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def child_memory(args):

@@ -446,7 +446,7 @@ class ArchiveStore:
                          {"size": self.px} if self.px else {})
                 _build(product.kind, product.title, tmp, full_size=self.full_size, seed=self.seed,
                        pad_to=self.pad_to, **extra)
-                meta = {"size": os.path.getsize(tmp), "md5": _md5_file(tmp)}
+                meta = {"size": os.path.getsize(tmp), "md5": md5_file(tmp)}
                 os.replace(tmp, path)
                 with open(meta_path, "w") as f:
                     json.dump(meta, f)
@@ -466,7 +466,8 @@ def _read_json(path):
         return None
 
 
-def _md5_file(path):
+def md5_file(path):
+    """MD5 of a file read in 1 MiB blocks: the truth the catalogue advertises and the tests check against."""
     h = hashlib.md5()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -4,7 +4,6 @@ A file with the product's name must only ever appear complete and verified; ever
 `.part` file that the next run resumes.
 """
 import errno
-import hashlib
 import os
 import signal
 import subprocess
@@ -19,13 +18,10 @@ from plugin.core import download as download_mod
 from plugin.core.download import download_product
 from plugin.core.errors import (AuthError, Cancelled, ChecksumError, DiskFullError, NotOnlineError, QuotaError)
 from plugin.core.providers.base import DownloadRequest
+from tests.simulator import md5_file
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 2 ** 20
-
-
-def _md5(path):
-    return hashlib.md5(Path(path).read_bytes()).hexdigest()
 
 
 def _geodes(sim, n=1, offline=False):
@@ -77,7 +73,7 @@ def test_download_lands_only_when_verified(small, tmp_path):
     finally:
         stop.set()
         watcher.join()
-    assert result.size == p.size and result.md5 == p.md5 and _md5(dest) == p.md5
+    assert result.size == p.size and result.md5 == p.md5 and md5_file(dest) == p.md5
     assert os.listdir(tmp_path) == ["product.zip"]
     assert "product.zip.part" in seen
     assert not any(exists for _, _, exists in names_at_progress)
@@ -88,7 +84,7 @@ def test_resume_after_dropped_connection_transfers_each_byte_once(small, tmp_pat
     p = _geodes(small)[0]
     small.inject("drop", product_id=p.id, after_bytes=300_000)
     result = _get(small, p, tmp_path / "p.zip", sleep=lambda s: None)
-    assert _md5(tmp_path / "p.zip") == p.md5
+    assert md5_file(tmp_path / "p.zip") == p.md5
     assert small.stats.bytes_served[p.id] == p.size          # resumed with Range, not restarted
     assert result.bytes_transferred == p.size
     assert small.stats.requests["geodes.download"] == 2
@@ -98,7 +94,7 @@ def test_truncated_answer_is_resumed(small, tmp_path):
     p = _geodes(small)[0]
     small.inject("truncate", product_id=p.id, after_bytes=200_000)
     _get(small, p, tmp_path / "p.zip", sleep=lambda s: None)
-    assert _md5(tmp_path / "p.zip") == p.md5
+    assert md5_file(tmp_path / "p.zip") == p.md5
     assert small.stats.bytes_served[p.id] == p.size
 
 
@@ -108,7 +104,7 @@ def test_resume_when_server_ignores_range_restarts_cleanly(small, tmp_path):
     part.write_bytes(Path(p.path).read_bytes()[:400_000])
     small.inject("ignore_range", product_id=p.id)
     _get(small, p, tmp_path / "p.zip")
-    assert _md5(tmp_path / "p.zip") == p.md5 and not part.exists()
+    assert md5_file(tmp_path / "p.zip") == p.md5 and not part.exists()
 
 
 def test_resume_hashes_the_existing_prefix(small, tmp_path):
@@ -117,7 +113,7 @@ def test_resume_hashes_the_existing_prefix(small, tmp_path):
     part = tmp_path / "p.zip.part"
     part.write_bytes(b"\0" * 400_000)
     _get(small, p, tmp_path / "p.zip")                         # corrupt once → retried from zero
-    assert _md5(tmp_path / "p.zip") == p.md5
+    assert md5_file(tmp_path / "p.zip") == p.md5
     assert small.stats.bytes_served[p.id] == (p.size - 400_000) + p.size
 
 
@@ -142,7 +138,7 @@ def test_complete_part_left_by_a_kill_before_the_rename_is_verified_not_download
     p = _geodes(small)[0]
     (tmp_path / "p.zip.part").write_bytes(Path(p.path).read_bytes())
     result = _get(small, p, tmp_path / "p.zip")
-    assert _md5(tmp_path / "p.zip") == p.md5 and result.bytes_transferred == 0
+    assert md5_file(tmp_path / "p.zip") == p.md5 and result.bytes_transferred == 0
     assert small.stats.bytes_served.get(p.id, 0) == 0
 
 
@@ -150,7 +146,7 @@ def test_corrupt_body_is_detected_and_retried_once(small, tmp_path):
     p = _geodes(small)[0]
     small.inject("corrupt", product_id=p.id)
     _get(small, p, tmp_path / "p.zip")
-    assert _md5(tmp_path / "p.zip") == p.md5
+    assert md5_file(tmp_path / "p.zip") == p.md5
     assert small.stats.bytes_served[p.id] == 2 * p.size
 
 
@@ -181,7 +177,7 @@ def test_expired_credentials_are_refreshed_once(small, tmp_path):
         calls.append(1)
         return _request(small, p)
     _get(small, p, tmp_path / "p.zip", refresh_request=refresh)
-    assert calls == [1] and _md5(tmp_path / "p.zip") == p.md5
+    assert calls == [1] and md5_file(tmp_path / "p.zip") == p.md5
     small.inject("403", product_id=p.id, count=2)
     with pytest.raises(AuthError):
         _get(small, p, tmp_path / "q.zip", refresh_request=refresh)
@@ -271,7 +267,7 @@ def test_disk_filling_up_mid_download_keeps_a_clean_resumable_part(small, tmp_pa
     assert Path(p.path).read_bytes().startswith(part)       # a clean prefix of the product
     monkeypatch.undo()
     _get(small, p, tmp_path / "p.zip")                        # space freed: resumes and verifies
-    assert _md5(tmp_path / "p.zip") == p.md5
+    assert md5_file(tmp_path / "p.zip") == p.md5
 
 
 CHILD = """
@@ -307,7 +303,7 @@ def test_resume_after_the_process_is_killed(simulator_factory, tmp_path):
     before = sim.stats.bytes_served[p.id]
     result = _get(sim, p, dest)
     second = sim.stats.bytes_served[p.id] - before
-    assert _md5(dest) == p.md5
+    assert md5_file(dest) == p.md5
     assert second == p.size - kept < p.size                  # fewer bytes than a restart from zero
     assert result.bytes_transferred == second
 

@@ -1,5 +1,4 @@
 """The whole pipeline (GEODES client + scheduler + downloader + journal) against the mirror simulator."""
-import hashlib
 import os
 import threading
 import time
@@ -16,6 +15,7 @@ from plugin.core.pipeline import PipelineOptions, run_pipeline
 from plugin.core.progress import CallbackProgress
 from plugin.core.providers.base import Credentials, Endpoints
 from plugin.core.providers.geodes import GeodesProvider
+from tests.simulator import md5_file
 
 MB = 2 ** 20
 FAST = dict(poll_interval_s=0.05, poll_interval_max_s=0.5, restage_after_s=30.0, staging_timeout_s=30.0,
@@ -39,15 +39,11 @@ def _products(sim, provider, n, offline=()):
     return [p.with_availability(Availability.OFFLINE) if k in offline else p for k, p in enumerate(found)]
 
 
-def _md5(path):
-    return hashlib.md5(Path(path).read_bytes()).hexdigest()
-
-
 def _check_delivered(sim, statuses, folder):
     for s in statuses:
         assert s.state is ProductState.DONE, s
         assert os.path.dirname(s.path) == str(folder)
-        assert _md5(s.path) == sim.product(s.product_id).md5
+        assert md5_file(s.path) == sim.product(s.product_id).md5
 
 
 @pytest.fixture
