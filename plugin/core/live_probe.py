@@ -50,6 +50,10 @@ class Scrubber:
         if username and password:
             self.add(base64.b64encode(f"{username}:{password}".encode()).decode())
 
+    def leaks(self, text):
+        """True when `text` still holds a secret value this scrubber knows (in any of its encodings)."""
+        return any(secret in text for secret in self._values)
+
     def text(self, value):
         if value is None:
             return None
@@ -137,8 +141,9 @@ class Exchange:
         except (UnicodeDecodeError, ValueError):
             return None
 
-    def record(self, scrub, keep_body=True):
-        """The exchange as report data, scrubbed. `keep_body`: False keeps only the body's size and shape."""
+    def record(self, scrub, keep_body=True, raw=False):
+        """The exchange as report data, scrubbed. `keep_body`: False keeps only the body's size and shape; `raw`:
+        also the body as it came, character for character (scrubbed all the same)."""
         out = {"name": self.name, "hops": []}
         for hop in self.hops:
             h = {"request": f"{hop.method} {scrub.text(hop.url)}",
@@ -151,6 +156,8 @@ class Exchange:
                          body_bytes_read=len(hop.body), body_complete=hop.body_complete,
                          elapsed_s=round(hop.elapsed_s, 3))
                 h.update(describe_body(hop, scrub, keep_body))
+                if raw and hop.body:
+                    h["body_raw"] = scrub.text(hop.body.decode("utf-8", "replace"))
             out["hops"].append(h)
         return out
 
@@ -181,10 +188,10 @@ def describe_body(hop, scrub, keep_body=True):
 
 
 def exchange(session, method, url, *, name, headers=None, site=None, max_hops=5, body_cap=DEFAULT_BODY_CAP,
-             timeout=DEFAULT_TIMEOUT, **kwargs):
+             timeout=DEFAULT_TIMEOUT, on_chunk=None, **kwargs):
     """Send one request, following up to `max_hops - 1` redirects; read at most `body_cap` bytes of each body.
     Credential headers go only to `site` (default: the first URL's site). Network failures are recorded, not
-    raised."""
+    raised. `on_chunk(bytes)`: the final body is handed over chunk by chunk instead of being kept (hashing)."""
     site = site or url
     headers = dict(headers or {})
     hops = []
@@ -200,7 +207,8 @@ def exchange(session, method, url, *, name, headers=None, site=None, max_hops=5,
             break
         try:
             hop.status, hop.reason, hop.headers = response.status_code, response.reason or "", dict(response.headers)
-            hop.body, hop.body_complete = read_capped(response, body_cap)
+            redirect = hop.status in REDIRECT_CODES and hop.headers.get("Location")
+            hop.body, hop.body_complete = read_capped(response, body_cap, None if redirect else on_chunk)
         except requests.RequestException as e:
             hop.error = f"{type(e).__name__} while reading the body: {e}"
         finally:
@@ -220,14 +228,19 @@ def exchange(session, method, url, *, name, headers=None, site=None, max_hops=5,
     return Exchange(name, hops)
 
 
-def read_capped(response, cap):
-    """(at most `cap` bytes of the body, True if that was the whole body)."""
+def read_capped(response, cap, on_chunk=None):
+    """(at most `cap` bytes of the body, True if that was the whole body); with `on_chunk`, the bytes go to it
+    and b"" is returned."""
     chunks, size = [], 0
     for chunk in response.iter_content(chunk_size=min(64 * 1024, max(1, cap + 1))):
-        chunks.append(chunk)
+        keep = chunk[:max(0, cap - size)]
         size += len(chunk)
+        if on_chunk is not None:
+            on_chunk(keep)
+        else:
+            chunks.append(keep)
         if size > cap:
-            return b"".join(chunks)[:cap], False
+            return b"".join(chunks), False
     return b"".join(chunks), True
 
 
