@@ -21,6 +21,8 @@ or the one-time code (a final scan refuses to write a report that still contains
 plugin's SENTINEL_MIRROR_*_URL overrides, so the script can be pointed at the simulator.
 
     make check-live LIVE_ARGS="--out ~/sentinel-mirror-live"     # or: .venv/bin/python scripts/check_live.py -h
+    make check-live LIVE_ARGS="--recheck live-check-output/live-check-<time>.json"   # 10 min, 1 h, 1 day later:
+                                       # are the same offline products online now? (availability questions only)
 """
 import argparse
 import datetime as dt
@@ -129,6 +131,7 @@ def geodes_searches(check, entry):
         else:
             pick = items[0] if items else None
         check.found[label] = pick
+    entry["findings"]["picked"] = {k: v for k, v in check.found.items() if k in searches}   # for --recheck
     entry["findings"]["summary"] = ", ".join(f"{k}: {'found ' + v['asset'] if v else 'nothing found'}"
                                             for k, v in check.found.items() if k in searches)
 
@@ -266,7 +269,18 @@ def cdse_offline_download(check, entry):
     ex = check.keep(entry, check.send("GET", _value_url(check, item), "download of an offline product",
                                       headers=_bearer(check), site=check.endpoints.cdse_download,
                                       body_cap=SMALL_BODY))
-    entry["findings"].update(product=item["name"], summary=f"download GET -> {_statuses(ex)}")
+    entry["findings"].update(product=item["name"], product_id=item["id"], summary=f"download GET -> {_statuses(ex)}")
+
+
+def cdse_recheck(check, entry):
+    """--recheck: is the offline product of the earlier report online now (an OData query by Id, no download)?"""
+    item = check.found.get("cdse_offline")
+    if not item:
+        entry["findings"]["summary"] = "skipped: the earlier report found no offline product"
+        return
+    items = cdse_items(check, entry, f"Id eq '{item['product_id']}'", 1, "Online flag by Id")
+    entry["findings"].update(product=item["product"], online=items[0]["online"] if items else None,
+                             summary=f"Online: {items[0]['online'] if items else 'not listed any more'}")
 
 
 def _online_items(check, entry):
@@ -336,6 +350,11 @@ GEODES_PROBES = [
                           "its central directory.", geodes_theia_members),
     ("wrong key", "5. A request with a wrong key: status, Location, body.", geodes_wrong_key),
 ]
+RECHECK_PROBES = {
+    "GEODES": [("fastavailability again", "1. /fastavailability for the same products, later (10 min, 1 h, 1 day "
+                                          "after the first report).", geodes_availability)],
+    "CDSE": [("offline product again", "6. Is the same offline product online now?", cdse_recheck)],
+}
 CDSE_PROBES = [
     ("token", "The token request (password grant; one-time code when given).", cdse_token),
     ("offline download", "6. A download of an Online: false product (status, body).", cdse_offline_download),
@@ -345,7 +364,7 @@ CDSE_PROBES = [
 
 
 # --- report --------------------------------------------------------------------------------------------------------
-def build_report(check, skipped):
+def build_report(check, skipped, recheck_of=None):
     probes = []
     for p in check.probes:
         probes.append({**{k: v for k, v in p.items() if k != "exchanges"},
@@ -355,7 +374,7 @@ def build_report(check, skipped):
     return {"tool": f"{about.NAME} {about.VERSION} check-live", "utc": dt.datetime.now(dt.timezone.utc).isoformat(),
             "addresses": {"geodes": e.geodes, "cdse": e.cdse, "cdse_auth": e.cdse_auth,
                           "cdse_download": e.cdse_download},
-            "tile": check.args.tile, "skipped": skipped, "probes": probes}
+            "tile": check.args.tile, "skipped": skipped, "recheck_of": recheck_of, "probes": probes}
 
 
 def markdown(report):
@@ -363,6 +382,8 @@ def markdown(report):
              f"{report['tool']}; tile {report['tile']}. Addresses: " +
              ", ".join(f"{k} `{v}`" for k, v in report["addresses"].items()) + ".", "",
              "Redacted: keys, passwords, tokens, one-time codes and credential headers are replaced by `***`.", ""]
+    if report.get("recheck_of"):
+        lines += [f"Recheck of the report of {report['recheck_of']}.", ""]
     for why in report["skipped"]:
         lines += [f"- skipped: {why}"]
     for p in report["probes"]:
@@ -409,6 +430,19 @@ def write_report(report, out_dir, scrub):
     return paths
 
 
+def load_recheck(path):
+    """(the earlier report's time, the products it probed) from an earlier report."""
+    report = json.loads(path.read_text(encoding="utf-8"))
+    found = {}
+    for p in report.get("probes", []):
+        f = p.get("findings", {})
+        if (p.get("service"), p.get("probe")) == ("GEODES", "search"):
+            found.update({k: v for k, v in (f.get("picked") or {}).items() if v})
+        if (p.get("service"), p.get("probe")) == ("CDSE", "offline download") and f.get("product_id"):
+            found["cdse_offline"] = {"product": f.get("product"), "product_id": f["product_id"]}
+    return report.get("utc"), found
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 epilog="Credentials come from the environment only (see the module docstring).")
@@ -418,6 +452,9 @@ def parse_args(argv=None):
     p.add_argument("--timeout", default=60.0, type=float, help="read timeout of one request, seconds")
     p.add_argument("--md5-max-mb", default=100, type=int, help="largest CDSE product hashed whole (default 100 MB)")
     p.add_argument("--max-zip-read-mb", default=16, type=int, help="most bytes read to list the THEIA zip")
+    p.add_argument("--recheck", metavar="REPORT.json",
+                   help="only ask again, for the products of an earlier report, whether they are online (run it "
+                        "10 min, 1 h and 1 day after the first)")
     return p.parse_args(argv)
 
 
@@ -444,6 +481,10 @@ def main(argv=None, environ=None):
               f"{ENV_USER} + {ENV_PASSWORD} (CDSE; {ENV_TOTP} for a two-factor account). Nothing was sent.")
         return 0
     check = Check(args, endpoints, secrets)
+    recheck_of = None
+    if args.recheck:
+        recheck_of, check.found = load_recheck(Path(args.recheck).expanduser())
+        plan = [(service, RECHECK_PROBES[service], urls) for service, _, urls in plan]
     for service, probes, credential_urls in plan:
         try:
             for url in credential_urls:
@@ -456,7 +497,7 @@ def main(argv=None, environ=None):
             check.probe(service, name, question, lambda entry, run=run: run(check, entry))
     for why in skipped:
         print(f"skipped {why}")
-    paths = write_report(build_report(check, skipped), Path(args.out).expanduser(), check.scrub)
+    paths = write_report(build_report(check, skipped, recheck_of), Path(args.out).expanduser(), check.scrub)
     print(f"report (redacted): {paths[0]}\n                   {paths[1]}")
     return 0
 

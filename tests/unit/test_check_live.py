@@ -104,3 +104,25 @@ def test_only_the_service_with_credentials_runs(simulator, tmp_path):
     assert {p["service"] for p in report["probes"]} == {"GEODES"}
     assert any("CDSE: no account" in s for s in report["skipped"])
     assert simulator.stats.count("token") == 0
+
+
+def test_recheck_asks_only_whether_the_same_products_came_online(sim, tmp_path):
+    env = sim.env()
+    assert _run(env, tmp_path / "first").returncode == 0
+    first = next((tmp_path / "first").glob("*.json"))
+    probes = {(p["service"], p["probe"]): p["findings"] for p in json.loads(first.read_text())["probes"]}
+    sim.set_online(probes[("GEODES", "offline GET")]["product"])     # ordered in the portals meanwhile
+    sim.set_online(probes[("CDSE", "offline download")]["product_id"])
+    downloads = sim.stats.count("download")
+
+    run = _run(env, tmp_path / "again", "--recheck", str(first))
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = json.loads(next((tmp_path / "again").glob("*.json")).read_text())
+    assert report["recheck_of"] == json.loads(first.read_text())["utc"]
+    again = {(p["service"], p["probe"]): p for p in report["probes"]}
+    assert set(again) == {("GEODES", "fastavailability again"), ("CDSE", "offline product again")}
+    s2 = next(e for e in again[("GEODES", "fastavailability again")]["exchanges"] if e["name"].startswith(
+        "fastavailability s2"))
+    assert json.loads(s2["hops"][0]["body_raw"])["products"][0]["files"][0]["available"] is True
+    assert again[("CDSE", "offline product again")]["findings"]["online"] is True
+    assert sim.stats.count("download") == downloads   # nothing but availability questions
