@@ -45,7 +45,7 @@ from plugin.core.live_probe import (DEFAULT_BODY_CAP, EOCD_SEARCH, Scrubber, Zip
 from plugin.core.providers import default_session  # noqa: E402
 from plugin.core.providers.cdse import CLIENT_ID  # noqa: E402
 from plugin.core.providers.geodes import parse_description  # noqa: E402
-from plugin.core.providers.http import check_credentials_transport  # noqa: E402
+from plugin.core.providers.http import check_credentials_transport, same_site  # noqa: E402
 
 ENV_KEY, ENV_USER, ENV_PASSWORD, ENV_TOTP = ("SENTINEL_MIRROR_GEODES_API_KEY", "SENTINEL_MIRROR_CDSE_USERNAME",
                                              "SENTINEL_MIRROR_CDSE_PASSWORD", "SENTINEL_MIRROR_CDSE_TOTP")
@@ -136,12 +136,19 @@ def geodes_searches(check, entry):
                                             for k, v in check.found.items() if k in searches)
 
 
+def _key_for(check, item):
+    """The X-API-Key header for this item's href, which must be on the GEODES site (as the plugin requires)."""
+    if not same_site(item["href"] or "", check.endpoints.geodes):
+        raise RuntimeError(f"the href of {item['asset']} is on another site: the key is not sent there")
+    return {"X-API-Key": check.secrets["api_key"]}
+
+
 def geodes_offline_get(check, entry):
     item = check.found.get("s2")
     if not item:
         entry["findings"]["summary"] = "skipped: no PEPS S2 product found"
         return
-    key = {"X-API-Key": check.secrets["api_key"]}
+    key = _key_for(check, item)
     site = check.endpoints.geodes
     plain = check.keep(entry, check.send("GET", item["href"], "GET", headers=key, site=site, body_cap=SMALL_BODY))
     ranged = check.keep(entry, check.send("GET", item["href"], "GET Range: bytes=0-0", site=site,
@@ -187,7 +194,7 @@ def geodes_theia_members(check, entry):
     if not item or not item.get("size"):
         entry["findings"]["summary"] = "skipped: no THEIA product with a size found"
         return
-    key = {"X-API-Key": check.secrets["api_key"]}
+    key = _key_for(check, item)
     cap = check.args.max_zip_read_mb * 2**20
     read = {"bytes": 0}
 

@@ -151,14 +151,14 @@ def _geodes_steps(provider, credentials, timeout):
         if not credentials.api_key:
             raise _Step("no API key chosen (searching works without one; downloads need it: choose or create the "
                         "authentication configuration above)")
-        try:
-            check_credentials_transport(base, "GEODES", "Use https in the GEODES address under Advanced below.")
-        except AuthError as e:
-            raise _Step(str(e).rstrip(".")) from None
-        url = found["product"].download_url
+        try:   # the provider's own checks: https (or this computer) only, and only to the GEODES site
+            request = provider.download_request(found["product"])
+        except SentinelMirrorError as e:
+            raise _Step(f"the key was not sent: {str(e).rstrip('.')}") from None
+        url = request.url
         try:
             response = send_following_redirects(provider.session, "GET", url, timeout=timeout, stream=True,
-                                                headers={"X-API-Key": credentials.api_key, "Range": "bytes=0-0"})
+                                                headers={**request.headers, "Range": "bytes=0-0"})
         except requests.TooManyRedirects:
             raise _Step("the API key was refused (GEODES redirected in a loop, its answer to an outdated or wrong "
                         f"key): {GEODES_NEW_KEY}") from None
