@@ -46,6 +46,7 @@ from plugin.core.providers import default_session  # noqa: E402
 from plugin.core.providers.cdse import CLIENT_ID  # noqa: E402
 from plugin.core.providers.geodes import parse_description  # noqa: E402
 from plugin.core.providers.http import check_credentials_transport, same_site  # noqa: E402
+from plugin.core.tiles import tile_footprint  # noqa: E402
 
 ENV_KEY, ENV_USER, ENV_PASSWORD, ENV_TOTP = ("SENTINEL_MIRROR_GEODES_API_KEY", "SENTINEL_MIRROR_CDSE_USERNAME",
                                              "SENTINEL_MIRROR_CDSE_PASSWORD", "SENTINEL_MIRROR_CDSE_TOTP")
@@ -62,7 +63,7 @@ class Check:
         self.scrub = Scrubber(secrets.values())
         self.scrub.add_basic(secrets.get("username"), secrets.get("password"))
         self.timeout = (10.0, args.timeout)
-        self.probes = []          # (service, name, question, exchanges, findings) in run order
+        self.probes = []          # one entry per probe, in run order: service, probe, question, exchanges, findings
         self.found = {}
 
     def send(self, method, url, name, **kwargs):
@@ -80,8 +81,8 @@ class Check:
             entry["findings"]["error"] = f"{type(e).__name__}: {e}"
             entry["findings"]["traceback"] = traceback.format_exc(limit=4)
         entry["elapsed_s"] = round(time.monotonic() - started, 2)
-        print(f"  {service} {name}: {entry['findings'].get('summary') or entry['findings'].get('error') or 'done'}",
-              flush=True)
+        outcome = entry["findings"].get("summary") or entry["findings"].get("error") or "done"
+        print(f"  {service} {name}: {self.scrub.text(outcome)}", flush=True)
 
     def keep(self, entry, ex, keep_body=True, raw=False):
         entry["exchanges"].append((ex, keep_body, raw))
@@ -91,8 +92,6 @@ class Check:
 # --- GEODES --------------------------------------------------------------------------------------------------------
 def geodes_items(check, collection, limit=5, query=None):
     base = check.endpoints.geodes
-    from plugin.core.tiles import tile_footprint
-
     body = {"page": 1, "limit": limit, "collections": [collection],
             "bbox": list(tile_footprint(check.args.tile).lonlat_bounds())}
     if query:

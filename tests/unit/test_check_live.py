@@ -40,9 +40,10 @@ def sim(simulator_factory, tmp_path):
     sim = simulator_factory(collections=S2_COLLECTIONS + S1_COLLECTIONS, offline_fraction=0.5,
                             cdse_offline_fraction=0.3, pad_to=PAD, start=dt.date(2023, 6, 1),
                             end=dt.date(2023, 6, 25), work_dir=str(tmp_path / "archives"))
-    theia = [p for p in sim.products_of("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A")]
-    for p in theia:   # the THEIA archive the zip probe lists is online, as real THEIA products are
-        sim.set_online(p.id)
+    for p in sim.products_of("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A"):   # the zip probe reads one: online, as
+        sim.set_online(p.id)                                                     # the real THEIA products are
+    for p in sim.products_of("geodes", "PEPS_S2_L1C"):   # the offline-GET probe's product is on tape
+        sim.set_offline(p.id)
     return sim
 
 
