@@ -1,5 +1,11 @@
 """Settings > Options > Sentinel Mirror: shows the stored settings, writes back what the user edits (ids only)."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +14,8 @@ from plugin.core.providers.base import Endpoints
 from plugin.qgis import settings
 
 from .sm_support import clean_settings, sim_env, wait_for  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_page_round_trip(clean_settings):  # noqa: F811
@@ -136,3 +144,42 @@ def test_closing_the_page_cancels_a_test_at_once(page, simulator, sim_env):
              (task.TaskStatus.Complete, task.TaskStatus.Terminated), timeout=10)
     assert time.monotonic() - started < 5   # not the 20 s of the hung request, nor the 20 s read timeout
     wait_for(lambda: not options_page._ENDING_TESTS, timeout=5)
+
+
+AUTHCFG_PROBE = textwrap.dedent("""
+    import json, sys
+    from qgis.core import QgsApplication, QgsAuthMethodConfig
+    from qgis.PyQt.QtCore import QCoreApplication
+    app = QgsApplication([], True); app.initQgis()
+    am = QgsApplication.authManager()
+    assert am.setMasterPassword("master-for-tests", True)
+    config = QgsAuthMethodConfig("Basic"); config.setName("GEODES key")
+    config.setConfig("username", "apikey"); config.setConfig("password", sys.argv[1])
+    assert am.storeAuthenticationConfig(config)[0]
+    from plugin.gui.options_page import OptionsPage
+    from tests.qgis.sm_support import wait_for
+    page = OptionsPage()
+    page.form.geodesAuth.setConfigId(config.id())      # chosen on the page, not yet applied
+    page.form.geodesTest.click()
+    wait_for(page.form.geodesTest.isEnabled, 30)
+    print("VERDICT" + json.dumps(page.form.geodesVerdict.text()))
+    app.exitQgis()
+""")
+
+
+@pytest.mark.parametrize("key, verdict", [
+    ("good", "GEODES: search OK, API key accepted, availability answered (1 item, online)."),
+    ("wrong-key-in-the-auth-db", "GEODES: search OK; the API key was refused (401)"),
+])
+def test_the_key_chosen_on_the_page_is_the_one_tested(simulator, tmp_path, key, verdict):
+    """The authcfg picked in the selector (not the environment, not the saved settings) is resolved and used."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SENTINEL_MIRROR_")}
+    env.update({k: v for k, v in simulator.env().items() if k.endswith("_URL")},   # no key in the environment
+               QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "profile"), QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    secret = simulator.config.api_key if key == "good" else key
+    run = subprocess.run([sys.executable, "-c", AUTHCFG_PROBE, secret], env=env, capture_output=True, text=True,
+                         timeout=120, cwd=str(ROOT))
+    line = [x for x in run.stdout.splitlines() if x.startswith("VERDICT")]
+    assert run.returncode == 0 and line, run.stdout[-2000:] + run.stderr[-2000:]
+    text = json.loads(line[0][len("VERDICT"):])
+    assert text.startswith(verdict) and secret not in text
