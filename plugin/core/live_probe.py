@@ -25,7 +25,7 @@ DEFAULT_BODY_CAP = 64 * 1024       # bytes read from a body unless a probe asks 
 TEXT_EXCERPT = 4000                # characters of a non-JSON body kept in the report
 # Headers whose value is a secret (or carries one) whatever it looks like: the value is never recorded.
 SECRET_HEADERS = set(CREDENTIAL_HEADERS) | {"set-cookie", "x-auth-token", "x-amz-security-token"}
-_SECRET_KEY = re.compile(r"^(?:%s|totp|otp|code|session[-_]?state|signature|x-amz-signature|sig)$"
+_SECRET_KEY = re.compile(r"^(?:%s|totp|otp|session[-_]?state|signature|x-amz-signature|sig)$"
                          % "|".join(SECRET_KEYS), re.IGNORECASE)
 
 

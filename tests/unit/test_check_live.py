@@ -76,6 +76,7 @@ def test_runs_every_probe_against_the_simulator_and_leaks_nothing(sim, tmp_path)
     assert first(("CDSE", "offline download"), "download of an offline product")["request_headers"]["Authorization"] == "***"
     assert first(("CDSE", "token"))["body_json"]["access_token"] == "***"
     assert first(("GEODES", "wrong key"))["status"] == 401
+    assert first(("GEODES", "wrong key"))["body_json"]["code"] == 401   # the service's answer stays readable
     fast = first(("GEODES", "fastavailability"))
     assert fast["status"] == 200 and json.loads(fast["body_raw"])["products"]   # byte for byte
     # THEIA: the member list, read from the central directory, is the archive's own

@@ -76,6 +76,8 @@ def test_secret_fields_are_masked_even_with_values_never_seen():
     scrub = Scrubber()
     data = scrub.data({"access_token": "unknown-AT", "items": [{"id_token": "unknown-IT", "name": "S2A"}]})
     assert data == {"access_token": "***", "items": [{"id_token": "***", "name": "S2A"}]}
+    assert scrub.data({"code": 401, "description": "Invalid or missing API key"}) == \
+        {"code": 401, "description": "Invalid or missing API key"}   # an error body stays readable
     assert "unknown-T" not in scrub.text("see https://zipper.example/x?token=unknown-T&a=1")
     assert scrub.headers({"Authorization": "Bearer unknown", "X-API-Key": "k", "Accept": "*/*"}) == \
         {"Authorization": "***", "X-API-Key": "***", "Accept": "*/*"}
