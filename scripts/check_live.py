@@ -451,7 +451,10 @@ def load_recheck(path):
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                epilog="Credentials come from the environment only (see the module docstring).")
+                                epilog=f"Credentials come from the environment only: {ENV_KEY} (GEODES); {ENV_USER}, "
+                                       f"{ENV_PASSWORD} and, for a two-factor account, {ENV_TOTP} (CDSE). A "
+                                       "service without them is skipped. Addresses: the SENTINEL_MIRROR_*_URL "
+                                       "variables, as for the plugin.")
     p.add_argument("--out", default=str(ROOT / "live-check-output"), help="folder for the report (JSON + Markdown)")
     p.add_argument("--tile", default="31TCJ", help="Sentinel-2 tile whose products are probed (default 31TCJ)")
     p.add_argument("--services", default="geodes,cdse", help="geodes, cdse or both (default)")
