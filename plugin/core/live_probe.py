@@ -25,7 +25,9 @@ DEFAULT_BODY_CAP = 64 * 1024       # bytes read from a body unless a probe asks 
 TEXT_EXCERPT = 4000                # characters of a non-JSON body kept in the report
 # Headers whose value is a secret (or carries one) whatever it looks like: the value is never recorded.
 SECRET_HEADERS = set(CREDENTIAL_HEADERS) | {"set-cookie", "x-auth-token", "x-amz-security-token"}
-_SECRET_KEY = re.compile(r"^(?:%s|totp|otp|session[-_]?state|signature|x-amz-signature|sig)$"
+# Field, header and query names whose value is masked: core.redact's names, and any name ENDING in one of the
+# secret words (X-Amz-Security-Token, X-Amz-Signature, client_secret), but not `token_type` or `expires_in`.
+_SECRET_KEY = re.compile(r"^(?:.*(?:%s|signature|credential)|totp|otp|session[-_]?state|sig)$"
                          % "|".join(SECRET_KEYS), re.IGNORECASE)
 
 
@@ -40,13 +42,14 @@ class Scrubber:
             self.add(s)
 
     def add(self, secret):
-        """Remember a secret value (and its URL-encoded and Basic-auth forms) to mask wherever it appears."""
+        """Remember a secret value (and its URL-encoded and JSON-escaped forms) to mask wherever it appears."""
         if not secret or len(str(secret)) < 3:   # a 1-2 character "secret" would mask half the report
             return
         s = str(secret)
         self._values.update({s, quote(s, safe=""), quote_plus(s), json.dumps(s)[1:-1]})
 
     def add_basic(self, username, password):
+        """The Basic-auth form of an account (base64 of user:password), as a proxy or a server may echo it."""
         if username and password:
             self.add(base64.b64encode(f"{username}:{password}".encode()).decode())
 

@@ -79,6 +79,9 @@ def test_secret_fields_are_masked_even_with_values_never_seen():
     assert scrub.data({"code": 401, "description": "Invalid or missing API key"}) == \
         {"code": 401, "description": "Invalid or missing API key"}   # an error body stays readable
     assert "unknown-T" not in scrub.text("see https://zipper.example/x?token=unknown-T&a=1")
+    signed = scrub.text("https://s3.example/b/k.zip?X-Amz-Security-Token=STS-1&X-Amz-Signature=SIG-1&X-Amz-Expires=60")
+    assert "STS-1" not in signed and "SIG-1" not in signed and "X-Amz-Expires=60" in signed
+    assert scrub.data({"token_type": "Bearer", "expires_in": 600}) == {"token_type": "Bearer", "expires_in": 600}
     assert scrub.headers({"Authorization": "Bearer unknown", "X-API-Key": "k", "Accept": "*/*"}) == \
         {"Authorization": "***", "X-API-Key": "***", "Accept": "*/*"}
     assert scrub.text("Authorization: Bearer unknown-B") == "Authorization: Bearer ***"
