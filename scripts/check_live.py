@@ -8,8 +8,9 @@ account, read from the environment (a service without credentials is skipped; wi
     SENTINEL_MIRROR_CDSE_USERNAME, SENTINEL_MIRROR_CDSE_PASSWORD  CDSE probes
     SENTINEL_MIRROR_CDSE_TOTP                                     (optional) one-time code of a two-factor account
 
-GEODES: a GET and a `Range: bytes=0-0` GET of an `Is online: false` product; /fastavailability for it, byte for
-byte, for one S1 and one S2 product; GET api/processing/processes/; the member list of one THEIA V4-0 zip read
+GEODES: a GET and a `Range: bytes=0-0` GET of a product on tape (one /fastavailability reports unavailable among
+ten S2 L1C search results, else one the search calls `Is online: false`); /fastavailability byte for byte for it
+and for one S1 product; GET api/processing/processes/; the member list of one THEIA V4-0 zip read
 from its central directory (a few ranged reads); a request with a wrong key (status, Location, body).
 CDSE: a download GET of an `Online: false` product (status, first bytes only); a Range GET through the zipper
 redirect; the MD5 of a small `$value` zip against the catalogue's Checksum (skipped when no product is small).
@@ -120,11 +121,16 @@ def geodes_searches(check, entry):
     searches = {"s2": ("PEPS_S2_L1C", None), "s1": ("PEPS_S1_L1", {"product:type": {"eq": "GRD"}}),
                 "theia": ("THEIA_REFLECTANCE_SENTINEL2_L2A", since)}
     for label, (collection, query) in searches.items():
-        ex, items = geodes_items(check, collection, query=query)
+        ex, items = geodes_items(check, collection, limit=10 if label == "s2" else 5, query=query)
         check.keep(entry, ex, keep_body=False)
         entry["findings"][f"{label}_items"] = items
-        if label == "s2":   # the product every offline probe uses: one the search says is not online
-            pick = next((i for i in items if i["online_line"] == "Is online: false"), items[0] if items else None)
+        if label == "s2" and items:   # the offline probes' product: one really on tape, if availability says so
+            asked = _fastavailability(check, entry, items, "fastavailability of the S2 items (no key), to pick one "
+                                      "on tape", False)
+            on_tape = [i for i in items if _available(asked.json(), i) is False]
+            pick = (on_tape or [i for i in items if i["online_line"] == "Is online: false"] or items)[0]
+            entry["findings"]["s2_pick"] = ("reported not available by /fastavailability" if on_tape else
+                                            "none reported not available: the first the search calls offline")
         elif label == "theia":
             pick = next((i for i in items if "V4-0" in (i["asset"] or "")), items[0] if items else None)
         else:
@@ -133,6 +139,19 @@ def geodes_searches(check, entry):
     entry["findings"]["picked"] = {k: v for k, v in check.found.items() if k in searches}   # for --recheck
     entry["findings"]["summary"] = ", ".join(f"{k}: {'found ' + v['asset'] if v else 'nothing found'}"
                                             for k, v in check.found.items() if k in searches)
+
+
+def _available(answer, item):
+    """What a /fastavailability answer says of this item: True, False, or None when it does not mention it."""
+    href = (item.get("href") or "").lower()   # S1 MD5s are upper case: compare without case
+    products = answer.get("products") if isinstance(answer, dict) else None
+    for product in products if isinstance(products, list) else []:
+        if not isinstance(product, dict) or str(product.get("id", "")).lower() not in href:
+            continue
+        for f in product.get("files") or []:
+            if isinstance(f, dict) and f.get("checksum") and str(f["checksum"]).lower() in href:
+                return bool(f.get("available"))
+    return None
 
 
 def _key_for(check, item):

@@ -42,8 +42,11 @@ def sim(simulator_factory, tmp_path):
                             end=dt.date(2023, 6, 25), work_dir=str(tmp_path / "archives"))
     for p in sim.products_of("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A"):   # the zip probe reads one: online, as
         sim.set_online(p.id)                                                     # the real THEIA products are
-    for p in sim.products_of("geodes", "PEPS_S2_L1C"):   # the offline-GET probe's product is on tape
-        sim.set_offline(p.id)
+    peps = sorted(sim.products_of("geodes", "PEPS_S2_L1C"), key=lambda p: p.acquired)
+    for p in peps:          # one S2 L1C product on tape, the others online, whatever the descriptions say:
+        sim.set_online(p.id)                          # the offline-GET probe must find the one on tape
+    sim.set_offline(peps[2].id)
+    sim.on_tape = peps[2].title
     return sim
 
 
@@ -73,6 +76,8 @@ def test_runs_every_probe_against_the_simulator_and_leaks_nothing(sim, tmp_path)
 
     # the request headers were recorded, the credentials in them masked
     assert first(("GEODES", "offline GET"))["request_headers"]["X-API-Key"] == "***"
+    assert probes[("GEODES", "offline GET")]["findings"]["product"] == sim.on_tape   # picked by /fastavailability
+    assert first(("GEODES", "offline GET"))["status"] not in (200, 206)
     assert first(("CDSE", "offline download"), "download of an offline product")["request_headers"]["Authorization"] == "***"
     assert first(("CDSE", "token"))["body_json"]["access_token"] == "***"
     assert first(("GEODES", "wrong key"))["status"] == 401
