@@ -11,7 +11,8 @@ from qgis.PyQt.QtWidgets import QAction
 
 from . import about
 from .processing.provider import SentinelMirrorProvider
-from .qgis import logging_bridge
+from .qgis import i18n, logging_bridge
+from .qgis.i18n import tr
 
 TOOLBAR_OBJECT_NAME = "SentinelMirrorToolbar"
 DOCK_ACTION_OBJECT_NAME = "SentinelMirrorDockAction"
@@ -42,6 +43,8 @@ class SentinelMirrorPlugin:
 
     def __init__(self, iface):
         self.iface = iface
+        # before anything shows text: Processing (qgis_process too) and the GUI are built in QGIS's language
+        i18n.install_translator()
         self.provider = None
         self.toolbar = None
         self.dock = None
@@ -51,6 +54,7 @@ class SentinelMirrorPlugin:
 
     # ---- Processing ---------------------------------------------------------------------------------------
     def initProcessing(self):  # noqa: N802 (QGIS API name)
+        i18n.install_translator()   # again after an unload (no-op when installed)
         if self.provider is None:
             self.provider = SentinelMirrorProvider()
             QgsApplication.processingRegistry().addProvider(self.provider)
@@ -67,15 +71,15 @@ class SentinelMirrorPlugin:
 
         self.dock_action = QAction(icon, about.NAME, self.iface.mainWindow())
         self.dock_action.setObjectName(DOCK_ACTION_OBJECT_NAME)
-        self.dock_action.setToolTip("Show or hide the Sentinel Mirror panel (search, stage, download, NDVI)")
+        self.dock_action.setToolTip(tr("Show or hide the Sentinel Mirror panel (search, stage, download, NDVI)"))
         self.dock_action.setCheckable(True)
         self.dock_action.triggered.connect(self.set_dock_visible)
         self.toolbar.addAction(self.dock_action)
         self.iface.addPluginToRasterMenu(MENU_NAME, self.dock_action)
 
-        self.help_action = QAction(icon, f"{about.NAME} Help", self.iface.mainWindow())
+        self.help_action = QAction(icon, tr("{name} Help", name=about.NAME), self.iface.mainWindow())
         self.help_action.setObjectName(HELP_ACTION_OBJECT_NAME)
-        self.help_action.setToolTip(f"Open the {about.NAME} documentation")
+        self.help_action.setToolTip(tr("Open the {name} documentation", name=about.NAME))
         self.help_action.triggered.connect(self.open_help)
         self.iface.pluginHelpMenu().addAction(self.help_action)
 
@@ -141,3 +145,4 @@ class SentinelMirrorPlugin:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
         logging_bridge.remove()
+        i18n.remove_translator()

@@ -48,6 +48,7 @@ from .errors import Cancelled, ProductFormatError
 from .models import ProductKind
 from .products import Band, open_product
 from .progress import NULL_PROGRESS, check_cancelled
+from .i18n import join, tr
 
 gdal.UseExceptions()
 
@@ -55,6 +56,9 @@ NODATA = -9999.0
 TILE = 512
 SUB_ROWS = 16           # rows per arithmetic slice: a slice's arrays stay in the core's cache
 OVERVIEW_FACTORS = (2, 4, 8, 16, 32)
+# the mask policy's flags as a user reads them ("no mask for cloud shadows, water in this product")
+_MASK_NAMES = {"clouds": tr("clouds"), "cloud_shadows": tr("cloud shadows"), "snow": tr("snow"), "water": tr("water"),
+               "edges": tr("edges"), "saturated": tr("saturated pixels"), "scl_classes": tr("scene classes")}
 
 
 def codec_options(gtiff_creation_options):
@@ -134,14 +138,17 @@ def compute_ndvi(zip_path, out_path, *, masks=MaskPolicy(), reflectance="FRE", p
     """NDVI of a product archive (or of its extracted folder) into a GeoTIFF at out_path; returns NdviResult."""
     reader = open_product(zip_path, reflectance)
     if reader.red is None:
-        raise ProductFormatError(f"{reader.product_id} is a {reader.kind.value} product: it has no red and "
-                                 f"near-infrared bands, so no NDVI.")
+        raise ProductFormatError(tr("{product_id} is a {value} product: it has no red and near-infrared bands, so "
+                                    "no NDVI.",
+                                    product_id=reader.product_id, value=reader.kind.value))
     rules, missing = reader.mask_rules(masks)
     used = {r.mask: reader.masks[r.mask] for r in rules}
     if reader.is_toa:
-        progress.message(f"{reader.product_id}: L1C product, NDVI is top of atmosphere (no atmospheric correction).")
+        progress.message(tr("{product_id}: L1C product, NDVI is top of atmosphere (no atmospheric correction).",
+                            product_id=reader.product_id))
     if missing:
-        progress.message(f"{reader.product_id}: no mask for {', '.join(missing)} in this product.")
+        progress.message(tr("{product_id}: no mask for {masks} in this product.",
+                            product_id=reader.product_id, masks=join(", ", [_MASK_NAMES.get(m, m) for m in missing])))
     meta = {
         "PRODUCT_ID": reader.product_id,
         "ACQUISITION_DATE": reader.acquired.isoformat() if reader.acquired else "",
@@ -496,8 +503,9 @@ def _check_grid(name, ref, path, factor):
     ok = (abs(gt[0] - rgt[0]) < 1e-6 and abs(gt[3] - rgt[3]) < 1e-6 and abs(gt[1] - rgt[1] * factor) < 1e-6
           and ds.RasterXSize * factor >= ref.RasterXSize and ds.RasterYSize * factor >= ref.RasterYSize)
     if not ok:
-        raise ProductFormatError(f"{name}: {os.path.basename(path)} is not on the grid of the red band "
-                                 f"(expected {factor} x its {rgt[1]:g} m pixels from the same corner).")
+        raise ProductFormatError(tr("{name}: {basename} is not on the grid of the red band (expected {factor} x "
+                                    "its {value:g} m pixels from the same corner).",
+                                    name=name, basename=os.path.basename(path), factor=factor, value=rgt[1]))
 
 
 def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threads=2):
@@ -510,17 +518,17 @@ def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threa
         ref = gdal.Open(inputs.red.path)
         nirds = gdal.Open(inputs.nir.path)
     except RuntimeError as e:
-        raise ProductFormatError(f"{name}: cannot read the red/NIR bands ({e}).") from e
+        raise ProductFormatError(tr("{name}: cannot read the red/NIR bands ({e}).", name=name, e=e)) from e
     w, h = ref.RasterXSize, ref.RasterYSize
     if (nirds.RasterXSize, nirds.RasterYSize) != (w, h):
-        raise ProductFormatError(f"{name}: the red and near-infrared bands differ in size.")
+        raise ProductFormatError(tr("{name}: the red and near-infrared bands differ in size.", name=name))
     red_type = gdal_array_type(ref.GetRasterBand(1))
     nir_type = gdal_array_type(nirds.GetRasterBand(1))
     for key, mask in inputs.masks.items():
         try:
             _check_grid(name, ref, mask.path, mask.factor)
         except RuntimeError as e:
-            raise ProductFormatError(f"{name}: cannot read the {key} mask ({e}).") from e
+            raise ProductFormatError(tr("{name}: cannot read the {key} mask ({e}).", name=name, key=key, e=e)) from e
     plan = _MaskPlan(inputs.masks, inputs.rules) if inputs.rules else None
 
     blocks = [(y, min(h, y + block_size)) for y in range(0, h, block_size)]
@@ -600,7 +608,7 @@ def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threa
     except Cancelled:
         raise
     except RuntimeError as e:
-        raise ProductFormatError(f"{name}: reading or writing failed ({e}).") from e
+        raise ProductFormatError(tr("{name}: reading or writing failed ({e}).", name=name, e=e)) from e
     finally:
         stop.set()
         if pool is not None:

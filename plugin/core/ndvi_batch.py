@@ -9,6 +9,7 @@ from .errors import Cancelled, InvalidInputError, SentinelMirrorError
 from .paths import inside, safe_filename
 from .product_names import NDVI_SUFFIX
 from .progress import NULL_PROGRESS, check_cancelled
+from .i18n import tr
 
 
 class _Slice:
@@ -30,7 +31,8 @@ class _Slice:
 def product_archives(folder):
     """The verified product archives in a download folder (never the .part files still being written)."""
     if not folder or not os.path.isdir(folder):
-        raise InvalidInputError(f"{folder!r} is not a folder: choose the folder the products were downloaded to.")
+        raise InvalidInputError(tr("{folder!r} is not a folder: choose the folder the products were downloaded to.",
+                                   folder=folder))
     return sorted(str(p) for p in Path(folder).glob("*.zip") if p.is_file())
 
 
@@ -50,8 +52,9 @@ def _radar_message(archive):
         return None
     if reader.kind is not ProductKind.S1:
         return None
-    return (f"{reader.product_id} is a Sentinel-1 radar product: radar has no red or near-infrared band, so no "
-            "NDVI (Sentinel-1 is download only). Compute NDVI from a Sentinel-2 product of the same area.")
+    return (tr("{product_id} is a Sentinel-1 radar product: radar has no red or near-infrared band, so no NDVI "
+               "(Sentinel-1 is download only). Compute NDVI from a Sentinel-2 product of the same area.",
+               product_id=reader.product_id))
 
 
 def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, on_result=None, on_error=None):
@@ -61,7 +64,8 @@ def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, 
 
     archives = list(dict.fromkeys(str(a) for a in archives if a))
     if not archives:
-        raise InvalidInputError("No product archive to compute NDVI from: give downloaded product zips or their folder.")
+        raise InvalidInputError(tr("No product archive to compute NDVI from: give downloaded product zips or "
+                                   "their folder."))
     os.makedirs(folder, exist_ok=True)
     results, errors = [], []
     kwargs = {} if masks is None else {"masks": masks}
@@ -73,7 +77,8 @@ def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, 
 
     for i, archive in enumerate(archives):
         check_cancelled(progress)
-        progress.message(f"NDVI {i + 1}/{len(archives)}: {Path(archive).name}")
+        progress.message(tr("NDVI {value}/{archives}: {name}",
+                            value=i + 1, archives=len(archives), name=Path(archive).name))
         sub = _Slice(progress, 100.0 * i / len(archives), 100.0 * (i + 1) / len(archives))
         if not os.path.isfile(archive):
             fail(archive, f"{archive} does not exist: give the path of a downloaded product archive.")

@@ -3,6 +3,7 @@ import os
 import re
 
 from .errors import InvalidInputError
+from .i18n import tr
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -18,5 +19,5 @@ def inside(folder, name):
     root = os.path.realpath(folder)
     path = os.path.realpath(os.path.join(root, name))
     if os.path.commonpath([root, path]) != root:
-        raise InvalidInputError(f"Refusing to write {name!r} outside {folder}.")
+        raise InvalidInputError(tr("Refusing to write {name!r} outside {folder}.", name=name, folder=folder))
     return path

@@ -46,6 +46,7 @@ from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, NotFoun
 from .models import Availability, ProductState, ProductStatus
 from .progress import NULL_PROGRESS
 from .providers.http import abort_requests, duration_text
+from .i18n import tr
 
 log = logging.getLogger("sentinel_mirror")
 
@@ -182,8 +183,8 @@ class _Pipeline:
             self._drain(min(0.1, max(0.0, deadline - time.monotonic())))
         for item in self.items:
             if item.state not in FINAL:
-                self._set(item, ProductState.CANCELLED, reason="Cancelled by the user.")
-        raise Cancelled("Cancelled by the user.")
+                self._set(item, ProductState.CANCELLED, reason=tr("Cancelled by the user."))
+        raise Cancelled(tr("Cancelled by the user."))
 
     def _next_wake(self, now):
         times = [now + TICK_S]
@@ -231,8 +232,9 @@ class _Pipeline:
                 self._set(item, ProductState.QUEUED)   # UNKNOWN: the download itself tells (not online → waits)
                 continue
             if not getattr(self.provider, "staging_supported", True):
-                self._fail(item, f"{item.product.title} is offline and {self.provider.name.upper()} offers no way "
-                                 "to bring it back online: try again later or use another catalogue.")
+                self._fail(item, tr("{title} is offline and {name} offers no way to bring it back online: try "
+                                    "again later or use another catalogue.",
+                                    title=item.product.title, name=self.provider.name.upper()))
                 continue
             item.deadline = now + self.opt.staging_timeout_s
             if avail is Availability.STAGING or (requested and now - requested < self.opt.restage_after_s):
@@ -270,10 +272,11 @@ class _Pipeline:
                 log.warning("Staging request failed for %d product(s): %s", len(chunk) - len(done), e)
                 for item in chunk:
                     if item.product.id in gone:
-                        self._fail(item, "The catalogue no longer has this product (it answered HTTP 404 to the "
-                                         "staging request): it may have been withdrawn or replaced; search again.")
+                        self._fail(item, tr("The catalogue no longer has this product (it answered HTTP 404 to "
+                                            "the staging request): it may have been withdrawn or replaced; search "
+                                            "again."))
                     elif item.product.id not in done:
-                        item.reason = f"Staging request failed, will ask again: {e}"
+                        item.reason = tr("Staging request failed, will ask again: {e}", e=e)
                         if item.state is ProductState.STAGING:
                             item.last_request = now   # a restage that did not go through: retry later
                 chunk = [i for i in chunk if i.product.id in done]
@@ -344,7 +347,7 @@ class _Pipeline:
             for item in waiting:
                 if item.state in WAITING:
                     self._set(item, ProductState.FAILED,
-                              reason=f"Could not check whether it is online: {errors[-1]}")
+                              reason=tr("Could not check whether it is online: {value}", value=errors[-1]))
 
     def _restage(self, now):
         due = [i for i in self.items if i.state in WAITING and i.last_request is not None
@@ -356,10 +359,11 @@ class _Pipeline:
     def _expire(self, now):
         for item in self.items:
             if item.state in WAITING and item.deadline is not None and now >= item.deadline:
-                why = f" Last answer: {item.reason}" if item.reason else ""
+                why = tr(" Last answer: {reason}", reason=item.reason) if item.reason else ""
                 self._set(item, ProductState.FAILED,
-                          reason=f"Still not online after {duration_text(self.opt.staging_timeout_s)} of staging: "
-                                 f"the archive may be unavailable; try again later.{why}")
+                          reason=tr("Still not online after {staging_timeout_s} of staging: the archive may be "
+                                    "unavailable; try again later.{why}",
+                                    staging_timeout_s=duration_text(self.opt.staging_timeout_s), why=why))
 
     # ---- downloads ---------------------------------------------------------------------------------------
     def _start_downloads(self, now):
@@ -421,14 +425,14 @@ class _Pipeline:
         now = self.opt.clock()
         p = item.product
         if error is not None and self.cancel.is_set():
-            error = Cancelled("Cancelled by the user.")   # a request broken by the cancel is no failure
+            error = Cancelled(tr("Cancelled by the user."))   # a request broken by the cancel is no failure
         if error is None:
             item.path, item.bytes_done, item.reason = result.path, result.size, ""
             self.journal.update(p, state=journal_mod.VERIFIED, file=os.path.basename(result.path))
             self.limit = min(self.cap, self.limit + 1)
             self._set(item, ProductState.DONE)
         elif isinstance(error, Cancelled):
-            self._set(item, ProductState.CANCELLED, reason="Cancelled by the user.")
+            self._set(item, ProductState.CANCELLED, reason=tr("Cancelled by the user."))
         elif isinstance(error, QuotaError):
             # Never dropped: back in the queue after Retry-After, one connection fewer for now.
             self.limit = max(1, self.active)
@@ -451,13 +455,14 @@ class _Pipeline:
         elif isinstance(error, (SentinelMirrorError, OSError)):
             item.attempts += 1
             if item.attempts >= self.opt.max_attempts:
-                self._fail(item, f"Gave up after {item.attempts} attempts: {error}")
+                self._fail(item, tr("Gave up after {attempts} attempts: {error}",
+                                    attempts=item.attempts, error=error))
             else:
                 item.not_before = now + self.opt.retry_backoff_s * 2 ** (item.attempts - 1)
-                self._set(item, ProductState.QUEUED, reason=f"Will retry: {error}")
+                self._set(item, ProductState.QUEUED, reason=tr("Will retry: {error}", error=error))
         else:
             log.error("Unexpected error while downloading %s", p.title, exc_info=error)
-            self._fail(item, f"Unexpected error: {error!r}")
+            self._fail(item, tr("Unexpected error: {error!r}", error=error))
 
     def _retry_wait(self, retry_after, default=None):
         """How long to honour a Retry-After (None: the server did not say)."""

@@ -20,6 +20,7 @@ from qgis.PyQt.QtWidgets import QHeaderView, QPushButton, QSizePolicy, QWidget
 from .. import about
 from ..core.errors import AuthError, NotFoundError, SentinelMirrorError
 from ..core.models import ProductKind
+from ..qgis.i18n import localize, tr
 from ..qgis.messages import user_message
 from ..tasks.base import cancel_task
 from . import results_model as rm
@@ -186,8 +187,8 @@ class SentinelMirrorDock(QgsDockWidget):
                 self.proxy.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         offline = sum(1 for p in products if not p.online)
-        self.ui.resultsGroup.setTitle(f"Results: {len(products)} products"
-                                      + (f", {offline} on tape" if offline else ""))
+        self.ui.resultsGroup.setTitle(tr("Results: {n} products, {offline} on tape", n=len(products), offline=offline)
+                                      if offline else tr("Results: {n} products", n=len(products)))
         self.searchFinished.emit(True)
 
     def _show_footprints(self, layer):
@@ -218,7 +219,7 @@ class SentinelMirrorDock(QgsDockWidget):
     def _search_cancelled(self):
         self.search_task = None
         self._set_busy(None)
-        self.bar.pushMessage("Search cancelled.", Qgis.MessageLevel.Info, 3)
+        self.bar.pushMessage(tr("Search cancelled."), Qgis.MessageLevel.Info, 3)
         self.searchFinished.emit(False)
 
     # ================================================================================ results
@@ -233,10 +234,10 @@ class SentinelMirrorDock(QgsDockWidget):
     def _update_summary(self):
         n, total = len(self.model.checked_products()), self.model.rowCount()
         shown = self.proxy.rowCount()
-        text = f"{n} of {total} ticked · {rm.human_size(self.model.checked_size())}"
+        text = tr("{n} of {total} ticked · {size}", n=n, total=total, size=rm.human_size(self.model.checked_size()))
         if shown != total:
-            text += f" · {shown} shown"
-        self.ui.summaryLabel.setText(text if total else "No results yet: choose where and what, then Search.")
+            text += " · " + tr("{shown} shown", shown=shown)
+        self.ui.summaryLabel.setText(text if total else tr("No results yet: choose where and what, then Search."))
         self.ui.downloadButton.setEnabled(n > 0 and not self._busy())
 
     def current_product(self):
@@ -254,8 +255,9 @@ class SentinelMirrorDock(QgsDockWidget):
         p = self.model.product(self.proxy.mapToSource(current).row())
         self.footprints.highlight(p.id, self.canvas)
         cloud = "?" if p.cloud_cover is None else f"{p.cloud_cover:.0f} %"
-        self.ui.productLabel.setText(f"<b>{p.acquired:%Y-%m-%d}</b> {p.platform} · tile {p.tile or '?'} · "
-                                     f"cloud {cloud}<br><small>{p.title}</small>")
+        self.ui.productLabel.setText(tr("<b>{date}</b> {platform} · tile {tile} · cloud {cloud}<br>"
+                                        "<small>{title}</small>", date=f"{p.acquired:%Y-%m-%d}", platform=p.platform,
+                                        tile=p.tile or "?", cloud=cloud, title=p.title))
         self.ui.quicklookLabel.setText("…")
         self.quicklooks.request(p, self.provider.session if self.provider is not None else None)
 
@@ -265,13 +267,13 @@ class SentinelMirrorDock(QgsDockWidget):
             label = self.ui.quicklookLabel
             label.setPixmap(pixmap.scaled(label.maximumSize(), Qt.AspectRatioMode.KeepAspectRatio,
                                           Qt.TransformationMode.SmoothTransformation))
-            label.setToolTip("Quicklook of the product under the cursor in the table.")
+            label.setToolTip(tr("Quicklook of the product under the cursor in the table."))
 
     def _quicklook_unavailable(self, product_id, why):
         current = self.current_product()
         if current is not None and current.id == product_id:
-            self.ui.quicklookLabel.setText("no\nquicklook")
-            self.ui.quicklookLabel.setToolTip(why)
+            self.ui.quicklookLabel.setText(tr("no\nquicklook"))
+            self.ui.quicklookLabel.setToolTip(localize(why))
 
     # ================================================================================ download
     def download_folder(self, config):
@@ -286,7 +288,7 @@ class SentinelMirrorDock(QgsDockWidget):
             return
         products = self.model.checked_products()
         if not products:
-            self.show_error("Tick at least one product in the table (or use the select-all button).")
+            self.show_error(tr("Tick at least one product in the table (or use the select-all button)."))
             return
         from ..qgis.catalogue import pipeline_options
         from ..qgis.settings import load_config
@@ -295,8 +297,8 @@ class SentinelMirrorDock(QgsDockWidget):
         try:
             os.makedirs(folder, exist_ok=True)
         except OSError as e:
-            self.show_error(f"The download folder {folder} cannot be created ({e.strerror}): choose another one "
-                            "in the settings.", settings_button=True)
+            self.show_error(tr("The download folder {folder} cannot be created ({reason}): choose another one in the "
+                               "settings.", folder=folder, reason=e.strerror), settings_button=True)
             return
         if not self._open_catalogue():
             return
@@ -343,19 +345,20 @@ class SentinelMirrorDock(QgsDockWidget):
         self.ui.progressBar.setValue(1000)
         done, failed = outcome.done, outcome.failed
         layers = self._add_layers(outcome) if self.ui.loadCheck.isChecked() else []
-        text = f"{len(done)} of {len(outcome.statuses)} downloaded"
+        text = tr("{done} of {total} downloaded", done=len(done), total=len(outcome.statuses))
         if outcome.ndvi:
-            text += f", {len(outcome.ndvi)} NDVI"
-        reasons = sorted({st.reason for st in failed if st.reason})
+            text += tr(", {n} NDVI", n=len(outcome.ndvi))
+        reasons = sorted({localize(st.reason) for st in failed if st.reason})
         if failed:   # one shared reason (a wrong key, a full disk) is said at once; several: see the rows
-            text += f"; {len(failed)} failed: " + (reasons[0] if len(reasons) == 1 else "hover the state for why.")
+            text += tr("; {n} failed: {why}", n=len(failed),
+                       why=reasons[0] if len(reasons) == 1 else tr("hover the state for why."))
         else:
             text += "."
         LOG.info("%s (%s)", text, outcome.folder)
         for st in failed:
             LOG.warning("%s failed: %s", st.product_id, st.reason)
         if done:
-            self._push_with_button(text, "Open folder", lambda: self.open_folder(outcome.folder),
+            self._push_with_button(text, tr("Open folder"), lambda: self.open_folder(outcome.folder),
                                    Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success)
         else:
             self.show_error(text, settings_button=any(self._looks_like_auth(r) for r in reasons))
@@ -385,9 +388,9 @@ class SentinelMirrorDock(QgsDockWidget):
     def _run_cancelled(self, _stopped):
         downloaded = bool(self.run.outcome.statuses)
         self._end_run()
-        self.bar.pushMessage("Cancelled. The downloads are kept; NDVI was not finished." if downloaded else
-                             "Download cancelled. Finished products are kept; the others resume where they "
-                             "stopped next time.", Qgis.MessageLevel.Info, 6)
+        self.bar.pushMessage(tr("Cancelled. The downloads are kept; NDVI was not finished.") if downloaded else
+                             tr("Download cancelled. Finished products are kept; the others resume where they "
+                                "stopped next time."), Qgis.MessageLevel.Info, 6)
         self.runFinished.emit("cancelled")
 
     def cancel(self):
@@ -428,12 +431,13 @@ class SentinelMirrorDock(QgsDockWidget):
     @staticmethod
     def _looks_like_auth(message):
         m = message.lower()
-        return any(w in m for w in ("api key", "password", "authentication", "credentials", "token"))
+        return any(w in m for w in ("api key", "password", "authentication", "credentials", "token",   # English
+                                    "clé d’api", "mot de passe", "authentification", "identifiants", "jeton"))
 
     def show_error(self, text, settings_button=False):
         LOG.warning("%s", text)
         if settings_button:
-            self._push_with_button(text, "Open settings", self.open_options, Qgis.MessageLevel.Critical)
+            self._push_with_button(text, tr("Open settings"), self.open_options, Qgis.MessageLevel.Critical)
         else:
             self.bar.pushMessage(text, Qgis.MessageLevel.Critical, 0)
 

@@ -11,6 +11,7 @@ from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..core.models import ProductState, ProductStatus
+from ..qgis.i18n import tr
 from ..tasks.base import cancel_task
 
 LOG = logging.getLogger("sentinel_mirror")
@@ -101,13 +102,13 @@ class DownloadRun(QObject):
                 from ..tasks.ndvi_task import NdviTask
                 task = NdviTask(archives, self.outcome.folder)
                 task.resultsReady.connect(lambda results: self._step_done("ndvi", results))
-                self._start(task, "NDVI %p %")
+                self._start(task, tr("NDVI %p %"))
                 return
             if step == "views":
                 from ..tasks.natural_colour_task import NaturalColourTask
                 task = NaturalColourTask(archives)
                 task.resultsReady.connect(lambda paths: self._step_done("views", paths))
-                self._start(task, "Layers %p %")
+                self._start(task, tr("Layers %p %"))
                 return
         self.finished.emit(self.outcome)
 
@@ -127,8 +128,8 @@ class DownloadRun(QObject):
 
     def _cancelled(self):
         self.task = None
-        stopped = self._end_rows(ProductState.CANCELLED, "Cancelled: a partial download resumes where it stopped "
-                                                         "next time.")
+        stopped = self._end_rows(ProductState.CANCELLED, tr("Cancelled: a partial download resumes where it "
+                                                            "stopped next time."))
         self.cancelled.emit(stopped)
 
     def _end_rows(self, state, reason):

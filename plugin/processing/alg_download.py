@@ -11,11 +11,13 @@ from ..core.errors import InvalidInputError
 from ..core.models import ProductKind, ProductState
 from ..qgis import compat
 from ..qgis.catalogue import open_catalogue, pipeline_options
+from ..qgis.messages import state_label
 from ..qgis.feedback import FeedbackProgress
 from ..qgis.settings import load_config, read_settings
 from . import footprints
 from .base import SentinelMirrorAlgorithm, processing_error
 from .postprocess import load_on_completion, style_on_completion
+from ..qgis.i18n import localize, tr
 
 
 def report_fields():
@@ -36,39 +38,39 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
         return "download"
 
     def displayName(self):  # noqa: N802
-        return "Download Sentinel products"
+        return tr("Download Sentinel products")
 
     def shortHelpString(self):  # noqa: N802
-        return ("Downloads the products of a footprints layer (from 'Search Sentinel products'; tick 'Selected "
-                "features only' to take a subset) into a folder. Products on tape are all asked for staging at "
-                "once while the online ones download in parallel; each download resumes after a dropped "
-                "connection and lands only once its size and MD5 are verified. Running it again skips what "
-                "is already there.\n\nOutputs: the folder, and a report (one row per product: state done or "
-                "failed, and why). A product still on tape after the staging timeout is reported as failed "
-                "while the others finish.\n\nThe authentication configuration holds the GEODES API key (Basic, "
-                "key as password) or the CDSE username/password; empty = the one chosen in Settings > Options "
-                "> Sentinel Mirror, else the SENTINEL_MIRROR_* environment variables.")
+        return tr("Downloads the products of a footprints layer (from 'Search Sentinel products'; tick 'Selected "
+                  "features only' to take a subset) into a folder. Products on tape are all asked for staging at "
+                  "once while the online ones download in parallel; each download resumes after a dropped "
+                  "connection and lands only once its size and MD5 are verified. Running it again skips what "
+                  "is already there.\n\nOutputs: the folder, and a report (one row per product: state done or "
+                  "failed, and why). A product still on tape after the staging timeout is reported as failed "
+                  "while the others finish.\n\nThe authentication configuration holds the GEODES API key (Basic, "
+                  "key as password) or the CDSE username/password; empty = the one chosen in Settings > Options "
+                  "> Sentinel Mirror, else the SENTINEL_MIRROR_* environment variables.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, "Footprints (products to download)",
+        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, tr("Footprints (products to download)"),
                                                               [compat.SOURCE_POLYGONS]))
-        self.addParameter(QgsProcessingParameterAuthConfig(self.AUTHCFG, "Authentication configuration",
+        self.addParameter(QgsProcessingParameterAuthConfig(self.AUTHCFG, tr("Authentication configuration"),
                                                            optional=True))
         self.addParameter(QgsProcessingParameterBoolean(self.LOAD_PRODUCTS,
-                                                        "Load downloaded products (natural colour)", True))
-        timeout = QgsProcessingParameterNumber(self.STAGING_TIMEOUT, "Staging timeout (minutes, 0 = settings)",
+                                                        tr("Load downloaded products (natural colour)"), True))
+        timeout = QgsProcessingParameterNumber(self.STAGING_TIMEOUT, tr("Staging timeout (minutes, 0 = settings)"),
                                                compat.NUMBER_DOUBLE, 0.0, True, 0.0)
         timeout.setFlags(timeout.flags() | compat.PARAMETER_ADVANCED)
         self.addParameter(timeout)
         # the folder chosen in Settings > Options > Sentinel Mirror, when there is one
-        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, "Download folder",
+        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("Download folder"),
                                                                   read_settings().download_dir or None))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, "Download report",
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Download report"),
                                                             compat.SOURCE_POLYGONS))
         # the verified archives, as a list the modeler can hand to 'NDVI of Sentinel-2 products'
-        self.addOutput(QgsProcessingOutputMultipleLayers(self.PRODUCTS, "Downloaded product archives"))
-        self.addOutput(QgsProcessingOutputNumber(self.DOWNLOADED, "Products downloaded"))
-        self.addOutput(QgsProcessingOutputNumber(self.FAILED, "Products failed"))
+        self.addOutput(QgsProcessingOutputMultipleLayers(self.PRODUCTS, tr("Downloaded product archives")))
+        self.addOutput(QgsProcessingOutputNumber(self.DOWNLOADED, tr("Products downloaded")))
+        self.addOutput(QgsProcessingOutputNumber(self.FAILED, tr("Products failed")))
 
     def prepare(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)
@@ -76,12 +78,13 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
         self.products = [footprints.feature_to_product(f) for f in source.getFeatures(QgsFeatureRequest())]
         if not self.products:
-            raise InvalidInputError("The footprints layer has no product (or no selected feature): run a "
-                                    "search first, or select the products to download.")
+            raise InvalidInputError(tr("The footprints layer has no product (or no selected feature): run a "
+                                       "search first, or select the products to download."))
         providers = sorted({p.provider for p in self.products})
         if len(providers) > 1:
-            raise InvalidInputError(f"The footprints mix catalogues ({', '.join(providers)}): download each "
-                                    "catalogue's products separately.")
+            raise InvalidInputError(tr("The footprints mix catalogues ({items}): download each catalogue's "
+                                       "products separately.",
+                                       items=', '.join(providers)))
         config = load_config()
         timeout_min = self.parameterAsDouble(parameters, self.STAGING_TIMEOUT, context)
         self.options = pipeline_options(config, staging_timeout_s=timeout_min * 60 if timeout_min else None)
@@ -99,7 +102,7 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
         def on_status(status):  # pipeline threads: only through the thread-safe progress adapter
             if last_state.get(status.product_id) is not status.state and status.state in (
                     ProductState.STAGING, ProductState.DOWNLOADING, ProductState.DONE):
-                progress.message(f"{titles.get(status.product_id, status.product_id)}: {status.state.value}")
+                progress.message(f"{titles.get(status.product_id, status.product_id)}: {state_label(status.state)}")
             last_state[status.product_id] = status.state
 
         from ..core.pipeline import run_pipeline  # the pipeline's thread pool loads only when downloading
@@ -120,7 +123,7 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
         for product in self.products:
             status = by_id.get(product.id)
             state = status.state if status else ProductState.FAILED
-            reason = status.reason if status else "The pipeline did not report this product."
+            reason = localize(status.reason) if status else tr("The pipeline did not report this product.")
             (done if state is ProductState.DONE else failed).append((product, status, reason))
             feature = QgsFeature(fields)
             geom = footprints.geometry_from_geojson(product.footprint)
@@ -129,12 +132,14 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
             feature.setAttributes([product.id, product.title, product.tile, footprints.to_qdatetime(product.acquired),
                                    state.value, reason or None, status.path if status else None, product.size])
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
-        style_on_completion(context, dest_id, "report", "Download report")
+        style_on_completion(context, dest_id, "report", tr("Download report"))
         for product, _, reason in failed:
-            feedback.reportError(f"{product.title}: {reason}", False)
-        feedback.pushInfo(f"{len(done)} of {len(self.products)} products downloaded and verified in {folder}.")
+            feedback.reportError(f"{product.title}: {localize(reason)}", False)
+        feedback.pushInfo(tr("{done} of {total} products downloaded and verified in {folder}.", done=len(done),
+                             total=len(self.products), folder=folder))
         if not done:
-            raise QgsProcessingException(f"No product could be downloaded. {failed[0][0].title}: {failed[0][2]}")
+            raise QgsProcessingException(tr("No product could be downloaded. {title}: {value}",
+                                            title=failed[0][0].title, value=failed[0][2]))
 
         if self.parameterAsBoolean(parameters, self.LOAD_PRODUCTS, context):
             self._load_natural_colour(done, folder, context, feedback)
@@ -154,7 +159,7 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
             try:
                 natural_colour_vrt(status.path, vrt)
             except Exception as e:  # noqa: BLE001 - a view that cannot be built does not fail the download
-                feedback.pushWarning(f"{product.title}: no natural-colour view ({e}).")
+                feedback.pushWarning(tr("{title}: no natural-colour view ({reason}).", title=product.title, reason=e))
                 continue
-            load_on_completion(context, vrt, display_name("Natural colour", status.path, product.title),
+            load_on_completion(context, vrt, display_name(tr("Natural colour"), status.path, product.title),
                                "natural_colour")

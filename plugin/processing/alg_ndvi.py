@@ -6,12 +6,14 @@ from qgis.core import (QgsProcessingException, QgsProcessingOutputMultipleLayers
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterMultipleLayers)
 
 from ..core.errors import InvalidInputError
+from ..core.i18n import tr_noop
 from ..core.ndvi_batch import compute_ndvi_batch, product_archives
 from ..qgis import compat
 from ..qgis.feedback import FeedbackProgress
 from ..qgis.layers import display_name
 from .base import SentinelMirrorAlgorithm, processing_error
 from .postprocess import load_on_completion
+from ..qgis.i18n import localize, tr
 
 
 def mask_policy(cloud_mask):
@@ -22,7 +24,7 @@ def mask_policy(cloud_mask):
 
 
 class NdviAlgorithm(SentinelMirrorAlgorithm):
-    GROUP, GROUP_ID = "Indices", "indices"
+    GROUP, GROUP_ID = tr_noop("Indices"), "indices"
     INPUTS, FOLDER, CLOUD_MASK = "INPUTS", "FOLDER", "CLOUD_MASK"
     OUTPUT_FOLDER, OUTPUT_LAYERS, COMPUTED, FAILED = "OUTPUT_FOLDER", "OUTPUT_LAYERS", "COMPUTED", "FAILED"
 
@@ -30,27 +32,27 @@ class NdviAlgorithm(SentinelMirrorAlgorithm):
         return "ndvi"
 
     def displayName(self):  # noqa: N802
-        return "NDVI of Sentinel-2 products"
+        return tr("NDVI of Sentinel-2 products")
 
     def shortHelpString(self):  # noqa: N802
-        return ("Computes NDVI = (NIR - red) / (NIR + red) for each downloaded Sentinel-2 product, straight from "
-                "its zip (no extraction): one float32 GeoTIFF per product, named <product>_NDVI.tif, on the "
-                "product's 10 m grid, nodata where a band is missing or a mask flags the pixel.\n\nGive product "
-                "zips, or a folder (every .zip in it), or both. Cloud masking (MAJA CLM/EDG, Sen2Cor SCL, L1C "
-                "cloud mask) is on by default. L2A (surface reflectance) is what NDVI should use; from L1C the "
-                "result is top-of-atmosphere NDVI and the log says so.\n\nA product that cannot be read is "
-                "reported and skipped; the others are computed.")
+        return tr("Computes NDVI = (NIR - red) / (NIR + red) for each downloaded Sentinel-2 product, straight from "
+                  "its zip (no extraction): one float32 GeoTIFF per product, named <product>_NDVI.tif, on the "
+                  "product's 10 m grid, nodata where a band is missing or a mask flags the pixel.\n\nGive product "
+                  "zips, or a folder (every .zip in it), or both. Cloud masking (MAJA CLM/EDG, Sen2Cor SCL, L1C "
+                  "cloud mask) is on by default. L2A (surface reflectance) is what NDVI should use; from L1C the "
+                  "result is top-of-atmosphere NDVI and the log says so.\n\nA product that cannot be read is "
+                  "reported and skipped; the others are computed.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterMultipleLayers(self.INPUTS, "Product archives (.zip)",
+        self.addParameter(QgsProcessingParameterMultipleLayers(self.INPUTS, tr("Product archives (.zip)"),
                                                                compat.SOURCE_FILE, optional=True))
-        self.addParameter(QgsProcessingParameterFile(self.FOLDER, "Or a folder of product archives",
+        self.addParameter(QgsProcessingParameterFile(self.FOLDER, tr("Or a folder of product archives"),
                                                      compat.FILE_FOLDER, optional=True))
-        self.addParameter(QgsProcessingParameterBoolean(self.CLOUD_MASK, "Mask clouds (and shadows, edges)", True))
-        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, "NDVI folder"))
-        self.addOutput(QgsProcessingOutputMultipleLayers(self.OUTPUT_LAYERS, "NDVI rasters"))
-        self.addOutput(QgsProcessingOutputNumber(self.COMPUTED, "Products computed"))
-        self.addOutput(QgsProcessingOutputNumber(self.FAILED, "Products failed"))
+        self.addParameter(QgsProcessingParameterBoolean(self.CLOUD_MASK, tr("Mask clouds (and shadows, edges)"), True))
+        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("NDVI folder")))
+        self.addOutput(QgsProcessingOutputMultipleLayers(self.OUTPUT_LAYERS, tr("NDVI rasters")))
+        self.addOutput(QgsProcessingOutputNumber(self.COMPUTED, tr("Products computed")))
+        self.addOutput(QgsProcessingOutputNumber(self.FAILED, tr("Products failed")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         try:
@@ -59,25 +61,29 @@ class NdviAlgorithm(SentinelMirrorAlgorithm):
             if folder:
                 archives += product_archives(folder)
             if not archives:
-                raise InvalidInputError("No product archive given: choose downloaded product zips or the folder "
-                                        "they were downloaded to.")
+                raise InvalidInputError(tr("No product archive given: choose downloaded product zips or the "
+                                           "folder they were downloaded to."))
             out_folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
             results, errors = compute_ndvi_batch(
                 archives, out_folder, masks=mask_policy(self.parameterAsBoolean(parameters, self.CLOUD_MASK, context)),
                 progress=FeedbackProgress(feedback),
-                on_error=lambda archive, message: feedback.reportError(f"{Path(archive).name}: {message}", False))
+                on_error=lambda archive, message: feedback.reportError(f"{Path(archive).name}: {localize(message)}",
+                                                                       False))
         except Exception as e:  # noqa: BLE001
             raise processing_error(e) from None
         if not results:
-            raise QgsProcessingException(f"No NDVI could be computed. {Path(errors[0][0]).name}: {errors[0][1]}")
+            raise QgsProcessingException(tr("No NDVI could be computed. {name}: {value}",
+                                            name=Path(errors[0][0]).name, value=errors[0][1]))
         paths = []
         for result in results:
             path = str(result.path)
             paths.append(path)
             if getattr(result, "top_of_atmosphere", False):
-                feedback.pushWarning(f"{Path(path).name}: computed from L1C, this is top-of-atmosphere NDVI.")
+                feedback.pushWarning(tr("{name}: computed from L1C, this is top-of-atmosphere NDVI.",
+                                        name=Path(path).name))
             load_on_completion(context, path, display_name("NDVI", path, Path(path).stem), "ndvi")
-        feedback.pushInfo(f"{len(results)} NDVI rasters written to {out_folder}"
-                          + (f"; {len(errors)} products failed." if errors else "."))
+        feedback.pushInfo(tr("{n} NDVI rasters written to {folder}; {failed} products failed.", n=len(results),
+                             folder=out_folder, failed=len(errors)) if errors else
+                          tr("{n} NDVI rasters written to {folder}.", n=len(results), folder=out_folder))
         return {self.OUTPUT_FOLDER: out_folder, self.OUTPUT_LAYERS: paths, self.COMPUTED: len(results),
                 self.FAILED: len(errors)}

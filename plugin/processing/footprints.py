@@ -14,6 +14,7 @@ from qgis.PyQt.QtCore import QDateTime, Qt, QVariant
 from ..core.errors import InvalidInputError
 from ..core.models import Availability, Product
 from ..qgis import compat
+from ..qgis.i18n import tr
 
 CRS = QgsCoordinateReferenceSystem("EPSG:4326")
 REQUIRED = ("id", "title", "provider", "collection")
@@ -83,8 +84,9 @@ def feature_to_product(feature):
     """Rebuild the Product a footprints feature stands for; a layer that is not a footprints table is refused."""
     missing = [n for n in REQUIRED if feature.fields().indexOf(n) < 0]
     if missing:
-        raise InvalidInputError(f"The layer is not a Sentinel Mirror footprints layer (no {', '.join(missing)} "
-                                "field): use the output of 'Search Sentinel products'.")
+        raise InvalidInputError(tr("The layer is not a Sentinel Mirror footprints layer (no {items} field): use "
+                                   "the output of 'Search Sentinel products'.",
+                                   items=', '.join(missing)))
     extra = _value(feature, "extra")
     geom = feature.geometry()
     online = _value(feature, "online")

@@ -2,16 +2,31 @@
 
 A model loaded from a file takes its id from its display name ("Tile NDVI time series"); the small subclass
 gives it a stable id (sentinelmirror:tile_ndvi_time_series) for processing.run and qgis_process, and
-re-reads the file for each new instance (QGIS creates one per run).
+re-reads the file for each new instance (QGIS creates one per run). The texts stored in the file (name, group,
+parameter descriptions, help) are English; they are shown in QGIS's language (_translate_texts: the parameters the
+model shares with the algorithms are translated by the algorithms' own strings, the others are marked below).
 """
 from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication, QgsProcessingModelAlgorithm
 
 from ..about import RESOURCES_DIR
+from ..core.i18n import tr_noop
+from ..qgis.i18n import tr, translate
 from ..qgis.messages import log
 
 MODELS_DIR = Path(RESOURCES_DIR) / "models"
+# texts of resources/models/*.model3 the algorithms do not already have, for the translation (scripts/i18n.py)
+_MODEL_TEXTS = (
+    tr_noop("Tile NDVI time series"), tr_noop("Models"), tr_noop("Sentinel-2 tile"), tr_noop("Products folder"),
+    tr_noop("Searches a Sentinel-2 tile over a date range, downloads every product found (tape products staged at "
+            "once, online ones in parallel, each verified) and computes one cloud-masked NDVI GeoTIFF per product. "
+            "The NDVI layers load dated, so the Temporal Controller plays the series."),
+    tr_noop("Sentinel-2 tile id, e.g. 31TCJ (Toulouse)."),
+    tr_noop("Products cloudier than this (catalogue figure, %) are skipped."),
+    tr_noop("GEODES: a Basic config with the API key as password; CDSE: Basic username/password. Empty: the one "
+            "chosen in Settings > Options > Sentinel Mirror."),
+)
 
 
 class ShippedModel(QgsProcessingModelAlgorithm):
@@ -19,13 +34,26 @@ class ShippedModel(QgsProcessingModelAlgorithm):
         super().__init__()
         self.path = str(path)
         if not self.fromFile(self.path):
-            raise ValueError(f"Cannot read the model {self.path}")
+            raise ValueError(tr("Cannot read the model {path}", path=self.path))
+        self._translate_texts()
+
+    def _translate_texts(self):
+        """The model's English texts in QGIS's language (after each fromFile)."""
+        for definition in self.parameterDefinitions():
+            definition.setDescription(translate(definition.description()))
+            if hasattr(definition, "options") and hasattr(definition, "setOptions"):
+                definition.setOptions([translate(option) for option in definition.options()])
+        self.setHelpContent({key: translate(text) if isinstance(text, str) and key != "ALG_CREATOR" else text
+                             for key, text in self.helpContent().items()})
 
     def name(self):
         return Path(self.path).stem
 
     def displayName(self):  # noqa: N802
-        return super().displayName() or self.name()
+        return translate(super().displayName()) or self.name()
+
+    def group(self):
+        return translate(super().group())
 
     def createInstance(self):  # noqa: N802
         return ShippedModel(self.path)
@@ -48,5 +76,6 @@ def shipped_models(provider_id):
                 registry.providerAdded.disconnect(reload)
                 for model in models:
                     model.fromFile(model.path)
+                    model._translate_texts()
         registry.providerAdded.connect(reload)
     return models

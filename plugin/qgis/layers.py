@@ -18,6 +18,7 @@ from ..about import RESOURCES_DIR
 from ..core.errors import ProductFormatError
 from ..core.product_names import NDVI_SUFFIX, RGB_SUFFIX, parse_title
 from . import compat
+from .i18n import tr
 
 NDVI_QML = str(RESOURCES_DIR / "styles" / "ndvi.qml")
 ONLINE_COLOUR, OFFLINE_COLOUR = "#2e7d32", "#ef6c00"
@@ -43,8 +44,8 @@ def product_identity(path_or_title):
 # ---- styles ------------------------------------------------------------------------------------------------
 def style_footprints(layer):
     categories = []
-    for value, colour, label, dash in ((True, ONLINE_COLOUR, "online", "solid"),
-                                       (False, OFFLINE_COLOUR, "on tape (staged on download)", "dash")):
+    for value, colour, label, dash in ((True, ONLINE_COLOUR, tr("online"), "solid"),
+                                       (False, OFFLINE_COLOUR, tr("on tape (staged on download)"), "dash")):
         symbol = QgsFillSymbol.createSimple({"color": "0,0,0,0", "style": "no", "outline_color": colour,
                                              "outline_width": "0.6", "outline_style": dash})
         categories.append(QgsRendererCategory(value, symbol, label))
@@ -60,9 +61,9 @@ def style_footprints(layer):
 def style_download_report(layer):
     """The download report: what arrived (green) and what failed (red, hatched)."""
     categories = []
-    for value, colour, label, style in (("done", ONLINE_COLOUR, "downloaded and verified", "no"),
-                                        ("failed", "#c62828", "failed (see the reason field)", "b_diagonal"),
-                                        ("cancelled", "#757575", "cancelled", "no")):
+    for value, colour, label, style in (("done", ONLINE_COLOUR, tr("downloaded and verified"), "no"),
+                                        ("failed", "#c62828", tr("failed (see the reason field)"), "b_diagonal"),
+                                        ("cancelled", "#757575", tr("cancelled"), "no")):
         symbol = QgsFillSymbol.createSimple({"color": colour, "style": style, "outline_color": colour,
                                              "outline_width": "0.6"})
         categories.append(QgsRendererCategory(value, symbol, label))
@@ -73,7 +74,8 @@ def style_download_report(layer):
 def style_ndvi(layer):
     message, ok = layer.loadNamedStyle(NDVI_QML)
     if not ok:
-        raise ProductFormatError(f"Could not apply the NDVI style {NDVI_QML}: {message}")
+        raise ProductFormatError(tr("Could not apply the NDVI style {ndvi_qml}: {message}",
+                                    ndvi_qml=NDVI_QML, message=message))
     layer.triggerRepaint()
 
 
@@ -125,20 +127,20 @@ def date_and_group(layer, project=None, tile=None, acquired=None, on_top=False):
 
 
 def ndvi_layer(tif_path, name=None):
-    layer = _product_raster(tif_path, name, "NDVI", "NDVI raster")
+    layer = _product_raster(tif_path, name, "NDVI", tr("NDVI raster"))
     style_ndvi(layer)
     return layer
 
 
 def natural_colour_layer(vrt_path, name=None):
-    return _product_raster(vrt_path, name, "Natural colour", "natural-colour view")
+    return _product_raster(vrt_path, name, tr("Natural colour"), tr("natural-colour view"))
 
 
 def _product_raster(path, name, kind, what):
     """A GDAL raster layer named '<kind> T<tile> <date>' unless `name` is given; ProductFormatError if invalid."""
     layer = QgsRasterLayer(str(path), name or display_name(kind, path), "gdal")
     if not layer.isValid():
-        raise ProductFormatError(f"QGIS cannot open the {what} {path}.")
+        raise ProductFormatError(tr("QGIS cannot open the {what} {path}.", what=what, path=path))
     return layer
 
 

@@ -9,6 +9,7 @@ from qgis.PyQt.QtCore import pyqtSignal
 
 from ..core.errors import ProductFormatError
 from ..core.ndvi_batch import compute_ndvi_batch
+from ..qgis.i18n import localize, tr
 from .base import CoreTask
 
 
@@ -18,14 +19,16 @@ class NdviTask(CoreTask):
 
     def __init__(self, archives, out_folder, masks=None):
         self.archives = list(archives)
-        super().__init__(f"Sentinel Mirror: NDVI of {len(self.archives)} product"
-                         f"{'s' * (len(self.archives) != 1)}")
+        super().__init__(tr("Sentinel Mirror: NDVI of 1 product") if len(self.archives) == 1 else
+                         tr("Sentinel Mirror: NDVI of {n} products", n=len(self.archives)))
         self.out_folder, self.masks = out_folder, masks
         self.errors = []
 
     def work(self, progress):
         results, self.errors = compute_ndvi_batch(self.archives, self.out_folder, masks=self.masks,
-                                                  progress=progress, on_error=self.productFailed.emit)
+                                                  progress=progress,
+                                                  on_error=lambda archive, why: self.productFailed.emit(archive,
+                                                                                                        localize(why)))
         if not results and self.errors:
             raise ProductFormatError(self.errors[0][1])
         return results

@@ -10,6 +10,7 @@ Signals (main thread):
 from qgis.PyQt.QtCore import pyqtSignal
 
 from ..core.pipeline import run_pipeline
+from ..qgis.i18n import tr
 from .base import CoreTask
 
 
@@ -19,8 +20,10 @@ class PipelineTask(CoreTask):
 
     def __init__(self, provider, products, folder, options=None):
         products = list(products)
-        super().__init__(f"Sentinel Mirror: download {len(products)} product{'s' * (len(products) != 1)} "
-                         f"from {provider.name.upper()}")
+        super().__init__(tr("Sentinel Mirror: download 1 product from {service}", service=provider.name.upper())
+                         if len(products) == 1 else
+                         tr("Sentinel Mirror: download {n} products from {service}", n=len(products),
+                            service=provider.name.upper()))
         self.provider, self.products, self.folder, self.options = provider, products, folder, options
 
     def work(self, progress):

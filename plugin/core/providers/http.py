@@ -28,6 +28,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaError, RemoteError
 from ..redact import redact
+from ..i18n import tr
 
 log = logging.getLogger(__name__)
 QUOTE_CHARS = 200
@@ -87,19 +88,20 @@ def check_credentials_transport(url, service, where):
     host = (parts.hostname or "").lower()
     local = host in LOOPBACK_HOSTS or (_is_ip(host) and ipaddress.ip_address(host).is_loopback)
     if parts.scheme != "https" and not local:
-        raise AuthError(f"The {service} address {parts.scheme}://{parts.hostname or ''} is not https: your "
-                        f"credentials are only sent over an encrypted connection. {where}")
+        raise AuthError(tr("The {service} address {scheme}://{value} is not https: your credentials are only sent "
+                           "over an encrypted connection. {where}",
+                           service=service, scheme=parts.scheme, value=parts.hostname or '', where=where))
 
 
 def tls_failure_message(url, what, error):
     """The plain sentence for a failed TLS handshake: retrying does not help, and verification stays on."""
     cause = str(error)
-    reason = "its certificate could not be verified" if "CERTIFICATE_VERIFY_FAILED" in cause or "certificate" in \
-        cause.lower() else "the secure connection failed"
-    return (f"The secure connection to {urlsplit(url).hostname} for {what} failed: {reason}. Sentinel Mirror always "
-            "verifies certificates; if your network inspects HTTPS (a company proxy), install its certificate "
-            "authority in the system's certificate store, or check the address in Settings → Options → Sentinel "
-            "Mirror.")
+    reason = tr("its certificate could not be verified") if "CERTIFICATE_VERIFY_FAILED" in cause or "certificate" \
+        in cause.lower() else tr("the secure connection failed")
+    return tr("The secure connection to {host} for {what} failed: {reason}. Sentinel Mirror always verifies "
+              "certificates; if your network inspects HTTPS (a company proxy), install its certificate authority in "
+              "the system's certificate store, or check the address in Settings → Options → Sentinel Mirror.",
+              host=urlsplit(url).hostname, what=what, reason=reason)
 
 
 REDIRECT_CODES = (301, 302, 303, 307, 308)
@@ -246,12 +248,12 @@ class JsonHttp:
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
 
-    def request(self, method, url, *, what="request", expect=(200,), **kwargs):
+    def request(self, method, url, *, what=tr("request"), expect=(200,), **kwargs):
         """Send, retrying what is worth retrying; return the parsed JSON body."""
         response = self.send(method, url, what=what, expect=expect, **kwargs)
         return self.parse_json(response, what)
 
-    def send(self, method, url, *, what="request", expect=(200,), **kwargs):
+    def send(self, method, url, *, what=tr("request"), expect=(200,), **kwargs):
         """Send, retrying what is worth retrying; return the response with an expected status."""
         kwargs.setdefault("timeout", self.policy.timeout)
         p = self.policy
@@ -260,14 +262,18 @@ class JsonHttp:
             try:
                 response = send_following_redirects(self.session, method, url, **kwargs)
             except requests.TooManyRedirects:
-                raise RemoteError(f"{self.service} redirected the {what} in a loop: check the service address "
-                                  "in Settings → Options → Sentinel Mirror.") from None
+                raise RemoteError(tr("{service} redirected the {what} in a loop: check the service address in "
+                                     "Settings → Options → Sentinel Mirror.",
+                                     service=self.service, what=what)) from None
             except requests.exceptions.SSLError as e:   # a ConnectionError, but retrying will not fix it
-                raise RemoteError(tls_failure_message(url, f"the {self.service} {what}", e)) from None
+                raise RemoteError(tls_failure_message(url, tr("the {service} {what}", service=self.service, what=what),
+                                                      e)) from None
             except (requests.ConnectionError, requests.Timeout) as e:
                 if last:
-                    raise RemoteError(f"{self.service} could not be reached for the {what} after {p.attempts} "
-                                      f"attempts ({type(e).__name__}): check your connection or try later.") from e
+                    raise RemoteError(tr("{service} could not be reached for the {what} after {attempts} attempts "
+                                         "({name}): check your connection or try later.",
+                                         service=self.service, what=what, attempts=p.attempts,
+                                         name=type(e).__name__)) from e
                 self._wait(attempt, None, f"{type(e).__name__}")
                 continue
             status = response.status_code
@@ -276,16 +282,22 @@ class JsonHttp:
             if status >= 500:
                 wait = retry_after_seconds(response)
                 if wait is not None and wait > p.max_retry_after_s:
-                    raise QuotaError(f"{self.service} is unavailable for the {what} (HTTP {status}) and asks to come "
-                                     f"back in {duration_text(wait)}.", retry_after=wait)
+                    raise QuotaError(tr("{service} is unavailable for the {what} (HTTP {status}) and asks to come "
+                                        "back in {wait}.",
+                                        service=self.service, what=what, status=status,
+                                        wait=duration_text(wait)), retry_after=wait)
                 if last:
-                    raise RemoteError(f"{self.service} failed the {what} with HTTP {status} after {p.attempts} "
-                                      f"attempts: {quote_body(response)}")
+                    raise RemoteError(tr("{service} failed the {what} with HTTP {status} after {attempts} "
+                                         "attempts: {response}",
+                                         service=self.service, what=what, status=status, attempts=p.attempts,
+                                         response=quote_body(response)))
                 self._wait(attempt, wait, f"HTTP {status}")
                 continue
             self.raise_for_status(response, what)
-            raise MalformedResponseError(f"{self.service} answered the {what} with unexpected HTTP {status}: "
-                                         f"{quote_body(response)}")
+            raise MalformedResponseError(tr("{service} answered the {what} with unexpected HTTP {status}: "
+                                            "{response}",
+                                            service=self.service, what=what, status=status,
+                                            response=quote_body(response)))
         raise AssertionError("unreachable")
 
     def _wait(self, attempt, retry_after, reason):
@@ -297,28 +309,35 @@ class JsonHttp:
                  p.attempts)
         self.sleep(delay)
 
-    def raise_for_status(self, response, what="request"):
+    def raise_for_status(self, response, what=tr("request")):
         """Map a 4xx reply onto our errors (used by callers that handle the response themselves)."""
         status = response.status_code
         if status in (401, 403):
-            raise AuthError(f"{self.service} refused the credentials (HTTP {status}) for the {what}. "
-                            f"{self.auth_hint} The service said: {quote_body(response, 120)}")
+            raise AuthError(tr("{service} refused the credentials (HTTP {status}) for the {what}. {auth_hint} The "
+                               "service said: {response}",
+                               service=self.service, status=status, what=what, auth_hint=self.auth_hint,
+                               response=quote_body(response, 120)))
         if status == 429:
             wait = retry_after_seconds(response)
-            when = f"retry in {wait:.0f} s" if wait is not None else "retry later"
-            raise QuotaError(f"{self.service} quota exceeded (HTTP 429) for the {what}: {when}.", retry_after=wait)
+            when = tr("retry in {wait:.0f} s", wait=wait) if wait is not None else tr("retry later")
+            raise QuotaError(tr("{service} quota exceeded (HTTP 429) for the {what}: {when}.",
+                                service=self.service, what=what, when=when), retry_after=wait)
         if status == 404:
-            raise NotFoundError(f"{self.service} does not know this {what} (HTTP 404): {quote_body(response)}")
+            raise NotFoundError(tr("{service} does not know this {what} (HTTP 404): {response}",
+                                   service=self.service, what=what, response=quote_body(response)))
         if 400 <= status < 500:
-            raise RemoteError(f"{self.service} refused the {what} (HTTP {status}): {quote_body(response)}")
+            raise RemoteError(tr("{service} refused the {what} (HTTP {status}): {response}",
+                                 service=self.service, what=what, status=status, response=quote_body(response)))
 
-    def parse_json(self, response, what="request"):
+    def parse_json(self, response, what=tr("request")):
         try:
             return response.json()
         except ValueError:
-            kind = response.headers.get("Content-Type", "no content type")
-            raise MalformedResponseError(f"{self.service} answered the {what} with something that is not JSON "
-                                         f"({kind}): {quote_body(response)}") from None
+            kind = response.headers.get("Content-Type", tr("no content type"))
+            raise MalformedResponseError(tr("{service} answered the {what} with something that is not JSON "
+                                            "({kind}): {response}",
+                                            service=self.service, what=what, kind=kind,
+                                            response=quote_body(response))) from None
 
 
 def require(data, path, service, what, types=None):
@@ -329,10 +348,12 @@ def require(data, path, service, what, types=None):
             cur = cur[key]
         except (KeyError, IndexError, TypeError):
             raise MalformedResponseError(
-                f"{service} answered the {what} without {'.'.join(map(str, path))}: {snippet(data)}") from None
+                tr("{service} answered the {what} without {items}: {data}",
+                   service=service, what=what, items='.'.join(map(str, path)), data=snippet(data))) from None
     if types is not None and not isinstance(cur, types):
         raise MalformedResponseError(
-            f"{service} answered the {what} with {'.'.join(map(str, path))} of the wrong type: {snippet(data)}")
+            tr("{service} answered the {what} with {items} of the wrong type: {data}",
+               service=service, what=what, items='.'.join(map(str, path)), data=snippet(data)))
     return cur
 
 

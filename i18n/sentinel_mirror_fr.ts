@@ -1,0 +1,2139 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1">
+<context>
+    <name>@default</name>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>Not enough free disk space in {folder} for {title}: it needs {value:.0f} MB more (including a safety margin) and {value2:.0f} MB are free. Free some space or choose another download folder, then run again: partial downloads are kept and resume.</source>
+        <translation>Pas assez d’espace disque libre dans {folder} pour {title} : il faut encore {value:.0f} Mo (marge de sécurité comprise) et {value2:.0f} Mo sont libres. Libérez de la place ou choisissez un autre dossier de téléchargement, puis relancez : les téléchargements partiels sont conservés et reprennent.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/base.py"/>
+        <source>Cancelled by the user.</source>
+        <translation>Annulé par l’utilisateur.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>size is {size} bytes, the catalogue says {expected_size}</source>
+        <translation>la taille est de {size} octets, le catalogue annonce {expected_size}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>MD5 is {hexdigest}, the catalogue says {expected_md5}</source>
+        <translation>le MD5 est {hexdigest}, le catalogue annonce {expected_md5}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>it is not a valid zip archive</source>
+        <translation>ce n’est pas une archive zip valide</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>The connection kept breaking while downloading {title}; it will resume from where it stopped next time.</source>
+        <translation>La connexion n’a cessé de se couper pendant le téléchargement de {title} ; il reprendra là où il s’est arrêté la prochaine fois.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>{title} was downloaded twice and is corrupt both times ({problem}). Try again later or report it to the catalogue.</source>
+        <translation>{title} a été téléchargé deux fois et il est corrompu les deux fois ({problem}). Réessayez plus tard ou signalez-le au catalogue.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>The download of {title} was redirected in a loop.</source>
+        <translation>Le téléchargement de {title} a été redirigé en boucle.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>the download of {title}</source>
+        <translation>le téléchargement de {title}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>{title} is not online yet (the service answered with a message instead of the product: {text})</source>
+        <translation>{title} n’est pas encore en ligne (le service a répondu par un message au lieu du produit : {text})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>{title} is not online yet (the service sent an empty answer).</source>
+        <translation>{title} n’est pas encore en ligne (le service a envoyé une réponse vide).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>The disk filled up while downloading {title}. Free some space and run again: the partial download is kept and resumes.</source>
+        <translation>Le disque s’est rempli pendant le téléchargement de {title}. Libérez de la place et relancez : le téléchargement partiel est conservé et reprendra.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>The catalogue refused the credentials for {title} (HTTP {code}).</source>
+        <translation>Le catalogue a refusé les identifiants pour {title} (HTTP {code}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>Too many downloads at once for the service (HTTP 429) while fetching {title}.</source>
+        <translation>Trop de téléchargements simultanés pour le service (HTTP 429) pendant la récupération de {title}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>{title} is not online yet (HTTP {code}){resp}</source>
+        <translation>{title} n’est pas encore en ligne (HTTP {code}){resp}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>{title} is no longer available from the catalogue (HTTP {code}).</source>
+        <translation>{title} n’est plus disponible dans le catalogue (HTTP {code}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>The download of {title} failed with HTTP {code}{resp}</source>
+        <translation>Le téléchargement de {title} a échoué avec le code HTTP {code}{resp}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>{title} is not online yet (the service answered with a message instead of the product{resp})</source>
+        <translation>{title} n’est pas encore en ligne (le service a répondu par un message au lieu du produit{resp})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>check your network (proxy) or the address under Advanced below</source>
+        <translation>vérifiez votre réseau (proxy) ou l’adresse dans la section Avancé ci-dessous</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>create a new key in your GEODES user settings (geodes-portal.cnes.fr) and store it in the authentication configuration</source>
+        <translation>créez une nouvelle clé dans les paramètres de votre compte GEODES (geodes-portal.cnes.fr) et enregistrez-la dans la configuration d’authentification</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>check the username (e-mail) and password in the authentication configuration; an account with two-factor login also needs its one-time code</source>
+        <translation>vérifiez l’identifiant (e-mail) et le mot de passe dans la configuration d’authentification ; un compte à double authentification a aussi besoin de son code à usage unique</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/layers.py"/>
+        <source>online</source>
+        <translation>en ligne</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>on tape</source>
+        <translation>sur bande</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>being restored</source>
+        <translation>en cours de rappel depuis la bande</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>not reported</source>
+        <translation>non communiquée</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>{service}: {parts}.</source>
+        <translation>{service} : {parts}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>the {service} {what}</source>
+        <translation>{what} {service}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the {what} was redirected in a loop ({fix_address})</source>
+        <translation>{what} a été redirigée en boucle ({fix_address})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>timed out</source>
+        <translation>a expiré</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>failed ({name})</source>
+        <translation>a échoué ({name})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>not reachable: the {what} {kind}; {fix_address}</source>
+        <translation>injoignable : {what} {kind} ; {fix_address}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the {what} was refused for quota (HTTP 429): wait a while and test again</source>
+        <translation>{what} a été refusée pour dépassement de quota (HTTP 429) : patientez un moment puis testez à nouveau</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the {what} failed with a service error (HTTP {status}): the service has trouble; test again later</source>
+        <translation>{what} a échoué sur une erreur du service (HTTP {status}) : le service rencontre des difficultés ; testez à nouveau plus tard</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>nothing answers the {what} at this address (HTTP 404): {fix_address}</source>
+        <translation>aucune réponse pour {what} à cette adresse (HTTP 404) : {fix_address}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the {what} was refused (HTTP {status}): {response}</source>
+        <translation>{what} a été refusée (HTTP {status}) : {response}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the search answer is not a {service} catalogue ({fix_address})</source>
+        <translation>la réponse à la recherche ne vient pas d’un catalogue {service} ({fix_address})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>search OK but it found no product to test the rest on</source>
+        <translation>recherche réussie, mais aucun produit trouvé pour tester la suite</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>no content type</source>
+        <translation>aucun type de contenu</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the search answer is not JSON ({kind}), so this is not the {service} catalogue: {fix_address}</source>
+        <translation>la réponse à la recherche n’est pas du JSON ({kind}) : ce n’est donc pas le catalogue {service} ; {fix_address}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the availability request was refused for quota (HTTP 429): test again later</source>
+        <translation>la demande de disponibilité a été refusée pour dépassement de quota (HTTP 429) : testez à nouveau plus tard</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the availability request refused the credentials</source>
+        <translation>la demande de disponibilité a refusé les identifiants</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the availability answer was not understood ({e})</source>
+        <translation>la réponse de disponibilité n’a pas été comprise ({e})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the availability request failed ({e})</source>
+        <translation>la demande de disponibilité a échoué ({e})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>availability answered (1 item, {state})</source>
+        <translation>disponibilité obtenue (1 produit, {state})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>search</source>
+        <translation>la recherche</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the search answer was not understood ({e})</source>
+        <translation>la réponse à la recherche n’a pas été comprise ({e})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>search OK</source>
+        <translation>recherche réussie</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>no API key chosen (searching works without one; downloads need it: choose or create the authentication configuration above)</source>
+        <translation>aucune clé d’API choisie (la recherche s’en passe, le téléchargement en a besoin : choisissez ou créez la configuration d’authentification ci-dessus)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the key was not sent: {reason}</source>
+        <translation>la clé n’a pas été envoyée : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the API key was refused (GEODES redirected in a loop, its answer to an outdated or wrong key): {geodes_new_key}</source>
+        <translation>la clé d’API a été refusée (GEODES a redirigé en boucle, sa réponse à une clé périmée ou erronée) : {geodes_new_key}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>keyed request</source>
+        <translation>la requête avec clé</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>API key accepted</source>
+        <translation>clé d’API acceptée</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the API key was refused ({status}): {geodes_new_key}</source>
+        <translation>la clé d’API a été refusée ({status}) : {geodes_new_key}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>API key not refused (the test product is not online: HTTP {status})</source>
+        <translation>clé d’API non refusée (le produit de test n’est pas en ligne : HTTP {status})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>no account chosen (searching works without one; downloads need it: choose or create the authentication configuration above)</source>
+        <translation>aucun compte choisi (la recherche s’en passe, le téléchargement en a besoin : choisissez ou créez la configuration d’authentification ci-dessus)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>Use https in the CDSE token address under Advanced below.</source>
+        <translation>Utilisez https dans l’adresse du jeton CDSE, section Avancé ci-dessous.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>login</source>
+        <translation>la connexion</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the login was refused ({status_code}): {cdse_fix_login}</source>
+        <translation>la connexion a été refusée ({status_code}) : {cdse_fix_login}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>the login answer holds no token ({fix_address})</source>
+        <translation>la réponse à la connexion ne contient aucun jeton ({fix_address})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/live_check.py"/>
+        <source>login accepted (token received)</source>
+        <translation>connexion acceptée (jeton reçu)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Sentinel-2 L2A MAJA surface reflectance (Theia)</source>
+        <translation>Sentinel-2 L2A, réflectance de surface MAJA (Theia)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Surface reflectance with cloud masks: the product NDVI should use.</source>
+        <translation>Réflectance de surface avec masques de nuages : le produit à utiliser pour le NDVI.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Sentinel-2 L1C top of atmosphere (PEPS)</source>
+        <translation>Sentinel-2 L1C, réflectance au sommet de l’atmosphère (PEPS)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Top-of-atmosphere reflectance: NDVI from it is biased by the atmosphere.</source>
+        <translation>Réflectance au sommet de l’atmosphère : le NDVI qui en est tiré est biaisé par l’atmosphère.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Sentinel-1 GRD/SLC (PEPS)</source>
+        <translation>Sentinel-1 GRD/SLC (PEPS)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Radar: download only, no NDVI.</source>
+        <translation>Radar : téléchargement seulement, pas de NDVI.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Sentinel-2 L2A Sen2Cor surface reflectance</source>
+        <translation>Sentinel-2 L2A, réflectance de surface Sen2Cor</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Surface reflectance with scene classification: the product NDVI should use.</source>
+        <translation>Réflectance de surface avec classification de scène : le produit à utiliser pour le NDVI.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Sentinel-2 L1C top of atmosphere</source>
+        <translation>Sentinel-2 L1C, réflectance au sommet de l’atmosphère</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Sentinel-1 GRD</source>
+        <translation>Sentinel-1 GRD</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Unknown provider {provider!r}: choose one of {items}.</source>
+        <translation>Fournisseur inconnu {provider!r} : choisissez parmi {items}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Unknown collection {collection_id!r} for {provider}: choose one of {known}.</source>
+        <translation>Collection inconnue {collection_id!r} pour {provider} : choisissez parmi {known}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Extent {name} longitude {value} is outside -180..180.</source>
+        <translation>Longitude {name} de l’emprise ({value}) hors de l’intervalle -180..180.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Extent {name} latitude {value} is outside -90..90.</source>
+        <translation>Latitude {name} de l’emprise ({value}) hors de l’intervalle -90..90.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/geo.py"/>
+        <source>The extent is empty: draw or choose an area with a non-zero width and height.</source>
+        <translation>L’emprise est vide : dessinez ou choisissez une zone de largeur et de hauteur non nulles.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>{text!r} is not a Sentinel-2 tile id: use the MGRS form zone (01-60) + latitude band + two letters, for example 31TCJ (a leading T is accepted).</source>
+        <translation>{text!r} n’est pas un identifiant de tuile Sentinel-2 : utilisez la forme MGRS fuseau (01-60) + bande de latitude + deux lettres, par exemple 31TCJ (un T initial est accepté).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Give either a tile id or an extent (not both, not neither).</source>
+        <translation>Indiquez soit une tuile, soit une emprise (pas les deux, et au moins l’une des deux).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>The {name} date must be a date, got {value!r}.</source>
+        <translation>La date ({name}) doit être une date, reçu {value!r}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>The end date {end} is before the start date {start}.</source>
+        <translation>La date de fin {end} précède la date de début {start}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Maximum cloud cover must be between 0 and 100 %, got {max_cloud}.</source>
+        <translation>La couverture nuageuse maximale doit être comprise entre 0 et 100 %, reçu {max_cloud}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Relative orbit must be between 1 and 175, got {relative_orbit}.</source>
+        <translation>L’orbite relative doit être comprise entre 1 et 175, reçu {relative_orbit}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>clouds</source>
+        <translation>nuages</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>cloud shadows</source>
+        <translation>ombres de nuages</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>snow</source>
+        <translation>neige</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>water</source>
+        <translation>eau</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>edges</source>
+        <translation>bords de fauchée</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>saturated pixels</source>
+        <translation>pixels saturés</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>scene classes</source>
+        <translation>classes de scène</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{product_id} is a {value} product: it has no red and near-infrared bands, so no NDVI.</source>
+        <translation>{product_id} est un produit {value} : il n’a pas de bandes rouge et proche infrarouge, donc pas de NDVI.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{product_id}: L1C product, NDVI is top of atmosphere (no atmospheric correction).</source>
+        <translation>{product_id} : produit L1C, le NDVI est calculé au sommet de l’atmosphère (sans correction atmosphérique).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{product_id}: no mask for {masks} in this product.</source>
+        <translation>{product_id} : pas de masque pour {masks} dans ce produit.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{name}: {basename} is not on the grid of the red band (expected {factor} x its {value:g} m pixels from the same corner).</source>
+        <translation>{name} : {basename} n’est pas sur la grille de la bande rouge (attendu : {factor} × ses pixels de {value:g} m, depuis le même coin).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{name}: cannot read the red/NIR bands ({e}).</source>
+        <translation>{name} : impossible de lire les bandes rouge/PIR ({e}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{name}: the red and near-infrared bands differ in size.</source>
+        <translation>{name} : les bandes rouge et proche infrarouge n’ont pas la même taille.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{name}: cannot read the {key} mask ({e}).</source>
+        <translation>{name} : impossible de lire le masque {key} ({e}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{name}: reading or writing failed ({e}).</source>
+        <translation>{name} : la lecture ou l’écriture a échoué ({e}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi_batch.py"/>
+        <source>{folder!r} is not a folder: choose the folder the products were downloaded to.</source>
+        <translation>{folder!r} n’est pas un dossier : choisissez le dossier où les produits ont été téléchargés.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi_batch.py"/>
+        <source>{product_id} is a Sentinel-1 radar product: radar has no red or near-infrared band, so no NDVI (Sentinel-1 is download only). Compute NDVI from a Sentinel-2 product of the same area.</source>
+        <translation>{product_id} est un produit radar Sentinel-1 : le radar n’a ni bande rouge ni bande proche infrarouge, donc pas de NDVI (Sentinel-1 est en téléchargement seul). Calculez le NDVI à partir d’un produit Sentinel-2 de la même zone.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi_batch.py"/>
+        <source>No product archive to compute NDVI from: give downloaded product zips or their folder.</source>
+        <translation>Aucune archive de produit pour calculer le NDVI : indiquez les zips téléchargés ou leur dossier.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi_batch.py"/>
+        <source>NDVI {value}/{archives}: {name}</source>
+        <translation>NDVI {value}/{archives} : {name}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/paths.py"/>
+        <source>Refusing to write {name!r} outside {folder}.</source>
+        <translation>Écriture de {name!r} hors de {folder} refusée.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>{title} is offline and {name} offers no way to bring it back online: try again later or use another catalogue.</source>
+        <translation>{title} est hors ligne et {name} ne permet pas de le remettre en ligne : réessayez plus tard ou utilisez un autre catalogue.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>The catalogue no longer has this product (it answered HTTP 404 to the staging request): it may have been withdrawn or replaced; search again.</source>
+        <translation>Le catalogue n’a plus ce produit (il a répondu HTTP 404 à la demande de transfert) : il a peut-être été retiré ou remplacé ; relancez la recherche.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>Staging request failed, will ask again: {e}</source>
+        <translation>La demande de transfert a échoué, elle sera renouvelée : {e}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>Could not check whether it is online: {value}</source>
+        <translation>Impossible de vérifier s’il est en ligne : {value}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source> Last answer: {reason}</source>
+        <translation> Dernière réponse : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>Still not online after {staging_timeout_s} of staging: the archive may be unavailable; try again later.{why}</source>
+        <translation>Toujours pas en ligne après {staging_timeout_s} de transfert depuis la bande : l’archive est peut-être indisponible ; réessayez plus tard.{why}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>Gave up after {attempts} attempts: {error}</source>
+        <translation>Abandon après {attempts} tentatives : {error}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>Will retry: {error}</source>
+        <translation>Nouvel essai prévu : {error}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>Unexpected error: {error!r}</source>
+        <translation>Erreur inattendue : {error!r}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/product_names.py"/>
+        <source>{title!r} is not a Sentinel product name this plugin knows: expected a Theia/MAJA L2A name (SENTINEL2A_20190314-104911-877_L2A_T31TCH_C_V2-2), an ESA SAFE name (S2A_MSIL2A_20230801T100031_N0509_R122_T34VFJ_20230801T120000) or a Sentinel-1 name.</source>
+        <translation>{title!r} n’est pas un nom de produit Sentinel que cette extension connaît : attendu un nom Theia/MAJA L2A (SENTINEL2A_20190314-104911-877_L2A_T31TCH_C_V2-2), un nom ESA SAFE (S2A_MSIL2A_20230801T100031_N0509_R122_T34VFJ_20230801T120000) ou un nom Sentinel-1.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>Reflectance must be FRE (slope-corrected) or SRE, not {reflectance!r}.</source>
+        <translation>La réflectance doit être FRE (corrigée des pentes) ou SRE, pas {reflectance!r}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>{name}: no such file ({zip_path}).</source>
+        <translation>{name} : fichier introuvable ({zip_path}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>{name} is not a product this plugin can read: it holds no Theia/MAJA *_MTD_ALL.xml, no ESA MTD_MSIL2A.xml / MTD_MSIL1C.xml and no Sentinel-1 manifest.safe.</source>
+        <translation>{name} n’est pas un produit que cette extension sait lire : il ne contient ni *_MTD_ALL.xml Theia/MAJA, ni MTD_MSIL2A.xml / MTD_MSIL1C.xml ESA, ni manifest.safe Sentinel-1.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>{name} is truncated or not a zip archive ({e}): download it again.</source>
+        <translation>{name} est tronqué ou n’est pas une archive zip ({e}) : téléchargez-le à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>{name}: unreadable metadata ({e}).</source>
+        <translation>{name} : métadonnées illisibles ({e}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>unreadable date {text!r}</source>
+        <translation>date illisible {text!r}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>{label} is incomplete: {what} is missing ({member}).</source>
+        <translation>{label} est incomplet : {what} manque ({member}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>band {band}</source>
+        <translation>la bande {band}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>{label} is incomplete: {what} is missing (no *{suffix}.jp2 in the archive).</source>
+        <translation>{label} est incomplet : {what} manque (aucun *{suffix}.jp2 dans l’archive).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>the scene classification SCL_20m</source>
+        <translation>la classification de scène SCL_20m</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>{basename} is a {value} product: it has no optical bands to show in natural colour.</source>
+        <translation>{basename} est un produit {value} : il n’a pas de bandes optiques à afficher en couleurs naturelles.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>{basename}: cannot read the colour bands ({e}).</source>
+        <translation>{basename} : impossible de lire les bandes de couleur ({e}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>{basename}: cannot read the colour bands.</source>
+        <translation>{basename} : impossible de lire les bandes de couleur.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/__init__.py"/>
+        <source>Unknown catalogue {name!r}: choose one of {items}.</source>
+        <translation>Catalogue inconnu {name!r} : choisissez parmi {items}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>Set your Copernicus Data Space username and password in Settings → Options → Sentinel Mirror → CDSE authentication (or the SENTINEL_MIRROR_CDSE_USERNAME / SENTINEL_MIRROR_CDSE_PASSWORD environment variables); create an account on dataspace.copernicus.eu.</source>
+        <translation>Indiquez votre identifiant et votre mot de passe Copernicus Data Space dans Préférences → Options → Sentinel Mirror → authentification CDSE (ou les variables d’environnement SENTINEL_MIRROR_CDSE_USERNAME / SENTINEL_MIRROR_CDSE_PASSWORD) ; créez un compte sur dataspace.copernicus.eu.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>Correct the CDSE addresses in Settings → Options → Sentinel Mirror (or the SENTINEL_MIRROR_CDSE_*_URL environment variables).</source>
+        <translation>Corrigez les adresses CDSE dans Préférences → Options → Sentinel Mirror (ou les variables d’environnement SENTINEL_MIRROR_CDSE_*_URL).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>search result</source>
+        <translation>le résultat de recherche</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>{service} sent a search result that is not an object: {item}</source>
+        <translation>{service} a envoyé un résultat de recherche qui n’est pas un objet : {item}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>availability request</source>
+        <translation>la demande de disponibilité</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>Refusing to send the CDSE token to {value}: not a CDSE address.</source>
+        <translation>Envoi du jeton CDSE à {value} refusé : ce n’est pas une adresse CDSE.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>Downloading from {service} needs an account. {auth_hint}</source>
+        <translation>Télécharger depuis {service} nécessite un compte. {auth_hint}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>{service} refused the username or password (HTTP {status_code}). {auth_hint} The service said: {response}</source>
+        <translation>{service} a refusé l’identifiant ou le mot de passe (HTTP {status_code}). {auth_hint} Réponse du service : {response}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/common.py"/>
+        <source>This is a {provider} search: it cannot be sent to {provider_name}.</source>
+        <translation>Cette recherche est destinée à {provider} : elle ne peut pas être envoyée à {provider_name}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/common.py"/>
+        <source>The extent is {width:.1f}° × {value:.1f}° ({area:.0f} square degrees): searches are limited to {max_extent_deg2:.0f} square degrees. Zoom in, or search tile by tile.</source>
+        <translation>L’emprise fait {width:.1f}° × {value:.1f}° ({area:.0f} degrés carrés) : les recherches sont limitées à {max_extent_deg2:.0f} degrés carrés. Zoomez, ou cherchez tuile par tuile.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/common.py"/>
+        <source>{service} sent a date that is not ISO 8601 in the {what}: {value}</source>
+        <translation>{service} a envoyé une date non conforme à l’ISO 8601 dans {what} : {value}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/common.py"/>
+        <source>This search matches {count} products on {service}, more than the {max_results} a search may return: narrow the dates, the extent or the cloud limit.</source>
+        <translation>Cette recherche correspond à {count} produits sur {service}, plus que les {max_results} qu’une recherche peut renvoyer : resserrez les dates, l’emprise ou la limite de nuages.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>Correct the GEODES address in Settings → Options → Sentinel Mirror (or SENTINEL_MIRROR_GEODES_URL).</source>
+        <translation>Corrigez l’adresse GEODES dans Préférences → Options → Sentinel Mirror (ou SENTINEL_MIRROR_GEODES_URL).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>Set your GEODES API key in Settings → Options → Sentinel Mirror → GEODES authentication (or the SENTINEL_MIRROR_GEODES_API_KEY environment variable); create the key in your user settings on geodes-portal.cnes.fr.</source>
+        <translation>Indiquez votre clé d’API GEODES dans Préférences → Options → Sentinel Mirror → authentification GEODES (ou la variable d’environnement SENTINEL_MIRROR_GEODES_API_KEY) ; créez la clé dans les paramètres de votre compte sur geodes-portal.cnes.fr.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>{service} sent a search result that is not an object: {feature}</source>
+        <translation>{service} a envoyé un résultat de recherche qui n’est pas un objet : {feature}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>{service} sent product {pid} ({get}) without a data asset to download: {assets}</source>
+        <translation>{service} a envoyé le produit {pid} ({get}) sans fichier de données à télécharger : {assets}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>{service} sent product {pid} ({title}) without a date: {props}</source>
+        <translation>{service} a envoyé le produit {pid} ({title}) sans date : {props}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>staging request</source>
+        <translation>la demande de transfert</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>{service} no longer has {missing} of the products (HTTP 404 to the staging request).</source>
+        <translation>{service} n’a plus {missing} des produits (HTTP 404 à la demande de transfert).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>{service} gave no download URL for {title}.</source>
+        <translation>{service} n’a donné aucune adresse de téléchargement pour {title}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>Downloading from {service} needs an API key. {auth_hint}</source>
+        <translation>Télécharger depuis {service} nécessite une clé d’API. {auth_hint}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>{service} gave a download URL on another site ({value}); the API key is only sent to the configured GEODES address.</source>
+        <translation>{service} a donné une adresse de téléchargement sur un autre site ({value}) ; la clé d’API n’est envoyée qu’à l’adresse GEODES configurée.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>{service} refused the API key. {auth_hint}</source>
+        <translation>{service} a refusé la clé d’API. {auth_hint}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>The {service} address {scheme}://{value} is not https: your credentials are only sent over an encrypted connection. {where}</source>
+        <translation>L’adresse {service} {scheme}://{value} n’est pas en https : vos identifiants ne sont envoyés que sur une connexion chiffrée. {where}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>its certificate could not be verified</source>
+        <translation>son certificat n’a pas pu être vérifié</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>the secure connection failed</source>
+        <translation>la connexion sécurisée a échoué</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>The secure connection to {host} for {what} failed: {reason}. Sentinel Mirror always verifies certificates; if your network inspects HTTPS (a company proxy), install its certificate authority in the system's certificate store, or check the address in Settings → Options → Sentinel Mirror.</source>
+        <translation>La connexion sécurisée à {host} pour {what} a échoué : {reason}. Sentinel Mirror vérifie toujours les certificats ; si votre réseau inspecte le HTTPS (proxy d’entreprise), installez son autorité de certification dans le magasin de certificats du système, ou vérifiez l’adresse dans Préférences → Options → Sentinel Mirror.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>request</source>
+        <translation>la requête</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} redirected the {what} in a loop: check the service address in Settings → Options → Sentinel Mirror.</source>
+        <translation>{service} a redirigé {what} en boucle : vérifiez l’adresse du service dans Préférences → Options → Sentinel Mirror.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} could not be reached for the {what} after {attempts} attempts ({name}): check your connection or try later.</source>
+        <translation>{service} est injoignable pour {what} après {attempts} tentatives ({name}) : vérifiez votre connexion ou réessayez plus tard.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} is unavailable for the {what} (HTTP {status}) and asks to come back in {wait}.</source>
+        <translation>{service} est indisponible pour {what} (HTTP {status}) et demande de revenir dans {wait}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} failed the {what} with HTTP {status} after {attempts} attempts: {response}</source>
+        <translation>{service} a échoué pour {what} (HTTP {status}) après {attempts} tentatives : {response}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} answered the {what} with unexpected HTTP {status}: {response}</source>
+        <translation>Réponse inattendue de {service} pour {what} (HTTP {status}) : {response}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} refused the credentials (HTTP {status}) for the {what}. {auth_hint} The service said: {response}</source>
+        <translation>{service} a refusé les identifiants (HTTP {status}) pour {what}. {auth_hint} Réponse du service : {response}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>retry in {wait:.0f} s</source>
+        <translation>nouvel essai dans {wait:.0f} s</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>retry later</source>
+        <translation>réessayez plus tard</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} quota exceeded (HTTP 429) for the {what}: {when}.</source>
+        <translation>Quota {service} dépassé (HTTP 429) pour {what} : {when}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} does not know this {what} (HTTP 404): {response}</source>
+        <translation>{service} ne trouve pas l’objet de {what} (HTTP 404) : {response}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} refused the {what} (HTTP {status}): {response}</source>
+        <translation>{service} a refusé {what} (HTTP {status}) : {response}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} answered the {what} with something that is not JSON ({kind}): {response}</source>
+        <translation>La réponse de {service} pour {what} n’est pas du JSON ({kind}) : {response}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} answered the {what} without {items}: {data}</source>
+        <translation>La réponse de {service} pour {what} ne contient pas {items} : {data}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} answered the {what} with {items} of the wrong type: {data}</source>
+        <translation>La réponse de {service} pour {what} contient {items} d’un type inattendu : {data}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/tiles.py"/>
+        <source>a Sentinel-2 tile is zone 01-60, a latitude band C-X (no I, O) and a 100 km square that exists in that zone and band, for example 31TCJ (Toulouse) or 33UVP</source>
+        <translation>une tuile Sentinel-2 s’écrit fuseau 01-60, bande de latitude C-X (sans I ni O) et carré de 100 km existant dans ce fuseau et cette bande, par exemple 31TCJ (Toulouse) ou 33UVP</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/tiles.py"/>
+        <source>{tile!r}: zone {zone:02d} does not exist (zones are 01-60); {valid_form}.</source>
+        <translation>{tile!r} : le fuseau {zone:02d} n’existe pas (les fuseaux vont de 01 à 60) ; {valid_form}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/tiles.py"/>
+        <source>{tile!r}: zone {zone:02d} has no 100 km square {col}{row} (its columns are {value}-{value2}, rows A-V); {valid_form}.</source>
+        <translation>{tile!r} : le fuseau {zone:02d} n’a pas de carré de 100 km {col}{row} (ses colonnes vont de {value} à {value2}, ses lignes de A à V) ; {valid_form}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/tiles.py"/>
+        <source>{tile!r} is not in the Sentinel-2 grid (no square {col}{row} in zone {zone:02d}, band {band}); {valid_form}.</source>
+        <translation>{tile!r} n’est pas dans la grille Sentinel-2 (pas de carré {col}{row} dans le fuseau {zone:02d}, bande {band}) ; {valid_form}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/tiles.py"/>
+        <source>Point ({lon}, {lat}) is not a longitude/latitude in degrees.</source>
+        <translation>Le point ({lon}, {lat}) n’est pas une longitude/latitude en degrés.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/tiles.py"/>
+        <source>The extent covers more than {limit} Sentinel-2 tiles: zoom in, draw a smaller extent, or pick tiles by id.</source>
+        <translation>L’emprise couvre plus de {limit} tuiles Sentinel-2 : zoomez, dessinez une emprise plus petite ou choisissez des tuiles par leur identifiant.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Results: {n} products, {offline} on tape</source>
+        <translation>Résultats : {n} produits, dont {offline} sur bande</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Results: {n} products</source>
+        <translation>Résultats : {n} produits</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Search cancelled.</source>
+        <translation>Recherche annulée.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>{n} of {total} ticked · {size}</source>
+        <translation>{n} cochés sur {total} · {size}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>{shown} shown</source>
+        <translation>{shown} affichés</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>No results yet: choose where and what, then Search.</source>
+        <translation>Pas encore de résultats : choisissez où et quoi, puis Rechercher.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>&lt;b&gt;{date}&lt;/b&gt; {platform} · tile {tile} · cloud {cloud}&lt;br&gt;&lt;small&gt;{title}&lt;/small&gt;</source>
+        <translation>&lt;b&gt;{date}&lt;/b&gt; {platform} · tuile {tile} · nuages {cloud}&lt;br&gt;&lt;small&gt;{title}&lt;/small&gt;</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Quicklook of the product under the cursor in the table.</source>
+        <translation>Aperçu du produit sélectionné dans le tableau.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>no
+quicklook</source>
+        <translation>pas
+d’aperçu</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Tick at least one product in the table (or use the select-all button).</source>
+        <translation>Cochez au moins un produit dans le tableau (ou utilisez le bouton « tout cocher »).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>The download folder {folder} cannot be created ({reason}): choose another one in the settings.</source>
+        <translation>Le dossier de téléchargement {folder} ne peut pas être créé ({reason}) : choisissez-en un autre dans les paramètres.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>{done} of {total} downloaded</source>
+        <translation>{done} téléchargés sur {total}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>, {n} NDVI</source>
+        <translation>, {n} NDVI</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>; {n} failed: {why}</source>
+        <translation> ; {n} en échec : {why}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>hover the state for why.</source>
+        <translation>survolez l’état pour en voir la raison.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Open folder</source>
+        <translation>Ouvrir le dossier</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Cancelled. The downloads are kept; NDVI was not finished.</source>
+        <translation>Annulé. Les téléchargements sont conservés ; le NDVI n’a pas été terminé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Download cancelled. Finished products are kept; the others resume where they stopped next time.</source>
+        <translation>Téléchargement annulé. Les produits terminés sont conservés ; les autres reprendront là où ils se sont arrêtés la prochaine fois.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Open settings</source>
+        <translation>Ouvrir les paramètres</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/download_run.py"/>
+        <source>NDVI %p %</source>
+        <translation>NDVI %p %</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/download_run.py"/>
+        <source>Layers %p %</source>
+        <translation>Couches %p %</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/download_run.py"/>
+        <source>Cancelled: a partial download resumes where it stopped next time.</source>
+        <translation>Annulé : un téléchargement partiel reprendra là où il s’est arrêté la prochaine fois.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/footprints.py"/>
+        <source>Sentinel Mirror: search results</source>
+        <translation>Sentinel Mirror : résultats de recherche</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/footprints.py"/>
+        <source>not ticked</source>
+        <translation>non coché</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/footprints.py"/>
+        <source>ticked for download</source>
+        <translation>coché pour le téléchargement</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/inputs.py"/>
+        <source>Tile ids are a UTM zone (01-60), a latitude band letter (C-X, no I/O) and two letters (no I/O), e.g. 31TCJ; a leading T is accepted.</source>
+        <translation>Une tuile s’écrit fuseau UTM (01-60), lettre de bande de latitude (C-X, sans I ni O) et deux lettres (sans I ni O), par ex. 31TCJ ; un T initial est accepté.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/inputs.py"/>
+        <source>{text!r} cannot become a tile id. {hint}</source>
+        <translation>{text!r} ne peut pas devenir un identifiant de tuile. {hint}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/options_page.py"/>
+        <source>Overridden in this session by the environment: {names}.</source>
+        <translation>Remplacées dans cette session par l’environnement : {names}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/options_page.py"/>
+        <source>Environment variables SENTINEL_MIRROR_GEODES_URL, _CDSE_URL, _CDSE_AUTH_URL, _CDSE_DOWNLOAD_URL override these for headless runs.</source>
+        <translation>Les variables d’environnement SENTINEL_MIRROR_GEODES_URL, _CDSE_URL, _CDSE_AUTH_URL, _CDSE_DOWNLOAD_URL les remplacent pour les exécutions sans interface.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/options_page.py"/>
+        <source>{service}: test cancelled.</source>
+        <translation>{service} : test annulé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/options_page.py"/>
+        <source>{service}: testing…</source>
+        <translation>{service} : test en cours…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/quicklook.py"/>
+        <source>The catalogue gives no quicklook for this product.</source>
+        <translation>Le catalogue ne fournit pas d’aperçu pour ce produit.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/quicklook.py"/>
+        <source>The quicklook is not an image QGIS can read.</source>
+        <translation>L’aperçu n’est pas une image lisible par QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>Tile</source>
+        <translation>Tuile</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>Cloud</source>
+        <translation>Nuages</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>Online</source>
+        <translation>En ligne</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>Acquisition date (UTC). Tick the products to download.</source>
+        <translation>Date d’acquisition (UTC). Cochez les produits à télécharger.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>Sentinel-2 tile (MGRS grid square of 110 km).</source>
+        <translation>Tuile Sentinel-2 (carré de 110 km de la grille MGRS).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>Cloud cover (%) of the whole tile, as the catalogue reports it.</source>
+        <translation>Couverture nuageuse (%) de toute la tuile, selon le catalogue.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>Size of the archive to download.</source>
+        <translation>Taille de l’archive à télécharger.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>What the catalogue said at the search. online: on disk, downloads at once. on tape: must be staged first (minutes to hours); the download asks for every tape product to be staged at once.</source>
+        <translation>Ce que le catalogue indiquait lors de la recherche. en ligne : sur disque, téléchargé tout de suite. sur bande : doit d’abord être transféré sur disque (de quelques minutes à quelques heures) ; le téléchargement demande en une fois le transfert de tous les produits sur bande.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>Where the product is in the download: offline → staging → downloading % → verifying → done.</source>
+        <translation>Où en est le produit dans le téléchargement : hors ligne → en transfert → téléchargement % → vérification → terminé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>staging</source>
+        <translation>en transfert</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>downloading {pct:.0f} %</source>
+        <translation>téléchargement {pct:.0f} %</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>downloading {size}</source>
+        <translation>téléchargement {size}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>relative orbit {orbit}</source>
+        <translation>orbite relative {orbit}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>on tape: the download asks for it to be staged first</source>
+        <translation>sur bande : le téléchargement demandera d’abord son transfert sur disque</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/search_form.py"/>
+        <source>CNES GEODES: the former PEPS (L1C, S1) and Theia (MAJA L2A) collections. Searching needs no account; downloading needs an API key (gear button).</source>
+        <translation>CNES GEODES : les anciennes collections PEPS (L1C, S1) et Theia (MAJA L2A). La recherche ne demande pas de compte ; le téléchargement demande une clé d’API (bouton engrenage).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/search_form.py"/>
+        <source>Copernicus Data Space Ecosystem: Sentinel-2 L1C/L2A (Sen2Cor), Sentinel-1. Downloading needs a CDSE account (gear button).</source>
+        <translation>Copernicus Data Space Ecosystem : Sentinel-2 L1C/L2A (Sen2Cor), Sentinel-1. Le téléchargement demande un compte CDSE (bouton engrenage).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/search_form.py"/>
+        <source>Show the Sentinel-2 tile grid over the map view.</source>
+        <translation>Afficher la grille des tuiles Sentinel-2 sur la carte.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/search_form.py"/>
+        <source>L2A surface reflectance is what NDVI should use.</source>
+        <translation>Le NDVI doit être calculé sur la réflectance de surface L2A.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/search_form.py"/>
+        <source>The end date is before the start date: move one of them.</source>
+        <translation>La date de fin précède la date de début : modifiez l’une des deux.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/search_form.py"/>
+        <source>Type a tile id (e.g. 31TCJ), pick one on the map, or choose Extent.</source>
+        <translation>Saisissez une tuile (par ex. 31TCJ), choisissez-en une sur la carte, ou passez à l’emprise.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/search_form.py"/>
+        <source>The end date {end} is before the start date {start}: move one of them.</source>
+        <translation>La date de fin {end} précède la date de début {start} : modifiez l’une des deux.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/tile_grid.py"/>
+        <source>The map view has no longitude/latitude extent.</source>
+        <translation>La vue de la carte n’a pas d’emprise en longitude/latitude.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/tile_grid.py"/>
+        <source>Zoom in to see the Sentinel-2 tile grid.</source>
+        <translation>Zoomez pour voir la grille des tuiles Sentinel-2.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/tile_picker.py"/>
+        <source>Use tile {tile}</source>
+        <translation>Utiliser la tuile {tile}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>Show or hide the Sentinel Mirror panel (search, stage, download, NDVI)</source>
+        <translation>Afficher ou masquer le panneau Sentinel Mirror (recherche, transfert depuis la bande, téléchargement, NDVI)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>{name} Help</source>
+        <translation>Aide de {name}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>Open the {name} documentation</source>
+        <translation>Ouvrir la documentation de {name}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>Download Sentinel products</source>
+        <translation>Télécharger des produits Sentinel</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>Downloads the products of a footprints layer (from &apos;Search Sentinel products&apos;; tick &apos;Selected features only&apos; to take a subset) into a folder. Products on tape are all asked for staging at once while the online ones download in parallel; each download resumes after a dropped connection and lands only once its size and MD5 are verified. Running it again skips what is already there.
+
+Outputs: the folder, and a report (one row per product: state done or failed, and why). A product still on tape after the staging timeout is reported as failed while the others finish.
+
+The authentication configuration holds the GEODES API key (Basic, key as password) or the CDSE username/password; empty = the one chosen in Settings &gt; Options &gt; Sentinel Mirror, else the SENTINEL_MIRROR_* environment variables.</source>
+        <translation>Télécharge dans un dossier les produits d’une couche d’empreintes (issue de « Rechercher des produits Sentinel » ; cochez « Entités sélectionnées uniquement » pour n’en prendre qu’une partie). Le transfert de tous les produits sur bande est demandé en une fois pendant que les produits en ligne se téléchargent en parallèle ; chaque téléchargement reprend après une coupure et n’est déposé qu’une fois sa taille et son MD5 vérifiés. Une nouvelle exécution ignore ce qui est déjà là.
+
+Sorties : le dossier et un rapport (une ligne par produit : état terminé ou en échec, et pourquoi). Un produit encore sur bande à l’issue du délai de transfert est signalé en échec pendant que les autres se terminent.
+
+La configuration d’authentification contient la clé d’API GEODES (Basic, clé en guise de mot de passe) ou l’identifiant et le mot de passe CDSE ; vide = celle choisie dans Préférences &gt; Options &gt; Sentinel Mirror, sinon les variables d’environnement SENTINEL_MIRROR_*.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>Footprints (products to download)</source>
+        <translation>Empreintes (produits à télécharger)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Authentication configuration</source>
+        <translation>Configuration d’authentification</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>Load downloaded products (natural colour)</source>
+        <translation>Charger les produits téléchargés (couleurs naturelles)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>Staging timeout (minutes, 0 = settings)</source>
+        <translation>Délai de transfert depuis la bande (minutes, 0 = paramètres)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>Download folder</source>
+        <translation>Dossier de téléchargement</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>Download report</source>
+        <translation>Rapport de téléchargement</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>Downloaded product archives</source>
+        <translation>Archives des produits téléchargés</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>Products downloaded</source>
+        <translation>Produits téléchargés</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Products failed</source>
+        <translation>Produits en échec</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>The footprints layer has no product (or no selected feature): run a search first, or select the products to download.</source>
+        <translation>La couche d’empreintes ne contient aucun produit (ou aucune entité sélectionnée) : lancez d’abord une recherche, ou sélectionnez les produits à télécharger.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>The footprints mix catalogues ({items}): download each catalogue&apos;s products separately.</source>
+        <translation>Les empreintes mélangent plusieurs catalogues ({items}) : téléchargez séparément les produits de chaque catalogue.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>The pipeline did not report this product.</source>
+        <translation>La chaîne de téléchargement n’a rien signalé pour ce produit.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>{done} of {total} products downloaded and verified in {folder}.</source>
+        <translation>{done} produits sur {total} téléchargés et vérifiés dans {folder}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>No product could be downloaded. {title}: {value}</source>
+        <translation>Aucun produit n’a pu être téléchargé. {title} : {value}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>{title}: no natural-colour view ({reason}).</source>
+        <translation>{title} : pas de vue en couleurs naturelles ({reason}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/layers.py"/>
+        <source>Natural colour</source>
+        <translation>Couleurs naturelles</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Indices</source>
+        <translation>Indices</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>NDVI of Sentinel-2 products</source>
+        <translation>NDVI de produits Sentinel-2</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Computes NDVI = (NIR - red) / (NIR + red) for each downloaded Sentinel-2 product, straight from its zip (no extraction): one float32 GeoTIFF per product, named &lt;product&gt;_NDVI.tif, on the product&apos;s 10 m grid, nodata where a band is missing or a mask flags the pixel.
+
+Give product zips, or a folder (every .zip in it), or both. Cloud masking (MAJA CLM/EDG, Sen2Cor SCL, L1C cloud mask) is on by default. L2A (surface reflectance) is what NDVI should use; from L1C the result is top-of-atmosphere NDVI and the log says so.
+
+A product that cannot be read is reported and skipped; the others are computed.</source>
+        <translation>Calcule NDVI = (PIR - rouge) / (PIR + rouge) pour chaque produit Sentinel-2 téléchargé, directement depuis son zip (sans extraction) : un GeoTIFF float32 par produit, nommé &lt;produit&gt;_NDVI.tif, sur la grille à 10 m du produit, avec nodata là où une bande manque ou qu’un masque signale le pixel.
+
+Indiquez des zips de produits, un dossier (tous les .zip qu’il contient), ou les deux. Le masque de nuages (MAJA CLM/EDG, Sen2Cor SCL, masque de nuages L1C) est activé par défaut. Le NDVI doit être calculé sur du L2A (réflectance de surface) ; à partir de L1C, le résultat est un NDVI au sommet de l’atmosphère et le journal le signale.
+
+Un produit illisible est signalé et ignoré ; les autres sont calculés.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Product archives (.zip)</source>
+        <translation>Archives de produits (.zip)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Or a folder of product archives</source>
+        <translation>Ou un dossier d’archives de produits</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Mask clouds (and shadows, edges)</source>
+        <translation>Masquer les nuages (et les ombres, les bords)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>NDVI folder</source>
+        <translation>Dossier NDVI</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>NDVI rasters</source>
+        <translation>Rasters NDVI</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Products computed</source>
+        <translation>Produits calculés</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>No product archive given: choose downloaded product zips or the folder they were downloaded to.</source>
+        <translation>Aucune archive de produit indiquée : choisissez les zips téléchargés ou le dossier où ils ont été téléchargés.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>No NDVI could be computed. {name}: {value}</source>
+        <translation>Aucun NDVI n’a pu être calculé. {name} : {value}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>{name}: computed from L1C, this is top-of-atmosphere NDVI.</source>
+        <translation>{name} : calculé à partir de L1C, c’est un NDVI au sommet de l’atmosphère.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>{n} NDVI rasters written to {folder}; {failed} products failed.</source>
+        <translation>{n} rasters NDVI écrits dans {folder} ; {failed} produits en échec.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>{n} NDVI rasters written to {folder}.</source>
+        <translation>{n} rasters NDVI écrits dans {folder}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Sentinel-2 L2A surface reflectance (for NDVI)</source>
+        <translation>Sentinel-2 L2A, réflectance de surface (pour le NDVI)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Sentinel-1 radar (download only)</source>
+        <translation>Sentinel-1 radar (téléchargement seulement)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>{provider} has no {value} collection.</source>
+        <translation>{provider} n’a pas de collection « {value} ».</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Search Sentinel products</source>
+        <translation>Rechercher des produits Sentinel</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Searches CNES GEODES or Copernicus Data Space for the products of one Sentinel-2 tile (e.g. 31TCJ, a leading T is fine) or of an extent in any CRS, between two dates (inclusive), under a cloud limit.
+
+Output: a footprints layer (EPSG:4326), one feature per product with id, title, date, tile, orbit, cloud (%), size (bytes), md5, online (false = on tape, will be staged) and download_url. Feed it to &apos;Download Sentinel products&apos;.
+
+Give either a tile or an extent. Searching needs no account; the authentication configuration is only used if the catalogue asks for one (empty = the one chosen in Settings &gt; Options &gt; Sentinel Mirror).</source>
+        <translation>Cherche dans CNES GEODES ou Copernicus Data Space les produits d’une tuile Sentinel-2 (par ex. 31TCJ, un T initial est accepté) ou d’une emprise dans n’importe quel SCR, entre deux dates (incluses), sous une limite de nuages.
+
+Sortie : une couche d’empreintes (EPSG:4326), une entité par produit avec id, title, date, tile, orbit, cloud (%), size (octets), md5, online (false = sur bande, sera transféré) et download_url. À passer à « Télécharger des produits Sentinel ».
+
+Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte ; la configuration d’authentification ne sert que si le catalogue en demande une (vide = celle choisie dans Préférences &gt; Options &gt; Sentinel Mirror).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/base.py"/>
+        <source>Catalogue</source>
+        <translation>Catalogue</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Product level</source>
+        <translation>Niveau de produit</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Sentinel-2 tile (e.g. 31TCJ)</source>
+        <translation>Tuile Sentinel-2 (par ex. 31TCJ)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Or an extent (any CRS)</source>
+        <translation>Ou une emprise (n’importe quel SCR)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Start date</source>
+        <translation>Date de début</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>End date (inclusive)</source>
+        <translation>Date de fin (incluse)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Maximum cloud cover (%)</source>
+        <translation>Couverture nuageuse maximale (%)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Footprints</source>
+        <translation>Empreintes</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>{n} products found: {online} online, {tape} on tape.</source>
+        <translation>{n} produits trouvés : {online} en ligne, {tape} sur bande.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Footprints {where} {start}…{end} ({service})</source>
+        <translation>Empreintes {where} {start}…{end} ({service})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/search_task.py"/>
+        <source>extent</source>
+        <translation>emprise</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/footprints.py"/>
+        <source>The layer is not a Sentinel Mirror footprints layer (no {items} field): use the output of &apos;Search Sentinel products&apos;.</source>
+        <translation>Cette couche n’est pas une couche d’empreintes Sentinel Mirror (pas de champ {items}) : utilisez la sortie de « Rechercher des produits Sentinel ».</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Tile NDVI time series</source>
+        <translation>Série temporelle NDVI d’une tuile</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Models</source>
+        <translation>Modèles</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Sentinel-2 tile</source>
+        <translation>Tuile Sentinel-2</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Products folder</source>
+        <translation>Dossier des produits</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Searches a Sentinel-2 tile over a date range, downloads every product found (tape products staged at once, online ones in parallel, each verified) and computes one cloud-masked NDVI GeoTIFF per product. The NDVI layers load dated, so the Temporal Controller plays the series.</source>
+        <translation>Cherche une tuile Sentinel-2 sur une période, télécharge tous les produits trouvés (transfert des produits sur bande demandé en une fois, produits en ligne en parallèle, chacun vérifié) et calcule un GeoTIFF NDVI avec masque de nuages par produit. Les couches NDVI sont chargées datées : le contrôleur temporel joue la série.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Sentinel-2 tile id, e.g. 31TCJ (Toulouse).</source>
+        <translation>Identifiant de tuile Sentinel-2, par ex. 31TCJ (Toulouse).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Products cloudier than this (catalogue figure, %) are skipped.</source>
+        <translation>Les produits plus nuageux que cela (valeur du catalogue, %) sont ignorés.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>GEODES: a Basic config with the API key as password; CDSE: Basic username/password. Empty: the one chosen in Settings &gt; Options &gt; Sentinel Mirror.</source>
+        <translation>GEODES : une configuration Basic avec la clé d’API en guise de mot de passe ; CDSE : Basic avec identifiant et mot de passe. Vide : celle choisie dans Préférences &gt; Options &gt; Sentinel Mirror.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Cannot read the model {path}</source>
+        <translation>Impossible de lire le modèle {path}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/auth.py"/>
+        <source>The QGIS authentication system is disabled (its database could not be opened): check Settings &gt; Options &gt; Authentication.</source>
+        <translation>Le système d’authentification de QGIS est désactivé (sa base de données n’a pas pu être ouverte) : vérifiez Préférences &gt; Options &gt; Authentification.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/auth.py"/>
+        <source>The authentication configuration {authcfg!r} does not exist: choose another one in Settings &gt; Options &gt; Sentinel Mirror.</source>
+        <translation>La configuration d’authentification {authcfg!r} n’existe pas : choisissez-en une autre dans Préférences &gt; Options &gt; Sentinel Mirror.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/auth.py"/>
+        <source>The authentication configuration {authcfg!r} could not be decrypted: unlock the QGIS master password and try again.</source>
+        <translation>La configuration d’authentification {authcfg!r} n’a pas pu être déchiffrée : déverrouillez le mot de passe principal de QGIS et réessayez.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/auth.py"/>
+        <source>The authentication configuration {id!r} has no X-API-Key header.</source>
+        <translation>La configuration d’authentification {id!r} n’a pas d’en-tête X-API-Key.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/auth.py"/>
+        <source>The authentication configuration {id!r} uses the {method} method: for GEODES use Basic with the API key as the password.</source>
+        <translation>La configuration d’authentification {id!r} utilise la méthode {method} : pour GEODES, utilisez Basic avec la clé d’API en guise de mot de passe.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/auth.py"/>
+        <source>The authentication configuration {authcfg!r} has an empty password: put your GEODES API key there.</source>
+        <translation>La configuration d’authentification {authcfg!r} a un mot de passe vide : mettez-y votre clé d’API GEODES.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/auth.py"/>
+        <source>The authentication configuration {authcfg!r} uses the {method} method: for CDSE use Basic with your username and password.</source>
+        <translation>La configuration d’authentification {authcfg!r} utilise la méthode {method} : pour CDSE, utilisez Basic avec votre identifiant et votre mot de passe.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/auth.py"/>
+        <source>Unknown provider {provider!r}: choose geodes or cdse.</source>
+        <translation>Fournisseur inconnu {provider!r} : choisissez geodes ou cdse.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/geo.py"/>
+        <source>The extent has no valid coordinate reference system: set the layer or project CRS.</source>
+        <translation>L’emprise n’a pas de système de coordonnées valide : définissez le SCR de la couche ou du projet.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/geo.py"/>
+        <source>The extent cannot be expressed in longitude/latitude ({e}): choose an area inside the valid range of its CRS.</source>
+        <translation>L’emprise ne peut pas être exprimée en longitude/latitude ({e}) : choisissez une zone dans le domaine de validité de son SCR.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/layers.py"/>
+        <source>on tape (staged on download)</source>
+        <translation>sur bande (transférée au téléchargement)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/layers.py"/>
+        <source>downloaded and verified</source>
+        <translation>téléchargé et vérifié</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/layers.py"/>
+        <source>failed (see the reason field)</source>
+        <translation>en échec (voir le champ reason)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>cancelled</source>
+        <translation>annulé</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/layers.py"/>
+        <source>Could not apply the NDVI style {ndvi_qml}: {message}</source>
+        <translation>Impossible d’appliquer le style NDVI {ndvi_qml} : {message}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/layers.py"/>
+        <source>NDVI raster</source>
+        <translation>le raster NDVI</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/layers.py"/>
+        <source>natural-colour view</source>
+        <translation>la vue en couleurs naturelles</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/layers.py"/>
+        <source>QGIS cannot open the {what} {path}.</source>
+        <translation>QGIS ne peut pas ouvrir {what} {path}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>File error: {reason} ({file}).</source>
+        <translation>Erreur de fichier : {reason} ({file}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>no file name</source>
+        <translation>pas de nom de fichier</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>Unexpected error ({kind}: {error}). The details are in the log panel under {name}.</source>
+        <translation>Erreur inattendue ({kind} : {error}). Les détails sont dans le panneau Journal des messages, onglet {name}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>offline</source>
+        <translation>hors ligne</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>queued</source>
+        <translation>en attente</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>downloading</source>
+        <translation>téléchargement</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>verifying</source>
+        <translation>vérification</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>done</source>
+        <translation>terminé</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>failed</source>
+        <translation>échec</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/search_task.py"/>
+        <source>tile {tile}</source>
+        <translation>la tuile {tile}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>this extent</source>
+        <translation>cette emprise</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/messages.py"/>
+        <source>No product found in {collection} for {where} between {start} and {end} with at most {max_cloud:g} % cloud: widen the dates, raise the cloud limit or check the tile.</source>
+        <translation>Aucun produit trouvé dans {collection} pour {where} entre le {start} et le {end} avec au plus {max_cloud:g} % de nuages : élargissez les dates, relevez la limite de nuages ou vérifiez la tuile.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/connection_task.py"/>
+        <source>Sentinel Mirror: test the {service} connection</source>
+        <translation>Sentinel Mirror : test de la connexion {service}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/natural_colour_task.py"/>
+        <source>Sentinel Mirror: natural-colour views of {n} products</source>
+        <translation>Sentinel Mirror : vues en couleurs naturelles de {n} produits</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/ndvi_task.py"/>
+        <source>Sentinel Mirror: NDVI of 1 product</source>
+        <translation>Sentinel Mirror : NDVI d’un produit</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/ndvi_task.py"/>
+        <source>Sentinel Mirror: NDVI of {n} products</source>
+        <translation>Sentinel Mirror : NDVI de {n} produits</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/pipeline_task.py"/>
+        <source>Sentinel Mirror: download 1 product from {service}</source>
+        <translation>Sentinel Mirror : téléchargement d’un produit depuis {service}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/pipeline_task.py"/>
+        <source>Sentinel Mirror: download {n} products from {service}</source>
+        <translation>Sentinel Mirror : téléchargement de {n} produits depuis {service}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/quicklook_task.py"/>
+        <source>Sentinel Mirror: quicklook of {product_id}</source>
+        <translation>Sentinel Mirror : aperçu de {product_id}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/quicklook_task.py"/>
+        <source>The quicklook could not be fetched (HTTP {status_code}).</source>
+        <translation>L’aperçu n’a pas pu être récupéré (HTTP {status_code}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/quicklook_task.py"/>
+        <source>The quicklook is larger than 8 MB: not shown.</source>
+        <translation>L’aperçu dépasse 8 Mo : il n’est pas affiché.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/quicklook_task.py"/>
+        <source>The quicklook could not be fetched ({name}).</source>
+        <translation>L’aperçu n’a pas pu être récupéré ({name}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/search_task.py"/>
+        <source>Sentinel Mirror: search {collection} {where} {start}…{end} ({service})</source>
+        <translation>Sentinel Mirror : recherche {collection}, {where}, {start}…{end} ({service})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>B</source>
+        <translation>o</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>kB</source>
+        <translation>ko</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>MB</source>
+        <translation>Mo</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>GB</source>
+        <translation>Go</translation>
+    </message>
+</context>
+<context>
+    <name>SentinelMirrorDockContents</name>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Where</source>
+        <translation>Où</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Search one Sentinel-2 tile (a 110 km square of the MGRS grid).</source>
+        <translation>Chercher une tuile Sentinel-2 (un carré de 110 km de la grille MGRS).</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Tile</source>
+        <translation>Tuile</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Sentinel-2 tile id: UTM zone (01-60), latitude band and two letters, e.g. 31TCJ for Toulouse. A leading T is accepted. Suggestions list the tiles around the map centre and the ones you used recently.</source>
+        <translation>Identifiant de tuile Sentinel-2 : fuseau UTM (01-60), bande de latitude et deux lettres, par ex. 31TCJ pour Toulouse. Un T initial est accepté. Les suggestions proposent les tuiles autour du centre de la carte et celles utilisées récemment.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>e.g. 31TCJ</source>
+        <translation>par ex. 31TCJ</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Pick a tile on the map: the tiles under the cursor are outlined; click to use one (where tiles overlap, choose from the list).</source>
+        <translation>Choisir une tuile sur la carte : les tuiles sous le curseur sont entourées ; cliquez pour en utiliser une (là où des tuiles se chevauchent, choisissez dans la liste).</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Pick</source>
+        <translation>Choisir</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Show the Sentinel-2 tile grid over the map view (zoom in if the view is too large).</source>
+        <translation>Afficher la grille des tuiles Sentinel-2 sur la carte (zoomez si la vue est trop large).</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Grid</source>
+        <translation>Grille</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Search every product intersecting an area: the map view, a layer&apos;s extent or a rectangle drawn on the map. Any CRS; it is converted to longitude/latitude.</source>
+        <translation>Chercher tous les produits qui recoupent une zone : la vue de la carte, l’emprise d’une couche ou un rectangle dessiné sur la carte. N’importe quel SCR ; elle est convertie en longitude/latitude.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Map area instead of a tile</source>
+        <translation>Zone de la carte plutôt qu’une tuile</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Draw the area to search on the map: press, drag, release.</source>
+        <translation>Dessiner la zone de recherche sur la carte : appuyez, faites glisser, relâchez.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Draw</source>
+        <translation>Dessiner</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>The area to search: current map view, a layer&apos;s extent, or draw a rectangle on the map.</source>
+        <translation>La zone de recherche : vue actuelle de la carte, emprise d’une couche, ou rectangle dessiné sur la carte.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Extent</source>
+        <translation>Emprise</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>What</source>
+        <translation>Quoi</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Catalogue</source>
+        <translation>Catalogue</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Where to search and download: CNES GEODES (the former PEPS and Theia collections) or the Copernicus Data Space Ecosystem. Each needs its own account; set it with the gear button.</source>
+        <translation>Où chercher et télécharger : CNES GEODES (les anciennes collections PEPS et Theia) ou le Copernicus Data Space Ecosystem. Chacun demande son propre compte ; réglez-le avec le bouton engrenage.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Collection</source>
+        <translation>Collection</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Dates</source>
+        <translation>Dates</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>First acquisition date (inclusive, UTC).</source>
+        <translation>Première date d’acquisition (incluse, UTC).</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>yyyy-MM-dd</source>
+        <translation>yyyy-MM-dd</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>→</source>
+        <translation>→</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Last acquisition date (inclusive, UTC); it cannot be before the first date.</source>
+        <translation>Dernière date d’acquisition (incluse, UTC) ; elle ne peut pas précéder la première.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Max cloud</source>
+        <translation>Nuages max.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Keep only products whose cloud cover (over the whole tile) is at most this.</source>
+        <translation>Ne garder que les produits dont la couverture nuageuse (sur toute la tuile) ne dépasse pas cette valeur.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>After each download, compute a cloud-masked NDVI GeoTIFF next to the product (from surface reflectance for L2A; L1C gives a top-of-atmosphere NDVI).</source>
+        <translation>Après chaque téléchargement, calculer un GeoTIFF NDVI avec masque de nuages à côté du produit (à partir de la réflectance de surface en L2A ; le L1C donne un NDVI au sommet de l’atmosphère).</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Compute NDVI</source>
+        <translation>Calculer le NDVI</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Add the downloaded products (natural colour) and their NDVI to the map, in a group per tile.</source>
+        <translation>Ajouter à la carte les produits téléchargés (couleurs naturelles) et leur NDVI, dans un groupe par tuile.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Load on the map</source>
+        <translation>Charger sur la carte</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Search the catalogue (runs in the background; QGIS stays usable).</source>
+        <translation>Interroger le catalogue (en arrière-plan : QGIS reste utilisable).</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Search</source>
+        <translation>Rechercher</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Settings: accounts (API key, login), download folder, parallel downloads, staging timeout.</source>
+        <translation>Paramètres : comptes (clé d’API, identifiants), dossier de téléchargement, téléchargements parallèles, délai de transfert depuis la bande.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Open the Sentinel Mirror documentation.</source>
+        <translation>Ouvrir la documentation de Sentinel Mirror.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Results</source>
+        <translation>Résultats</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Show only the rows whose date, tile, platform, title or state contains this text.</source>
+        <translation>N’afficher que les lignes dont la date, la tuile, la plateforme, le titre ou l’état contient ce texte.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Filter…</source>
+        <translation>Filtrer…</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Tick every product shown.</source>
+        <translation>Cocher tous les produits affichés.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Untick every product shown.</source>
+        <translation>Décocher tous les produits affichés.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Quicklook of the product under the cursor in the table.</source>
+        <translation>Aperçu du produit sélectionné dans le tableau.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>How many products are ticked and how much they weigh: the download fetches exactly these.</source>
+        <translation>Nombre de produits cochés et leur volume : le téléchargement récupère exactement ceux-là.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Download the ticked products: tape products are all asked to be staged at once, online ones download in parallel meanwhile; each is verified before it lands. Same engine as the Processing algorithm.</source>
+        <translation>Télécharger les produits cochés : le transfert de tous les produits sur bande est demandé en une fois, les produits en ligne se téléchargent en parallèle pendant ce temps ; chacun est vérifié avant d’être déposé. Même moteur que l’algorithme de traitement.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Download</source>
+        <translation>Télécharger</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Stop the search or download. Finished products stay; partial ones are resumed next time.</source>
+        <translation>Arrêter la recherche ou le téléchargement. Les produits terminés restent ; les partiels reprendront la prochaine fois.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Overall progress of the run (bytes downloaded and products finished).</source>
+        <translation>Progression globale (octets téléchargés et produits terminés).</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>%p %</source>
+        <translation>%p %</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Time since the run started.</source>
+        <translation>Temps écoulé depuis le lancement.</translation>
+    </message>
+</context>
+<context>
+    <name>SentinelMirrorOptions</name>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Catalogues (credentials stored encrypted in the QGIS authentication database)</source>
+        <translation>Catalogues (identifiants stockés chiffrés dans la base d’authentification de QGIS)</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>CNES GEODES</source>
+        <translation>CNES GEODES</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>A Basic configuration whose password is your GEODES API key (the username is ignored). Create the key in your geodes-portal.cnes.fr user settings. Searching needs no key; downloading does.</source>
+        <translation>Une configuration Basic dont le mot de passe est votre clé d’API GEODES (l’identifiant est ignoré). Créez la clé dans les paramètres de votre compte sur geodes-portal.cnes.fr. La recherche n’a pas besoin de clé ; le téléchargement, si.</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Test connection</source>
+        <translation>Tester la connexion</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>With the key and address chosen on this page: a one-item search, a one-byte request with the key, and that item&apos;s availability. Nothing is downloaded.</source>
+        <translation>Avec la clé et l’adresse choisies sur cette page : une recherche d’un seul produit, une requête d’un octet avec la clé, et la disponibilité de ce produit. Rien n’est téléchargé.</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>GEODES parallel downloads</source>
+        <translation>Téléchargements parallèles GEODES</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Downloads at once from GEODES. 3 is what CNES&apos;s own client (pyGeodes) uses; the service&apos;s own limit is not published.</source>
+        <translation>Téléchargements simultanés depuis GEODES. 3 est la valeur du client du CNES (pyGeodes) ; la limite du service n’est pas publiée.</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Copernicus Data Space</source>
+        <translation>Copernicus Data Space</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>A Basic configuration with your dataspace.copernicus.eu username (e-mail) and password.</source>
+        <translation>Une configuration Basic avec votre identifiant (e-mail) et votre mot de passe dataspace.copernicus.eu.</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>With the account and addresses chosen on this page: a one-item search, a login (token request), and that item&apos;s availability. Nothing is downloaded.</source>
+        <translation>Avec le compte et les adresses choisis sur cette page : une recherche d’un seul produit, une connexion (demande de jeton), et la disponibilité de ce produit. Rien n’est téléchargé.</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Keep every processing baseline of an acquisition (default: only the newest)</source>
+        <translation>Garder toutes les versions de traitement (baselines) d’une acquisition (par défaut : seulement la plus récente)</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>CDSE lists some acquisitions twice, under two processing baselines (e.g. N0509 and N0510). By default only the newest is kept.</source>
+        <translation>Le CDSE liste certaines acquisitions deux fois, sous deux versions de traitement (par ex. N0509 et N0510). Par défaut, seule la plus récente est gardée.</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>GEODES: Basic method, API key as the password. CDSE: Basic method, username and password. Headless runs may use SENTINEL_MIRROR_GEODES_API_KEY, SENTINEL_MIRROR_CDSE_USERNAME and SENTINEL_MIRROR_CDSE_PASSWORD instead.</source>
+        <translation>GEODES : méthode Basic, clé d’API en guise de mot de passe. CDSE : méthode Basic, identifiant et mot de passe. Les exécutions sans interface peuvent utiliser à la place SENTINEL_MIRROR_GEODES_API_KEY, SENTINEL_MIRROR_CDSE_USERNAME et SENTINEL_MIRROR_CDSE_PASSWORD.</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Downloads</source>
+        <translation>Téléchargements</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Download folder</source>
+        <translation>Dossier de téléchargement</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Where products (verified .zip archives) and their NDVI land. Each product is written as .part and renamed only once its size and MD5 are checked.</source>
+        <translation>Où sont déposés les produits (archives .zip vérifiées) et leur NDVI. Chaque produit est écrit en .part et renommé seulement une fois sa taille et son MD5 contrôlés.</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Parallel downloads</source>
+        <translation>Téléchargements parallèles</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Upper bound on simultaneous downloads; each catalogue also has its own cap (GEODES: set above; CDSE allows 4).</source>
+        <translation>Nombre maximal de téléchargements simultanés ; chaque catalogue a aussi sa propre limite (GEODES : réglée ci-dessus ; CDSE en autorise 4).</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Check ordered tape products every</source>
+        <translation>Vérifier les produits sur bande commandés toutes les</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Products on tape come back only once you order them (GEODES explorer, CDSE Data Workspace). Sentinel Mirror then watches them: one availability request for all of them this often at first, less often (up to the value below) while the wait lasts, and downloads each one the moment it is online.</source>
+        <translation>Les produits sur bande ne reviennent sur disque qu’une fois commandés (explorateur GEODES, espace de travail Data Workspace du CDSE). Sentinel Mirror les surveille ensuite : une seule demande de disponibilité pour tous, à cette fréquence au début, puis plus espacée (jusqu’à la valeur ci-dessous) tant que l’attente dure, et télécharge chacun dès qu’il est en ligne.</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>... backing off to</source>
+        <translation>… en espaçant jusqu’à</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>The longest wait between two availability checks of ordered tape products.</source>
+        <translation>L’attente la plus longue entre deux vérifications de disponibilité des produits sur bande commandés.</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Stop watching after</source>
+        <translation>Arrêter la surveillance après</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Ordered tape products still not online after this long are no longer watched (they are listed as not arrived); the others go on.</source>
+        <translation>Les produits sur bande commandés toujours pas en ligne au bout de ce délai ne sont plus surveillés (ils sont listés comme non arrivés) ; les autres continuent.</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source> h</source>
+        <translation> h</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Advanced: service URLs (private mirrors)</source>
+        <translation>Avancé : adresses des services (miroirs privés)</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>GEODES</source>
+        <translation>GEODES</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>CDSE catalogue</source>
+        <translation>Catalogue CDSE</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>CDSE token</source>
+        <translation>Jeton CDSE</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>CDSE download</source>
+        <translation>Téléchargement CDSE</translation>
+    </message>
+    <message>
+        <location filename="../ui/options.ui"/>
+        <source>Reset URLs to the official services</source>
+        <translation>Rétablir les adresses des services officiels</translation>
+    </message>
+</context>
+</TS>
