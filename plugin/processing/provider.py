@@ -27,9 +27,10 @@ class SentinelMirrorProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802
         from .alg_download import DownloadAlgorithm
-        from .alg_ndvi import NdviAlgorithm
+        from .alg_ndvi import IndexAlgorithm, NdviAlgorithm
         from .alg_search import SearchAlgorithm
         from .models import shipped_models
 
-        for algorithm in (SearchAlgorithm(), DownloadAlgorithm(), NdviAlgorithm(), *shipped_models(self.id())):
+        for algorithm in (SearchAlgorithm(), DownloadAlgorithm(), IndexAlgorithm(), NdviAlgorithm(),
+                          *shipped_models(self.id())):
             self.addAlgorithm(algorithm)
