@@ -53,7 +53,7 @@ from osgeo import gdal
 
 from osgeo import osr
 
-from .errors import Cancelled, ProductFormatError
+from .errors import Cancelled, InvalidInputError, ProductFormatError
 from .indices import (FLOAT32, FLOAT32_NODATA, INDICES, INT16, INT16_NODATA, INT16_SCALE, SpectralIndex,
                       check_encoding, get_index)
 from .models import ProductKind
@@ -148,6 +148,13 @@ class IndexInputs:
     rules: list = field(default_factory=list)    # MaskRule
     saturated_raw: bool = True                   # raw == Band.saturated (SAFE 65535) carries no reflectance
     metadata: dict = field(default_factory=dict)
+    out_factor: int = 1                          # output pixel / 10 m: 1 (10 m grid) or 2 (20 m grid)
+
+
+def _out_factor(resolution):
+    if resolution not in (10, 20):
+        raise InvalidInputError(f"The output resolution is 10 or 20 m, not {resolution!r}.")
+    return resolution // 10
 
 
 def _product_inputs(reader, index, masks):
@@ -176,14 +183,17 @@ def _product_inputs(reader, index, masks):
 
 
 def compute_index(zip_path, out_path, *, index="NDVI", masks=MaskPolicy(), reflectance="FRE", encoding=FLOAT32,
-                  layout=COMPRESSED, progress=NULL_PROGRESS, block_size=TILE, threads=2):
+                  layout=COMPRESSED, resolution=10, progress=NULL_PROGRESS, block_size=TILE, threads=2):
     """A spectral index (plugin/core/indices.py) of a product archive (or of its extracted folder) into a
     GeoTIFF at out_path; returns NdviResult. layout: COMPRESSED (tiled, ZSTD, overviews: the default) or
-    PLAIN (uncompressed GTiff strips, no overviews)."""
+    PLAIN (uncompressed GTiff strips, no overviews). resolution: 10 (20 m bands replicated 2 x 2) or 20 m
+    (10 m bands averaged 2 x 2, 10 m masks: a 20 m pixel is masked where any of its four is)."""
     spec = get_index(index)
     encoding = check_encoding(encoding)
+    k = _out_factor(resolution)
     reader = open_product(zip_path, reflectance)
     inputs, rules, missing = _product_inputs(reader, spec, masks)
+    inputs.out_factor = k
     if reader.is_toa:
         progress.message(f"{reader.product_id}: L1C product, {spec.name} is top of atmosphere "
                          f"(no atmospheric correction).")
@@ -213,11 +223,12 @@ def compute_ndvi_bands(red_path, nir_path, out_path, *, scale=1e-4, offset=0.0, 
     return NdviResult(out_path, name, None, False, valid, encoding=encoding)
 
 
-def index_window(zip_path, index="NDVI", window=None, *, masks=MaskPolicy(), reflectance="FRE"):
+def index_window(zip_path, index="NDVI", window=None, *, masks=MaskPolicy(), reflectance="FRE", resolution=10):
     """Index values of a window of a product, in memory: for time-series tools (profiles, parcel statistics,
     composites) that want any index per date without writing a raster.
 
-    window: (x0, y0, width, height) in 10 m pixels of the product's grid, None = the whole product.
+    window: (x0, y0, width, height) in pixels of the output grid (10 m, or 20 m with resolution=20), None =
+    the whole product.
     Returns (values, info): values a float32 (height, width) array, NaN where no data (band no data, masked,
     zero denominator); info a dict with the output metadata's keys plus GEOTRANSFORM (of the window) and
     PROJECTION. Same readers, masks, 20 m replication and arithmetic as the rasters compute_index writes:
@@ -226,6 +237,7 @@ def index_window(zip_path, index="NDVI", window=None, *, masks=MaskPolicy(), ref
     spec = get_index(index)
     reader = open_product(zip_path, reflectance)
     inputs, _, _ = _product_inputs(reader, spec, masks)
+    inputs.out_factor = _out_factor(resolution)
     return read_index_window(inputs, window)
 
 
@@ -287,22 +299,58 @@ class _Reader(threading.Thread):
         return item, data
 
 
-def _read_rows(band, y0, y1, factor, buf, x0=0, x1=None):
-    """Raster rows/columns covering the 10 m rows [y0, y1) and columns [x0, x1) of a raster whose pixels are
-    `factor` times larger, into buf (the top-left of it); returns the view read."""
-    x1 = band.XSize * factor if x1 is None else x1
-    a0, a1 = y0 // factor, min(band.YSize, -(-y1 // factor))
-    c0, c1 = x0 // factor, min(band.XSize, -(-x1 // factor))
+def _read_rows(band, y0, y1, factor, buf, x0=0, x1=None, down=1):
+    """Raster rows/columns covering the output rows [y0, y1) and columns [x0, x1) of a raster whose pixels
+    are factor / down output pixels (factor 2: a 20 m raster, 10 m output; down 2: a 10 m raster, 20 m
+    output), into buf (the top-left of it); returns the view read."""
+    x1 = band.XSize * factor // down if x1 is None else x1
+    a0, a1 = y0 * down // factor, min(band.YSize, -(-y1 * down // factor))
+    c0, c1 = x0 * down // factor, min(band.XSize, -(-x1 * down // factor))
     view = buf[: a1 - a0, : c1 - c0]
     band.ReadAsArray(c0, a0, c1 - c0, a1 - a0, buf_obj=view)
     return view
 
 
-def _flush_when_done(ds, y1, factor):
+def _flush_when_done(ds, y1, factor, down=1):
     """Keep GDAL's cache from holding what was read, but not before a (JP2) tile row is used up."""
     rows = ds.GetRasterBand(1).GetBlockSize()[1]
-    if (y1 // factor) % rows == 0 or y1 >= ds.RasterYSize * factor:
+    done = y1 * down // factor                  # raster rows used up
+    if done % rows == 0 or done >= ds.RasterYSize:
         ds.FlushCache()
+
+
+def _any_2x2(a):
+    """(2n, 2w) flags -> (n, w): a 20 m pixel is flagged when any of its four 10 m pixels is."""
+    return a[0::2, 0::2] | a[1::2, 0::2] | a[0::2, 1::2] | a[1::2, 1::2]
+
+
+class _Downsampler:
+    """A 10 m band onto 20 m output pixels: the mean of each 2 x 2 block of raw values, in float32 (exact for
+    integer raw values: a sum of four is below 2**24), or the band's no-data value (NaN without one) where
+    any of the four is no data or saturated."""
+
+    def __init__(self, band_spec, rows, width, dtype, saturated_raw=True):
+        self.raw = np.empty((2 * rows, 2 * width), dtype)
+        self.bad = np.empty((rows, width), bool)
+        self.invalid = [v for v in (band_spec.nodata, band_spec.saturated if saturated_raw else None)
+                        if v is not None]
+        self.fill = np.float32(band_spec.nodata if band_spec.nodata is not None else np.nan)
+
+    def read(self, band, y0, y1, x0, x1, out):
+        n = y1 - y0
+        a = _read_rows(band, y0, y1, 1, self.raw, x0, x1, down=2)
+        o, bad = out[:n], self.bad[:n]
+        quads = (a[0::2, 0::2], a[1::2, 0::2], a[0::2, 1::2], a[1::2, 1::2])
+        np.copyto(o, quads[0], casting="unsafe")
+        for q in quads[1:]:
+            np.add(o, q, out=o, casting="unsafe")
+        o *= np.float32(0.25)
+        bad[:] = False
+        for v in self.invalid:
+            for q in quads:
+                bad |= q == v
+        np.copyto(o, self.fill, where=bad)
+        return o
 
 
 class _Upsampler:
@@ -326,20 +374,28 @@ class _Upsampler:
         return out[: y1 - y0]
 
 
-def _band_opener(band_spec, rows, x0=0, x1=None):
-    """A reader of the 10 m rows [y0, y1) (columns [x0, x1)) of one Band, 20 m ones replicated exactly."""
+def _band_opener(band_spec, rows, x0=0, x1=None, out_factor=1, saturated_raw=True):
+    """A reader of the output rows [y0, y1) (columns [x0, x1)) of one Band: on a 10 m output 20 m bands are
+    replicated exactly; on a 20 m output (out_factor 2) 10 m bands are averaged 2 x 2 (_Downsampler)."""
     def opener():
         # uncompressed GeoTIFF strips (MAJA bands) are read straight into our buffer, not via GDAL's cache
         gdal.SetThreadLocalConfigOption("GTIFF_DIRECT_IO", "YES")
         ds = gdal.Open(band_spec.path)
         band = ds.GetRasterBand(1)
         f = band_spec.factor
-        end = band.XSize * f if x1 is None else x1
-        up = _Upsampler(f, rows, x0, end, gdal_array_type(band)) if f > 1 else None
+        end = band.XSize * f // out_factor if x1 is None else x1
+        up = _Upsampler(f, rows, x0, end, gdal_array_type(band)) if f > out_factor else None
+        down = (_Downsampler(band_spec, rows, end - x0, gdal_array_type(band), saturated_raw)
+                if f < out_factor else None)
 
         def read(y0, y1, buf):
-            view = up.read(band, y0, y1, buf) if up else _read_rows(band, y0, y1, 1, buf, x0, end)
-            _flush_when_done(ds, y1, f)
+            if up:
+                view = up.read(band, y0, y1, buf)
+            elif down:
+                view = down.read(band, y0, y1, x0, end, buf)
+            else:
+                view = _read_rows(band, y0, y1, 1, buf, x0, end)
+            _flush_when_done(ds, y1, max(1, f // out_factor), 2 if down else 1)
             return view
         return read
     return opener
@@ -353,13 +409,13 @@ class _MaskPlan:
     other types, 20 m SCL / 60 m MSK_CLASSI replicated to 10 m) is reduced by the mask reader to one uint8
     layer, non-zero = masked."""
 
-    def __init__(self, masks, rules):
-        self.masks = masks
+    def __init__(self, masks, rules, out_factor=1):
+        self.masks, self.k = masks, out_factor
         self.direct, self.derived = {}, []     # (key, band) -> bits ; rules
         for r in rules:
             m = masks[r.mask]
             ds = gdal.Open(m.path)
-            if m.factor == 1 and r.bits and gdal_array_type(ds.GetRasterBand(r.band)) == np.uint8:
+            if m.factor == out_factor and r.bits and gdal_array_type(ds.GetRasterBand(r.band)) == np.uint8:
                 k = (r.mask, r.band)
                 self.direct[k] = self.direct.get(k, 0) | r.bits     # CLM clouds + CLM shadows: one test
             else:
@@ -369,8 +425,12 @@ class _MaskPlan:
         return [np.empty((rows, width), np.uint8) for _ in range(len(self.direct) + bool(self.derived))]
 
     def opener(self, rows, width, x0=0):
-        masks, direct, derived = self.masks, sorted(self.direct.items()), self.derived
+        masks, direct, derived, k = self.masks, sorted(self.direct.items()), self.derived, self.k
         x1 = x0 + width
+        # a mask's pixel is up / down output pixels: up 2 or 6 on a 10 m output (SCL, MSK_CLASSI), down 2 for
+        # a 10 m mask on a 20 m output (flagged where any of the four 10 m pixels is)
+        up = {key: max(1, m.factor // k) for key, m in masks.items()}
+        down = {key: 2 if m.factor < k else 1 for key, m in masks.items()}
 
         def opener():
             gdal.SetThreadLocalConfigOption("GTIFF_DIRECT_IO", "YES")
@@ -379,8 +439,8 @@ class _MaskPlan:
             low = {}
             for r in derived:
                 b = dss[r.mask].GetRasterBand(r.band)
-                f = masks[r.mask].factor
-                low[(r.mask, r.band)] = np.empty((rows // f + 2, width // f + 2), gdal_array_type(b))
+                f, d = up[r.mask], down[r.mask]
+                low[(r.mask, r.band)] = np.empty((rows * d // f + 2, width * d // f + 2), gdal_array_type(b))
 
             def read(y0, y1, bufs):
                 n = y1 - y0
@@ -392,17 +452,19 @@ class _MaskPlan:
                     acc = bufs[-1][:n]
                     acc[:] = 0
                     for key, band in sorted(low):
-                        f = masks[key].factor
-                        values = _read_rows(dss[key].GetRasterBand(band), y0, y1, f, low[(key, band)], x0, x1)
+                        f, d = up[key], down[key]
+                        values = _read_rows(dss[key].GetRasterBand(band), y0, y1, f, low[(key, band)], x0, x1, d)
                         for rule in derived:
                             if (rule.mask, rule.band) == (key, band):
                                 hit = _flags(values, rule)
                                 if f > 1:
                                     hit = _replicate(hit, f, y0, y1, x0, width)
+                                if d > 1:
+                                    hit = _any_2x2(hit)
                                 np.bitwise_or(acc, hit.view(np.uint8), out=acc)
                     layers.append((acc, None))
                 for key, ds in dss.items():
-                    _flush_when_done(ds, y1, masks[key].factor)
+                    _flush_when_done(ds, y1, up[key], down[key])
                 return layers
             return read
         return opener
@@ -699,7 +761,15 @@ def _grid(inputs):
             _check_grid(name, ref, b.path, b.factor, f"band {spec_name}")
     for key, mask in inputs.masks.items():
         _check_grid(name, ref, mask.path, mask.factor, f"the {key} mask", lenient_crs=True)
-    types = [gdal_array_type(ds.GetRasterBand(1)) for ds in dss]
+    k = inputs.out_factor
+    types = [np.dtype(np.float32) if b.factor < k else gdal_array_type(ds.GetRasterBand(1))
+             for b, ds in zip(inputs.bands, dss)]
+    if k > 1:    # the output grid: k x k 10 m pixels each, from the same corner (an odd last 10 m row is dropped)
+        gt = ref.GetGeoTransform()
+        out = gdal.GetDriverByName("MEM").Create(ref.GetDescription(), w // k, h // k, 1, gdal.GDT_Byte)
+        out.SetGeoTransform((gt[0], gt[1] * k, gt[2] * k, gt[3], gt[4] * k, gt[5] * k))
+        out.SetProjection(ref.GetProjection())
+        ref, w, h = out, w // k, h // k
     return ref, w, h, types
 
 
@@ -724,12 +794,16 @@ def _describe_output(band, out, inputs, encoding):
     else:
         band.SetNoDataValue(NODATA)
         stored, nodata = "float32", NODATA
-    grid = []
+    grid, k = [], inputs.out_factor
     for b_name, b in zip(spec.bands, inputs.bands):
-        grid.append(f"{b_name} {10 * b.factor} m" + (" (2 x 2 nearest-neighbour replication onto the 10 m grid, "
-                                                     "exact)" if b.factor == 2 else ""))
+        how = ""
+        if b.factor > k:
+            how = " (2 x 2 nearest-neighbour replication onto the 10 m grid, exact)"
+        elif b.factor < k:
+            how = " (mean of each 2 x 2 block onto the 20 m grid; no data where any of the four is)"
+        grid.append(f"{b_name} {10 * b.factor} m{how}")
     meta = dict(inputs.metadata, INDEX=spec.name, INDEX_NAME=spec.title, INDEX_FORMULA=spec.formula,
-                INDEX_CONSTANTS=spec.constants_text, BANDS="; ".join(grid), RESOLUTION="10 m",
+                INDEX_CONSTANTS=spec.constants_text, BANDS="; ".join(grid), RESOLUTION=f"{10 * k} m",
                 VALUE_RANGE="-1 1", ENCODING=stored, NODATA=str(nodata),
                 NODATA_MEANING=f"a band of {spec.name} is no data, its denominator is 0, or masked by MASK_POLICY",
                 SOFTWARE="Sentinel Mirror index engine")
@@ -744,7 +818,8 @@ def run_index(inputs, out_path, *, encoding=FLOAT32, layout=COMPRESSED, progress
         raise ValueError(f"block_size must be a multiple of {TILE}, got {block_size}.")
     name = inputs.name
     ref, w, h, types = _grid(inputs)
-    plan = _MaskPlan(inputs.masks, inputs.rules) if inputs.rules else None
+    k = inputs.out_factor
+    plan = _MaskPlan(inputs.masks, inputs.rules, k) if inputs.rules else None
     out_type = np.int16 if encoding == INT16 else np.float32
 
     blocks = [(y, min(h, y + block_size)) for y in range(0, h, block_size)]
@@ -754,7 +829,7 @@ def run_index(inputs, out_path, *, encoding=FLOAT32, layout=COMPRESSED, progress
     rows = min(block_size, h)
     readers = {}
     for i, (b, t) in enumerate(zip(inputs.bands, types)):
-        readers[i] = _Reader(_band_opener(b, rows), blocks, _Pool(2, lambda t=t: np.empty((rows, w), t), stop),
+        readers[i] = _Reader(_band_opener(b, rows, out_factor=k, saturated_raw=inputs.saturated_raw), blocks, _Pool(2, lambda t=t: np.empty((rows, w), t), stop),
                              stop)
     if plan is not None:
         readers["masks"] = _Reader(plan.opener(rows, w), blocks, _Pool(2, lambda: plan.make(rows, w), stop), stop)
@@ -853,14 +928,15 @@ def read_index_window(inputs, window=None):
     x0, y0, ww, hh = window if window is not None else (0, 0, w, h)
     if not (0 <= x0 and 0 <= y0 and ww > 0 and hh > 0 and x0 + ww <= w and y0 + hh <= h):
         raise ProductFormatError(f"{inputs.name}: the window {window} is not inside the {w} x {h} pixel grid.")
-    readers = [_band_opener(b, hh, x0, x0 + ww)() for b in inputs.bands]
+    k = inputs.out_factor
+    readers = [_band_opener(b, hh, x0, x0 + ww, k, inputs.saturated_raw)() for b in inputs.bands]
     arrays = []
     for read, t in zip(readers, types):
         buf = np.empty((hh, ww), t)
         arrays.append(read(y0, y0 + hh, buf))
     layers = []
     if inputs.rules:
-        plan = _MaskPlan(inputs.masks, inputs.rules)
+        plan = _MaskPlan(inputs.masks, inputs.rules, k)
         layers = plan.opener(hh, ww, x0)()(y0, y0 + hh, plan.make(hh, ww))
         layers = [(rows[:hh], bits) for rows, bits in layers]
     # the mask layers and bands are indexed from row 0 of the window

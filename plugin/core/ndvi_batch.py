@@ -40,10 +40,11 @@ def product_archives(folder):
 LOG = logging.getLogger("sentinel_mirror.ndvi")
 
 
-def ndvi_output_path(folder, archive, index="NDVI"):
+def ndvi_output_path(folder, archive, index="NDVI", resolution=10):
+    """<product>_NDVI.tif, <product>_NBR.tif...; a 20 m output adds _20m (<product>_NBR_20m.tif)."""
     stem = Path(archive).name
     stem = stem[:-4] if stem.lower().endswith(".zip") else stem
-    suffix = NDVI_SUFFIX if index == "NDVI" else "_" + index
+    suffix = (NDVI_SUFFIX if index == "NDVI" else "_" + index) + ("_20m" if resolution == 20 else "")
     return inside(folder, safe_filename(stem, suffix + ".tif"))
 
 
@@ -62,9 +63,10 @@ def _radar_message(archive):
 
 
 def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, on_result=None, on_error=None,
-                       index="NDVI", encoding="float32"):
+                       index="NDVI", encoding="float32", resolution=10):
     """Returns (results, errors): NdviResult per product that worked, (archive, message) per one that did not.
-    index: NDVI (default) or another of plugin/core/indices.py; encoding: float32 or int16.
+    index: NDVI (default) or another of plugin/core/indices.py; encoding: float32 or int16; resolution: 10 or
+    20 (m).
     Raises Cancelled when cancelled, InvalidInputError when there is nothing to do."""
     from .indices import check_encoding, get_index
     from .ndvi import compute_index  # numpy + GDAL: loaded when an index is actually computed
@@ -76,7 +78,9 @@ def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, 
                                 f"their folder.")
     os.makedirs(folder, exist_ok=True)
     results, errors = [], []
-    kwargs = {"index": spec.name, "encoding": encoding}
+    if resolution not in (10, 20):
+        raise InvalidInputError(f"The output resolution is 10 or 20 m, not {resolution!r}.")
+    kwargs = {"index": spec.name, "encoding": encoding, "resolution": resolution}
     if masks is not None:
         kwargs["masks"] = masks
 
@@ -93,7 +97,8 @@ def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, 
             fail(archive, f"{archive} does not exist: give the path of a downloaded product archive.")
             continue
         try:
-            result = compute_index(archive, ndvi_output_path(folder, archive, spec.name), progress=sub, **kwargs)
+            result = compute_index(archive, ndvi_output_path(folder, archive, spec.name, resolution), progress=sub,
+                                   **kwargs)
         except Cancelled:
             raise
         except (SentinelMirrorError, OSError, RuntimeError) as e:   # RuntimeError: GDAL exceptions

@@ -28,12 +28,13 @@ def mask_policy(cloud_mask):
 
 
 ENCODING_LABELS = ("float32 (exact)", "Int16, compact (index x 10000, scale in the metadata)")
+RESOLUTION_LABELS = ("10 m (20 m bands replicated 2 x 2)", "20 m (10 m bands averaged 2 x 2)")
 
 
 class IndexAlgorithm(SentinelMirrorAlgorithm):
     GROUP, GROUP_ID = "Indices", "indices"
     INPUTS, FOLDER, CLOUD_MASK = "INPUTS", "FOLDER", "CLOUD_MASK"
-    INDEX, ENCODING = "INDEX", "ENCODING"
+    INDEX, ENCODING, RESOLUTION = "INDEX", "ENCODING", "RESOLUTION"
     OUTPUT_FOLDER, OUTPUT_LAYERS, COMPUTED, FAILED = "OUTPUT_FOLDER", "OUTPUT_LAYERS", "COMPUTED", "FAILED"
     FOLDER_LABEL, LAYERS_LABEL = "Index folder", "Index rasters"
 
@@ -50,7 +51,8 @@ class IndexAlgorithm(SentinelMirrorAlgorithm):
                 "extraction): one GeoTIFF per product, named <product>_<INDEX>.tif (<product>_NDVI.tif for NDVI), "
                 "on the product's 10 m grid, nodata where a band is missing or a mask flags the pixel. On "
                 "reflectance in 0..1; 20 m bands (B5, B8A, B11, B12) are replicated 2 x 2 onto the 10 m grid "
-                "(exact nearest neighbour, stated in the raster's metadata):\n" + formulas + "\n\n"
+                "(exact nearest neighbour, stated in the raster's metadata), or, with the 20 m output grid, the 10 m "
+                "bands are averaged 2 x 2 (<product>_<INDEX>_20m.tif):\n" + formulas + "\n\n"
                 "Output: float32 (exact), or Int16 (index x 10000, nodata -32768; the scale is in the file so QGIS "
                 "shows true values; a third of the size, rounding error at most 0.00005).\n\nGive product "
                 "zips, or a folder (every .zip in it), or both. Cloud masking (MAJA CLM/EDG, Sen2Cor SCL, L1C "
@@ -67,6 +69,8 @@ class IndexAlgorithm(SentinelMirrorAlgorithm):
         self.addParameter(QgsProcessingParameterBoolean(self.CLOUD_MASK, "Mask clouds (and shadows, edges)", True))
         self.addParameter(QgsProcessingParameterEnum(self.INDEX, "Index", options=list(INDEX_NAMES), defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum(self.ENCODING, "Output encoding", options=list(ENCODING_LABELS),
+                                                     defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum(self.RESOLUTION, "Output grid", options=list(RESOLUTION_LABELS),
                                                      defaultValue=0))
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, self.FOLDER_LABEL))
         self.addOutput(QgsProcessingOutputMultipleLayers(self.OUTPUT_LAYERS, self.LAYERS_LABEL))
@@ -85,9 +89,11 @@ class IndexAlgorithm(SentinelMirrorAlgorithm):
             out_folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
             index = INDEX_NAMES[self.parameterAsEnum(parameters, self.INDEX, context)]
             encoding = ENCODINGS[self.parameterAsEnum(parameters, self.ENCODING, context)]
+            resolution = (10, 20)[self.parameterAsEnum(parameters, self.RESOLUTION, context)]
             results, errors = compute_ndvi_batch(
                 archives, out_folder, masks=mask_policy(self.parameterAsBoolean(parameters, self.CLOUD_MASK, context)),
                 progress=FeedbackProgress(feedback), index=index, encoding=encoding,
+                resolution=resolution,
                 on_error=lambda archive, message: feedback.reportError(f"{Path(archive).name}: {message}", False))
         except Exception as e:  # noqa: BLE001
             raise processing_error(e) from None

@@ -32,6 +32,8 @@ def product_identity(path_or_title):
     for suffix in (".zip", ".tif", ".vrt"):
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
+    if stem.endswith("_20m"):                # <product>_<INDEX>_20m.tif: an index on the 20 m grid
+        stem = stem[: -len("_20m")]
     for suffix in (NDVI_SUFFIX, RGB_SUFFIX) + tuple("_" + n for n in INDEX_NAMES):
         if stem.endswith(suffix):
             stem = stem[: -len(suffix)]
@@ -75,6 +77,7 @@ def style_download_report(layer):
 def index_of(path):
     """The index a raster we wrote holds, from its name (<product>_<INDEX>.tif); NDVI when it does not say."""
     stem = Path(str(path).split("|")[0]).stem
+    stem = stem[: -len("_20m")] if stem.endswith("_20m") else stem
     return next((n for n in INDEX_NAMES if stem.endswith("_" + n)), "NDVI")
 
 

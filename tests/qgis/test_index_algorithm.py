@@ -74,3 +74,18 @@ def test_index_layers_are_named_and_styled_after_their_index(zips, tmp_path):
             assert layer.temporalProperties().isActive()
     finally:
         project.clear()
+
+
+def test_20m_output_grid_is_named_and_loaded_as_its_index(zips, tmp_path):
+    import processing
+    project = QgsProject.instance()
+    project.clear()
+    try:
+        res = processing.runAndLoadResults("sentinelmirror:index", {"INPUTS": zips, "INDEX": 5, "RESOLUTION": 1,
+                                                                    "OUTPUT_FOLDER": str(tmp_path / "r")})   # NDRE
+        assert sorted(Path(p).name for p in res["OUTPUT_LAYERS"]) == sorted(f"{t}_NDRE_20m.tif" for t in TITLES)
+        assert gdal.Open(res["OUTPUT_LAYERS"][0]).GetGeoTransform()[1] == 20.0
+        names = sorted(l.name() for l in project.mapLayers().values())
+        assert names == ["NDRE T31TCJ 2023-06-05", "NDRE T31TCJ 2023-06-10"]
+    finally:
+        project.clear()

@@ -341,3 +341,60 @@ def test_an_absurd_width_is_refused_with_the_product_named_before_any_buffer(tmp
                                                  f"Sentinel-2 tile .*at most {MAX_SIDE}"):
         compute_ndvi_bands(r, n, str(tmp_path / "o.tif"), name="wide_one")
     assert not list(tmp_path.glob("o.tif*"))
+
+
+# ---------------------------------------------------------------- 20 m output
+
+def mean_2x2(a):
+    return (a[0::2, 0::2] + a[1::2, 0::2] + a[0::2, 1::2] + a[1::2, 1::2]) / 4.0
+
+
+def any_2x2(a):
+    return a[0::2, 0::2] | a[1::2, 0::2] | a[0::2, 1::2] | a[1::2, 1::2]
+
+
+def expected_20m(z, name):
+    refl, bads = {}, []
+    for n in BANDS_OF[name]:
+        r, bad = band_of(z, n)                 # on the 10 m grid (20 m bands replicated)
+        if n in TWENTY_M:
+            refl[n], bad = r[0::2, 0::2], bad[0::2, 0::2]      # native 20 m values back
+        else:
+            refl[n], bad = mean_2x2(r), any_2x2(bad)
+        bads.append(bad)
+    v, zero = formula(name, refl)
+    return v, zero | np.logical_or.reduce(bads)
+
+
+def mask_20m(z):
+    """The default masks (without saturation) on the 20 m grid, read here from the mask rasters."""
+    if "MSIL2A" in z:
+        return np.isin(raw(z, r"_SCL_20m\.jp2$"), [0, 3, 8, 9, 10])
+    if "MSIL1C" in z:
+        hit = (raw(z, r"MSK_CLASSI_B00\.jp2$", 1) != 0) | (raw(z, r"MSK_CLASSI_B00\.jp2$", 2) != 0)
+        return np.repeat(np.repeat(hit, 3, 0), 3, 1)
+    clm, mg2 = raw(z, "_CLM_R1.tif$"), raw(z, "_MG2_R1.tif$")
+    bad = ((clm & 0b11111110) != 0) | ((mg2 & 8) != 0) | (raw(z, "_EDG_R1.tif$") != 0)
+    return any_2x2(bad)
+
+
+@pytest.mark.parametrize("title", list(KINDS))
+def test_20m_output_averages_10m_bands_and_keeps_20m_bands(products, tmp_path, title):
+    z = products[title]
+    for name in INDEX_NAMES:
+        compute_index(z, str(tmp_path / "t.tif"), index=name, masks=MaskPolicy.none(), resolution=20)
+        ds = gdal.Open(str(tmp_path / "t.tif"))
+        got = ds.GetRasterBand(1).ReadAsArray()
+        assert got.shape == (60, 60) and ds.GetGeoTransform()[1] == 20.0 and ds.GetMetadataItem("RESOLUTION") == "20 m"
+        assert mismatch(got, expected_20m(z, name)) <= 1e-6, name
+    assert "mean of each 2 x 2 block onto the 20 m grid" in ds.GetMetadataItem("BANDS")
+    # masks on the 20 m grid: a 20 m pixel is masked where any of its 10 m pixels is
+    compute_index(z, str(tmp_path / "m.tif"), index="NDMI", masks=MaskPolicy(saturated=False), resolution=20)
+    got = read(tmp_path / "m.tif")[0]
+    v, bad = expected_20m(z, "NDMI")
+    bad |= mask_20m(z)
+    assert mismatch(got, (v, bad)) <= 1e-6
+    values, _ = index_window(z, "NDMI", (5, 7, 30, 20), masks=MaskPolicy(saturated=False), resolution=20)
+    want = got[7:27, 5:35]
+    assert np.array_equal(np.isnan(values), want == NODATA) and np.array_equal(values[~np.isnan(values)],
+                                                                               want[want != NODATA])
