@@ -18,11 +18,11 @@ Contenders, by output format (each format written by all of its contenders):
 (a) uncompressed float32, GTiff defaults (strips, no overviews):
     ours (compute_ndvi_bands, layout=plain), gdal_calc (osgeo_utils.gdal_calc.Calc, what gdal_calc.py runs),
     QgsRasterCalculator, and the I/O floor (read both bands, write one float32 band: a conversion, no
-    arithmetic, single thread).
+    arithmetic).
 (b) compressed: tiled 512 x 512, ZSTD level 1, NUM_THREADS=2, internal overviews x2..x32 (nearest):
     ours (compute_ndvi_bands, default layout: overviews in the same pass); gdal_calc with exactly our creation
     options, then gdaladdo (BuildOverviews NEAREST, same levels, ZSTD 1, GDAL_NUM_THREADS=2); the I/O floor
-    in this format (overviews decimated in memory); ours with the 4 MAJA masks (CLM, MG2, EDG, SAT) from the
+    in this format (NUM_THREADS=2 too, overviews decimated in memory); ours with the 4 MAJA masks (CLM, MG2, EDG, SAT) from the
     extracted product, from the zip (what users run) and in Int16.
 The last line:
   ndvi: same-format ours/gdal_calc = A (uncompressed), B (compressed); ours/QgsRasterCalculator = C;
@@ -92,8 +92,8 @@ def overview_levels(w, h):
 
 def prepare_floor(args):
     """Read both bands, write one float32 band of the same size (the red band, converted: no arithmetic),
-    single thread, in the contender's format: plain, or ours (tiled, ZSTD 1, overviews decimated in memory
-    as our engine does: nearest, every f-th pixel)."""
+    in the contender's format: plain, or ours (tiled, ZSTD 1, GTiff compressing on 2 threads as ours does,
+    overviews decimated in memory as our engine does: nearest, every f-th pixel). One Python thread."""
     import numpy as np
     from osgeo import gdal
     from plugin.core.ndvi import CREATION_OPTIONS, TILE
@@ -105,7 +105,7 @@ def prepare_floor(args):
         clock = time.perf_counter
         a, b = gdal.Open(args.red), gdal.Open(args.nir)
         w, h = a.RasterXSize, a.RasterYSize
-        options = ["BIGTIFF=IF_SAFER"] if args.plain else CREATION_OPTIONS + ["NUM_THREADS=1"]
+        options = ["BIGTIFF=IF_SAFER"] if args.plain else CREATION_OPTIONS + ["NUM_THREADS=2"]   # as ours
         ds = gdal.GetDriverByName("GTiff").Create(args.out, w, h, 1, gdal.GDT_Float32, options)
         ds.SetGeoTransform(a.GetGeoTransform())
         ds.SetProjection(a.GetProjection())

@@ -7,7 +7,8 @@ Output (documented contract):
   product's 10 m grid and CRS, tiled 512 x 512, ZSTD level 1 (no predictor), internal overviews (x2 .. x32,
   nearest neighbour: every f-th pixel from the top-left one) written in the same pass, from the computed
   blocks in memory. layout=PLAIN: GTiff defaults (uncompressed strips), no overviews.
-- 20 m bands (B5, B8A, B11, B12) are read at 20 m and replicated 2 x 2 onto the 10 m grid (exact nearest).
+- 20 m bands (B5, B8A, B11, B12) are read at 20 m and replicated 2 x 2 onto the 10 m grid (exact nearest);
+  or, on request (resolution=20), the output is on the 20 m grid and the 10 m bands are averaged 2 x 2.
 - NODATA = -9999: where a band is no data, where the denominator is 0, or where a selected mask flags the
   pixel. Valid values lie in [-1, 1] (a negative reflectance after the L2A/L1C offset can push a ratio
   outside; those are clipped to the range).
@@ -24,8 +25,8 @@ a 5490 x 5490 NDVI (one thread, GDAL 3.6, no overviews): ZSTD 1 0.27 s / 62 MB, 
 0.13 s / 127 MB. ZSTD 1 costs half of the cheapest alternative with a size within 15 % of the smallest.
 
 Concurrency (GDAL releases the GIL while reading, inflating /vsizip/ members and compressing; numpy while
-computing): a reader thread for each band of the index (red and NIR for NDVI) (inside a zip they are two independent deflate streams,
-inflated concurrently), one for the masks, the arithmetic of each 512-row block (masks, no data, ratio,
+computing): a reader thread for each band of the index (red and NIR for NDVI; inside a zip they are
+independent deflate streams, inflated concurrently), one for the masks, the arithmetic of each 512-row block (masks, no data, ratio,
 overview decimation) split over `threads` threads, and one writer thread that only hands computed blocks
 to GDAL, which compresses them. Every thread that touches GDAL has its own dataset handles (they are not
 thread-safe), and reads strictly in file order (a backward seek in a /vsizip/ member inflates it again
@@ -49,9 +50,7 @@ from dataclasses import dataclass, field, fields
 from typing import Optional
 
 import numpy as np
-from osgeo import gdal
-
-from osgeo import osr
+from osgeo import gdal, osr
 
 from .errors import Cancelled, InvalidInputError, ProductFormatError
 from .indices import (FLOAT32, FLOAT32_NODATA, INDICES, INT16, INT16_NODATA, INT16_SCALE, SpectralIndex,
@@ -133,9 +132,6 @@ class NdviResult:
     @property
     def top_of_atmosphere(self):
         return self.is_toa
-
-
-IndexResult = NdviResult
 
 
 @dataclass

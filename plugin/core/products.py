@@ -153,6 +153,8 @@ class ProductReader:
         missing = {flag for flag, _ in asked} - {flag for flag, r in asked if r.mask in self.masks}
         if self.kind is ProductKind.SAFE_L1C:      # L1C has no shadow or water information at all
             missing |= {flag for flag in ("cloud_shadows", "water") if want(flag)}
+        if self.kind is ProductKind.MAJA_L2A and want("saturated") and not _sat_bits(bands):
+            missing.add("saturated")               # only 20 m bands (NDRE): their SAT_R2 mask is not read
         return rules, sorted(missing)
 
 

@@ -222,6 +222,13 @@ def test_index_window_equals_the_written_raster(products, tmp_path, title):
         index_window(z, "NDVI", (100, 100, 50, 50))
 
 
+def test_maja_saturation_of_20m_bands_is_reported_unavailable(products, tmp_path):
+    res = compute_index(products[MAJA], str(tmp_path / "r.tif"), index="NDRE")
+    assert "saturated" in res.masks_unavailable and not any("SAT" in m for m in res.masks_applied)
+    res = compute_index(products[MAJA], str(tmp_path / "m.tif"), index="NDMI")
+    assert "saturated B8 (SAT)" in res.masks_applied and "saturated" not in res.masks_unavailable
+
+
 def test_missing_band_names_the_product_and_band(products, tmp_path):
     z = products[L2A]
     slim = tmp_path / "slim.zip"
