@@ -22,8 +22,8 @@ Contenders, by output format (each format written by all of its contenders):
 (b) compressed: tiled 512 x 512, ZSTD level 1, NUM_THREADS=2, internal overviews x2..x32 (nearest):
     ours (compute_ndvi_bands, default layout: overviews in the same pass); gdal_calc with exactly our creation
     options, then gdaladdo (BuildOverviews NEAREST, same levels, ZSTD 1, GDAL_NUM_THREADS=2); the I/O floor
-    in this format (NUM_THREADS=2 too, overviews decimated in memory); ours with the 4 MAJA masks (CLM, MG2, EDG, SAT) from the
-    extracted product, from the zip (what users run) and in Int16.
+    in this format (NUM_THREADS=2 too, overviews decimated in memory); ours with the 4 MAJA masks (CLM, MG2,
+    EDG, SAT) from the extracted product, from the zip (what users run) and in Int16.
 The last line:
   ndvi: same-format ours/gdal_calc = A (uncompressed), B (compressed); ours/QgsRasterCalculator = C;
         ours/io_floor = D; peak = N MB

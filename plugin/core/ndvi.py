@@ -26,12 +26,13 @@ a 5490 x 5490 NDVI (one thread, GDAL 3.6, no overviews): ZSTD 1 0.27 s / 62 MB, 
 
 Concurrency (GDAL releases the GIL while reading, inflating /vsizip/ members and compressing; numpy while
 computing): a reader thread for each band of the index (red and NIR for NDVI; inside a zip they are
-independent deflate streams, inflated concurrently), one for the masks, the arithmetic of each 512-row block (masks, no data, ratio,
-overview decimation) split over `threads` threads, and one writer thread that only hands computed blocks
-to GDAL, which compresses them. Every thread that touches GDAL has its own dataset handles (they are not
-thread-safe), and reads strictly in file order (a backward seek in a /vsizip/ member inflates it again
-from an earlier point). Every block-sized array comes from a fixed pool, so memory is bounded (peak RSS
-about 340 MB on a full 10980 x 10980 tile) whatever the input size, and nothing waits on an unbounded queue.
+independent deflate streams, inflated concurrently), one for the masks, the arithmetic of each 512-row block
+(masks, no data, ratio, overview decimation) split over `threads` threads, and one writer thread that only
+hands computed blocks to GDAL, which compresses them. Every thread that touches GDAL has its own dataset
+handles (they are not thread-safe), and reads strictly in file order (a backward seek in a /vsizip/ member
+inflates it again from an earlier point). Every block-sized array comes from a fixed pool, so memory is
+bounded (peak RSS about 340 MB on a full 10980 x 10980 tile for NDVI, 375 MB for the 3-band EVI) whatever the
+input size up to MAX_SIDE, and nothing waits on an unbounded queue.
 GTiff's own NUM_THREADS compression is on, though with GDAL 3.6 on 2 cores it measured neither faster nor
 slower than compressing in the writer thread alone (and costs ~5 % more CPU); it lets the writer, the longest
 chain of the pipeline, use more cores where there are more.
@@ -825,8 +826,8 @@ def run_index(inputs, out_path, *, encoding=FLOAT32, layout=COMPRESSED, progress
     rows = min(block_size, h)
     readers = {}
     for i, (b, t) in enumerate(zip(inputs.bands, types)):
-        readers[i] = _Reader(_band_opener(b, rows, out_factor=k, saturated_raw=inputs.saturated_raw), blocks, _Pool(2, lambda t=t: np.empty((rows, w), t), stop),
-                             stop)
+        opener = _band_opener(b, rows, out_factor=k, saturated_raw=inputs.saturated_raw)
+        readers[i] = _Reader(opener, blocks, _Pool(2, lambda t=t: np.empty((rows, w), t), stop), stop)
     if plan is not None:
         readers["masks"] = _Reader(plan.opener(rows, w), blocks, _Pool(2, lambda: plan.make(rows, w), stop), stop)
     out_pool = _Pool(2, lambda: _OutBlock(rows, w, levels, out_type), stop)

@@ -274,7 +274,8 @@ def test_bands_not_on_one_grid_are_refused_with_the_product_named(tmp_path, what
     nir = np.full((40, 30), 3000, np.int16)
     r = _raster(tmp_path / "r.tif", red)
     n = _raster(tmp_path / "n.tif", nir, **kwargs)
-    with pytest.raises(ProductFormatError, match=f"^field_42: band B4 \\(r.tif\\) is not on the grid of n.tif: {message}"):
+    expected_message = f"^field_42: band B4 \\(r.tif\\) is not on the grid of n.tif: {message}"
+    with pytest.raises(ProductFormatError, match=expected_message):
         compute_ndvi_bands(r, n, str(tmp_path / "o.tif"), name="field_42")
     assert not (tmp_path / "o.tif").exists() and not (tmp_path / "o.tif.part").exists()
 
