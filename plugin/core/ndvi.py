@@ -1,6 +1,7 @@
 """Blockwise spectral-index engine: NDVI (NIR - red) / (NIR + red) and the other indices of
 plugin/core/indices.py (NDWI, MNDWI, NDMI, NBR, NDRE, EVI, SAVI) straight from a product archive, bounded
-memory, both cores. compute_index writes a raster; index_window returns the values of a window in memory.
+memory, both cores. compute_index writes a raster; index_window returns the values of a window of a product
+in memory, index_of_arrays those of reflectance arrays already in memory.
 
 Output (documented contract):
 - Float32 GeoTIFF (or Int16 = round(index x 10000), nodata -32768, band scale 1e-4: encoding="int16"), on the
@@ -236,6 +237,28 @@ def index_window(zip_path, index="NDVI", window=None, *, masks=MaskPolicy(), ref
     inputs, _, _ = _product_inputs(reader, spec, masks)
     inputs.out_factor = _out_factor(resolution)
     return read_index_window(inputs, window)
+
+
+def index_of_arrays(index, reflectance):
+    """The index computed on arrays already in memory (a composite, a stack of parcel pixels...): reflectance
+    maps each band the index uses (indices.INDICES[index].bands, e.g. B8 and B4 for NDVI) to a 2-D array of
+    reflectance in 0..1 (NaN = no data), all of one shape. Returns a float32 array, NaN where a band is no
+    data or the denominator is 0; the engine's arithmetic, clipped to [-1, 1] like the rasters."""
+    spec = get_index(index)
+    missing = [b for b in spec.bands if b not in reflectance]
+    if missing:
+        raise InvalidInputError(f"{spec.name} needs the bands {', '.join(spec.bands)}: {', '.join(missing)} missing.")
+    # float64 as given: EVI's denominator cancels, float32 inputs would cost it 1e-6
+    arrays = [np.ascontiguousarray(np.atleast_2d(np.asarray(reflectance[b], dtype=np.float64))) for b in spec.bands]
+    if len({a.shape for a in arrays}) != 1:
+        raise InvalidInputError(f"The bands of {spec.name} must have one shape, not "
+                                f"{', '.join(str(a.shape) for a in arrays)}.")
+    inputs = IndexInputs([Band("", 1.0, 0.0, None) for _ in arrays], spec.name, spec)
+    h, w = arrays[0].shape
+    out = np.empty((h, w), np.float32)
+    _Arithmetic(inputs).rows(arrays, [], out, 0, h, _Scratch(w, spec.kind))
+    out[out == np.float32(NODATA)] = np.nan
+    return out
 
 
 # ---------------------------------------------------------------- engine

@@ -406,3 +406,22 @@ def test_20m_output_averages_10m_bands_and_keeps_20m_bands(products, tmp_path, t
     want = got[7:27, 5:35]
     assert np.array_equal(np.isnan(values), want == NODATA) and np.array_equal(values[~np.isnan(values)],
                                                                                want[want != NODATA])
+
+
+@pytest.mark.parametrize("title", [MAJA, L2A])
+def test_index_of_arrays_is_the_engine_arithmetic_on_reflectance(products, tmp_path, title):
+    """For tools holding reflectance already (composites, parcel pixels): same values as the rasters."""
+    from plugin.core.ndvi import index_of_arrays
+    z = products[title]
+    for name in ("NDVI", "NBR", "EVI", "SAVI"):
+        refl = {}
+        for b in BANDS_OF[name]:
+            r, bad = band_of(z, b)
+            refl[b] = np.where(bad, np.nan, r)
+        got = index_of_arrays(name, refl)
+        compute_index(z, str(tmp_path / "a.tif"), index=name, masks=MaskPolicy.none())
+        want = read(tmp_path / "a.tif")[0]
+        assert np.array_equal(np.isnan(got), want == NODATA), name
+        assert np.max(np.abs(got[~np.isnan(got)] - want[want != NODATA])) <= 1e-6, name
+    with pytest.raises(Exception, match="needs the bands B8, B12: B12 missing"):
+        index_of_arrays("NBR", {"B8": np.zeros((2, 2))})
