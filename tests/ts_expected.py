@@ -7,7 +7,7 @@ import re
 import zipfile
 
 import numpy as np
-from osgeo import gdal
+from osgeo import gdal, ogr, osr
 
 from plugin.core.models import ProductKind
 from tests.simulator import archives
@@ -76,3 +76,37 @@ def expected(zip_path, use_masks=True):
 def date_of(zip_path):
     m = re.search(r"_(\d{8})-", os.path.basename(zip_path))
     return dt.datetime.strptime(m[1], "%Y%m%d").date()
+
+
+def utm_to_wgs84(x, y, epsg):
+    src, dst = osr.SpatialReference(), osr.SpatialReference()
+    src.ImportFromEPSG(epsg)
+    dst.ImportFromEPSG(4326)
+    for s in (src, dst):
+        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    return osr.CoordinateTransformation(src, dst).TransformPoint(x, y)[:2]
+
+
+def rect_wgs84(x0, y0, x1, y1, epsg=32631):
+    """A UTM rectangle as a densified WGS84 polygon (WKT): parcels come in any CRS."""
+    ring = ogr.Geometry(ogr.wkbLinearRing)
+    for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)):
+        ring.AddPoint_2D(x, y)
+    poly = ogr.Geometry(ogr.wkbPolygon)
+    poly.AddGeometry(ring)
+    poly.Segmentize(20)
+    src, dst = osr.SpatialReference(), osr.SpatialReference()
+    src.ImportFromEPSG(epsg)
+    dst.ImportFromEPSG(4326)
+    for s in (src, dst):
+        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    poly.Transform(osr.CoordinateTransformation(src, dst))
+    return poly.ExportToWkt()
+
+
+def cells(gt, c0, r0, c1, r1):
+    """A rectangle whose edges lie 3 m inside pixel edges: pixel-centre membership is unambiguous.
+    Covers columns c0..c1-1 and rows r0..r1-1."""
+    x0, y0 = gt[0] + c0 * 10 + 3, gt[3] - r0 * 10 - 3
+    x1, y1 = gt[0] + c1 * 10 - 3, gt[3] - r1 * 10 + 3
+    return x0, y1, x1, y0

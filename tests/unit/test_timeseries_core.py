@@ -5,7 +5,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from osgeo import gdal, ogr, osr
+from osgeo import gdal
 
 from plugin.core.errors import InvalidInputError
 from plugin.core.timeseries.composites import composite, gap_filled_series
@@ -13,6 +13,7 @@ from plugin.core.timeseries.parcels import Parcels, parcel_statistics
 from plugin.core.timeseries.profile import field_profile, point_profile, write_profile_csv
 from plugin.core.timeseries.sources import find_observations
 from tests import ts_expected as ex
+from tests.ts_expected import cells, rect_wgs84, utm_to_wgs84
 
 DAYS = [dt.date(2023, 5, 2) + dt.timedelta(days=5 * i) for i in range(10)]   # May and June
 N = 120
@@ -23,40 +24,6 @@ def series(tmp_path_factory):
     folder = tmp_path_factory.mktemp("series")
     paths = ex.build_series(str(folder), DAYS)
     return str(folder), paths
-
-
-def utm_to_wgs84(x, y, epsg):
-    src, dst = osr.SpatialReference(), osr.SpatialReference()
-    src.ImportFromEPSG(epsg)
-    dst.ImportFromEPSG(4326)
-    for s in (src, dst):
-        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    return osr.CoordinateTransformation(src, dst).TransformPoint(x, y)[:2]
-
-
-def rect_wgs84(x0, y0, x1, y1, epsg=32631):
-    """A UTM rectangle as a densified WGS84 polygon (WKT): parcels come in any CRS."""
-    ring = ogr.Geometry(ogr.wkbLinearRing)
-    for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)):
-        ring.AddPoint_2D(x, y)
-    poly = ogr.Geometry(ogr.wkbPolygon)
-    poly.AddGeometry(ring)
-    poly.Segmentize(20)
-    src, dst = osr.SpatialReference(), osr.SpatialReference()
-    src.ImportFromEPSG(epsg)
-    dst.ImportFromEPSG(4326)
-    for s in (src, dst):
-        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    poly.Transform(osr.CoordinateTransformation(src, dst))
-    return poly.ExportToWkt()
-
-
-def cells(gt, c0, r0, c1, r1):
-    """A rectangle whose edges lie 3 m inside pixel edges: pixel-centre membership is unambiguous.
-    Covers columns c0..c1-1 and rows r0..r1-1."""
-    x0, y0 = gt[0] + c0 * 10 + 3, gt[3] - r0 * 10 - 3
-    x1, y1 = gt[0] + c1 * 10 - 3, gt[3] - r1 * 10 + 3
-    return x0, y1, x1, y0
 
 
 def test_point_profile_matches_numpy_with_masked_dates(series):

@@ -267,3 +267,18 @@ def parcel_statistics(parcels, observations, *, all_touched=False, index="NDVI",
                                / np.bincount(label[ok], minlength=n))
         yield DateStats(day, tuple(o.label for o in obs), pixel_count, count, masked_count, stats, means)
     progress.set(100.0)
+
+
+def write_wide_csv(path, ids, series, stat="mean"):
+    """One row per parcel, one column per date (the parcel's `stat`, empty without a valid pixel).
+    series: the DateStats of every date, in order. Written to path + '.part' and renamed when complete."""
+    import csv
+    import os
+
+    tmp = path + ".part"
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["parcel_id"] + [s.date.isoformat() for s in series])
+        for i, pid in enumerate(ids):
+            w.writerow([pid] + ["" if np.isnan(s.stats[stat][i]) else f"{s.stats[stat][i]:.6f}" for s in series])
+    os.replace(tmp, path)
