@@ -105,10 +105,10 @@ def test_parcel_statistics_from_ndvi_rasters_agree_with_products(products, tmp_p
 def test_composite_and_gap_filled_series(products, tmp_path):
     folder, paths = products
     comp = run("composite", {"FOLDER": folder, "PERIOD": 1, "DAYS": 15, "OUTPUT_FOLDER": str(tmp_path / "c")})
-    assert len(comp["OUTPUT_LAYERS"]) == 2             # 1 Jan + 10 x 15 days = 31 May: 1-15 and 16-30 June
+    assert len(comp["OUTPUT_LAYERS"]) == 2             # 15-day periods from 1 January: 31 May-14 June, 15-29 June
     ds = gdal.Open(sorted(comp["OUTPUT_LAYERS"])[0])
-    stack = np.stack([ex.expected(p)[0] for p in paths if ex.date_of(p).day <= 15 - 1 + 1 and
-                      ex.date_of(p) <= dt.date(2023, 6, 14)])
+    assert ds.GetMetadataItem("PERIOD_START") == "2023-05-31"
+    stack = np.stack([ex.expected(p)[0] for p in paths if ex.date_of(p) <= dt.date(2023, 6, 14)])
     np.testing.assert_array_equal(ds.GetRasterBand(3).ReadAsArray(), (~np.isnan(stack)).sum(axis=0))
     gap = run("gap_filled_series", {"FOLDER": folder, "EVERY": 3, "START": "2023-06-02",
                                     "OUTPUT_FOLDER": str(tmp_path / "g")})
