@@ -44,6 +44,7 @@ class DateStats:
     """Statistics of every parcel on one date (arrays indexed by parcel position; NaN without valid pixels)."""
     date: dt.date
     labels: tuple                        # product ids read for this date
+    paths: tuple                         # their files (zips or rasters)
     pixels: np.ndarray                   # parcel pixels (all grids), int
     valid: np.ndarray                    # valid pixels on this date, int
     masked: np.ndarray                   # pixels flagged by a mask on this date, int
@@ -265,7 +266,7 @@ def parcel_statistics(parcels, observations, *, all_touched=False, index="NDVI",
             with np.errstate(divide="ignore", invalid="ignore"):
                 means[band] = (np.bincount(label[ok], weights=arr[ok].astype(np.float64), minlength=n)
                                / np.bincount(label[ok], minlength=n))
-        yield DateStats(day, tuple(o.label for o in obs), pixel_count, count, masked_count, stats, means)
+        yield DateStats(day, tuple(o.label for o in obs), tuple(o.path for o in obs), pixel_count, count, masked_count, stats, means)
     progress.set(100.0)
 
 

@@ -29,6 +29,7 @@ class ProfileRow:
     masked_fraction: float = math.nan
     pixels: int = 1
     reflectance: dict = field(default_factory=dict)
+    paths: tuple = ()            # the files read (product zips or NDVI rasters)
 
     @property
     def state(self):
@@ -60,7 +61,7 @@ def point_profile(observations, x, y, crs, *, index="NDVI", reflectance=False, m
             r = ProfileRow(day, (o.label,), value, bool(win.masked[0, 0]),
                            valid_fraction=0.0 if math.isnan(value) else 1.0,
                            masked_fraction=float(win.masked[0, 0]),
-                           reflectance={b: float(a[0, 0]) for b, a in win.reflectance.items()})
+                           reflectance={b: float(a[0, 0]) for b, a in win.reflectance.items()}, paths=(o.path,))
             if best is None or (math.isnan(best.value) and not math.isnan(value)):
                 best = r
             if not math.isnan(value):
@@ -85,7 +86,7 @@ def field_profile(observations, geometry, crs, *, all_touched=False, index="NDVI
                                p10=float(s.stats["p10"][0]), p90=float(s.stats["p90"][0]),
                                valid_fraction=float(s.valid_fraction[0]),
                                masked_fraction=float(s.masked_fraction[0]), pixels=int(s.pixels[0]),
-                               reflectance={b: float(v[0]) for b, v in s.reflectance.items()}))
+                               reflectance={b: float(v[0]) for b, v in s.reflectance.items()}, paths=s.paths))
     return rows
 
 
