@@ -94,10 +94,13 @@ class Parcels:
             before = ext if before is None else before.Union(ext)
         own = t.from_grid(_dense_box(grid), grid.wkt)
         pieces = []
+        ox0, ox1, oy0, oy1 = own.GetEnvelope()
         for geom in self.geometries:
             piece = None
-            if geom.Intersects(own):
-                piece = geom.Intersection(own)
+            x0, x1, y0, y1 = geom.GetEnvelope()
+            inside = ox0 < x0 and x1 < ox1 and oy0 < y0 and y1 < oy1 and own.Contains(geom)
+            if inside or geom.Intersects(own):
+                piece = geom if inside else geom.Intersection(own)
                 if before is not None and piece.Intersects(before):
                     piece = piece.Difference(before)
                 piece = None if piece is None or piece.IsEmpty() else t.to_grid(piece, grid.wkt)
@@ -219,8 +222,11 @@ def statistics(n, label, value, masked):
         mean = total / count
         dev = v - mean[lab]
         std = np.sqrt(np.bincount(lab, weights=dev * dev, minlength=n) / count)
-    order = np.lexsort((v, lab))
-    s = v[order]
+    # one float64 sort orders by parcel, then value: key = parcel * 4 + (value + 1), value + 1 in [0, 2]
+    # (several times faster than a lexsort; exact to ~1e-11 for 10^5 parcels)
+    key = lab * 4.0 + (v + 1.0)
+    key.sort()
+    s = key - np.repeat(np.arange(n) * 4.0 + 1.0, count)
     start = np.concatenate(([0], np.cumsum(count)[:-1]))
     stats = {"mean": mean, "std": std}
     has = count > 0
