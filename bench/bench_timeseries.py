@@ -16,6 +16,8 @@ Contenders, each in its own fresh subprocess (imports and QGIS start-up outside 
               included): count, mean, median, std, p10, p90, valid and masked shares per parcel and date.
 - qgis_zonal: processing.run("native:zonalstatisticsfb") once per date on the same rasters and parcels, count
               and mean only, output to memory.
+- io_floor:   for reference, decoding every strip of every raster and nothing else: the part of the work no
+              per-date method can avoid when parcels touch every block of the tile.
 Both must count the same pixels and give means equal to 1e-6 (checked here; the run fails otherwise), on every
 parcel-date with at least two valid pixels: where a polygon holds one valid pixel centre or none, QGIS switches to
 area-weighted partial pixels (QgsZonalStatistics' precise-intersection fallback), a different definition.
@@ -80,7 +82,7 @@ def ndvi_rasters(folder, size, dates):
             y = np.arange(y0, min(size, y0 + 512), dtype=np.float32)[:, None]
             field = ((((y.astype(np.int64) // 40) * 7919 + cells * 104729) % 97) / 97.0).astype(np.float32)
             v = 0.25 + field * (0.3 + season) + rng.normal(0, 0.03, (y.shape[0], size)).astype(np.float32)
-            v = np.round(np.clip(v, -1, 1), 3).astype(np.float32)
+            v = np.round(np.clip(v, -1, 1), 2).astype(np.float32)      # 0.01 steps: compresses like real NDVI
             for cx, cy, r in clouds:
                 v[(x - cx) ** 2 + (y - cy) ** 2 < r * r] = NODATA
             band.WriteArray(v, 0, y0)
@@ -161,6 +163,22 @@ def child_ours(args):
     work = time.perf_counter() - t0
     np.savez(args.out_file, count=np.array(counts), mean=np.array(means))
     print("RESULT " + json.dumps({"work": work}))
+
+
+def child_floor(args):
+    """The I/O floor: decode every strip of every raster (same reader options as ours), nothing else."""
+    from osgeo import gdal
+
+    gdal.UseExceptions()
+    t0 = time.perf_counter()
+    for r in args.rasters.split(","):
+        ds = gdal.OpenEx(r, gdal.OF_RASTER, open_options=["NUM_THREADS=ALL_CPUS"])
+        band = ds.GetRasterBand(1)
+        for y0 in range(0, ds.RasterYSize, 512):
+            band.ReadAsArray(0, y0, ds.RasterXSize, min(512, ds.RasterYSize - y0))
+            ds.FlushCache()
+        ds = None
+    print("RESULT " + json.dumps({"work": time.perf_counter() - t0}))
 
 
 def child_qgis(args):
@@ -252,7 +270,8 @@ def main():
     ap.add_argument("--px", type=int)
     args = ap.parse_args()
     if args.child:
-        return {"ours": child_ours, "qgis": child_qgis, "profile": child_profile}[args.child](args)
+        return {"ours": child_ours, "qgis": child_qgis, "floor": child_floor,
+                "profile": child_profile}[args.child](args)
 
     env = dict(os.environ)
     skip = set(filter(None, args.skip.split(",")))
@@ -269,6 +288,8 @@ def main():
         ours_file, qgis_file = os.path.join(args.out, "ours.npz"), os.path.join(args.out, "qgis.npz")
         ours, o_wall, o_peak, o_cpu = measure(base + ["--child", "ours", "--rasters", ",".join(rasters),
                                                       "--out-file", ours_file], env)
+        floor, f_wall, f_peak, f_cpu = measure([PY, os.path.abspath(__file__), "--child", "floor", "--rasters",
+                                                ",".join(rasters)], env)
         qgis, q_wall, q_peak, q_cpu = measure(base + ["--child", "qgis", "--rasters", ",".join(rasters[:k]),
                                                       "--out-file", qgis_file], env)
         a, b = np.load(ours_file), np.load(qgis_file)
@@ -284,12 +305,15 @@ def main():
         print(f"{'ours':<12}{ours['work']:>9.2f}{o_wall:>11.2f}{o_cpu:>8.2f}{o_peak:>9.0f}  all {args.dates} dates")
         print(f"{'qgis_zonal':<12}{qgis['work']:>9.2f}{q_wall:>11.2f}{q_cpu:>8.2f}{q_peak:>9.0f}  {k} dates"
               + (f" (scaled to {args.dates}: {q_all:.1f} s)" if k != args.dates else ""))
+        print(f"{'io_floor':<12}{floor['work']:>9.2f}{f_wall:>11.2f}{f_cpu:>8.2f}{f_peak:>9.0f}  all {args.dates} "
+              "dates: decode every strip of every raster, nothing else")
         print(f"same pixels counted: {same_count}; largest |mean difference| = {diff:.2e} "
               f"({int(both.sum())} parcel-dates with >= 2 valid pixels compared; {tiny} with exactly one, where "
               f"QGIS weighs pixels by area instead, left out)")
         if not same_count or diff > 1e-6:
             raise SystemExit("ours and QGIS disagree: the ratio would compare different work")
-        lines.append(f"timeseries: parcels ours/qgis_zonal = {ours['work'] / q_all:.2f}, peak = {o_peak:.0f} MB")
+        lines.append(f"timeseries: parcels ours/qgis_zonal = {ours['work'] / q_all:.2f}, peak = {o_peak:.0f} MB "
+                     f"(io_floor/qgis_zonal = {floor['work'] / q_all:.2f})")
     if "profile" not in skip:
         folder = os.path.join(args.out, f"profile_{args.profile_px}_{args.profile_dates}")
         warm(profile_products(folder, args.profile_dates, args.profile_px))

@@ -195,6 +195,15 @@ def find_observations(paths, start=None, end=None, on_skip=None):
 
 # ---------------------------------------------------------------- readers
 
+def _release(ds, y1):
+    """Drop the blocks GDAL cached for this dataset once a read has used up their row of blocks: reads go
+    forward, so they are never needed again, and a whole tile read through GDAL's default cache (5 % of the
+    RAM) would otherwise stay in memory until the dataset closes."""
+    rows = ds.GetRasterBand(1).GetBlockSize()[1]
+    if y1 % rows == 0 or y1 >= ds.RasterYSize:
+        ds.FlushCache()
+
+
 def _gather(arr, at):
     return arr if at is None else arr.ravel()[at]
 
@@ -220,6 +229,7 @@ class RasterWindowReader:
 
     def read(self, x0, y0, w, h, at=None):
         raw = _gather(self.band.ReadAsArray(x0, y0, w, h).astype(np.float32, copy=False), at)
+        _release(self.ds, y0 + h)
         invalid = np.isnan(raw) | (raw == np.float32(self.nodata))
         value = np.where(invalid, np.float32(np.nan), raw).astype(np.float32, copy=False)
         return Window(value, invalid, np.zeros(invalid.shape, bool))
@@ -281,6 +291,9 @@ class ProductWindowReader:
                     low = ds.GetRasterBand(rule.band).ReadAsArray(b0, a0, b1 - b0, a1 - a0)
                     cache[key] = low[(y0 + rows) // f - a0, (x0 + cols) // f - b0]
                 masked |= _flags(cache[key], rule)
+        for key, ds in self.ds.items():
+            f = self.masks[key].factor if key in self.masks else 1
+            _release(ds, -(-(y0 + h) // f))
         with np.errstate(divide="ignore", invalid="ignore"):
             value = self.index_fn(refl).astype(np.float32, copy=False)
             nodata |= ~np.isfinite(value)
