@@ -214,3 +214,21 @@ def test_gap_filled_series_matches_numpy_interp(series, tmp_path):
 def test_no_products_is_a_plain_message(tmp_path):
     with pytest.raises(InvalidInputError, match="No Sentinel-2 product"):
         find_observations(str(tmp_path))
+
+
+def test_a_folder_with_products_their_ndvi_and_our_outputs_lists_each_acquisition_once(series, tmp_path):
+    import shutil
+
+    from plugin.core.ndvi import compute_ndvi
+
+    folder, paths = series
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    for p in paths[:3]:
+        shutil.copy(p, mixed)
+    compute_ndvi(paths[0], str(mixed / "first_NDVI.tif"))             # NDVI of a product that is there too
+    compute_ndvi(paths[5], str(mixed / "sixth_NDVI.tif"))             # NDVI of one that is not
+    composite(find_observations(str(mixed)), str(mixed))               # our own outputs in the same folder
+    obs = find_observations(str(mixed))
+    assert [(o.date, o.kind) for o in obs] == [(DAYS[0], "product"), (DAYS[1], "product"),
+                                               (DAYS[2], "product"), (DAYS[5], "raster")]

@@ -122,6 +122,8 @@ _DATE_IN_NAME = re.compile(r"(20\d{2})(\d{2})(\d{2})")
 def _raster_observation(path):
     ds = gdal.Open(path)
     meta = ds.GetMetadata() or {}
+    if ds.RasterCount != 1 or "PERIOD_START" in meta:
+        return None                    # a composite or a gap-filled series (ours), not one acquisition
     when = meta.get("ACQUISITION_DATE", "")
     acquired = None
     if when:
@@ -189,6 +191,9 @@ def find_observations(paths, start=None, end=None, on_skip=None):
         raise InvalidInputError("No Sentinel-2 product or NDVI raster found"
                                 + (" between the dates given" if (start or end) else "")
                                 + ": choose the folder the products were downloaded to.")
+    # an NDVI raster next to the product it was computed from would count the same acquisition twice
+    products = {o.label for o in found if o.kind == "product"}
+    found = [o for o in found if o.kind == "product" or o.label not in products]
     found.sort(key=lambda o: (o.acquired, o.label))
     return found
 
