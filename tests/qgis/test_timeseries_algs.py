@@ -145,10 +145,21 @@ def test_shipped_model_parcel_ndvi_monitoring(simulator, sim_env, tmp_path):
 @pytest.mark.skipif(QGIS_PROCESS is None, reason="qgis_process.bin comes with the QGIS desktop package")
 def test_qgis_process_runs_parcel_statistics(installed_plugin, products, tmp_path):  # noqa: F811
     folder, paths = products
-    layer = parcels_layer(paths)
+    from osgeo import ogr, osr
+
+    gt, _ = ex.grid(paths[0])
     gpkg = tmp_path / "parcels.gpkg"
-    from qgis.core import QgsVectorFileWriter
-    QgsVectorFileWriter.writeAsVectorFormat(layer, str(gpkg), "utf-8", layer.crs(), "GPKG")
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4326)
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(gpkg))
+    out = ds.CreateLayer("parcels", srs, ogr.wkbPolygon)
+    out.CreateField(ogr.FieldDefn("name", ogr.OFTString))
+    for name, b in BOXES.items():
+        f = ogr.Feature(out.GetLayerDefn())
+        f.SetField("name", name)
+        f.SetGeometry(ogr.CreateGeometryFromWkt(rect_wgs84(*cells(gt, *b))))
+        out.CreateFeature(f)
+    ds = None
     out = tmp_path / "stats.csv"
     proc = subprocess.run([QGIS_PROCESS, "--json", "run", "sentinelmirror:parcel_statistics", "--",
                            f"PARCELS={gpkg}", "ID_FIELD=name", f"FOLDER={folder}", f"OUTPUT={out}"],
