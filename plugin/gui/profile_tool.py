@@ -8,8 +8,8 @@ date on the map: the product's layer when it is loaded, else its natural-colour 
 import os
 from pathlib import Path
 
-from qgis.core import (QgsApplication, QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry, QgsMapLayer,
-                       QgsPointXY, QgsProject, QgsRectangle, QgsVectorLayer, QgsWkbTypes)
+from qgis.core import (QgsApplication, QgsCoordinateTransform, QgsDistanceArea, QgsFeatureRequest, QgsGeometry,
+                       QgsMapLayer, QgsPointXY, QgsProject, QgsRectangle, QgsVectorLayer, QgsWkbTypes)
 from qgis.gui import QgsDockWidget, QgsMapTool, QgsRubberBand
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import Qt, pyqtSignal
@@ -99,7 +99,8 @@ class ProfileMapTool(QgsMapTool):
         canvas = self.canvas()
         project = QgsProject.instance()
         for layer in canvas.layers():
-            if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.GeometryType.PolygonGeometry:
+            if (not isinstance(layer, QgsVectorLayer)
+                    or layer.geometryType() != QgsWkbTypes.GeometryType.PolygonGeometry):
                 continue
             to_layer = QgsCoordinateTransform(canvas.mapSettings().destinationCrs(), layer.crs(), project)
             p = to_layer.transform(point)
@@ -198,8 +199,11 @@ class ProfilePanel(QWidget):
             self.place = f"point {p.x():.1f}, {p.y():.1f}"
         else:
             task = ProfileTask(folder, crs, polygon_wkt=geometry.asWkt(), reflectance=reflectance)
-            self.place = f"field of {geometry.area() / 1e4:.1f} ha" if self.canvas.mapSettings(
-            ).destinationCrs().mapUnits() == 0 else "field"
+            project = QgsProject.instance()
+            area = QgsDistanceArea()      # ellipsoidal: square metres whatever the map's CRS
+            area.setSourceCrs(self.canvas.mapSettings().destinationCrs(), project.transformContext())
+            area.setEllipsoid(project.ellipsoid() if project.ellipsoid() not in ("", "NONE") else "EPSG:7030")
+            self.place = f"field of {area.measureArea(geometry) / 1e4:.1f} ha"
         task.resultsReady.connect(lambda rows, t=task: self._done(t, rows))
         task.failed.connect(lambda message, t=task: self._failed(t, message))
         task.cancelledByUser.connect(lambda t=task: self._failed(t, None))

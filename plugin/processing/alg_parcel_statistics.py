@@ -10,14 +10,14 @@ from ..qgis.feedback import FeedbackProgress
 from . import series_inputs
 from .base import SentinelMirrorAlgorithm, processing_error
 
-COLUMNS = (("mean", "mean"), ("median", "median"), ("std", "std"), ("p10", "p10"), ("p90", "p90"))
+COLUMNS = ("mean", "median", "std", "p10", "p90")
 
 
 def table_fields(id_field=None):
     fields = QgsFields()
     fields.append(id_field if id_field is not None else QgsField("parcel_id", compat.LONG_LONG))
     fields.append(QgsField("date", compat.DATE))
-    for name, _ in COLUMNS:
+    for name in COLUMNS:
         fields.append(QgsField(name, compat.DOUBLE))
     fields.append(QgsField("valid_count", compat.INT))
     fields.append(QgsField("valid_fraction", compat.DOUBLE))
@@ -100,7 +100,7 @@ class ParcelStatisticsAlgorithm(SentinelMirrorAlgorithm):
                     if s.pixels[i] == 0:
                         continue
                     feat = QgsFeature(fields)
-                    feat.setAttributes([pid, day] + [_num(s.stats[k][i]) for k, _ in COLUMNS]
+                    feat.setAttributes([pid, day] + [_num(s.stats[k][i]) for k in COLUMNS]
                                        + [int(s.valid[i]), _num(vf[i]), _num(mf[i]), int(s.pixels[i]), products])
                     sink.addFeature(feat, QgsFeatureSink.FastInsert)
                 if wide:

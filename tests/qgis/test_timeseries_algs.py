@@ -13,7 +13,7 @@ from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVector
 from tests import ts_expected as ex
 from tests.ts_expected import cells, rect_wgs84
 
-from .sm_support import JUNE, expected, fast_polling, sim_env, sm_provider  # noqa: F401
+from .sm_support import expected, fast_polling, sim_env, sm_provider  # noqa: F401
 from .test_qgis_process import QGIS_PROCESS, installed_plugin  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("sm_provider")

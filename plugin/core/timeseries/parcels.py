@@ -15,7 +15,6 @@ Overlapping parcels: a pixel inside two parcels counts for the one listed last (
 import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Optional
 
 import numpy as np
 from osgeo import gdal, ogr
@@ -272,7 +271,8 @@ def parcel_statistics(parcels, observations, *, all_touched=False, index="NDVI",
             with np.errstate(divide="ignore", invalid="ignore"):
                 means[band] = (np.bincount(label[ok], weights=arr[ok].astype(np.float64), minlength=n)
                                / np.bincount(label[ok], minlength=n))
-        yield DateStats(day, tuple(o.label for o in obs), tuple(o.path for o in obs), pixel_count, count, masked_count, stats, means)
+        yield DateStats(day, tuple(o.label for o in obs), tuple(o.path for o in obs), pixel_count, count,
+                        masked_count, stats, means)
     progress.set(100.0)
 
 

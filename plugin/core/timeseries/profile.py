@@ -8,7 +8,6 @@ import csv
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Optional
 
 from ..progress import NULL_PROGRESS, check_cancelled
 from .geometry import Transforms
