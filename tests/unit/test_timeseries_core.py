@@ -232,3 +232,19 @@ def test_a_folder_with_products_their_ndvi_and_our_outputs_lists_each_acquisitio
     obs = find_observations(str(mixed))
     assert [(o.date, o.kind) for o in obs] == [(DAYS[0], "product"), (DAYS[1], "product"),
                                                (DAYS[2], "product"), (DAYS[5], "raster")]
+
+
+def test_two_products_of_one_tile_and_day_count_once(series, tmp_path):
+    import shutil
+
+    folder, paths = series
+    twice = tmp_path / "twice"
+    twice.mkdir()
+    shutil.copy(paths[0], twice)
+    # the same acquisition delivered twice (another product version): same tile, same day, same grid
+    shutil.copy(paths[0], twice / paths[0].rsplit("/", 1)[1].replace("_V3-1", "_V3-0"))
+    gt, _ = ex.grid(paths[0])
+    box = (10, 10, 30, 25)
+    [s] = list(parcel_statistics(Parcels([rect_wgs84(*cells(gt, *box))], "EPSG:4326"),
+                                 find_observations(str(twice))))
+    assert s.pixels[0] == 20 * 15 and len(s.labels) == 1

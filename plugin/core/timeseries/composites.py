@@ -58,10 +58,12 @@ def periods(dates, days=None):
 
 
 def by_grid(observations):
-    """[(grid, observations on it in time order)], grids by tile id."""
+    """[(grid, observations on it in time order, one per day)], grids by tile id."""
     groups = {}
     for o in observations:
-        groups.setdefault(o.grid.key, (o.grid, o.tile, []))[2].append(o)
+        same = groups.setdefault(o.grid.key, (o.grid, o.tile, []))[2]
+        if not same or same[-1].date != o.date:       # a second product of the same day would count twice
+            same.append(o)
     return [(g, tile, obs) for g, tile, obs in sorted(groups.values(), key=lambda v: (v[1] or "", v[0].transform))]
 
 

@@ -163,10 +163,13 @@ def _dense_box(grid):
 
 
 def group_by_date(observations):
-    """OrderedDict date -> observations of that (UTC) day, in time order."""
+    """OrderedDict date -> observations of that (UTC) day, in time order, one per grid: a second product of the
+    same tile and day (another processing of the same acquisition) would count its pixels twice."""
     out = OrderedDict()
     for o in observations:
-        out.setdefault(o.date, []).append(o)
+        same_day = out.setdefault(o.date, [])
+        if all(other.grid.key != o.grid.key for other in same_day):
+            same_day.append(o)
     return out
 
 
@@ -223,9 +226,12 @@ def statistics(n, label, value, masked):
         std = np.sqrt(np.bincount(lab, weights=dev * dev, minlength=n) / count)
     # one float64 sort orders by parcel, then value: key = parcel * 4 + (value + 1), value + 1 in [0, 2]
     # (several times faster than a lexsort; exact to ~1e-11 for 10^5 parcels)
-    key = lab * 4.0 + (v + 1.0)
-    key.sort()
-    s = key - np.repeat(np.arange(n) * 4.0 + 1.0, count)
+    if v.size and (v.min() < -1.0 or v.max() >= 3.0):      # an index outside [-1, 3): the general way
+        s = v[np.lexsort((v, lab))]
+    else:
+        key = lab * 4.0 + (v + 1.0)
+        key.sort()
+        s = key - np.repeat(np.arange(n) * 4.0 + 1.0, count)
     start = np.concatenate(([0], np.cumsum(count)[:-1]))
     stats = {"mean": mean, "std": std}
     has = count > 0
