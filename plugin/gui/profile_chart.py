@@ -1,9 +1,10 @@
 """The profile chart: matplotlib (Qt canvas) when QGIS's Python has it, else a plain table of the same rows.
 
-matplotlib is what QGIS installs with itself on Windows (the OSGeo4W / standalone installers bundle
-python3-matplotlib) and macOS (the qgis.org bundle); on Debian/Ubuntu it is the separate package
-python3-matplotlib (python3-qgis depends on python3-plotly, which needs a web view, not on matplotlib). Without
-it the panel shows a table and says how to get the chart; export to CSV works either way.
+Why matplotlib: on Windows it is an OSGeo4W package (python3-matplotlib) that the QGIS installers ship, as the
+install notes of neighbouring plugins say (not checked against an installer here); for macOS nothing was
+verified; on Debian/Ubuntu (checked with apt-cache) python3-qgis depends on python3-plotly, not on matplotlib,
+which is the separate package python3-matplotlib. plotly draws in a web view, which QGIS 4 builds may lack.
+Without matplotlib the panel shows a table and says how to get the chart; CSV export works either way.
 
 Drawing: the index at valid dates as a line with markers; masked dates (clouds, shadows, edges) as grey
 crosses on the axis, never as values; for a field the p10-p90 band around the mean and the share of valid
