@@ -22,7 +22,8 @@ class ProfileTask(CoreTask):
         from ..core.timeseries.sources import find_observations
 
         progress.message("Reading the products' dates")
-        obs = find_observations(self.folder)
+        # NDVI GeoTIFFs beside the zips answer a point at once; the zips are read for reflectances
+        obs = find_observations(self.folder, prefer_rasters=not self.reflectance)
         if self.point is not None:
             return point_profile(obs, self.point[0], self.point[1], self.crs, reflectance=self.reflectance,
                                  progress=progress)

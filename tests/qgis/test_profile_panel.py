@@ -148,3 +148,22 @@ def test_main_dock_opens_the_profile_panel_on_the_download_folder(qgis_iface, qg
             s.remove("sentinel_mirror/download_dir")
         else:
             s.setValue("sentinel_mirror/download_dir", old)
+
+
+def test_without_matplotlib_the_values_are_listed(monkeypatch, qgis_app):
+    from plugin.core.timeseries.profile import ProfileRow
+    from plugin.gui import profile_chart
+
+    monkeypatch.setattr(profile_chart, "HAVE_MATPLOTLIB", False)
+    chart = profile_chart.ProfileChart()
+    assert not chart.has_chart
+    rows = [ProfileRow(DAYS[0], ("a",), 0.5, False, valid_fraction=1.0),
+            ProfileRow(DAYS[1], ("b",), float("nan"), True, valid_fraction=0.0)]
+    chart.show_rows(rows)
+    assert chart.table.rowCount() == 2
+    assert [chart.table.item(1, j).text() for j in range(3)] == [DAYS[1].isoformat(), "masked", ""]
+    try:
+        chart.save_png("x.png")
+        raise AssertionError("a PNG without a chart")
+    except OSError as e:
+        assert "matplotlib" in str(e)

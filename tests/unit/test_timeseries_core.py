@@ -232,6 +232,15 @@ def test_a_folder_with_products_their_ndvi_and_our_outputs_lists_each_acquisitio
     obs = find_observations(str(mixed))
     assert [(o.date, o.kind) for o in obs] == [(DAYS[0], "product"), (DAYS[1], "product"),
                                                (DAYS[2], "product"), (DAYS[5], "raster")]
+    fast = find_observations(str(mixed), prefer_rasters=True)
+    assert [(o.date, o.kind) for o in fast] == [(DAYS[0], "raster"), (DAYS[1], "product"),
+                                                (DAYS[2], "product"), (DAYS[5], "raster")]
+    # the NDVI GeoTIFF gives the same profile values as its zip (masked and no data are one there)
+    gt, wkt = ex.grid(paths[0])
+    value, _ = ex.expected(paths[0])
+    r, c = np.argwhere(np.isfinite(value))[50]
+    point = point_profile(fast[:1], gt[0] + (c + 0.5) * 10, gt[3] - (r + 0.5) * 10, wkt)
+    assert point[0].value == pytest.approx(value[r, c], abs=1e-6)
 
 
 def test_two_products_of_one_tile_and_day_count_once(series, tmp_path):

@@ -160,10 +160,15 @@ def _product_observation(path, known_wkt):
                        product=reader)
 
 
-def find_observations(paths, start=None, end=None, on_skip=None):
+def find_observations(paths, start=None, end=None, on_skip=None, prefer_rasters=False):
     """Observations from product zips and/or NDVI GeoTIFFs (files or folders of them), sorted by acquisition
     time, within [start, end] (dates, inclusive) when given. A file that cannot be read is skipped and reported
-    through on_skip(path, message); none at all is an InvalidInputError."""
+    through on_skip(path, message); none at all is an InvalidInputError.
+
+    Where a product and the NDVI GeoTIFF computed from it are both there (the panel writes NDVI next to the
+    zips), one is kept: the product by default (reflectances, masked told apart from no data), the GeoTIFF with
+    prefer_rasters (random access: reading a point of a full-size zip inflates its members up to that row,
+    seconds per date, against milliseconds for a tiled GeoTIFF)."""
     files = []
     for p in [paths] if isinstance(paths, (str, os.PathLike)) else paths:
         p = str(p)
@@ -192,8 +197,9 @@ def find_observations(paths, start=None, end=None, on_skip=None):
                                 + (" between the dates given" if (start or end) else "")
                                 + ": choose the folder the products were downloaded to.")
     # an NDVI raster next to the product it was computed from would count the same acquisition twice
-    products = {o.label for o in found if o.kind == "product"}
-    found = [o for o in found if o.kind == "product" or o.label not in products]
+    keep = "raster" if prefer_rasters else "product"
+    kept = {o.label for o in found if o.kind == keep}
+    found = [o for o in found if o.kind == keep or o.label not in kept]
     found.sort(key=lambda o: (o.acquired, o.label))
     return found
 
