@@ -21,6 +21,7 @@ LONG_LONG = _field_type("LongLong", "LongLong")
 DOUBLE = _field_type("Double", "Double")
 BOOL = _field_type("Bool", "Bool")
 DATETIME = _field_type("QDateTime", "DateTime")
+DATE = _field_type("QDate", "Date")
 
 
 def _qgis_enum(path, legacy):
@@ -36,6 +37,7 @@ def _legacy(owner, name):
 
 
 SOURCE_POLYGONS = _qgis_enum("ProcessingSourceType.VectorPolygon", _legacy(QgsProcessing, "TypeVectorPolygon"))
+SOURCE_VECTOR = _qgis_enum("ProcessingSourceType.Vector", _legacy(QgsProcessing, "TypeVector"))
 SOURCE_FILE = _qgis_enum("ProcessingSourceType.File", _legacy(QgsProcessing, "TypeFile"))
 NUMBER_DOUBLE = _qgis_enum("ProcessingNumberParameterType.Double", _legacy(QgsProcessingParameterNumber, "Double"))
 DATETIME_DATE = _qgis_enum("ProcessingDateTimeParameterDataType.Date", _legacy(QgsProcessingParameterDateTime, "Date"))
@@ -43,6 +45,7 @@ FILE_FOLDER = _qgis_enum("ProcessingFileParameterBehavior.Folder", _legacy(QgsPr
 PARAMETER_ADVANCED = _qgis_enum("ProcessingParameterFlag.Advanced",
                                 _legacy(QgsProcessingParameterDefinition, "FlagAdvanced"))
 WKB_MULTIPOLYGON = _qgis_enum("WkbType.MultiPolygon", _legacy(QgsWkbTypes, "MultiPolygon"))
+WKB_NO_GEOMETRY = _qgis_enum("WkbType.NoGeometry", _legacy(QgsWkbTypes, "NoGeometry"))
 TEMPORAL_FROM_EXPRESSIONS = _qgis_enum("VectorTemporalMode.FeatureDateTimeStartAndEndFromExpressions",
                                        _legacy(QgsVectorLayerTemporalProperties,
                                                "ModeFeatureDateTimeStartAndEndFromExpressions"))
