@@ -109,6 +109,10 @@ class SentinelMirrorDock(QgsDockWidget):
         ui.optionsButton.clicked.connect(self.open_options)
         ui.helpButton.setIcon(_icon("/mActionHelpContents.svg"))
         ui.helpButton.clicked.connect(self.open_help)
+        from ..qgis.settings import load_config
+        from .profile_tool import add_profile_button   # the time-profile panel (plugin/gui/profile_tool.py)
+        self.profile_button = add_profile_button(self, ui.searchLayout, ui.searchLayout.indexOf(ui.optionsButton),
+                                                 lambda: self.download_folder(load_config()))
 
     def _setup_results(self):
         ui = self.ui
