@@ -6,6 +6,7 @@ so QVariant.String & co. would break the plugin on QGIS 4. Processing and layer 
 from qgis.core import (Qgis, QgsProcessing, QgsProcessingParameterDateTime, QgsProcessingParameterDefinition,
                        QgsProcessingParameterFile, QgsProcessingParameterNumber, QgsVectorLayerTemporalProperties,
                        QgsWkbTypes)
+from qgis.core import QgsProcessingAlgorithm
 from qgis.PyQt.QtCore import QMetaType, QVariant
 
 _QMETATYPE_FIELDS = Qgis.QGIS_VERSION_INT >= 33800
@@ -44,6 +45,11 @@ DATETIME_DATE = _qgis_enum("ProcessingDateTimeParameterDataType.Date", _legacy(Q
 FILE_FOLDER = _qgis_enum("ProcessingFileParameterBehavior.Folder", _legacy(QgsProcessingParameterFile, "Folder"))
 PARAMETER_ADVANCED = _qgis_enum("ProcessingParameterFlag.Advanced",
                                 _legacy(QgsProcessingParameterDefinition, "FlagAdvanced"))
+# an algorithm kept under a former id (saved models keep working) but not listed in the toolbox or modeler palette
+ALGORITHM_HIDDEN = (_qgis_enum("ProcessingAlgorithmFlag.HideFromToolbox",
+                               _legacy(QgsProcessingAlgorithm, "FlagHideFromToolbox"))
+                    | _qgis_enum("ProcessingAlgorithmFlag.HideFromModeler",
+                                 _legacy(QgsProcessingAlgorithm, "FlagHideFromModeler")))
 WKB_MULTIPOLYGON = _qgis_enum("WkbType.MultiPolygon", _legacy(QgsWkbTypes, "MultiPolygon"))
 WKB_NO_GEOMETRY = _qgis_enum("WkbType.NoGeometry", _legacy(QgsWkbTypes, "NoGeometry"))
 TEMPORAL_FROM_EXPRESSIONS = _qgis_enum("VectorTemporalMode.FeatureDateTimeStartAndEndFromExpressions",
