@@ -445,38 +445,8 @@
     </message>
     <message>
         <location filename="../plugin/core/ndvi.py"/>
-        <source>{product_id} is a {value} product: it has no red and near-infrared bands, so no NDVI.</source>
-        <translation>{product_id} est un produit {value} : il n’a pas de bandes rouge et proche infrarouge, donc pas de NDVI.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/ndvi.py"/>
-        <source>{product_id}: L1C product, NDVI is top of atmosphere (no atmospheric correction).</source>
-        <translation>{product_id} : produit L1C, le NDVI est calculé au sommet de l’atmosphère (sans correction atmosphérique).</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/ndvi.py"/>
         <source>{product_id}: no mask for {masks} in this product.</source>
         <translation>{product_id} : pas de masque pour {masks} dans ce produit.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/ndvi.py"/>
-        <source>{name}: {basename} is not on the grid of the red band (expected {factor} x its {value:g} m pixels from the same corner).</source>
-        <translation>{name} : {basename} n’est pas sur la grille de la bande rouge (attendu : {factor} × ses pixels de {value:g} m, depuis le même coin).</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/ndvi.py"/>
-        <source>{name}: cannot read the red/NIR bands ({e}).</source>
-        <translation>{name} : impossible de lire les bandes rouge/PIR ({e}).</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/ndvi.py"/>
-        <source>{name}: the red and near-infrared bands differ in size.</source>
-        <translation>{name} : les bandes rouge et proche infrarouge n’ont pas la même taille.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/ndvi.py"/>
-        <source>{name}: cannot read the {key} mask ({e}).</source>
-        <translation>{name} : impossible de lire le masque {key} ({e}).</translation>
     </message>
     <message>
         <location filename="../plugin/core/ndvi.py"/>
@@ -492,16 +462,6 @@
         <location filename="../plugin/core/ndvi_batch.py"/>
         <source>{product_id} is a Sentinel-1 radar product: radar has no red or near-infrared band, so no NDVI (Sentinel-1 is download only). Compute NDVI from a Sentinel-2 product of the same area.</source>
         <translation>{product_id} est un produit radar Sentinel-1 : le radar n’a ni bande rouge ni bande proche infrarouge, donc pas de NDVI (Sentinel-1 est en téléchargement seul). Calculez le NDVI à partir d’un produit Sentinel-2 de la même zone.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/ndvi_batch.py"/>
-        <source>No product archive to compute NDVI from: give downloaded product zips or their folder.</source>
-        <translation>Aucune archive de produit pour calculer le NDVI : indiquez les zips téléchargés ou leur dossier.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/ndvi_batch.py"/>
-        <source>NDVI {value}/{archives}: {name}</source>
-        <translation>NDVI {value}/{archives} : {name}</translation>
     </message>
     <message>
         <location filename="../plugin/core/paths.py"/>
@@ -582,11 +542,6 @@
         <location filename="../plugin/core/products.py"/>
         <source>{name}: unreadable metadata ({e}).</source>
         <translation>{name} : métadonnées illisibles ({e}).</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/products.py"/>
-        <source>unreadable date {text!r}</source>
-        <translation>date illisible {text!r}</translation>
     </message>
     <message>
         <location filename="../plugin/core/products.py"/>
@@ -967,11 +922,6 @@ d’aperçu</translation>
     </message>
     <message>
         <location filename="../plugin/gui/download_run.py"/>
-        <source>NDVI %p %</source>
-        <translation>NDVI %p %</translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/download_run.py"/>
         <source>Layers %p %</source>
         <translation>Couches %p %</translation>
     </message>
@@ -1295,19 +1245,6 @@ La configuration d’authentification contient la clé d’API GEODES (Basic, cl
     </message>
     <message>
         <location filename="../plugin/processing/alg_ndvi.py"/>
-        <source>Computes NDVI = (NIR - red) / (NIR + red) for each downloaded Sentinel-2 product, straight from its zip (no extraction): one float32 GeoTIFF per product, named &lt;product&gt;_NDVI.tif, on the product&apos;s 10 m grid, nodata where a band is missing or a mask flags the pixel.
-
-Give product zips, or a folder (every .zip in it), or both. Cloud masking (MAJA CLM/EDG, Sen2Cor SCL, L1C cloud mask) is on by default. L2A (surface reflectance) is what NDVI should use; from L1C the result is top-of-atmosphere NDVI and the log says so.
-
-A product that cannot be read is reported and skipped; the others are computed.</source>
-        <translation>Calcule NDVI = (PIR - rouge) / (PIR + rouge) pour chaque produit Sentinel-2 téléchargé, directement depuis son zip (sans extraction) : un GeoTIFF float32 par produit, nommé &lt;produit&gt;_NDVI.tif, sur la grille à 10 m du produit, avec nodata là où une bande manque ou qu’un masque signale le pixel.
-
-Indiquez des zips de produits, un dossier (tous les .zip qu’il contient), ou les deux. Le masque de nuages (MAJA CLM/EDG, Sen2Cor SCL, masque de nuages L1C) est activé par défaut. Le NDVI doit être calculé sur du L2A (réflectance de surface) ; à partir de L1C, le résultat est un NDVI au sommet de l’atmosphère et le journal le signale.
-
-Un produit illisible est signalé et ignoré ; les autres sont calculés.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_ndvi.py"/>
         <source>Product archives (.zip)</source>
         <translation>Archives de produits (.zip)</translation>
     </message>
@@ -1340,26 +1277,6 @@ Un produit illisible est signalé et ignoré ; les autres sont calculés.</tran
         <location filename="../plugin/processing/alg_ndvi.py"/>
         <source>No product archive given: choose downloaded product zips or the folder they were downloaded to.</source>
         <translation>Aucune archive de produit indiquée : choisissez les zips téléchargés ou le dossier où ils ont été téléchargés.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_ndvi.py"/>
-        <source>No NDVI could be computed. {name}: {value}</source>
-        <translation>Aucun NDVI n’a pu être calculé. {name} : {value}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_ndvi.py"/>
-        <source>{name}: computed from L1C, this is top-of-atmosphere NDVI.</source>
-        <translation>{name} : calculé à partir de L1C, c’est un NDVI au sommet de l’atmosphère.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_ndvi.py"/>
-        <source>{n} NDVI rasters written to {folder}; {failed} products failed.</source>
-        <translation>{n} rasters NDVI écrits dans {folder} ; {failed} produits en échec.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_ndvi.py"/>
-        <source>{n} NDVI rasters written to {folder}.</source>
-        <translation>{n} rasters NDVI écrits dans {folder}.</translation>
     </message>
     <message>
         <location filename="../plugin/processing/alg_search.py"/>
@@ -1571,16 +1488,6 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
     </message>
     <message>
         <location filename="../plugin/qgis/layers.py"/>
-        <source>Could not apply the NDVI style {ndvi_qml}: {message}</source>
-        <translation>Impossible d’appliquer le style NDVI {ndvi_qml} : {message}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/qgis/layers.py"/>
-        <source>NDVI raster</source>
-        <translation>le raster NDVI</translation>
-    </message>
-    <message>
-        <location filename="../plugin/qgis/layers.py"/>
         <source>natural-colour view</source>
         <translation>la vue en couleurs naturelles</translation>
     </message>
@@ -1660,16 +1567,6 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
         <translation>Sentinel Mirror : vues en couleurs naturelles de {n} produits</translation>
     </message>
     <message>
-        <location filename="../plugin/tasks/ndvi_task.py"/>
-        <source>Sentinel Mirror: NDVI of 1 product</source>
-        <translation>Sentinel Mirror : NDVI d’un produit</translation>
-    </message>
-    <message>
-        <location filename="../plugin/tasks/ndvi_task.py"/>
-        <source>Sentinel Mirror: NDVI of {n} products</source>
-        <translation>Sentinel Mirror : NDVI de {n} produits</translation>
-    </message>
-    <message>
         <location filename="../plugin/tasks/pipeline_task.py"/>
         <source>Sentinel Mirror: download 1 product from {service}</source>
         <translation>Sentinel Mirror : téléchargement d’un produit depuis {service}</translation>
@@ -1723,6 +1620,824 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
         <location filename="../plugin/gui/results_model.py"/>
         <source>GB</source>
         <translation>Go</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/indices.py"/>
+        <source>Unknown index {name!r}: choose one of {items}.</source>
+        <translation>Indice inconnu {name!r} : choisissez parmi {items}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/indices.py"/>
+        <source>Unknown output encoding {encoding!r}: choose float32 or int16.</source>
+        <translation>Encodage de sortie inconnu {encoding!r} : choisissez float32 ou int16.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi_batch.py"/>
+        <source>The output resolution is 10 or 20 m, not {resolution!r}.</source>
+        <translation>La résolution de sortie est de 10 ou 20 m, pas {resolution!r}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{product_id} is a {value} product: it has no red, near-infrared or other optical bands, so no {name}.</source>
+        <translation>{product_id} est un produit {value} : il n’a ni bande rouge, ni proche infrarouge, ni autre bande optique, donc pas d’indice {name}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{product_id}: L1C product, {index} is top of atmosphere (no atmospheric correction).</source>
+        <translation>{product_id} : produit L1C, l’indice {index} est calculé au sommet de l’atmosphère (sans correction atmosphérique).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{name} needs the bands {items}: {items2} missing.</source>
+        <translation>{name} a besoin des bandes {items} : il manque {items2}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>The bands of {name} must have one shape, not {items}.</source>
+        <translation>Les bandes de {name} doivent avoir une même forme, pas {items}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{name}: cannot read {what} ({e}).</source>
+        <translation>{name} : impossible de lire {what} ({e}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>its coordinate reference system differs</source>
+        <translation>son système de coordonnées est différent</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>its corner is ({x:g}, {y:g}), not ({ref_x:g}, {ref_y:g})</source>
+        <translation>son coin est en ({x:g}, {y:g}), pas en ({ref_x:g}, {ref_y:g})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>its pixels are {width:g} x {height:g}, not {factor} x {ref:g}</source>
+        <translation>ses pixels font {width:g} × {height:g}, pas {factor} × {ref:g}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>it is {width} x {height} pixels, not {ref_width} x {ref_height}{divided}</source>
+        <translation>elle fait {width} × {height} pixels, pas {ref_width} × {ref_height}{divided}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{name}: {what} ({basename}) is not on the grid of {basename2}: {problem}. The bands of one index must come from the same product.</source>
+        <translation>{name} : {what} ({basename}) n’est pas sur la grille de {basename2} : {problem}. Les bandes d’un indice doivent venir du même produit.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{name}: cannot read the bands of {name2} ({e}).</source>
+        <translation>{name} : impossible de lire les bandes de {name2} ({e}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{name}: the bands are {w} x {h} pixels, far beyond a Sentinel-2 tile (10980 x 10980): refused (at most {max_side} pixels a side). Give the bands of one tile.</source>
+        <translation>{name} : les bandes font {w} × {h} pixels, bien plus qu’une tuile Sentinel-2 (10980 × 10980) : refusé (au plus {max_side} pixels de côté). Donnez les bandes d’une seule tuile.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>the {key} mask</source>
+        <translation>le masque {key}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{name}: not enough memory for {w} x {h} pixels: close other programs or compute fewer products at once.</source>
+        <translation>{name} : pas assez de mémoire pour {w} × {h} pixels : fermez d’autres programmes ou calculez moins de produits à la fois.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi.py"/>
+        <source>{name}: the window {window} is not inside the {w} x {h} pixel grid.</source>
+        <translation>{name} : la fenêtre {window} n’est pas dans la grille de {w} × {h} pixels.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi_batch.py"/>
+        <source>No product archive to compute {name} from: give downloaded product zips or their folder.</source>
+        <translation>Aucune archive de produit pour calculer l’indice {name} : indiquez les zips téléchargés ou leur dossier.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi_batch.py"/>
+        <source>{index} {n}/{total}: {name}</source>
+        <translation>{index} {n}/{total} : {name}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi_batch.py"/>
+        <source>{archive} does not exist: give the path of a downloaded product archive.</source>
+        <translation>{archive} n’existe pas : indiquez le chemin d’une archive de produit téléchargée.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi_batch.py"/>
+        <source>{index} could not be written or read ({e}).</source>
+        <translation>{index} : écriture ou lecture impossible ({e}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/ndvi_batch.py"/>
+        <source>{name}: {index} failed ({kind}: {e}); the other products are computed.</source>
+        <translation>{name} : échec de l’indice {index} ({kind} : {e}) ; les autres produits sont calculés.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/products.py"/>
+        <source>{product_id} has no band {name} (this archive does not hold it): download the full product, or choose an index without {name}.</source>
+        <translation>{product_id} n’a pas de bande {name} (cette archive ne la contient pas) : téléchargez le produit complet, ou choisissez un indice sans {name}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/composites.py"/>
+        <source>The period must be at least 1 day long.</source>
+        <translation>La période doit durer au moins 1 jour.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/composites.py"/>
+        <source>{index} composite {start} to {end} ({tile}): {n} dates</source>
+        <translation>Synthèse {index} du {start} au {end} ({tile}) : {n} dates</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/composites.py"/>
+        <source>grid</source>
+        <translation>grille</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/composites.py"/>
+        <source>The step of the regular date grid must be at least 1 day.</source>
+        <translation>Le pas de la grille régulière de dates doit être d’au moins 1 jour.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/composites.py"/>
+        <source>The regular date grid is empty: the end date is before the start date.</source>
+        <translation>La grille régulière de dates est vide : la date de fin précède la date de début.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/composites.py"/>
+        <source>Gap-filled {index} ({tile}): {n} dates onto {targets}</source>
+        <translation>{index} interpolé ({tile}) : {n} dates ramenées sur {targets}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/geometry.py"/>
+        <source>Unknown coordinate reference system {value!r}: {e}</source>
+        <translation>Système de coordonnées inconnu {value!r} : {e}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/geometry.py"/>
+        <source>A parcel has no geometry: give polygons.</source>
+        <translation>Une parcelle n’a pas de géométrie : donnez des polygones.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/geometry.py"/>
+        <source>A parcel is a {lower}, not a polygon: give polygons.</source>
+        <translation>Une parcelle est de type {lower}, pas un polygone : donnez des polygones.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/parcels.py"/>
+        <source>No parcel given: choose a polygon layer with at least one feature.</source>
+        <translation>Aucune parcelle : choisissez une couche de polygones avec au moins une entité.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/parcels.py"/>
+        <source>No parcel lies on the tiles of these products: check the parcels&apos; layer and the products folder cover the same area.</source>
+        <translation>Aucune parcelle ne se trouve sur les tuiles de ces produits : vérifiez que la couche des parcelles et le dossier des produits couvrent la même zone.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/sources.py"/>
+        <source>Unknown index {index!r}: choose one of {items}.</source>
+        <translation>Indice inconnu {index!r} : choisissez parmi {items}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/sources.py"/>
+        <source>{basename} has no acquisition date: give NDVI rasters written by this plugin (ACQUISITION_DATE metadata) or named with their date (YYYYMMDD).</source>
+        <translation>{basename} n’a pas de date d’acquisition : donnez des rasters NDVI écrits par cette extension (métadonnée ACQUISITION_DATE) ou nommés avec leur date (AAAAMMJJ).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/sources.py"/>
+        <source>{p} does not exist: give product archives, NDVI rasters or their folder.</source>
+        <translation>{p} n’existe pas : indiquez des archives de produits, des rasters NDVI ou leur dossier.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/sources.py"/>
+        <source>No Sentinel-2 product or NDVI raster found between the dates given: choose the folder the products were downloaded to.</source>
+        <translation>Aucun produit Sentinel-2 ni raster NDVI trouvé entre les dates indiquées : choisissez le dossier où les produits ont été téléchargés.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/sources.py"/>
+        <source>No Sentinel-2 product or NDVI raster found: choose the folder the products were downloaded to.</source>
+        <translation>Aucun produit Sentinel-2 ni raster NDVI trouvé : choisissez le dossier où les produits ont été téléchargés.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/sources.py"/>
+        <source>{label}: unreadable band or mask ({e}).</source>
+        <translation>{label} : bande ou masque illisible ({e}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>blue (B2)</source>
+        <translation>bleu (B2)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>green (B3)</source>
+        <translation>vert (B3)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>red (B4)</source>
+        <translation>rouge (B4)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>NIR (B8)</source>
+        <translation>PIR (B8)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>The chart needs matplotlib, which this QGIS&apos;s Python lacks (Debian/Ubuntu: sudo apt install python3-matplotlib). The values are listed below and export to CSV.</source>
+        <translation>Le graphique a besoin de matplotlib, absent du Python de ce QGIS (Debian/Ubuntu : sudo apt install python3-matplotlib). Les valeurs sont listées ci-dessous et s’exportent en CSV.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>valid</source>
+        <translation>valide</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>masked</source>
+        <translation>masqué</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>no data</source>
+        <translation>sans donnée</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>date</source>
+        <translation>date</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>state</source>
+        <translation>état</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>valid %</source>
+        <translation>% valide</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>surface reflectance</source>
+        <translation>réflectance de surface</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>valid pixels (%)</source>
+        <translation>pixels valides (%)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>mean {index}</source>
+        <translation>{index} moyen</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>masked (clouds, shadows, edges)</source>
+        <translation>masqué (nuages, ombres, bords)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source> (p10 {p10:.3f}, p90 {p90:.3f}; valid {pct:.0f} %)</source>
+        <translation> (p10 {p10:.3f}, p90 {p90:.3f} ; valide {pct:.0f} %)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source> ({pct:.0f} % masked)</source>
+        <translation> ({pct:.0f} % masqué)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_chart.py"/>
+        <source>No chart to save: matplotlib is not installed.</source>
+        <translation>Aucun graphique à enregistrer : matplotlib n’est pas installé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>No polygon under the click: show a layer of fields, or draw the field.</source>
+        <translation>Aucun polygone sous le clic : affichez une couche de parcelles, ou dessinez la parcelle.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>A field needs at least three corners: left-click them, then right-click.</source>
+        <translation>Une parcelle a besoin d’au moins trois sommets : cliquez-les avec le bouton gauche, puis faites un clic droit.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>Folder of downloaded products</source>
+        <translation>Dossier des produits téléchargés</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>Choose the folder the products were downloaded to (Products).</source>
+        <translation>Choisissez le dossier où les produits ont été téléchargés (Produits).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>point {x:.1f}, {y:.1f}</source>
+        <translation>point {x:.1f}, {y:.1f}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>field of {value:.1f} ha</source>
+        <translation>parcelle de {value:.1f} ha</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>Reading the {place} from {folder}…</source>
+        <translation>Lecture ({place}) depuis {folder}…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>NDVI, {place}</source>
+        <translation>NDVI, {place}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>{n} dates, {masked} masked (clouds, shadows, edges). Hover for values; click a date to show it on the map.</source>
+        <translation>{n} dates, dont {masked} masquées (nuages, ombres, bords). Survolez pour voir les valeurs ; cliquez sur une date pour l’afficher sur la carte.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>No product of the folder covers this place.</source>
+        <translation>Aucun produit du dossier ne couvre cet endroit.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>Profile cancelled.</source>
+        <translation>Profil annulé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>Export the profile</source>
+        <translation>Exporter le profil</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>Could not write {path}: {e}</source>
+        <translation>Impossible d’écrire {path} : {e}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>Profile written to {path}</source>
+        <translation>Profil écrit dans {path}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>Export the chart</source>
+        <translation>Exporter le graphique</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>PNG images (*.png)</source>
+        <translation>Images PNG (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>Chart written to {path}</source>
+        <translation>Graphique écrit dans {path}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>{date}: {name} shown.</source>
+        <translation>{date} : {name} affichée.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>{date}: no layer of that date is loaded.</source>
+        <translation>{date} : aucune couche de cette date n’est chargée.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>{date}: {name} added to the map.</source>
+        <translation>{date} : {name} ajoutée à la carte.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>{name}: time profile</source>
+        <translation>{name} : profil temporel</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>Time profile: NDVI over time at a point or a field, from the downloaded products.</source>
+        <translation>Profil temporel : le NDVI au fil du temps en un point ou sur une parcelle, à partir des produits téléchargés.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>Time series</source>
+        <translation>Séries temporelles</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Calendar month</source>
+        <translation>Mois calendaire</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Every N days (from 1 January)</source>
+        <translation>Tous les N jours (à partir du 1er janvier)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Temporal composite</source>
+        <translation>Synthèse temporelle</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Maximum-NDVI and median composites per calendar month or per period of N days (periods start on 1 January; the last one of a year is shorter). One GeoTIFF per period and tile, 4 bands: 1 maximum NDVI, 2 median NDVI, 3 number of valid dates, 4 date of the maximum (day of the year). Masked dates never count; a pixel valid on no date of the period is nodata (-9999).
+
+{inputs}</source>
+        <translation>Synthèses du NDVI maximal et médian par mois calendaire ou par période de N jours (les périodes commencent le 1er janvier ; la dernière de l’année est plus courte). Un GeoTIFF par période et par tuile, 4 bandes : 1 NDVI maximal, 2 NDVI médian, 3 nombre de dates valides, 4 date du maximum (jour de l’année). Les dates masquées ne comptent jamais ; un pixel valide à aucune date de la période vaut nodata (-9999).
+
+{inputs}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Period</source>
+        <translation>Période</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>N (days, for &apos;every N days&apos;)</source>
+        <translation>N (jours, pour « tous les N jours »)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Composites folder</source>
+        <translation>Dossier des synthèses</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Composites</source>
+        <translation>Synthèses</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>{n} composites written to {folder}.</source>
+        <translation>{n} synthèses écrites dans {folder}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Composite</source>
+        <translation>Synthèse</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Gap-filled series</source>
+        <translation>Série interpolée</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>NDVI on a regular grid of dates (every N days from the first date, or from &apos;From date&apos;): masked dates are filled by linear interpolation between the pixel&apos;s valid dates before and after (before the first / after the last valid date: the nearest valid value). One multi-band GeoTIFF per tile, one band per date, band descriptions = the dates (YYYY-MM-DD), the input iota2-style classifiers expect. A pixel never valid is nodata (-9999).
+
+{inputs}</source>
+        <translation>Le NDVI sur une grille régulière de dates (tous les N jours depuis la première date, ou depuis « À partir du ») : les dates masquées sont comblées par interpolation linéaire entre les dates valides du pixel avant et après (avant la première / après la dernière date valide : la valeur valide la plus proche). Un GeoTIFF multibande par tuile, une bande par date, descriptions des bandes = les dates (AAAA-MM-JJ), l’entrée qu’attendent les classifieurs de type iota2. Un pixel jamais valide vaut nodata (-9999).
+
+{inputs}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Every N days</source>
+        <translation>Tous les N jours</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Gap-filled series folder</source>
+        <translation>Dossier des séries interpolées</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>{n} gap-filled series written to {folder}.</source>
+        <translation>{n} séries interpolées écrites dans {folder}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Gap-filled NDVI</source>
+        <translation>NDVI interpolé</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>float32 (exact)</source>
+        <translation>float32 (exact)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Int16, compact (index x 10000, scale in the metadata)</source>
+        <translation>Int16, compact (indice × 10000, échelle dans les métadonnées)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>10 m (20 m bands replicated 2 x 2)</source>
+        <translation>10 m (bandes à 20 m dupliquées 2 × 2)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>20 m (10 m bands averaged 2 x 2)</source>
+        <translation>20 m (bandes à 10 m moyennées 2 × 2)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Index folder</source>
+        <translation>Dossier des indices</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Index rasters</source>
+        <translation>Rasters d’indice</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Spectral index (NDVI, NDWI, NBR...) of Sentinel-2 products</source>
+        <translation>Indice spectral (NDVI, NDWI, NBR…) de produits Sentinel-2</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Computes a spectral index for each downloaded Sentinel-2 product, straight from its zip (no extraction): one GeoTIFF per product, named &lt;product&gt;_&lt;INDEX&gt;.tif (&lt;product&gt;_NDVI.tif for NDVI), on the product&apos;s 10 m grid, nodata where a band is missing or a mask flags the pixel. On reflectance in 0..1; 20 m bands (B5, B8A, B11, B12) are replicated 2 x 2 onto the 10 m grid (exact nearest neighbour, stated in the raster&apos;s metadata), or, with the 20 m output grid, the 10 m bands are averaged 2 x 2 (&lt;product&gt;_&lt;INDEX&gt;_20m.tif):
+{formulas}
+
+Output: float32 (exact), or Int16 (index x 10000, nodata -32768; the scale is in the file so QGIS shows true values; a third of the size, rounding error at most 0.00005).
+
+Give product zips, or a folder (every .zip in it), or both. Cloud masking (MAJA CLM/EDG, Sen2Cor SCL, L1C cloud mask) is on by default. L2A (surface reflectance) is what indices should use; from L1C the result is top of atmosphere and the log says so.
+
+A product that cannot be read is reported and skipped; the others are computed. (sentinelmirror:ndvi is this algorithm under its former id.)</source>
+        <translation>Calcule un indice spectral pour chaque produit Sentinel-2 téléchargé, directement depuis son zip (sans extraction) : un GeoTIFF par produit, nommé &lt;produit&gt;_&lt;INDICE&gt;.tif (&lt;produit&gt;_NDVI.tif pour le NDVI), sur la grille à 10 m du produit, avec nodata là où une bande manque ou qu’un masque signale le pixel. Sur la réflectance entre 0 et 1 ; les bandes à 20 m (B5, B8A, B11, B12) sont dupliquées 2 × 2 sur la grille à 10 m (plus proche voisin exact, indiqué dans les métadonnées du raster), ou, avec la grille de sortie à 20 m, les bandes à 10 m sont moyennées 2 × 2 (&lt;produit&gt;_&lt;INDICE&gt;_20m.tif) :
+{formulas}
+
+Sortie : float32 (exact), ou Int16 (indice × 10000, nodata -32768 ; l’échelle est dans le fichier, QGIS affiche donc les vraies valeurs ; un tiers de la taille, erreur d’arrondi d’au plus 0,00005).
+
+Indiquez des zips de produits, un dossier (tous les .zip qu’il contient), ou les deux. Le masque de nuages (MAJA CLM/EDG, Sen2Cor SCL, masque de nuages L1C) est activé par défaut. Les indices doivent être calculés sur du L2A (réflectance de surface) ; à partir de L1C, le résultat est au sommet de l’atmosphère et le journal le signale.
+
+Un produit illisible est signalé et ignoré ; les autres sont calculés. (sentinelmirror:ndvi est cet algorithme sous son ancien identifiant.)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Index</source>
+        <translation>Indice</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Output encoding</source>
+        <translation>Encodage de sortie</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Output grid</source>
+        <translation>Grille de sortie</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>No {index} could be computed. {name}: {value}</source>
+        <translation>Aucun indice {index} n’a pu être calculé. {name} : {value}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>{name}: computed from L1C, this is top-of-atmosphere {index}.</source>
+        <translation>{name} : calculé à partir de L1C, c’est un indice {index} au sommet de l’atmosphère.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>{n} {index} rasters written to {folder}; {failed} products failed.</source>
+        <translation>{n} rasters {index} écrits dans {folder} ; {failed} produits en échec.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>{n} {index} rasters written to {folder}.</source>
+        <translation>{n} rasters {index} écrits dans {folder}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>Parcel statistics over time</source>
+        <translation>Statistiques des parcelles dans le temps</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>NDVI statistics of every parcel (polygon, any CRS) on every acquisition date: mean, median, standard deviation, 10th and 90th percentiles of the valid pixels, the number and share of valid pixels and the share of pixels masked (clouds, shadows, edges). A parcel without any valid pixel on a date gets empty statistics for that date, never a value from masked pixels.
+
+{inputs}
+
+Pixels belong to a parcel when their centre is inside it (or, with &apos;every pixel touched&apos;, when the polygon touches them). A parcel over two tiles counts the pixels of both tiles acquired that day (each place once). Optionally a wide CSV: one row per parcel, one column per date (mean NDVI).</source>
+        <translation>Statistiques NDVI de chaque parcelle (polygone, n’importe quel SCR) à chaque date d’acquisition : moyenne, médiane, écart type, 10e et 90e centiles des pixels valides, nombre et part des pixels valides et part des pixels masqués (nuages, ombres, bords). Une parcelle sans aucun pixel valide à une date reçoit des statistiques vides pour cette date, jamais une valeur tirée de pixels masqués.
+
+{inputs}
+
+Un pixel appartient à une parcelle quand son centre est à l’intérieur (ou, avec « chaque pixel touché », quand le polygone le touche). Une parcelle à cheval sur deux tuiles compte les pixels des deux tuiles acquises ce jour-là (chaque endroit une fois). En option, un CSV large : une ligne par parcelle, une colonne par date (NDVI moyen).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>Parcels (polygons)</source>
+        <translation>Parcelles (polygones)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>Parcel id field (empty: feature id)</source>
+        <translation>Champ identifiant de la parcelle (vide : identifiant de l’entité)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>Count every pixel touched</source>
+        <translation>Compter chaque pixel touché</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>Parcel statistics</source>
+        <translation>Statistiques des parcelles</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>Wide CSV (one column per date)</source>
+        <translation>CSV large (une colonne par date)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>Parcel {id} has no geometry: skipped.</source>
+        <translation>La parcelle {id} n’a pas de géométrie : ignorée.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>{n} parcels lie outside every tile of the series (or are smaller than a pixel): no rows for them.</source>
+        <translation>{n} parcelles sont hors de toutes les tuiles de la série (ou plus petites qu’un pixel) : aucune ligne pour elles.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>{parcels} parcels x {n} acquisitions.</source>
+        <translation>{parcels} parcelles × {n} acquisitions.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/series_inputs.py"/>
+        <source>The series is read from a folder of downloaded product zips (NDVI computed on the fly from the zips, read in place, masks applied: clouds, cloud shadows, swath edges, saturation) or of NDVI GeoTIFFs written by &apos;NDVI of Sentinel-2 products&apos; (their nodata already holds the masks), or from such files given one by one. Products of several tiles may be mixed; dates are acquisition days (UTC).</source>
+        <translation>La série est lue dans un dossier de zips de produits téléchargés (NDVI calculé à la volée dans les zips, lus sur place, masques appliqués : nuages, ombres de nuages, bords de fauchée, saturation) ou de GeoTIFF NDVI écrits par « NDVI de produits Sentinel-2 » (leur nodata contient déjà les masques), ou dans de tels fichiers donnés un par un. Des produits de plusieurs tuiles peuvent être mélangés ; les dates sont les jours d’acquisition (UTC).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/series_inputs.py"/>
+        <source>Folder of product zips or NDVI rasters</source>
+        <translation>Dossier de zips de produits ou de rasters NDVI</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/series_inputs.py"/>
+        <source>Or product zips / NDVI rasters</source>
+        <translation>Ou des zips de produits / rasters NDVI</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/series_inputs.py"/>
+        <source>From date (inclusive)</source>
+        <translation>À partir du (inclus)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/series_inputs.py"/>
+        <source>To date (inclusive)</source>
+        <translation>Jusqu’au (inclus)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/series_inputs.py"/>
+        <source>Mask clouds, shadows and edges (product zips)</source>
+        <translation>Masquer les nuages, les ombres et les bords (zips de produits)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/series_inputs.py"/>
+        <source>No series given: choose the folder of downloaded products (or of NDVI rasters).</source>
+        <translation>Aucune série indiquée : choisissez le dossier des produits téléchargés (ou des rasters NDVI).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/series_inputs.py"/>
+        <source>The end date {end} is before the start date {start}: swap them.</source>
+        <translation>La date de fin {end} précède la date de début {start} : inversez-les.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/series_inputs.py"/>
+        <source>{name} skipped: {reason}</source>
+        <translation>{name} ignoré : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/series_inputs.py"/>
+        <source>{n} acquisitions from {start} to {end}.</source>
+        <translation>{n} acquisitions du {start} au {end}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/layers.py"/>
+        <source>Could not apply the index style {qml}: {message}</source>
+        <translation>Impossible d’appliquer le style d’indice {qml} : {message}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/layers.py"/>
+        <source>{index} raster</source>
+        <translation>le raster {index}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/ndvi_task.py"/>
+        <source>Sentinel Mirror: {index} of 1 product</source>
+        <translation>Sentinel Mirror : {index} d’un produit</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/ndvi_task.py"/>
+        <source>Sentinel Mirror: {index} of {n} products</source>
+        <translation>Sentinel Mirror : {index} de {n} produits</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/profile_task.py"/>
+        <source>Sentinel Mirror: time profile</source>
+        <translation>Sentinel Mirror : profil temporel</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/profile_task.py"/>
+        <source>Reading the products&apos; dates</source>
+        <translation>Lecture des dates des produits</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Parcel NDVI monitoring</source>
+        <translation>Suivi NDVI des parcelles</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Searches a Sentinel-2 tile over a date range, downloads every product found, computes one cloud-masked NDVI GeoTIFF per product, then the NDVI statistics of every parcel on every date (mean, median, std, p10, p90, valid and masked shares): a table to join to the parcels or to chart.</source>
+        <translation>Cherche une tuile Sentinel-2 sur une période, télécharge tous les produits trouvés, calcule un GeoTIFF NDVI avec masque de nuages par produit, puis les statistiques NDVI de chaque parcelle à chaque date (moyenne, médiane, écart type, p10, p90, parts valide et masquée) : une table à joindre aux parcelles ou à représenter en graphique.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>The fields to monitor: polygons in any CRS.</source>
+        <translation>Les parcelles à suivre : des polygones dans n’importe quel SCR.</translation>
+    </message>
+</context>
+<context>
+    <name>ProfilePanel</name>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>Click a point on the map: its NDVI on every date of the products folder.</source>
+        <translation>Cliquez un point sur la carte : son NDVI à chaque date du dossier des produits.</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>Point</source>
+        <translation>Point</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>Click a field (a polygon of any visible vector layer): its mean NDVI, p10-p90 and valid share on every date.</source>
+        <translation>Cliquez une parcelle (un polygone de n’importe quelle couche vecteur visible) : son NDVI moyen, p10-p90 et sa part valide à chaque date.</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>Pick field</source>
+        <translation>Choisir une parcelle</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>Draw a field: left clicks add corners, a right click (or double click) closes it.</source>
+        <translation>Dessiner une parcelle : les clics gauches ajoutent des sommets, un clic droit (ou un double clic) la ferme.</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>Draw field</source>
+        <translation>Dessiner une parcelle</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>Also chart the surface reflectance of the blue, green, red and NIR bands.</source>
+        <translation>Tracer aussi la réflectance de surface des bandes bleue, verte, rouge et proche infrarouge.</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>B/G/R/NIR</source>
+        <translation>B/V/R/PIR</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>Products</source>
+        <translation>Produits</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>The folder of downloaded product zips (or of NDVI rasters) the profile is read from.</source>
+        <translation>Le dossier des zips de produits téléchargés (ou des rasters NDVI) où le profil est lu.</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>Choose Point, Pick field or Draw field, then click the map.</source>
+        <translation>Choisissez Point, Choisir une parcelle ou Dessiner une parcelle, puis cliquez sur la carte.</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>Export CSV…</source>
+        <translation>Exporter en CSV…</translation>
+    </message>
+    <message>
+        <location filename="../ui/profile.ui"/>
+        <source>Export PNG…</source>
+        <translation>Exporter en PNG…</translation>
     </message>
 </context>
 <context>
@@ -1869,11 +2584,6 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
     </message>
     <message>
         <location filename="../ui/dock.ui"/>
-        <source>Compute NDVI</source>
-        <translation>Calculer le NDVI</translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui"/>
         <source>Add the downloaded products (natural colour) and their NDVI to the map, in a group per tile.</source>
         <translation>Ajouter à la carte les produits téléchargés (couleurs naturelles) et leur NDVI, dans un groupe par tuile.</translation>
     </message>
@@ -1971,6 +2681,16 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
         <location filename="../ui/dock.ui"/>
         <source>Time since the run started.</source>
         <translation>Temps écoulé depuis le lancement.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Compute</source>
+        <translation>Calculer</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>The index computed after each download: NDVI (vegetation), NDWI and MNDWI (water), NDMI (moisture), NBR (burn), NDRE (red edge), EVI, SAVI. 20 m bands are brought onto the 10 m grid.</source>
+        <translation>L’indice calculé après chaque téléchargement : NDVI (végétation), NDWI et MNDWI (eau), NDMI (humidité), NBR (brûlis), NDRE (red edge), EVI, SAVI. Les bandes à 20 m sont ramenées sur la grille à 10 m.</translation>
     </message>
 </context>
 <context>

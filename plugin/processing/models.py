@@ -26,6 +26,11 @@ _MODEL_TEXTS = (
     tr_noop("Products cloudier than this (catalogue figure, %) are skipped."),
     tr_noop("GEODES: a Basic config with the API key as password; CDSE: Basic username/password. Empty: the one "
             "chosen in Settings > Options > Sentinel Mirror."),
+    tr_noop("Parcel NDVI monitoring"),
+    tr_noop("Searches a Sentinel-2 tile over a date range, downloads every product found, computes one cloud-masked "
+            "NDVI GeoTIFF per product, then the NDVI statistics of every parcel on every date (mean, median, std, "
+            "p10, p90, valid and masked shares): a table to join to the parcels or to chart."),
+    tr_noop("The fields to monitor: polygons in any CRS."),
 )
 
 

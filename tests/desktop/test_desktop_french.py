@@ -12,6 +12,7 @@ import pytest
 
 from tests.desktop.test_desktop_zip import (HERE, OUTPUT, PLUGIN, _desktop_env, _make_zip, _run_desktop,  # noqa: F401
                                             pytestmark, scratch)
+from tests.i18n_texts import EnglishDetector
 from tests.simulator import MirrorSimulator, SimConfig
 
 SHOTS = ("french-dock.png", "french-options.png")
@@ -67,11 +68,19 @@ def test_qgis_in_french_shows_the_plugin_in_french(scratch, french_simulator):  
     # the Processing toolbox: our provider's groups and algorithms in French
     assert report["algorithms"]["sentinelmirror:search"] == ["Rechercher des produits Sentinel", "Catalogue"]
     assert report["algorithms"]["sentinelmirror:download"] == ["Télécharger des produits Sentinel", "Catalogue"]
-    assert report["algorithms"]["sentinelmirror:ndvi"] == ["NDVI de produits Sentinel-2", "Indices"]
-    assert report["algorithms"]["sentinelmirror:tile_ndvi_time_series"][0] == "Série temporelle NDVI d’une tuile"
+    assert report["algorithms"]["sentinelmirror:index"] == \
+        ["Indice spectral (NDVI, NDWI, NBR…) de produits Sentinel-2", "Indices"]
+    assert report["algorithms"]["sentinelmirror:parcel_statistics"] == \
+        ["Statistiques des parcelles dans le temps", "Séries temporelles"]
+    assert report["algorithms"]["sentinelmirror:tile_ndvi_time_series"] == \
+        ["Série temporelle NDVI d’une tuile", "Modèles"]
     entries = [e.strip() for e in report["toolbox_entries"]]
-    assert {"Rechercher des produits Sentinel", "Télécharger des produits Sentinel", "NDVI de produits Sentinel-2",
-            "Série temporelle NDVI d’une tuile"} <= set(entries), report["toolbox_entries"]
+    assert {"Catalogue", "Indices", "Séries temporelles", "Modèles", "Rechercher des produits Sentinel",
+            "Télécharger des produits Sentinel", "Indice spectral (NDVI, NDWI, NBR…) de produits Sentinel-2",
+            "Synthèse temporelle", "Série interpolée", "Série temporelle NDVI d’une tuile",
+            "Suivi NDVI des parcelles"} <= set(entries), report["toolbox_entries"]
+    english = EnglishDetector()
+    assert [e for e in entries if english.english(e)] == [], report["toolbox_entries"]
     for name in SHOTS:
         assert report[name.replace("french-", "").replace(".png", "_png")] is True
         assert (OUTPUT / name).stat().st_size > 10_000

@@ -89,7 +89,8 @@ def test_an_http_error_reads_as_one_french_sentence(french):
 
 def test_processing_algorithms_read_french(french, qgis_processing):
     from plugin.processing.alg_download import DownloadAlgorithm
-    from plugin.processing.alg_ndvi import NdviAlgorithm
+    from plugin.processing.alg_ndvi import IndexAlgorithm, NdviAlgorithm
+    from plugin.processing.alg_parcel_statistics import ParcelStatisticsAlgorithm
     from plugin.processing.alg_search import SearchAlgorithm
     from plugin.processing.models import MODELS_DIR, ShippedModel
 
@@ -106,6 +107,17 @@ def test_processing_algorithms_read_french(french, qgis_processing):
     assert download.parameterDefinition("OUTPUT_FOLDER").description() == "Dossier de téléchargement"
     ndvi = NdviAlgorithm()
     assert (ndvi.displayName(), ndvi.group()) == ("NDVI de produits Sentinel-2", "Indices")
+    index = IndexAlgorithm()
+    index.initAlgorithm()
+    assert index.displayName() == "Indice spectral (NDVI, NDWI, NBR…) de produits Sentinel-2"
+    assert index.parameterDefinition("ENCODING").options()[0] == "float32 (exact)"
+    assert "{formulas}" not in index.shortHelpString() and "- NDVI:" in index.shortHelpString()
+    parcels = ParcelStatisticsAlgorithm()
+    parcels.initAlgorithm()
+    assert (parcels.displayName(), parcels.group()) == ("Statistiques des parcelles dans le temps",
+                                                        "Séries temporelles")
+    assert parcels.parameterDefinition("START").description() == "À partir du (inclus)"
+    assert "La série est lue dans un dossier" in parcels.shortHelpString()
     model = ShippedModel(MODELS_DIR / "tile_ndvi_time_series.model3")   # (shipped_models() waits for the provider)
     assert (model.displayName(), model.group()) == ("Série temporelle NDVI d’une tuile", "Modèles")
     assert model.parameterDefinition("START").description() == "Date de début"
