@@ -1,0 +1,164 @@
+"""Flood map from simulated before/after GRD products: geocoding, the whole chain against the known flood,
+each mask and the calibration shown to matter, plain refusals, cancellation."""
+import datetime as dt
+import os
+
+import numpy as np
+import pytest
+from osgeo import gdal, ogr, osr
+
+import plugin.core.s1.geocode as geocode
+from plugin.core.errors import Cancelled, InvalidInputError
+from plugin.core.progress import CallbackProgress
+from plugin.core.s1.flood import FloodParams, flood_map
+from plugin.core.s1.geocode import gcp_transformer, grid_for_area
+from plugin.core.s1.grd import open_grd
+from tests.simulator import s1_grd
+from tests.simulator.s1_grd import FloodScenario
+
+gdal.UseExceptions()
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory):
+    d = tmp_path_factory.mktemp("flood")
+    sc = FloodScenario.small()
+    before, after = sc.build(str(d / "zips"))
+    return dict(sc=sc, before=before, after=after, dem=sc.write_dem(str(d / "dem.tif")),
+                water=sc.write_water_layer(str(d / "water.gpkg")))
+
+
+def run(s, out, params=None, masks=True, **kw):
+    sc = s["sc"]
+    extra = dict(dem=s["dem"], water_layer=s["water"]) if masks else {}
+    extra.update(kw)
+    return flood_map([s["before"]], [s["after"]], sc.aoi_utm(), str(out / "flood.tif"), str(out / "flood.gpkg"),
+                     params or FloodParams(), area_crs=f"EPSG:{sc.scene.epsg}", **extra)
+
+
+def read(result):
+    ds = gdal.Open(result.raster)
+    return ds.ReadAsArray(), ds.GetGeoTransform(), ds.RasterXSize, ds.RasterYSize
+
+
+def iou(result, sc):
+    m, gt, nx, ny = read(result)
+    truth = sc.flood_truth(gt, nx, ny)
+    det = m == 1
+    return (det & truth).sum() / (det | truth).sum()
+
+
+def test_geocoding_error_on_the_gcp_grid_is_below_one_pixel(scenario):
+    """The GCP transformer puts ground points back on their radar sample, between the GCPs too."""
+    sc = scenario["sc"]
+    product = open_grd(scenario["after"])
+    grid = grid_for_area(sc.aoi_utm(), f"EPSG:{sc.scene.epsg}")
+    tr, _ = gcp_transformer(product, grid)
+    ex, ey = sc.scene.centre_utm
+    rng = np.random.default_rng(0)
+    px = rng.uniform(20, product.cols - 20, 300)
+    ln = rng.uniform(20, product.rows - 20, 300)
+    x, y = s1_grd.ground(sc.scene, sc.after, px, ln)
+    back, ok = tr.TransformPoints(1, list(zip(ex + x, ey + y)))
+    assert all(ok)
+    err = np.hypot(np.array(back)[:, 0] - px, np.array(back)[:, 1] - ln)
+    assert err.max() <= 1.0, err.max()
+    # and before/after share one grid: the output is north-up in the area's UTM zone at 20 m
+    assert grid.res == 20.0 and grid.epsg == sc.scene.epsg
+
+
+def test_flood_map_matches_the_true_flood(scenario, tmp_path):
+    result = run(scenario, tmp_path)
+    sc = scenario["sc"]
+    assert iou(result, sc) >= 0.9
+    m, gt, nx, ny = read(result)
+    truth_ha = sc.flood_truth(gt, nx, ny).sum() * 400 / 1e4
+    assert result.flooded_ha == pytest.approx(truth_ha, rel=0.1)
+    assert gdal.Open(result.raster).GetRasterBand(1).GetNoDataValue() == 255
+    assert set(np.unique(m)) <= {0, 1, 255}
+    # polygons: areas in hectares that add up to the raster's flooded area, none below the minimum area
+    ds = ogr.Open(result.polygons)
+    lyr = ds.GetLayer("flood")
+    areas = [f.GetField("area_ha") for f in lyr]
+    assert len(areas) == result.polygon_count >= 1
+    assert sum(areas) == pytest.approx(result.flooded_ha, rel=1e-6)
+    assert min(areas) >= 1.0
+    assert lyr.GetSpatialRef().GetAuthorityCode(None) == str(sc.scene.epsg)
+    assert "Flooded area" in result.summary()
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".flood-")]     # no temp left
+
+
+@pytest.mark.parametrize("skip, trap", [("water_layer", "lake"), ("dem", "hill"), ("min_area", "spots")])
+def test_each_mask_removes_its_false_flood(scenario, tmp_path, skip, trap):
+    """With every mask the traps stay dry; without the one that guards a trap, the map floods it."""
+    sc = scenario["sc"]
+    params = FloodParams(min_area_ha=0.0) if skip == "min_area" else FloodParams()
+    kw = {skip: None} if skip != "min_area" else {}
+    result = run(scenario, tmp_path, params, **kw)
+    m, gt, nx, ny = read(result)
+    inside = sc.trap(trap, gt, nx, ny)
+    assert (m[inside] == 1).mean() > 0.5, f"without the {skip} mask the {trap} should look flooded"
+    full = run(scenario, tmp_path / "all")
+    m, gt, nx, ny = read(full)
+    assert (m[sc.trap(trap, gt, nx, ny)] == 1).mean() < 0.05
+
+
+def test_skipping_calibration_breaks_the_map(scenario, tmp_path, monkeypatch):
+    """The two products carry different calibration LUTs: raw DN^2 compared across them is no flood map."""
+    def uncalibrated(dn, lines, pixels, lut, noise=None):
+        d = dn.astype(np.float32) ** 2
+        d[dn == 0] = np.nan
+        return d
+    monkeypatch.setattr(geocode, "sigma0_block", uncalibrated)
+    assert iou(run(scenario, tmp_path), scenario["sc"]) < 0.9
+
+
+def test_difference_method_on_vv_and_boxcar_filter(scenario, tmp_path):
+    params = FloodParams(method="difference", speckle_filter="boxcar", window=5)
+    result = run(scenario, tmp_path, params)
+    assert iou(result, scenario["sc"]) >= 0.85
+    assert gdal.Open(result.raster).GetMetadataItem("POLARISATION") == "VV"
+
+
+def test_area_in_lon_lat_and_plain_refusals(scenario, tmp_path):
+    sc = scenario["sc"]
+    utm = osr.SpatialReference()
+    utm.ImportFromEPSG(sc.scene.epsg)
+    with pytest.raises(InvalidInputError, match="not later"):
+        flood_map([scenario["after"]], [scenario["before"]], (2.77, 48.83, 2.83, 48.87), str(tmp_path / "f.tif"))
+    with pytest.raises(InvalidInputError, match="covers the area"):
+        flood_map([scenario["before"]], [scenario["after"]], (10.0, 40.0, 10.1, 40.1), str(tmp_path / "f.tif"))
+    with pytest.raises(InvalidInputError, match="odd number"):
+        flood_map([scenario["before"]], [scenario["after"]], (2.77, 48.83, 2.83, 48.87), str(tmp_path / "f.tif"),
+                  params=FloodParams(window=4))
+    result = flood_map([scenario["before"]], [scenario["after"]], (2.77, 48.83, 2.83, 48.87),
+                       str(tmp_path / "ll.tif"))
+    assert result.grid.epsg == 32631 and result.polygons is None and result.flooded_ha > 0
+    assert not os.path.exists(tmp_path / "f.tif")
+
+
+def test_cancel_leaves_nothing(scenario, tmp_path):
+    calls = []
+    progress = CallbackProgress(on_set=calls.append, is_cancelled=lambda: len(calls) > 3)
+    with pytest.raises(Cancelled):
+        run(scenario, tmp_path, progress=progress)
+    assert os.listdir(tmp_path) == []
+
+
+def test_catalogue_simulator_serves_flood_scenario_products(tmp_path):
+    """SimConfig.s1_flood_date: the simulator's S1 archives are flood GRDs, flooded from that date on."""
+    from tests.simulator import MirrorSimulator, SimConfig
+    cfg = SimConfig(collections=("PEPS_S1_L1",), start=dt.date(2023, 5, 1), end=dt.date(2023, 5, 31),
+                    s1_flood_date=dt.date(2023, 5, 20), work_dir=str(tmp_path / "sim"))
+    with MirrorSimulator(cfg) as sim:
+        desc = sorted((p for p in sim.products if p.orbit_state == "descending"), key=lambda p: p.acquired)
+        before = [p for p in desc if p.acquired.date() < cfg.s1_flood_date][-1]
+        after = next(p for p in desc if p.acquired.date() >= cfg.s1_flood_date
+                     and p.relative_orbit == before.relative_orbit)
+        paths = [p.ensure_archive() for p in (before, after)]
+        scene = s1_grd.catalogue_scene(before)
+    sc = FloodScenario(scene, None, None)
+    result = flood_map([paths[0]], [paths[1]], sc.aoi_utm(), str(tmp_path / "f.tif"), area_crs=f"EPSG:{scene.epsg}",
+                       dem=sc.write_dem(str(tmp_path / "dem.tif")),
+                       water_layer=sc.write_water_layer(str(tmp_path / "water.gpkg")))
+    assert iou(result, sc) >= 0.9
