@@ -105,11 +105,13 @@ def test_each_mask_removes_its_false_flood(scenario, tmp_path, skip, trap):
 
 def test_skipping_calibration_breaks_the_map(scenario, tmp_path, monkeypatch):
     """The two products carry different calibration LUTs: raw DN^2 compared across them is no flood map."""
-    def uncalibrated(dn, lines, pixels, lut, noise=None):
-        d = dn.astype(np.float32) ** 2
-        d[dn == 0] = np.nan
-        return d
-    monkeypatch.setattr(geocode, "sigma0_block", uncalibrated)
+    real = geocode.sigma0_multilooked
+
+    class Unit:
+        def block(self, lines, pixels):
+            return np.ones((len(lines), len(pixels)), np.float32)
+    monkeypatch.setattr(geocode, "sigma0_multilooked",
+                        lambda dn, line0, pixel0, looks, lut, noise=None: real(dn, line0, pixel0, looks, Unit()))
     assert iou(run(scenario, tmp_path), scenario["sc"]) < 0.9
 
 
@@ -162,3 +164,22 @@ def test_catalogue_simulator_serves_flood_scenario_products(tmp_path):
                        dem=sc.write_dem(str(tmp_path / "dem.tif")),
                        water_layer=sc.write_water_layer(str(tmp_path / "water.gpkg")))
     assert iou(result, sc) >= 0.9
+
+
+def test_speckle_filters_equal_a_naive_window_computation():
+    from plugin.core.s1.flood import speckle_filter
+    rng = np.random.default_rng(3)
+    a = rng.gamma(4.4, 0.05 / 4.4, (23, 31)).astype(np.float32)
+    a[5, 7] = a[0, 0] = np.nan
+    box = speckle_filter(a, "boxcar", 5, 4.4)
+    lee = speckle_filter(a, "lee", 5, 4.4)
+    cu2 = 1 / 4.4
+    for r in range(a.shape[0]):
+        for c in range(a.shape[1]):
+            win = a[max(r - 2, 0):r + 3, max(c - 2, 0):c + 3].astype(np.float64)
+            m = np.nanmean(win)
+            assert box[r, c] == pytest.approx(m, rel=1e-5)
+            var = np.nanmean(win ** 2) - m * m
+            k = max((var - m * m * cu2) / (1 + cu2), 0) / var
+            x = m if np.isnan(a[r, c]) else a[r, c]
+            assert lee[r, c] == pytest.approx(m + k * (x - m), rel=1e-4)

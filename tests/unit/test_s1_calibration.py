@@ -57,7 +57,7 @@ def lut_at(vectors, line, pixel):
     return _lerp(line, lines, per_vector)
 
 
-def expected_sigma0(cal_xml, noise_xml, dn, line, pixel):
+def expected_sigma0(cal_xml, noise_xml, dn, line, pixel, dn2=None):
     a = lut_at(_vectors(ET.fromstring(cal_xml), "calibrationVector", "sigmaNought"), line, pixel)
     eta = 0.0
     if noise_xml is not None:
@@ -71,7 +71,7 @@ def expected_sigma0(cal_xml, noise_xml, dn, line, pixel):
                                  [float(t) for t in b.find("noiseAzimuthLut").text.split()])
         else:
             eta = lut_at(_vectors(root, "noiseVector", "noiseLut"), line, pixel)
-    return (float(dn) ** 2 - eta) / a ** 2
+    return ((float(dn) ** 2 if dn2 is None else dn2) - eta) / a ** 2
 
 
 # ------------------------------------------------------------------ real ESA files
@@ -153,6 +153,25 @@ def test_calibrated_window_equals_independent_computation(pair, tmp_path):
     for _ in range(60):
         r, c = rnd.randrange(got.shape[0]), rnd.randrange(got.shape[1])
         want = expected_sigma0(cal, noise_xml, dn[r, c], window[1] + r, window[0] + c)
+        assert abs(got[r, c] - want) <= 1e-5 * abs(want) + 1e-12, (r, c)
+
+
+def test_multilooked_window_equals_independent_computation(pair, tmp_path):
+    """2 x 2 looks: (mean DN^2 of the block - eta) / A^2, the LUTs taken at the block's centre."""
+    _, (before, _) = pair
+    product = open_grd(before)
+    band = product.band("VV")
+    window = (11, 300, 411, 430)             # includes the DN-0 border columns 0..11 on the left
+    got = gdal.Open(calibrate_window(product, "VV", window, 2, str(tmp_path / "ml.tif"))).ReadAsArray()
+    assert got.shape == (65, 200)
+    dn = gdal.Open(band.measurement).ReadAsArray(*window[:2], 400, 130).astype(float)
+    cal, noise_xml = product.read(band.calibration), product.read(band.noise)
+    rnd = random.Random(2)
+    for r, c in [(0, 0), (64, 199)] + [(rnd.randrange(65), rnd.randrange(200)) for _ in range(40)]:
+        block = dn[2 * r:2 * r + 2, 2 * c:2 * c + 2]
+        valid = block[block > 0]
+        want = expected_sigma0(cal, noise_xml, 0, window[1] + 2 * r + 0.5, window[0] + 2 * c + 0.5,
+                               dn2=float((valid ** 2).mean()))
         assert abs(got[r, c] - want) <= 1e-5 * abs(want) + 1e-12, (r, c)
 
 

@@ -218,35 +218,38 @@ def _mask_rasters(grid, tmp, dem, water_layer, params):
 
 # ------------------------------------------------------------------------- the chain
 
-def box_mean(a, w):
-    """Mean over w x w windows ignoring NaN (integral images, O(1) per pixel); NaN where nothing is valid.
-    Rows: the input's rows (a carries its own halo); columns: edges use the part of the window inside."""
-    valid = ~np.isnan(a)
-    v = np.where(valid, a, 0.0).astype(np.float64)
+def _box_sum(x, w):
+    """Sums over w x w windows (integral image, O(1) per pixel); windows are cut at the array's edges."""
     r = w // 2
-
-    def boxsum(x):
-        c = np.pad(x, ((r + 1, r), (r + 1, r))).cumsum(0).cumsum(1)
-        return c[w:, w:] - c[:-w, w:] - c[w:, :-w] + c[:-w, :-w]
-    s, n = boxsum(v), boxsum(valid.astype(np.float64))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n > 0, s / np.maximum(n, 1), np.nan), s, n
+    c = np.pad(x, ((r + 1, r), (r + 1, r))).cumsum(0).cumsum(1)
+    return c[w:, w:] - c[:-w, w:] - c[w:, :-w] + c[:-w, :-w]
 
 
 def speckle_filter(a, kind, w, enl):
-    """Lee (adaptive: smooth where homogeneous, keep edges) or boxcar mean, on linear intensity."""
+    """Lee (adaptive: smooth where homogeneous, keep edges) or boxcar mean of linear intensity over w x w
+    pixels, NaN (no data) left out of the windows; NaN where a window holds no valid pixel."""
     if kind == "none" or w == 1:
         return a
-    mean, _, n = box_mean(a, w)
-    if kind == "boxcar":
-        return mean.astype(np.float32)
-    sq, _, _ = box_mean(a * a, w)
-    var = np.maximum(sq - mean * mean, 0.0)
-    cu2 = 1.0 / enl
-    var_x = np.maximum((var - mean * mean * cu2) / (1.0 + cu2), 0.0)
+    nan = np.isnan(a)
+    if nan.any():
+        v = np.where(nan, 0.0, a).astype(np.float64)
+        n = _box_sum((~nan).astype(np.float64), w)
+    else:
+        v = a.astype(np.float64)
+        r = w // 2
+        rows = np.minimum(np.arange(a.shape[0]) + r, a.shape[0] - 1) - np.maximum(np.arange(a.shape[0]) - r, 0) + 1
+        cols = np.minimum(np.arange(a.shape[1]) + r, a.shape[1] - 1) - np.maximum(np.arange(a.shape[1]) - r, 0) + 1
+        n = np.outer(rows, cols).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
+        mean = _box_sum(v, w) / n
+        if kind == "boxcar":
+            return mean.astype(np.float32)
+        var = np.maximum(_box_sum(v * v, w) / n - mean * mean, 0.0)
+        cu2 = 1.0 / enl
+        var_x = np.maximum((var - mean * mean * cu2) / (1.0 + cu2), 0.0)
         k = np.where(var > 0, var_x / var, 0.0)
-    out = mean + k * (np.where(np.isnan(a), mean, a) - mean)
+    out = mean + k * (v - mean)
+    out[nan] = mean[nan]
     return out.astype(np.float32)
 
 

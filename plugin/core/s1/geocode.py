@@ -16,7 +16,7 @@ from osgeo import gdal, osr
 
 from ..errors import Cancelled, InvalidInputError
 from ..progress import check_cancelled
-from .calibration import read_calibration, read_noise, sigma0_block
+from .calibration import read_calibration, read_noise, sigma0_multilooked
 
 gdal.UseExceptions()
 
@@ -145,7 +145,6 @@ def calibrate_window(product, pol, window, looks, path, noise_removal=True, prog
     ob.SetNoDataValue(float("nan"))
     src = gdal.Open(band_info.measurement)
     sb = src.GetRasterBand(1)
-    pixels = np.arange(x0, x1, dtype=np.float64)
     step = max(looks, BLOCK_LINES // looks * looks)
     try:
         for ya in range(y0, y1, step):
@@ -154,25 +153,11 @@ def calibrate_window(product, pol, window, looks, path, noise_removal=True, prog
                 check_cancelled(progress)
                 progress.set(100 * (share[0] + share[1] * (ya - y0) / max(y1 - y0, 1)))
             dn = sb.ReadAsArray(x0, ya, x1 - x0, yb - ya)
-            s0 = sigma0_block(dn, np.arange(ya, yb, dtype=np.float64), pixels, lut, noise)
-            ob.WriteArray(multilook(s0, looks), 0, (ya - y0) // looks)
+            ob.WriteArray(sigma0_multilooked(dn, ya, x0, looks, lut, noise), 0, (ya - y0) // looks)
     finally:
         src = None
         out = None
     return path
-
-
-def multilook(a, looks):
-    """Mean of looks x looks blocks, ignoring NaN (a block with no valid sample is NaN)."""
-    if looks == 1:
-        return a
-    h, w = a.shape[0] // looks, a.shape[1] // looks
-    a = a[:h * looks, :w * looks]
-    valid = ~np.isnan(a)
-    s = np.where(valid, a, 0.0).reshape(h, looks, w, looks).sum(axis=(1, 3), dtype=np.float32)
-    n = valid.reshape(h, looks, w, looks).sum(axis=(1, 3))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n > 0, s / n, np.nan).astype(np.float32)
 
 
 def warp_to_grid(radar_paths, grid, path, progress=None, share=(0.0, 1.0), threads=2):
