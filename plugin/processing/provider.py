@@ -27,9 +27,11 @@ class SentinelMirrorProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802
         from .alg_download import DownloadAlgorithm
+        from .alg_flood import FloodMapAlgorithm
         from .alg_ndvi import NdviAlgorithm
         from .alg_search import SearchAlgorithm
         from .models import shipped_models
 
-        for algorithm in (SearchAlgorithm(), DownloadAlgorithm(), NdviAlgorithm(), *shipped_models(self.id())):
+        for algorithm in (SearchAlgorithm(), DownloadAlgorithm(), NdviAlgorithm(), FloodMapAlgorithm(),
+                          *shipped_models(self.id())):
             self.addAlgorithm(algorithm)

@@ -95,6 +95,7 @@ def flood_map(before, after, area, raster_path, polygons_path=None, params=None,
     water_layer: a vector path of permanent water (any CRS). Returns a FloodResult."""
     params = (params or FloodParams()).checked()
     before, after = [open_grd(p) for p in _list(before, "before")], [open_grd(p) for p in _list(after, "after")]
+    before, after = pair_passes(before, after, progress)
     _check_orbits(before, after)
     grid = grid_for_area(area, area_crs, params.resolution)
     progress.message(f"Grid: EPSG:{grid.epsg}, {grid.nx} x {grid.ny} pixels at {grid.res:g} m.")
@@ -138,6 +139,31 @@ def _list(paths, what):
         raise InvalidInputError(f"No {what} product given: choose the Sentinel-1 GRD zip(s) acquired {what} the "
                                 f"flood.")
     return [str(p) for p in paths]
+
+
+def _passes(products):
+    """{(relative orbit, day): [products]}: the slices of one pass share both."""
+    out = {}
+    for p in products:
+        out.setdefault((p.relative_orbit, p.start.date()), []).append(p)
+    return out
+
+
+def pair_passes(before, after, progress=NULL_PROGRESS):
+    """When the products span several passes (a search over a date range downloads them all), keep the first
+    pass after and the last pass before it on the same relative orbit, and say so."""
+    pb, pa = _passes(before), _passes(after)
+    if len(pb) == 1 and len(pa) == 1:
+        return before, after
+    for orbit, day in sorted(pa, key=lambda k: k[1]):
+        earlier = [k for k in pb if k[0] == orbit and k[1] < day]
+        if earlier:
+            chosen = max(earlier, key=lambda k: k[1])
+            progress.message(f"Pairing relative orbit {orbit}: before {chosen[1]}, after {day} "
+                             f"({len(pb[chosen])} + {len(pa[(orbit, day)])} products; the others are not used).")
+            return pb[chosen], pa[(orbit, day)]
+    raise InvalidInputError("No before and after products share a relative orbit: choose products of the same "
+                            "relative orbit (same track) before and after the flood.")
 
 
 def _check_orbits(before, after):
