@@ -5,9 +5,9 @@ from qgis.core import QgsProject
 
 from tests.simulator.s1_grd import FloodScenario
 
-from .sm_support import sm_provider  # noqa: F401
+from .sm_support import fast_polling, sim_env, sm_provider  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("sm_provider")
+pytestmark = pytest.mark.usefixtures("sm_provider", "fast_polling")
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +54,34 @@ def test_flood_map_bad_input_is_one_sentence(scenario, tmp_path):
         processing.run("sentinelmirror:flood_map", params(scenario, tmp_path, BEFORE=[scenario["after"]],
                                                           AFTER=[scenario["before"]]))
     assert "not later than the 'before' ones" in str(e.value) and "Traceback" not in str(e.value)
+
+
+def test_shipped_model_searches_downloads_and_maps_the_flood(simulator_factory, sim_env, tmp_path):
+    """'Flood map' model: S1 search before and after over the area -> download -> flood map, against the
+    simulator serving flood-scenario GRDs (flooded from 2023-06-15)."""
+    import datetime as dt
+
+    import processing
+    from tests.simulator import s1_grd
+
+    sim = sim_env(simulator_factory(collections=("PEPS_S1_L1",), s1_flood_date=dt.date(2023, 6, 15),
+                                    end=dt.date(2023, 6, 30)))
+    product = next(p for p in sim.products if p.is_s1)
+    sc = FloodScenario(s1_grd.catalogue_scene(product), None, None)
+    x0, y0, x1, y1 = sc.aoi_utm()
+    res = processing.run("sentinelmirror:s1_flood_map", {
+        "PROVIDER": 0, "AREA": f"{x0},{x1},{y0},{y1} [EPSG:{sc.scene.epsg}]",
+        "BEFORE_START": "2023-06-01", "BEFORE_END": "2023-06-14", "AFTER_START": "2023-06-15",
+        "AFTER_END": "2023-06-30", "METHOD": 0, "DEM": sc.write_dem(str(tmp_path / "dem.tif")),
+        "WATER_LAYER": sc.write_water_layer(str(tmp_path / "water.gpkg")),
+        "search_before:Footprints before": "TEMPORARY_OUTPUT", "search_after:Footprints after": "TEMPORARY_OUTPUT",
+        "download_before:Download report before": "TEMPORARY_OUTPUT",
+        "download_after:Download report after": "TEMPORARY_OUTPUT",
+        "download_before:Products folder before": str(tmp_path / "before"),
+        "download_after:Products folder after": str(tmp_path / "after"),
+        "flood_map:Flood raster": str(tmp_path / "flood.tif"), "flood_map:Flood polygons": str(tmp_path / "f.gpkg")})
+    ds = gdal.Open(res["flood_map:Flood raster"])
+    m = ds.ReadAsArray()
+    truth = sc.flood_truth(ds.GetGeoTransform(), ds.RasterXSize, ds.RasterYSize)
+    assert ((m == 1) & truth).sum() / ((m == 1) | truth).sum() >= 0.9
+    assert len(list((tmp_path / "before").glob("S1*.zip"))) >= 1 and list((tmp_path / "after").glob("S1*.zip"))
