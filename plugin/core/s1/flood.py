@@ -35,7 +35,7 @@ from .grd import open_grd
 gdal.UseExceptions()
 ogr.UseExceptions()
 
-STRIP = 512
+STRIP = 256
 NODATA = 255
 METHODS = {"ratio": "VH", "difference": "VV"}
 DEFAULT_THRESHOLD = {"ratio": 1.25, "difference": -3.0}

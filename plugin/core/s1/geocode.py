@@ -22,7 +22,7 @@ gdal.UseExceptions()
 
 BLOCK_LINES = 256
 TIFF_OPTIONS = ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "BIGTIFF=IF_SAFER"]
-WARP_MEMORY = 256 * 2**20
+WARP_MEMORY = 64 * 2**20     # per warp; two run at once (before and after)
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,11 @@ def calibrate_window(product, pol, window, looks, path, noise_removal=True, prog
     out.SetGCPs(gds.GetGCPs(), gds.GetGCPProjection())
     ob = out.GetRasterBand(1)
     ob.SetNoDataValue(float("nan"))
+    # An uncompressed measurement (as ESA writes them) is read straight from the file, around GDAL's block cache:
+    # a 100 km window is ~300 MB of DN that would otherwise fill the cache QGIS shares. Thread-local: QGIS's own
+    # reads are unaffected.
+    previous = gdal.GetThreadLocalConfigOption("GTIFF_DIRECT_IO", None)
+    gdal.SetThreadLocalConfigOption("GTIFF_DIRECT_IO", "YES")
     src = gdal.Open(band_info.measurement)
     sb = src.GetRasterBand(1)
     step = max(looks, BLOCK_LINES // looks * looks)
@@ -155,6 +160,7 @@ def calibrate_window(product, pol, window, looks, path, noise_removal=True, prog
             dn = sb.ReadAsArray(x0, ya, x1 - x0, yb - ya)
             ob.WriteArray(sigma0_multilooked(dn, ya, x0, looks, lut, noise), 0, (ya - y0) // looks)
     finally:
+        gdal.SetThreadLocalConfigOption("GTIFF_DIRECT_IO", previous)
         src = None
         out = None
     return path
