@@ -85,3 +85,31 @@ def test_shipped_model_searches_downloads_and_maps_the_flood(simulator_factory, 
     truth = sc.flood_truth(ds.GetGeoTransform(), ds.RasterXSize, ds.RasterYSize)
     assert ((m == 1) & truth).sum() / ((m == 1) | truth).sum() >= 0.9
     assert len(list((tmp_path / "before").glob("S1*.zip"))) >= 1 and list((tmp_path / "after").glob("S1*.zip"))
+
+
+@pytest.mark.skipif(__import__("shutil").which("qgis_process.bin") is None, reason="needs qgis_process.bin")
+def test_qgis_process_runs_flood_map_with_a_lon_lat_area(scenario, tmp_path):
+    """As the README shows it: zips, an area in lon/lat, a raster and a GeoPackage out; the hectares in JSON."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "sentinel_mirror").symlink_to(root, target_is_directory=True)
+    env = {**os.environ, "QGIS_PLUGINPATH": str(plugins), "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "profile"),
+           "QT_QPA_PLATFORM": "offscreen"}
+    qp = shutil.which("qgis_process.bin")
+    assert subprocess.run([qp, "plugins", "enable", "sentinel_mirror"], env=env, capture_output=True,
+                          timeout=120).returncode == 0
+    run = subprocess.run([qp, "--json", "run", "sentinelmirror:flood_map", "--", f"BEFORE={scenario['before']}",
+                          f"AFTER={scenario['after']}", "AREA=2.74,2.86,48.82,48.88 [EPSG:4326]",
+                          f"OUTPUT={tmp_path / 'flood.tif'}", f"POLYGONS={tmp_path / 'flood.gpkg'}"],
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    results = json.loads(run.stdout[run.stdout.index("{"):])["results"]
+    assert results["FLOODED_HA"] > 500 and (tmp_path / "flood.gpkg").exists()
+    assert gdal.Open(results["OUTPUT"]).GetRasterBand(1).GetNoDataValue() == 255
