@@ -245,10 +245,22 @@ def _mask_rasters(grid, tmp, dem, water_layer, params):
 # ------------------------------------------------------------------------- the chain
 
 def _box_sum(x, w):
-    """Sums over w x w windows (integral image, O(1) per pixel); windows are cut at the array's edges."""
+    """Sums over w x w windows, cut at the array's edges (zeros outside). Small windows: w shifted adds per axis
+    in the input's precision (exact enough in float32, no cancellation); large ones: an integral image in
+    float64 (O(1) per pixel whatever w)."""
     r = w // 2
-    c = np.pad(x, ((r + 1, r), (r + 1, r))).cumsum(0).cumsum(1)
-    return c[w:, w:] - c[:-w, w:] - c[w:, :-w] + c[:-w, :-w]
+    h, wd = x.shape
+    p = np.pad(x, ((r, r), (r, r)))
+    if w <= 9:
+        rows = p[0:h].copy()
+        for i in range(1, w):
+            rows += p[i:i + h]
+        out = rows[:, 0:wd].copy()
+        for j in range(1, w):
+            out += rows[:, j:j + wd]
+        return out
+    c = np.pad(p.astype(np.float64), ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+    return (c[w:, w:] - c[:-w, w:] - c[w:, :-w] + c[:-w, :-w]).astype(x.dtype)
 
 
 def speckle_filter(a, kind, w, enl):
@@ -258,22 +270,23 @@ def speckle_filter(a, kind, w, enl):
         return a
     nan = np.isnan(a)
     if nan.any():
-        v = np.where(nan, 0.0, a).astype(np.float64)
-        n = _box_sum((~nan).astype(np.float64), w)
+        v = np.where(nan, np.float32(0), a).astype(np.float32)
+        n = _box_sum((~nan).astype(np.float32), w)
     else:
-        v = a.astype(np.float64)
+        v = a.astype(np.float32, copy=False)
         r = w // 2
         rows = np.minimum(np.arange(a.shape[0]) + r, a.shape[0] - 1) - np.maximum(np.arange(a.shape[0]) - r, 0) + 1
         cols = np.minimum(np.arange(a.shape[1]) + r, a.shape[1] - 1) - np.maximum(np.arange(a.shape[1]) - r, 0) + 1
-        n = np.outer(rows, cols).astype(np.float64)
+        n = np.outer(rows, cols).astype(np.float32)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = _box_sum(v, w) / n
         if kind == "boxcar":
             return mean.astype(np.float32)
-        var = np.maximum(_box_sum(v * v, w) / n - mean * mean, 0.0)
-        cu2 = 1.0 / enl
-        var_x = np.maximum((var - mean * mean * cu2) / (1.0 + cu2), 0.0)
-        k = np.where(var > 0, var_x / var, 0.0)
+        m2 = mean * mean
+        var = np.maximum(_box_sum(v * v, w) / n - m2, 0)
+        cu2 = np.float32(1.0 / enl)
+        var_x = np.maximum((var - m2 * cu2) / (1 + cu2), 0)
+        k = np.where(var > 0, var_x / var, np.float32(0))
     out = mean + k * (v - mean)
     out[nan] = mean[nan]
     return out.astype(np.float32)
