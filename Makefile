@@ -7,7 +7,7 @@ VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 TESTENV = scripts/testenv.sh
 QGIS_PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: setup test test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi bench-flood clean
+.PHONY: setup test test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi bench-flood check-live clean
 
 setup:
 	WITH_DESKTOP=1 scripts/setup-harness.sh
@@ -66,6 +66,11 @@ bench-ndvi: $(PY)
 # Full-size Sentinel-1 GRD pair (generated once into bench-output/flood/, several GB) over 100 x 100 km
 bench-flood: $(PY)
 	$(TESTENV) $(PY) bench/bench_flood.py $(BENCH_ARGS)
+
+# The live GEODES/CDSE probes with YOUR account (credentials from SENTINEL_MIRROR_* variables; skipped without them).
+# Never part of `make test` or CI. Redacted report in live-check-output/ (LIVE_ARGS="--out DIR", "--help").
+check-live: $(PY)
+	$(TESTENV) $(PY) scripts/check_live.py $(LIVE_ARGS)
 
 clean:
 	rm -rf dist build .test-home test-output bench-output demo-output
