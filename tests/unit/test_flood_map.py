@@ -186,3 +186,16 @@ def test_speckle_filters_equal_a_naive_window_computation(w, holes):
             k = max((var - m * m * cu2) / (1 + cu2), 0) / var
             x = m if np.isnan(a[r, c]) else a[r, c]
             assert lee[r, c] == pytest.approx(m + k * (x - m), rel=1e-4)
+
+
+def test_an_extracted_safe_folder_reads_like_its_zip(scenario, tmp_path):
+    import zipfile
+    with zipfile.ZipFile(scenario["before"]) as zf:
+        zf.extractall(tmp_path)
+    safe = next(tmp_path.glob("*.SAFE"))
+    for path in (safe, tmp_path):
+        product = open_grd(str(path))
+        zipped = open_grd(scenario["before"])
+        assert (product.cols, product.rows, product.relative_orbit) == (zipped.cols, zipped.rows, zipped.relative_orbit)
+        a = gdal.Open(product.band("VV").measurement).ReadAsArray(0, 0, 50, 50)
+        assert (a == gdal.Open(zipped.band("VV").measurement).ReadAsArray(0, 0, 50, 50)).all()

@@ -29,7 +29,7 @@ from osgeo import gdal, ogr, osr
 
 from ..errors import InvalidInputError
 from ..progress import NULL_PROGRESS, check_cancelled
-from .geocode import TIFF_OPTIONS, geocode_date, grid_for_area
+from .geocode import TIFF_OPTIONS, geocode_date, grid_for_area, looks_for
 from .grd import open_grd
 
 gdal.UseExceptions()
@@ -113,7 +113,8 @@ def flood_map(before, after, area, raster_path, polygons_path=None, params=None,
         progress.message("Change detection...")
         masks = _mask_rasters(grid, tmp, dem, water_layer, params)
         part = os.path.join(tmp, "flood.tif")
-        _chain(before_tif, after_tif, masks, part, grid, params, progress, threads)
+        looks = min(looks_for(p, grid) for p in before + after)
+        _chain(before_tif, after_tif, masks, part, grid, params, progress, threads, looks)
         check_cancelled(progress)
         if params.min_area_ha > 0:
             progress.message("Removing small areas...")
@@ -304,11 +305,10 @@ def change(before_db, after_db, method, threshold):
         return (after_db - before_db) < threshold
 
 
-def _chain(before_tif, after_tif, masks, out_path, grid, params, progress, threads):
+def _chain(before_tif, after_tif, masks, out_path, grid, params, progress, threads, looks):
     threshold = params.threshold if params.threshold is not None else DEFAULT_THRESHOLD[params.method]
     water_db = params.water_db if params.water_db is not None else DEFAULT_WATER_DB[params.pol]
-    looks = max(1, int(round(params.resolution / 10.0)))
-    enl = params.enl or 4.4 * looks * looks
+    enl = params.enl or 4.4 * looks * looks          # IW GRDH has ~4.4 looks; multilooking multiplies them
     halo = params.window // 2
     out = _new(grid, out_path)
     ob = out.GetRasterBand(1)

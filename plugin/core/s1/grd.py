@@ -71,8 +71,11 @@ class GrdProduct:
 
 
 def open_grd(path):
-    """Describe the GRD product at `path` (a .zip or a folder holding one .SAFE), or raise ProductFormatError
-    with a sentence saying what is wrong."""
+    """Describe the GRD product at `path` (a .zip, a .SAFE folder or a folder holding one), or raise
+    ProductFormatError with a sentence saying what is wrong."""
+    path = str(path)
+    if os.path.isdir(path) and os.path.normpath(path).upper().endswith(".SAFE"):
+        path = os.path.dirname(os.path.abspath(path))       # members are named from the folder holding it
     name = os.path.basename(os.path.normpath(path))
     if not os.path.exists(path):
         raise ProductFormatError(f"{name}: no such file ({path}).")
@@ -110,11 +113,16 @@ def open_grd(path):
 
 
 def _member_names(path):
+    """Zip member names; for a folder, the same names for the .SAFE folders directly inside it (only those
+    are walked: the folder may be a big download folder)."""
     if os.path.isdir(path):
         out = set()
-        for root, _, files in os.walk(path):
-            for f in files:
-                out.add(os.path.relpath(os.path.join(root, f), path).replace(os.sep, "/"))
+        for safe in os.listdir(path):
+            if not safe.upper().endswith(".SAFE") or not os.path.isdir(os.path.join(path, safe)):
+                continue
+            for root, _, files in os.walk(os.path.join(path, safe)):
+                for f in files:
+                    out.add(os.path.relpath(os.path.join(root, f), path).replace(os.sep, "/"))
         return out
     with zipfile.ZipFile(path) as zf:
         return set(zf.namelist())
