@@ -16,12 +16,13 @@ from .postprocess import load_on_completion, style_on_completion
 METHODS = (("ratio", "UN-SPIDER: VH, after / before (dB) above the threshold (1.25)"),
            ("difference", "Earth Engine demo: VV, after - before below the threshold (-3 dB)"))
 FILTERS = (("lee", "Lee"), ("boxcar", "Boxcar (mean)"), ("none", "None"))
+RESAMPLINGS = (("nearest", "Nearest neighbour (fast)"), ("bilinear", "Bilinear"))
 
 
 class FloodMapAlgorithm(SentinelMirrorAlgorithm):
     GROUP, GROUP_ID = "Radar", "radar"
     BEFORE, AFTER, AREA, METHOD, THRESHOLD = "BEFORE", "AFTER", "AREA", "METHOD", "THRESHOLD"
-    FILTER, WINDOW, NOISE, RESOLUTION = "FILTER", "WINDOW", "NOISE_REMOVAL", "RESOLUTION"
+    FILTER, WINDOW, NOISE, RESOLUTION, RESAMPLING = "FILTER", "WINDOW", "NOISE_REMOVAL", "RESOLUTION", "RESAMPLING"
     WATER_DB, WATER_LAYER, DEM, MAX_SLOPE, MIN_AREA = "WATER_DB", "WATER_LAYER", "DEM", "MAX_SLOPE", "MIN_AREA"
     OUTPUT, POLYGONS, FLOODED_HA, AREAS = "OUTPUT", "POLYGONS", "FLOODED_HA", "AREAS"
 
@@ -68,6 +69,8 @@ class FloodMapAlgorithm(SentinelMirrorAlgorithm):
                                          1, 51),
             QgsProcessingParameterNumber(self.RESOLUTION, "Resolution (m)", compat.NUMBER_DOUBLE, 20.0, False, 10.0,
                                          1000.0),
+            QgsProcessingParameterEnum(self.RESAMPLING, "Geocoding resampling",
+                                       [label for _, label in RESAMPLINGS], defaultValue=0),
             QgsProcessingParameterBoolean(self.NOISE, "Remove thermal noise", True),
             QgsProcessingParameterNumber(self.WATER_DB, "Permanent water: before below (dB; empty: -22 VH / -16 VV)",
                                          compat.NUMBER_DOUBLE, optional=True),
@@ -100,6 +103,7 @@ class FloodMapAlgorithm(SentinelMirrorAlgorithm):
                 speckle_filter=FILTERS[self.parameterAsEnum(parameters, self.FILTER, context)][0],
                 window=self.parameterAsInt(parameters, self.WINDOW, context),
                 resolution=self.parameterAsDouble(parameters, self.RESOLUTION, context),
+                resampling=RESAMPLINGS[self.parameterAsEnum(parameters, self.RESAMPLING, context)][0],
                 noise_removal=self.parameterAsBoolean(parameters, self.NOISE, context),
                 water_db=None if water_db in (None, "") else self.parameterAsDouble(parameters, self.WATER_DB, context),
                 max_slope=self.parameterAsDouble(parameters, self.MAX_SLOPE, context),

@@ -115,8 +115,8 @@ def test_skipping_calibration_breaks_the_map(scenario, tmp_path, monkeypatch):
     assert iou(run(scenario, tmp_path), scenario["sc"]) < 0.9
 
 
-def test_difference_method_on_vv_and_boxcar_filter(scenario, tmp_path):
-    params = FloodParams(method="difference", speckle_filter="boxcar", window=5)
+def test_difference_method_on_vv_boxcar_filter_bilinear_geocoding(scenario, tmp_path):
+    params = FloodParams(method="difference", speckle_filter="boxcar", window=5, resampling="bilinear")
     result = run(scenario, tmp_path, params)
     assert iou(result, scenario["sc"]) >= 0.85
     assert gdal.Open(result.raster).GetMetadataItem("POLARISATION") == "VV"

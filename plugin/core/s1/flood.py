@@ -50,6 +50,7 @@ class FloodParams:
     speckle_filter: str = "lee"           # "lee" | "boxcar" | "none"
     window: int = 5                       # grid pixels (odd)
     resolution: float = 20.0              # metres
+    resampling: str = "nearest"           # geocoding: "nearest" | "bilinear" (see geocode.warp_to_grid)
     noise_removal: bool = True
     water_db: Optional[float] = None      # permanent water: before below this (None: -22 dB VH / -16 dB VV)
     water_from_before: bool = True
@@ -68,6 +69,8 @@ class FloodParams:
             raise InvalidInputError("The speckle filter is 'lee', 'boxcar' or 'none'.")
         if self.window < 1 or self.window % 2 == 0:
             raise InvalidInputError(f"The filter window must be an odd number of pixels (got {self.window}).")
+        if self.resampling not in ("nearest", "bilinear"):
+            raise InvalidInputError("The geocoding resampling is 'nearest' or 'bilinear'.")
         if self.resolution <= 0:
             raise InvalidInputError("The resolution must be positive (metres).")
         return self
@@ -106,7 +109,7 @@ def flood_map(before, after, area, raster_path, polygons_path=None, params=None,
         with ThreadPoolExecutor(2 if threads > 1 else 1) as pool:
             half = _HalfProgress(progress)
             jobs = [pool.submit(geocode_date, prods, params.pol, grid, tmp, tag, params.noise_removal, 8,
-                                half.part(k), (0.0, 1.0), 1)
+                                half.part(k), (0.0, 1.0), 1, params.resampling)
                     for k, (prods, tag) in enumerate(((before, "before"), (after, "after")))]
             before_tif, after_tif = [j.result() for j in jobs]
         check_cancelled(progress)
