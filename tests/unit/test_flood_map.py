@@ -199,3 +199,19 @@ def test_an_extracted_safe_folder_reads_like_its_zip(scenario, tmp_path):
         assert (product.cols, product.rows, product.relative_orbit) == (zipped.cols, zipped.rows, zipped.relative_orbit)
         a = gdal.Open(product.band("VV").measurement).ReadAsArray(0, 0, 50, 50)
         assert (a == gdal.Open(zipped.band("VV").measurement).ReadAsArray(0, 0, 50, 50)).all()
+
+
+def test_pairing_keeps_one_relative_orbit_first_pass_after_last_before():
+    from types import SimpleNamespace as P
+    from plugin.core.s1.flood import _check_orbits, pair_passes
+
+    def p(orbit, day, n=0):
+        return P(relative_orbit=orbit, start=dt.datetime(2023, 6, day, 6, 0, n, tzinfo=dt.timezone.utc), path=f"{orbit}-{day}-{n}")
+    before = [p(37, 1), p(37, 1, 25), p(110, 5), p(37, 13), p(110, 17)]
+    after = [p(110, 29), p(37, 25), p(37, 25, 25), p(8, 20)]
+    b, a = pair_passes(before, after)
+    assert [x.path for x in b] == ["37-13-0"] and [x.path for x in a] == ["37-25-0", "37-25-25"]
+    with pytest.raises(InvalidInputError, match="share a relative orbit"):
+        pair_passes([p(37, 1), p(110, 5)], [p(8, 20), p(9, 21)])
+    with pytest.raises(InvalidInputError, match="different relative orbits"):
+        _check_orbits([p(37, 1)], [p(110, 20)])
