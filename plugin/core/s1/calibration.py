@@ -139,12 +139,15 @@ def sigma0_multilooked(dn, line0, pixel0, looks, lut, noise=None):
     """Mean sigma0 of looks x looks sample blocks of a DN block whose first sample is (line0, pixel0):
     (mean DN^2 - eta) / A^2 with eta and A taken at each block's centre. The LUTs vary over hundreds of
     samples, so this equals the mean of per-sample sigma0 to far better than 1e-4, for a quarter of the LUT
-    work at 2 x 2 looks. Samples with DN 0 (no data) are left out of their block; a block with none is NaN."""
+    work at 2 x 2 looks. Samples with DN 0 (no data) are left out of their block; a block with none is NaN.
+    A block cut by the edge of `dn` (the image's last line or sample) averages the samples it has."""
     if looks == 1:
         return sigma0_block(dn, np.arange(line0, line0 + dn.shape[0], dtype=np.float64),
                             np.arange(pixel0, pixel0 + dn.shape[1], dtype=np.float64), lut, noise)
-    h, w = dn.shape[0] // looks, dn.shape[1] // looks
-    d = dn[:h * looks, :w * looks]
+    h, w = -(-dn.shape[0] // looks), -(-dn.shape[1] // looks)
+    d = dn
+    if d.shape != (h * looks, w * looks):      # pad with DN 0: no data, left out of the mean
+        d = np.pad(dn, ((0, h * looks - dn.shape[0]), (0, w * looks - dn.shape[1])))
     total = np.zeros((h, w), np.float32)
     for i in range(looks):
         for j in range(looks):

@@ -136,8 +136,7 @@ def calibrate_window(product, pol, window, looks, path, noise_removal=True, prog
     lut = read_calibration(product.read(band_info.calibration))
     noise = read_noise(product.read(band_info.noise)) if noise_removal else None
     x0, y0, x1, y1 = window
-    w, h = (x1 - x0) // looks, (y1 - y0) // looks
-    x1, y1 = x0 + w * looks, y0 + h * looks
+    w, h = -(-(x1 - x0) // looks), -(-(y1 - y0) // looks)   # a last partial block keeps the image's edge
     out = gdal.GetDriverByName("GTiff").Create(path, w, h, 1, gdal.GDT_Float32, TIFF_OPTIONS)
     gds = _gcp_dataset(product, (x0, y0), looks, (w, h))
     out.SetGCPs(gds.GetGCPs(), gds.GetGCPProjection())
