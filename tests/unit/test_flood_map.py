@@ -241,3 +241,27 @@ def test_consecutive_slices_of_one_pass_make_one_date(scenario, tmp_path):
     # the seam adds no line of no data: the two maps have the same no data, give or take speckle at the
     # permanent-water edges (a seam line would be ~500 pixels)
     assert abs(int((m == 255).sum()) - int((whole == 255).sum())) < 50
+
+
+@pytest.mark.parametrize("resampling", ["nearest", "bilinear"])
+def test_geocoded_image_lies_on_the_ground_truth_within_a_pixel(scenario, tmp_path, resampling):
+    """End to end: the river and lake of the geocoded 'before' image sit where the scene has them; shifting the
+    image by one pixel in any direction fits the truth worse."""
+    from plugin.core.s1.geocode import geocode_date
+    sc = scenario["sc"]
+    grid = grid_for_area(sc.aoi_utm(), f"EPSG:{sc.scene.epsg}")
+    path = geocode_date([open_grd(scenario["before"])], "VV", grid, str(tmp_path), "before",
+                        resampling=resampling)
+    db = 10 * np.log10(np.maximum(gdal.Open(path).ReadAsArray(), 1e-5))
+    from plugin.core.s1.flood import speckle_filter
+    dark = 10 * np.log10(np.maximum(speckle_filter(10 ** (db / 10), "boxcar", 3, 1), 1e-5)) < -15
+    x, y = sc._grid_xy(grid.geotransform, grid.nx, grid.ny)
+    truth = sc.scene.river(x, y)
+
+    def fit(dx, dy):
+        shifted = np.roll(np.roll(dark, dy, axis=0), dx, axis=1)[5:-5, 5:-5]
+        t = truth[5:-5, 5:-5]
+        return (shifted & t).sum() / (shifted | t).sum()
+    scores = {(dx, dy): fit(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
+    assert max(scores, key=scores.get) == (0, 0), scores
+    assert scores[(0, 0)] > 0.6
