@@ -25,7 +25,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from osgeo import gdal, ogr, osr
@@ -520,10 +520,6 @@ class FloodScenario:
         ds.GetRasterBand(1).WriteArray(z)
         ds = None
         return path
-
-
-def with_size(acq, cols, rows):
-    return replace(acq, cols=cols, rows=rows)
 
 
 # ------------------------------------------------------------------------- served by the catalogue simulator

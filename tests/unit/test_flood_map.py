@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 import pytest
-from osgeo import gdal, ogr, osr
+from osgeo import gdal, ogr
 
 import plugin.core.s1.geocode as geocode
 from plugin.core.errors import Cancelled, InvalidInputError
@@ -123,9 +123,6 @@ def test_difference_method_on_vv_boxcar_filter_bilinear_geocoding(scenario, tmp_
 
 
 def test_area_in_lon_lat_and_plain_refusals(scenario, tmp_path):
-    sc = scenario["sc"]
-    utm = osr.SpatialReference()
-    utm.ImportFromEPSG(sc.scene.epsg)
     with pytest.raises(InvalidInputError, match="not later"):
         flood_map([scenario["after"]], [scenario["before"]], (2.77, 48.83, 2.83, 48.87), str(tmp_path / "f.tif"))
     with pytest.raises(InvalidInputError, match="covers the area"):
