@@ -83,6 +83,8 @@ class SentinelMirrorDock(QgsDockWidget):
         self.ui.ndviCheck.toggled.connect(self.ui.indexCombo.setEnabled)
         self._setup_buttons()
         self._setup_results()
+        from .flood_action import FloodAction
+        self.flood = FloodAction(self)       # "Flood map" once two Sentinel-1 dates are ticked (flood_action.py)
         self._set_busy(None)
         self._update_summary()
         self.warm_up = _warm_up_imports()
