@@ -20,7 +20,7 @@ from ..progress import NULL_PROGRESS, check_cancelled
 from .base import DownloadRequest
 from .common import (MAX_RESULTS, add_unseen, availability_from_flag, boxes, check_query, day_start, iso_z,
                      orbit_direction, parse_time, polarisations, search_extent, too_many)
-from .http import JsonHttp, check_credentials_transport, quote_body, require, same_site, snippet
+from .http import JsonHttp, check_credentials_transport, malformed_answer, quote_body, require, same_site, snippet
 
 log = logging.getLogger(__name__)
 SERVICE = "CDSE"
@@ -82,7 +82,8 @@ class CdseProvider:
             count = data.get("@odata.count")
             if isinstance(count, int) and count > MAX_RESULTS:
                 too_many(count, SERVICE)
-            new = add_unseen(products, seen, (self.parse_entity(item, query.collection) for item in items))
+            with malformed_answer(SERVICE, "search"):
+                new = add_unseen(products, seen, (self.parse_entity(item, query.collection) for item in items))
             if isinstance(count, int) and count:
                 progress.set(min(100.0, 100.0 * len(seen) / count))
             next_url = data.get("@odata.nextLink")
@@ -228,7 +229,8 @@ class CdseProvider:
     def _store(self, response):
         data = self.http.parse_json(response, "login")
         token = require(data, ["access_token"], SERVICE, "login", str)
-        lifetime = float(data.get("expires_in") or 600)
+        with malformed_answer(SERVICE, "login"):
+            lifetime = float(data.get("expires_in") or 600)
         now = self.clock()
         self._access, self._access_expiry = token, now + lifetime
         self._margin = min(60.0, lifetime * 0.1)

@@ -18,7 +18,7 @@ from ..progress import NULL_PROGRESS, check_cancelled
 from .base import DownloadRequest
 from .common import (MAX_RESULTS, add_unseen, availability_from_flag, boxes, check_query, day_end, day_start, iso_z,
                      orbit_direction, parse_time, platform_name, polarisations, search_extent, too_many)
-from .http import JsonHttp, check_credentials_transport, require, same_site, snippet
+from .http import JsonHttp, check_credentials_transport, malformed_answer, require, same_site, snippet
 
 log = logging.getLogger(__name__)
 SERVICE = "GEODES"
@@ -80,7 +80,8 @@ class GeodesProvider:
             matched = context.get("matched") if isinstance(context, dict) else None
             if isinstance(matched, int) and matched > MAX_RESULTS:
                 too_many(matched, SERVICE)
-            new = add_unseen(products, seen, (self.parse_feature(f, query.collection) for f in features))
+            with malformed_answer(SERVICE, "search"):
+                new = add_unseen(products, seen, (self.parse_feature(f, query.collection) for f in features))
             if isinstance(matched, int) and matched:
                 progress.set(min(100.0, 100.0 * len(seen) / matched))
             has_next = any(isinstance(link, dict) and link.get("rel") == "next" for link in data.get("links") or [])
