@@ -15,6 +15,7 @@ import time
 from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaError
 from ..models import Availability, Product, ProductKind
 from ..progress import NULL_PROGRESS, check_cancelled
+from ..redact import one_line, remember_secret
 from .base import DownloadRequest
 from .common import (MAX_RESULTS, add_unseen, availability_from_flag, boxes, check_query, day_end, day_start, iso_z,
                      orbit_direction, parse_time, platform_name, polarisations, search_extent, too_many)
@@ -62,6 +63,7 @@ class GeodesProvider:
     def __init__(self, endpoints, credentials, session, *, sleep=time.sleep, policy=None):
         self.base = endpoints.geodes.rstrip("/")
         self.api_key = (credentials.api_key or "").strip()
+        remember_secret(self.api_key)   # masked by value wherever text leaves the plugin (core.redact)
         self.session = session
         self.http = JsonHttp(session, SERVICE, AUTH_HINT, policy=policy, sleep=sleep)
 
@@ -138,7 +140,7 @@ class GeodesProvider:
         key, asset = data_asset
         info = parse_description(asset.get("description"))
         title = props.get("identifier") or asset.get("title") or key
-        title = re.sub(r"\.(zip|SAFE)$", "", str(title).rsplit("/", 1)[-1])
+        title = one_line(re.sub(r"\.(zip|SAFE)$", "", str(title).rsplit("/", 1)[-1]))   # no forged log lines
         when = props.get("start_datetime") or props.get("datetime")
         if not when:
             raise MalformedResponseError(f"{SERVICE} sent product {pid} ({title}) without a date: {snippet(props)}")
