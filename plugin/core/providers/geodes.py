@@ -19,7 +19,7 @@ from ..redact import one_line, remember_secret
 from .base import DownloadRequest
 from .common import (MAX_RESULTS, add_unseen, availability_from_flag, boxes, check_query, day_end, day_start, iso_z,
                      orbit_direction, parse_time, platform_name, polarisations, search_extent, too_many)
-from .http import JsonHttp, check_credentials_transport, malformed_answer, require, same_site, snippet
+from .http import JsonHttp, check_credentials_transport, malformed_answer, require, same_origin, snippet
 
 log = logging.getLogger(__name__)
 SERVICE = "GEODES"
@@ -223,9 +223,9 @@ class GeodesProvider:
             raise MalformedResponseError(f"{SERVICE} gave no download URL for {product.title}.")
         if not self.api_key:
             raise AuthError(f"Downloading from {SERVICE} needs an API key. {AUTH_HINT}")
-        if not same_site(url, self.base):
+        if not same_origin(url, self.base):   # not even a sibling host under cnes.fr: the configured host only
             raise MalformedResponseError(
-                f"{SERVICE} gave a download URL on another site ({url.split('/')[2] if '//' in url else url}); "
+                f"{SERVICE} gave a download URL on another host ({url.split('/')[2] if '//' in url else url}); "
                 "the API key is only sent to the configured GEODES address.")
         return DownloadRequest(url, self._key())
 

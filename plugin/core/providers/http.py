@@ -67,8 +67,15 @@ def _is_ip(host):
         return False
 
 
+def same_origin(url, base):
+    """Same scheme, host and port: where the GEODES API key goes, and nowhere else (a self-hosted mirror's
+    neighbours under its parent domain are not the mirror)."""
+    u, b = urlsplit(url), urlsplit(base)
+    return (u.scheme, (u.hostname or "").lower(), u.port) == (b.scheme, (b.hostname or "").lower(), b.port)
+
+
 def same_site(url, base):
-    """True when `url` is on the configured service's site: we attach credentials only there.
+    """True when `url` is on the configured service's site: we attach a login's token (Authorization) only there.
 
     Same scheme, host and port; or, over https only, a host under the service host's parent domain (CDSE's
     download host redirects to zipper.dataspace.copernicus.eu; geodes-portal.cnes.fr -> *.cnes.fr). The parent
@@ -114,6 +121,7 @@ MAX_REDIRECTS = 10
 # What only the configured service may see. requests itself drops Authorization on a host change (which
 # breaks CDSE's same-site redirect) but forwards custom headers such as X-API-Key to ANY host.
 CREDENTIAL_HEADERS = ("authorization", "x-api-key", "proxy-authorization", "cookie")
+ORIGIN_ONLY_HEADERS = ("x-api-key",)   # the GEODES key: the configured host only (same_origin), never a sibling
 
 
 def send_following_redirects(session, method, url, *, headers=None, **kwargs):
@@ -132,9 +140,12 @@ def send_following_redirects(session, method, url, *, headers=None, **kwargs):
             method = "GET"           # what browsers and requests do; the body is not re-sent
             kwargs.pop("json", None)
             kwargs.pop("data", None)
-        if not same_site(url, origin):
-            headers = {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS}
-            log.info("Following a redirect to %s without our credentials", urlsplit(url).hostname)
+        if not same_origin(url, origin):
+            drop = ORIGIN_ONLY_HEADERS if same_site(url, origin) else CREDENTIAL_HEADERS
+            if any(k.lower() in drop for k in headers):
+                headers = {k: v for k, v in headers.items() if k.lower() not in drop}
+                log.info("Following a redirect to %s without our %s", urlsplit(url).hostname,
+                         "API key" if drop is ORIGIN_ONLY_HEADERS else "credentials")
     raise requests.TooManyRedirects(f"More than {MAX_REDIRECTS} redirects")
 
 
