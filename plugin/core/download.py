@@ -33,6 +33,7 @@ HASH_CHUNK = 1024 * 1024
 DISK_MARGIN = 32 * 1024 * 1024  # keep this much free beyond the remaining bytes
 MAX_RESUMES = 5                 # dropped connections resumed within one call (the pipeline retries further)
 SPACE_CHECK_BYTES = 64 * 1024 * 1024   # free space is checked again each time this much more is written
+UNWRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR)   # retrying will not help: FolderError
 NOT_PRODUCT_TYPES = ("json", "html", "text/", "xml")
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
 
@@ -287,7 +288,14 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
         total = expected_size if expected_size is not None else (offset + length if length is not None else None)
         got = 0
         mode = "r+b" if offset else "wb"
-        with open(part, mode, buffering=0) as f:  # unbuffered: a full disk shows up at the write that hit it
+        try:
+            f = open(part, mode, buffering=0)  # unbuffered: a full disk shows up at the write that hit it
+        except OSError as e:
+            if e.errno not in UNWRITABLE:
+                raise
+            raise FolderError(f"Cannot write {title} in the download folder {os.path.dirname(part)} "
+                              f"({folder_problem(e)}): choose a folder you can write to.") from e
+        with f:
             f.seek(offset)
             f.truncate()
             try:

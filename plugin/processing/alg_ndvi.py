@@ -7,6 +7,7 @@ from qgis.core import (QgsProcessingException, QgsProcessingOutputMultipleLayers
 
 from ..core.errors import InvalidInputError
 from ..core.ndvi_batch import compute_ndvi_batch, product_archives
+from ..core.paths import writable_folder
 from ..qgis import compat
 from ..qgis.feedback import FeedbackProgress
 from ..qgis.layers import display_name
@@ -61,7 +62,7 @@ class NdviAlgorithm(SentinelMirrorAlgorithm):
             if not archives:
                 raise InvalidInputError("No product archive given: choose downloaded product zips or the folder "
                                         "they were downloaded to.")
-            out_folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
+            out_folder = writable_folder(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context), "NDVI folder")
             results, errors = compute_ndvi_batch(
                 archives, out_folder, masks=mask_policy(self.parameterAsBoolean(parameters, self.CLOUD_MASK, context)),
                 progress=FeedbackProgress(feedback),

@@ -123,3 +123,25 @@ def test_the_pipeline_retries_an_endless_body_then_reports_it_in_one_sentence(si
     assert status.state is ProductState.FAILED
     assert "more data than" in status.reason and "\n" not in status.reason
     assert [n for n in os.listdir(tmp_path) if not n.startswith(".sentinel-mirror-journal")] == []
+
+
+def test_a_folder_that_turns_read_only_fails_at_once_not_after_retries(simulator_factory, tmp_path, monkeypatch):
+    import errno
+    sim = simulator_factory(collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), pad_to=256 * 1024)
+    provider = GeodesProvider(Endpoints(geodes=sim.geodes_url), Credentials(api_key=sim.config.api_key),
+                              requests.Session())
+    from plugin.core.models import BBox, SearchQuery
+    products = provider.search(SearchQuery("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A", sim.config.start,
+                                           sim.config.end, bbox=BBox(1.40, 43.55, 1.50, 43.65)))[:2]
+
+    def read_only(path, *args, **kwargs):   # the folder was remounted read-only after the run started
+        if str(path).endswith(".part"):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return open(path, *args, **kwargs)
+    monkeypatch.setattr(download_mod, "open", read_only, raising=False)
+    started = time.monotonic()
+    statuses = run_pipeline(provider, products, str(tmp_path), options=PipelineOptions())   # default backoff 5 s
+    assert time.monotonic() - started < 4
+    for status in statuses:
+        assert status.state is ProductState.FAILED
+        assert "read-only disk" in status.reason and "choose a folder you can write to" in status.reason
