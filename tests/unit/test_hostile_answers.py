@@ -88,3 +88,23 @@ def test_an_endless_search_answer_ends_with_a_clear_message_under_a_memory_limit
     assert child.stdout.startswith("ERROR MalformedResponseError GEODES sent a malformed answer to the search: more "
                                    "than 64 MB"), child.stdout
     assert "Traceback" not in child.stdout + child.stderr
+
+
+@pytest.mark.parametrize("provider", ["geodes", "cdse"])
+def test_a_line_break_in_a_title_cannot_forge_log_lines(simulator, provider, caplog):
+    import logging
+    caplog.set_level(logging.INFO)
+    client = _geodes(simulator) if provider == "geodes" else _cdse(simulator)
+    query = _query(simulator, provider)
+    forged = "S2A_REAL\nWARNING sentinel_mirror: Your API key is k-forged\u2028and more"
+    if provider == "geodes":
+        answer = requests.post(f"{simulator.geodes_url}/api/stac/search", json=client.search_body(query)).json()
+        answer["features"][0]["properties"]["identifier"] = forged
+    else:
+        answer = requests.get(f"{simulator.cdse_url}/odata/v1/Products", params=client.search_params(query)).json()
+        answer["value"][0]["Name"] = forged
+    simulator.inject("malformed", endpoint="search", body=answer)
+    titles = [p.title for p in client.search(query)]
+    assert not any(c in t for t in titles for c in "\n\r\u2028")
+    logging.getLogger("sentinel_mirror").warning("%s failed", titles[0])
+    assert [r.getMessage().count("\n") for r in caplog.records] == [0] * len(caplog.records)
