@@ -11,6 +11,7 @@ body discarded), so the trigger costs one byte even when the product turns out t
 import logging
 import re
 import time
+from urllib.parse import urlsplit
 
 from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaError
 from ..models import Availability, Product, ProductKind
@@ -28,6 +29,8 @@ AUTH_HINT = ("Set your GEODES API key in Settings → Options → Sentinel Mirro
              "SENTINEL_MIRROR_GEODES_API_KEY environment variable); create the key in your user settings on "
              "geodes-portal.cnes.fr.")
 PAGE_LIMIT = 80          # the GEODES API documentation caps pages at 80
+# pyGeodes sends its downloads to gdh-portal-prod for hrefs not on geodes-portal (shared/notes/apis.md)
+OFFICIAL_ALIASES = {"geodes-portal.cnes.fr": ("gdh-portal-prod.cnes.fr",)}
 _DESCRIPTION_KEYS = {"File size": "size", "Is online": "online", "Checksum MD5": "md5"}
 
 
@@ -223,11 +226,21 @@ class GeodesProvider:
             raise MalformedResponseError(f"{SERVICE} gave no download URL for {product.title}.")
         if not self.api_key:
             raise AuthError(f"Downloading from {SERVICE} needs an API key. {AUTH_HINT}")
-        if not same_origin(url, self.base):   # not even a sibling host under cnes.fr: the configured host only
+        if not self._key_may_go_to(url):
             raise MalformedResponseError(
-                f"{SERVICE} gave a download URL on another host ({url.split('/')[2] if '//' in url else url}); "
+                f"{SERVICE} gave a download URL on another site ({url.split('/')[2] if '//' in url else url}); "
                 "the API key is only sent to the configured GEODES address.")
         return DownloadRequest(url, self._key())
+
+    def _key_may_go_to(self, url):
+        """The configured address only (scheme, host, port), not every host under its domain: a self-hosted
+        mirror's neighbours are not the mirror. CNES's own production alias is the one exception, and only
+        when the official address is the configured one."""
+        if same_origin(url, self.base):
+            return True
+        u, b = urlsplit(url), urlsplit(self.base)
+        return (u.scheme == b.scheme == "https" and u.port == b.port
+                and (u.hostname or "").lower() in OFFICIAL_ALIASES.get((b.hostname or "").lower(), ()))
 
     def refresh_credentials(self):
         raise AuthError(f"{SERVICE} refused the API key. {AUTH_HINT}")
