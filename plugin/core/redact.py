@@ -10,8 +10,8 @@ where it enters the plugin (the catalogue clients), and masked by value, in the 
 URL-encoded, form-encoded, JSON-escaped, Base64 of a Basic `user:password`).
 """
 import base64
-import logging
 import json
+import logging
 import re
 import threading
 from collections import OrderedDict
