@@ -314,6 +314,7 @@ class JsonHttp:
                 if last:
                     raise RemoteError(f"{self.service} failed the {what} with HTTP {status} after {p.attempts} "
                                       f"attempts: {quote_body(response)}")
+                response.close()   # streamed: give the connection back before waiting
                 self._wait(attempt, wait, f"HTTP {status}")
                 continue
             self.raise_for_status(response, what)
