@@ -13,6 +13,7 @@ from qgis.PyQt.QtCore import QDateTime, Qt, QVariant
 
 from ..core.errors import InvalidInputError
 from ..core.models import Availability, Product
+from ..core.redact import one_line
 from ..qgis import compat
 
 CRS = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -103,7 +104,7 @@ def feature_to_product(feature):
     online = _value(feature, "online")
     return Product(
         provider=str(_value(feature, "provider")).lower(), id=str(_value(feature, "id")),
-        title=str(_value(feature, "title")), collection=str(_value(feature, "collection")),
+        title=one_line(_value(feature, "title")), collection=str(_value(feature, "collection")),
         platform=str(_value(feature, "platform") or ""), acquired=_converted(feature, "date", from_qdatetime),
         tile=_value(feature, "tile"), relative_orbit=_converted(feature, "orbit", int),
         cloud_cover=_converted(feature, "cloud", float), size=_converted(feature, "size", int),
