@@ -108,3 +108,35 @@ def test_a_line_break_in_a_title_cannot_forge_log_lines(simulator, provider, cap
     assert not any(c in t for t in titles for c in "\n\r\u2028")
     logging.getLogger("sentinel_mirror").warning("%s failed", titles[0])
     assert [r.getMessage().count("\n") for r in caplog.records] == [0] * len(caplog.records)
+
+
+def test_a_search_answer_that_breaks_off_midway_is_asked_again():
+    import json as json_mod
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from plugin.core.providers.http import JsonHttp
+    calls = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            calls.append(self.path)
+            body = json_mod.dumps({"value": list(range(5000))}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body if len(calls) > 1 else body[:len(body) // 2])   # the first answer breaks off
+            self.wfile.flush()
+            self.close_connection = True
+
+        def log_message(self, *args):
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        http = JsonHttp(requests.Session(), "CDSE", "hint", sleep=lambda s: None)
+        assert http.request("GET", f"http://127.0.0.1:{server.server_address[1]}/x")["value"][-1] == 4999
+        assert len(calls) == 2
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -259,6 +259,10 @@ def quote_body(response, limit=QUOTE_CHARS):
     return redact(text) or "(empty body)"
 
 
+class _BrokeOff(RemoteError):
+    """The body of an answer stopped midway (streamed: after send() returned): worth another try."""
+
+
 @dataclass
 class RetryPolicy:
     attempts: int = 4                 # total tries for retryable failures
@@ -279,9 +283,16 @@ class JsonHttp:
         self.sleep = sleep
 
     def request(self, method, url, *, what="request", expect=(200,), **kwargs):
-        """Send, retrying what is worth retrying; return the parsed JSON body."""
-        response = self.send(method, url, what=what, expect=expect, **kwargs)
-        return self.parse_json(response, what)
+        """Send, retrying what is worth retrying (an answer that broke off midway too); return the parsed JSON."""
+        for attempt in range(1, self.policy.attempts + 1):
+            response = self.send(method, url, what=what, expect=expect, **kwargs)
+            try:
+                return self.parse_json(response, what)
+            except _BrokeOff:
+                if attempt == self.policy.attempts:
+                    raise
+                self._wait(attempt, None, "the answer broke off")
+        raise AssertionError("unreachable")
 
     def send(self, method, url, *, what="request", expect=(200,), **kwargs):
         """Send, retrying what is worth retrying; return the response with an expected status."""
@@ -373,11 +384,15 @@ class JsonHttp:
                             f"{MAX_JSON_BYTES // 2**20} MB, far more than any catalogue answer, so it was cut off. "
                             "Try again later; if it persists, the service is broken.")
             except requests.RequestException as e:
-                raise RemoteError(f"The {self.service} answer to the {what} broke off ({type(e).__name__}): "
-                                  "check your connection or try later.") from None
+                raise _BrokeOff(f"The {self.service} answer to the {what} broke off ({type(e).__name__}): "
+                                "check your connection or try later.") from None
             finally:
                 response.close()
             body = bytes(data)
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and len(body) < int(length) and not response.headers.get("Content-Encoding"):
+                raise _BrokeOff(f"The {self.service} answer to the {what} broke off ({len(body)} of {length} "
+                                "bytes): check your connection or try later.")   # urllib3 1.x does not say
         if len(body) > MAX_JSON_BYTES:
             raise MalformedResponseError(f"{self.service} sent a malformed answer to the {what}: more than "
                                          f"{MAX_JSON_BYTES // 2**20} MB.")
