@@ -145,3 +145,35 @@ def test_a_folder_that_turns_read_only_fails_at_once_not_after_retries(simulator
     for status in statuses:
         assert status.state is ProductState.FAILED
         assert "read-only disk" in status.reason and "choose a folder you can write to" in status.reason
+
+
+MEASURE_CHILD = """
+import os, resource, sys, requests
+from plugin.core.download import download_product
+from plugin.core.providers.base import DownloadRequest
+url, key, dest, size, md5 = sys.argv[1:6]
+session = requests.Session()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    download_product(session, DownloadRequest(url, {"X-API-Key": key}), dest, expected_size=int(size),
+                     expected_md5=md5, cancelled=lambda: os.path.exists(dest + ".part")
+                     and os.path.getsize(dest + ".part") > 4 * int(size))   # a watchdog for a client without bound
+except Exception as e:
+    print(type(e).__name__)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+"""
+
+
+def test_a_compression_bomb_keeps_memory_near_normal(simulator_factory, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    sim = simulator_factory(pad_to=1 * MB)
+    p = _product(sim)
+    sim.inject("gzip_bomb", product_id=p.id, inflated_bytes=512 * MB)
+    child = subprocess.run([sys.executable, "-c", MEASURE_CHILD, p.download_url, sim.config.api_key,
+                            str(tmp_path / "p.zip"), str(p.size), p.md5], cwd=root, capture_output=True, text=True,
+                           timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
+    outcome, grew_mb = child.stdout.split()
+    assert outcome == "RemoteError" and int(grew_mb) < 32, child.stdout   # +205 MB when the bomb was inflated
