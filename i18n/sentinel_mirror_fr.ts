@@ -189,7 +189,7 @@
         <translation>recherche réussie, mais aucun produit trouvé pour tester la suite</translation>
     </message>
     <message>
-        <location filename="../plugin/core/providers/http.py"/>
+        <location filename="../plugin/core/live_check.py"/>
         <source>no content type</source>
         <translation>aucun type de contenu</translation>
     </message>
@@ -534,7 +534,7 @@
         <translation>{name} n’est pas un produit que cette extension sait lire : il ne contient ni *_MTD_ALL.xml Theia/MAJA, ni MTD_MSIL2A.xml / MTD_MSIL1C.xml ESA, ni manifest.safe Sentinel-1.</translation>
     </message>
     <message>
-        <location filename="../plugin/core/products.py"/>
+        <location filename="../plugin/core/s1/grd.py"/>
         <source>{name} is truncated or not a zip archive ({e}): download it again.</source>
         <translation>{name} est tronqué ou n’est pas une archive zip ({e}) : téléchargez-le à nouveau.</translation>
     </message>
@@ -780,11 +780,6 @@
     </message>
     <message>
         <location filename="../plugin/core/providers/http.py"/>
-        <source>{service} answered the {what} with something that is not JSON ({kind}): {response}</source>
-        <translation>La réponse de {service} pour {what} n’est pas du JSON ({kind}) : {response}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/providers/http.py"/>
         <source>{service} answered the {what} without {items}: {data}</source>
         <translation>La réponse de {service} pour {what} ne contient pas {items} : {data}</translation>
     </message>
@@ -874,11 +869,6 @@ d’aperçu</translation>
         <location filename="../plugin/gui/dock.py"/>
         <source>Tick at least one product in the table (or use the select-all button).</source>
         <translation>Cochez au moins un produit dans le tableau (ou utilisez le bouton « tout cocher »).</translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py"/>
-        <source>The download folder {folder} cannot be created ({reason}): choose another one in the settings.</source>
-        <translation>Le dossier de téléchargement {folder} ne peut pas être créé ({reason}) : choisissez-en un autre dans les paramètres.</translation>
     </message>
     <message>
         <location filename="../plugin/gui/dock.py"/>
@@ -2365,6 +2355,544 @@ Un pixel appartient à une parcelle quand son centre est à l’intérieur (ou, 
         <location filename="../plugin/processing/models.py"/>
         <source>The fields to monitor: polygons in any CRS.</source>
         <translation>Les parcelles à suivre : des polygones dans n’importe quel SCR.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>Cannot write {title} in the download folder {folder} ({e}): choose a folder you can write to.</source>
+        <translation>Impossible d’écrire {title} dans le dossier de téléchargement {folder} ({e}) : choisissez un dossier où vous pouvez écrire.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>{title} is being downloaded into {folder} by another run (another QGIS window or qgis_process): waiting for it to finish.</source>
+        <translation>{title} est en cours de téléchargement dans {folder} par une autre exécution (une autre fenêtre QGIS ou qgis_process) : attente de sa fin.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>The server sent more data than {title} has ({e}): the download was stopped and will be tried again.</source>
+        <translation>Le serveur a envoyé plus de données que n’en contient {title} ({e}) : le téléchargement a été arrêté et sera relancé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>The server sent {title} compressed ({encoding}) although it was asked not to: the download was refused and will be tried again.</source>
+        <translation>Le serveur a envoyé {title} compressé ({encoding}) alors qu’il lui était demandé de ne pas le faire : le téléchargement a été refusé et sera relancé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>it announced {size} bytes, the catalogue says {expected_size}</source>
+        <translation>il a annoncé {size} octets, le catalogue en indique {expected_size}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>Cannot write {title} in the download folder {dirname} ({e}): choose a folder you can write to.</source>
+        <translation>Impossible d’écrire {title} dans le dossier de téléchargement {dirname} ({e}) : choisissez un dossier où vous pouvez écrire.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>more than the {expected_size} bytes the catalogue says</source>
+        <translation>plus que les {expected_size} octets qu’indique le catalogue</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/paths.py"/>
+        <source>it is on a read-only disk</source>
+        <translation>il est sur un disque en lecture seule</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/paths.py"/>
+        <source>permission denied</source>
+        <translation>permission refusée</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/paths.py"/>
+        <source>part of its path is a file, not a folder</source>
+        <translation>une partie de son chemin est un fichier, pas un dossier</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/paths.py"/>
+        <source>it is a file, not a folder</source>
+        <translation>c’est un fichier, pas un dossier</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/paths.py"/>
+        <source>the disk is full</source>
+        <translation>le disque est plein</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/paths.py"/>
+        <source>download folder</source>
+        <translation>dossier de téléchargement</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/paths.py"/>
+        <source>No {what} is set: choose one.</source>
+        <translation>Aucun {what} n’est défini : choisissez-en un.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/paths.py"/>
+        <source>The {what} {folder} is a file, not a folder: choose a folder.</source>
+        <translation>Le {what} {folder} est un fichier, pas un dossier : choisissez un dossier.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/paths.py"/>
+        <source>Cannot write in the {what} {folder} ({e}): choose a folder you can write to.</source>
+        <translation>Impossible d’écrire dans le {what} {folder} ({e}) : choisissez un dossier où vous pouvez écrire.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} sent a malformed answer to the {what} ({why}): {value}. Try again later; if it persists, the service is broken or has changed.</source>
+        <translation>{service} a envoyé une réponse mal formée pour {what} ({why}) : {value}. Réessayez plus tard ; si cela persiste, le service est en panne ou a changé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} sent a malformed answer to the {what}: more than {value} MB, far more than any catalogue answer, so it was cut off. Try again later; if it persists, the service is broken.</source>
+        <translation>{service} a envoyé une réponse mal formée pour {what} : plus de {value} Mo, bien plus qu’aucune réponse de catalogue, elle a donc été coupée. Réessayez plus tard ; si cela persiste, le service est en panne.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>The {service} answer to the {what} broke off ({name}): check your connection or try later.</source>
+        <translation>La réponse de {service} pour {what} s’est interrompue ({name}) : vérifiez votre connexion ou réessayez plus tard.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>The {service} answer to the {what} broke off ({body} of {length} bytes): check your connection or try later.</source>
+        <translation>La réponse de {service} pour {what} s’est interrompue ({body} octets sur {length}) : vérifiez votre connexion ou réessayez plus tard.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} sent a malformed answer to the {what}: more than {value} MB.</source>
+        <translation>{service} a envoyé une réponse mal formée pour {what} : plus de {value} Mo.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>{service} sent a malformed answer to the {what} ({name}: {value}). Try again later; if it persists, the service is broken or has changed.</source>
+        <translation>{service} a envoyé une réponse mal formée pour {what} ({name} : {value}). Réessayez plus tard ; si cela persiste, le service est en panne ou a changé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/calibration.py"/>
+        <source>A calibration/noise vector misses its {what} values.</source>
+        <translation>Un vecteur de calibration/bruit n’a pas ses valeurs {what}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/calibration.py"/>
+        <source>A calibration/noise file is not valid XML ({e}).</source>
+        <translation>Un fichier de calibration/bruit n’est pas du XML valide ({e}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/calibration.py"/>
+        <source>A {value_tag} vector has {value} values for {value2} pixels: the calibration/noise file is corrupt.</source>
+        <translation>Un vecteur {value_tag} a {value} valeurs pour {value2} pixels : le fichier de calibration/bruit est corrompu.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/calibration.py"/>
+        <source>No {value_tag} vectors found: not a Sentinel-1 calibration/noise file.</source>
+        <translation>Aucun vecteur {value_tag} trouvé : ce n’est pas un fichier de calibration/bruit Sentinel-1.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>Unknown method {method!r}: use &apos;ratio&apos; (VH) or &apos;difference&apos; (VV).</source>
+        <translation>Méthode inconnue {method!r} : utilisez « ratio » (VH) ou « difference » (VV).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>The speckle filter is &apos;lee&apos;, &apos;boxcar&apos; or &apos;none&apos;.</source>
+        <translation>Le filtre de chatoiement est « lee », « boxcar » ou « none ».</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>The filter window must be an odd number of pixels (got {window}).</source>
+        <translation>La fenêtre du filtre doit être un nombre impair de pixels (reçu {window}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>The geocoding resampling is &apos;nearest&apos; or &apos;bilinear&apos;.</source>
+        <translation>Le rééchantillonnage du géocodage est « nearest » ou « bilinear ».</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>The resolution must be positive (metres).</source>
+        <translation>La résolution doit être positive (en mètres).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>Flooded area: {flooded_ha:,.1f} ha ({km2:,.2f} km²) in {polygon_count} areas.</source>
+        <translation>Surface inondée : {flooded_ha:,.1f} ha ({km2:,.2f} km²) en {polygon_count} zones.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>Grid: EPSG:{epsg}, {nx} x {ny} pixels at {res:g} m.</source>
+        <translation>Grille : EPSG:{epsg}, {nx} × {ny} pixels à {res:g} m.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>Change detection...</source>
+        <translation>Détection des changements…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>Removing small areas...</source>
+        <translation>Suppression des petites zones…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>Polygons...</source>
+        <translation>Polygones…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>Pairing relative orbit {orbit}: before {before}, after {day} ({n_before} + {n_after} products; the others are not used).</source>
+        <translation>Appariement sur l’orbite relative {orbit} : avant le {before}, après le {day} ({n_before} + {n_after} produits ; les autres ne sont pas utilisés).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>No before and after products share a relative orbit: choose products of the same relative orbit (same track) before and after the flood.</source>
+        <translation>Aucun produit avant et après ne partage une orbite relative : choisissez des produits de la même orbite relative (même trace) avant et après l’inondation.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>The products lie on different relative orbits ({items}): choose before and after products of the same relative orbit.</source>
+        <translation>Les produits sont sur des orbites relatives différentes ({items}) : choisissez des produits avant et après de la même orbite relative.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>The &apos;after&apos; products are not later than the &apos;before&apos; ones: swap them.</source>
+        <translation>Les produits « après » ne sont pas postérieurs aux produits « avant » : inversez-les.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>The water layer cannot be read ({e}): choose a polygon layer.</source>
+        <translation>La couche d’eau ne peut pas être lue ({e}) : choisissez une couche de polygones.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>The DEM cannot be read ({e}): choose an elevation raster.</source>
+        <translation>Le MNT ne peut pas être lu ({e}) : choisissez un raster d’altitude.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>The area of interest is empty: draw or choose an area.</source>
+        <translation>La zone d’intérêt est vide : dessinez ou choisissez une zone.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/geocode.py"/>
+        <source>The area is {value:.0f} x {value2:.0f} km: choose a smaller area (or a coarser resolution).</source>
+        <translation>La zone fait {value:.0f} × {value2:.0f} km : choisissez une zone plus petite (ou une résolution plus grossière).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/grd.py"/>
+        <source>{name} has no {pol} polarisation (it has {value}): choose a method that uses {items}.</source>
+        <translation>{name} n’a pas de polarisation {pol} (il a {value}) : choisissez une méthode qui utilise {items}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/grd.py"/>
+        <source>{name}: no such file ({path}).</source>
+        <translation>{name} : fichier introuvable ({path}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/grd.py"/>
+        <source>{name} misses {value}: it is not a complete Sentinel-1 GRD product; download it again.</source>
+        <translation>Il manque {value} dans {name} : ce n’est pas un produit Sentinel-1 GRD complet ; téléchargez-le à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/grd.py"/>
+        <source>{name} is not a Sentinel-1 GRD product (no measurement/*-grd-*.tiff in it): the flood map needs IW GRD products.</source>
+        <translation>{name} n’est pas un produit Sentinel-1 GRD (aucun measurement/*-grd-*.tiff dedans) : la carte d’inondation a besoin de produits IW GRD.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/grd.py"/>
+        <source>{name}: {value} is not valid XML ({e}).</source>
+        <translation>{name} : {value} n’est pas du XML valide ({e}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/grd.py"/>
+        <source>The annotation misses {value}: not a Sentinel-1 GRD annotation.</source>
+        <translation>Il manque {value} dans l’annotation : ce n’est pas une annotation Sentinel-1 GRD.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/grd.py"/>
+        <source>The annotation has fewer than 4 geolocation grid points: cannot geocode.</source>
+        <translation>L’annotation a moins de 4 points de la grille de géolocalisation : géocodage impossible.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>{reason} (Settings → Options → Sentinel Mirror)</source>
+        <translation>{reason} (Préférences → Options → Sentinel Mirror)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/flood_layers.py"/>
+        <source>Flood map</source>
+        <translation>Carte d’inondation</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/flood_action.py"/>
+        <source>Map the flood between the two ticked Sentinel-1 dates over the map&apos;s extent (download them first). Radar change detection, no terrain correction.</source>
+        <translation>Cartographier l’inondation entre les deux dates Sentinel-1 cochées sur l’emprise de la carte (téléchargez-les d’abord). Détection de changements radar, sans correction du relief.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/flood_action.py"/>
+        <source>Download both dates first (Download), then click Flood map.</source>
+        <translation>Téléchargez d’abord les deux dates (Télécharger), puis cliquez sur Carte d’inondation.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/flood_action.py"/>
+        <source>Mapping the flood over the map's extent…</source>
+        <translation>Cartographie de l’inondation sur l’emprise de la carte…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>UN-SPIDER: VH, after / before (dB) above the threshold (1.25)</source>
+        <translation>UN-SPIDER : VH, après / avant (dB) au-dessus du seuil (1,25)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Earth Engine demo: VV, after - before below the threshold (-3 dB)</source>
+        <translation>Démo Earth Engine : VV, après - avant sous le seuil (-3 dB)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Boxcar (mean)</source>
+        <translation>Boxcar (moyenne)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>None</source>
+        <translation>Aucun</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Nearest neighbour (fast)</source>
+        <translation>Plus proche voisin (rapide)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Bilinear</source>
+        <translation>Bilinéaire</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Radar</source>
+        <translation>Radar</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Flood map from Sentinel-1 (before / after)</source>
+        <translation>Carte d’inondation Sentinel-1 (avant / après)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Maps the flooded area between Sentinel-1 GRD products acquired before and after a flood, by change detection, read straight from the downloaded zips (no SNAP): calibration to sigma0 (ESA&apos;s LUTs, thermal noise removed), geocoding onto one UTM grid of the area (20 m) through the products&apos; ground control points, speckle filter, then UN-SPIDER&apos;s ratio on VH or the Earth Engine demo&apos;s difference on VV. Permanent water (already dark before, or a water layer you give), slopes above a limit (with a DEM) and flooded areas smaller than a minimum are left out.
+
+Give the products of one relative orbit (same track), before and after; several per date are consecutive slices of one pass. If you give more passes, the first pass after and the last pass before it on the same relative orbit are used.
+
+Outputs: a raster (1 flooded, 0 not, no data outside the images and where masked), flood polygons with their area in hectares, and the flooded area. No terrain correction: in hilly areas the map is misplaced; use it on floodplains.</source>
+        <translation>Cartographie la surface inondée entre des produits Sentinel-1 GRD acquis avant et après une inondation, par détection de changements, lus directement dans les zips téléchargés (sans SNAP) : calibration en sigma0 (LUT de l’ESA, bruit thermique retiré), géocodage sur une grille UTM de la zone (20 m) par les points de contrôle des produits, filtre de chatoiement, puis le rapport de UN-SPIDER sur VH ou la différence de la démo Earth Engine sur VV. L’eau permanente (déjà sombre avant, ou une couche d’eau que vous fournissez), les pentes au-delà d’une limite (avec un MNT) et les zones inondées plus petites qu’un minimum sont exclues.
+
+Indiquez les produits d’une même orbite relative (même trace), avant et après ; plusieurs par date sont des tranches consécutives d’un même passage. Si vous donnez plus de passages, le premier passage après et le dernier passage avant lui sur la même orbite relative sont utilisés.
+
+Sorties : un raster (1 inondé, 0 non inondé, sans donnée hors des images et là où c’est masqué), des polygones d’inondation avec leur surface en hectares, et la surface inondée. Pas de correction du relief : en zone vallonnée, la carte est décalée ; utilisez-la sur des plaines inondables.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Sentinel-1 GRD before the flood (.zip)</source>
+        <translation>Sentinel-1 GRD avant l’inondation (.zip)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Sentinel-1 GRD after the flood (.zip)</source>
+        <translation>Sentinel-1 GRD après l’inondation (.zip)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Area of interest</source>
+        <translation>Zone d’intérêt</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Method</source>
+        <translation>Méthode</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Threshold (empty: the method&apos;s own)</source>
+        <translation>Seuil (vide : celui de la méthode)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Permanent water layer (optional)</source>
+        <translation>Couche d’eau permanente (facultative)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Elevation (DEM, optional)</source>
+        <translation>Altitude (MNT, facultatif)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Maximum slope (degrees, with a DEM)</source>
+        <translation>Pente maximale (degrés, avec un MNT)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Minimum flooded area (ha)</source>
+        <translation>Surface inondée minimale (ha)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Speckle filter</source>
+        <translation>Filtre de chatoiement (speckle)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Filter window (pixels, odd)</source>
+        <translation>Fenêtre du filtre (pixels, impair)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Resolution (m)</source>
+        <translation>Résolution (m)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Geocoding resampling</source>
+        <translation>Rééchantillonnage du géocodage</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Remove thermal noise</source>
+        <translation>Retirer le bruit thermique</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Permanent water: before below (dB; empty: -22 VH / -16 VV)</source>
+        <translation>Eau permanente : avant sous (dB ; vide : -22 VH / -16 VV)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Flood raster</source>
+        <translation>Raster d’inondation</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/flood_layers.py"/>
+        <source>Flood polygons</source>
+        <translation>Polygones d’inondation</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Flooded area (ha)</source>
+        <translation>Surface inondée (ha)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_flood.py"/>
+        <source>Flooded areas (polygons)</source>
+        <translation>Zones inondées (polygones)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/flood_layers.py"/>
+        <source>Flooded (1)</source>
+        <translation>Inondé (1)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/footprints.py"/>
+        <source>The footprints layer has an invalid {name} for {title} ({value!r}): correct it, or run &apos;Search Sentinel products&apos; again for a fresh layer.</source>
+        <translation>La couche d’empreintes a une valeur {name} invalide pour {title} ({value!r}) : corrigez-la, ou relancez « Rechercher des produits Sentinel » pour obtenir une nouvelle couche.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/flood_layers.py"/>
+        <source>Flood map {date}</source>
+        <translation>Carte d’inondation {date}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/flood_layers.py"/>
+        <source>flooded</source>
+        <translation>inondé</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/flood_task.py"/>
+        <source>Sentinel Mirror: flood map</source>
+        <translation>Sentinel Mirror : carte d’inondation</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Before: from</source>
+        <translation>Avant : à partir du</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Before: to (inclusive)</source>
+        <translation>Avant : jusqu’au (inclus)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>After: from</source>
+        <translation>Après : à partir du</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>After: to (inclusive)</source>
+        <translation>Après : jusqu’au (inclus)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Download report before</source>
+        <translation>Rapport de téléchargement avant</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Download report after</source>
+        <translation>Rapport de téléchargement après</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Products folder before</source>
+        <translation>Dossier des produits avant</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Products folder after</source>
+        <translation>Dossier des produits après</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Footprints before</source>
+        <translation>Empreintes avant</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Footprints after</source>
+        <translation>Empreintes après</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>The area to map; products are searched over it.</source>
+        <translation>La zone à cartographier ; les produits sont cherchés sur cette zone.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Searches Sentinel-1 GRD products over the area in a date range before the flood and one after it, downloads them (tape products staged, each verified) and maps the flood by change detection between the first pass after and the last pass before it on the same relative orbit. Keep the date ranges short (one or two passes each): every product found is downloaded (about 1.7 GB each).</source>
+        <translation>Cherche des produits Sentinel-1 GRD sur la zone dans une période avant l’inondation et une après, les télécharge (produits sur bande transférés, chacun vérifié) et cartographie l’inondation par détection de changements entre le premier passage après et le dernier passage avant sur la même orbite relative. Gardez des périodes courtes (un ou deux passages chacune) : chaque produit trouvé est téléchargé (environ 1,7 Go chacun).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>No before product given: choose the Sentinel-1 GRD zip(s) acquired before the flood.</source>
+        <translation>Aucun produit « avant » indiqué : choisissez le ou les zips Sentinel-1 GRD acquis avant l’inondation.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/flood.py"/>
+        <source>No after product given: choose the Sentinel-1 GRD zip(s) acquired after the flood.</source>
+        <translation>Aucun produit « après » indiqué : choisissez le ou les zips Sentinel-1 GRD acquis après l’inondation.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/geocode.py"/>
+        <source>None of the before products covers the area: choose products over the area.</source>
+        <translation>Aucun des produits « avant » ne couvre la zone : choisissez des produits sur la zone.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/s1/geocode.py"/>
+        <source>None of the after products covers the area: choose products over the area.</source>
+        <translation>Aucun des produits « après » ne couvre la zone : choisissez des produits sur la zone.</translation>
     </message>
 </context>
 <context>

@@ -33,6 +33,13 @@ class Message(str):
     def __reduce__(self):
         return Message, (self.template, self.values)
 
+    def with_values(self, convert):
+        """The same template with every value passed through `convert` (e.g. secrets masked)."""
+        message = Message(self.template, {k: convert(v) for k, v in self.values.items()})
+        if getattr(self, "strip_chars", None):
+            message = message.rstrip(self.strip_chars)
+        return message
+
     def rstrip(self, chars=None):
         """The English text stripped; the translation is stripped of the same characters once formatted."""
         stripped = str.__new__(Message, str.rstrip(self, chars))

@@ -31,6 +31,14 @@ _MODEL_TEXTS = (
             "NDVI GeoTIFF per product, then the NDVI statistics of every parcel on every date (mean, median, std, "
             "p10, p90, valid and masked shares): a table to join to the parcels or to chart."),
     tr_noop("The fields to monitor: polygons in any CRS."),
+    tr_noop("Flood map"), tr_noop("Before: from"), tr_noop("Before: to (inclusive)"), tr_noop("After: from"),
+    tr_noop("After: to (inclusive)"), tr_noop("Download report before"), tr_noop("Download report after"),
+    tr_noop("Products folder before"), tr_noop("Products folder after"), tr_noop("Footprints before"),
+    tr_noop("Footprints after"), tr_noop("The area to map; products are searched over it."),
+    tr_noop("Searches Sentinel-1 GRD products over the area in a date range before the flood and one after it, "
+            "downloads them (tape products staged, each verified) and maps the flood by change detection between "
+            "the first pass after and the last pass before it on the same relative orbit. Keep the date ranges short "
+            "(one or two passes each): every product found is downloaded (about 1.7 GB each)."),
 )
 
 

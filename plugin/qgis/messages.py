@@ -1,13 +1,15 @@
 """One place that turns an exception into the sentence a user sees, and logs the detail.
 
-Core errors (SentinelMirrorError) already say what to fix: shown as is, in QGIS's language (plugin/qgis/i18n.py). Anything else is a bug: the user gets a
-short sentence and the traceback goes to the log panel (tab "Sentinel Mirror"), never to the message itself.
+Core errors (SentinelMirrorError) already say what to fix: shown as is, in QGIS's language (plugin/qgis/i18n.py).
+Anything else is a bug: the user gets a short sentence and the traceback goes to the log panel (tab "Sentinel
+Mirror"), never to the message itself.
 """
+import logging
 import traceback
 
 from qgis.core import Qgis, QgsMessageLog
 
-from ..about import NAME
+from ..about import LOGGER_NAME, NAME
 from ..core.errors import SentinelMirrorError
 from ..core.i18n import tr_noop
 from ..core.models import ProductState
@@ -31,10 +33,14 @@ def user_message(error):
 
 
 def log_unexpected(error):
-    """Write the traceback of an unexpected exception to the log (call inside the except block)."""
+    """Write the traceback of an unexpected exception to the log (call inside the except block); an expected
+    one (already a sentence for the user) keeps its traceback at debug level (SENTINEL_MIRROR_LOG_LEVEL=DEBUG)."""
     if not isinstance(error, SentinelMirrorError):
         log(redact("".join(traceback.format_exception(type(error), error, error.__traceback__))),
             Qgis.MessageLevel.Critical)
+    else:
+        logging.getLogger(LOGGER_NAME).debug("Details of: %s", error,
+                                             exc_info=(type(error), error, error.__traceback__))
 
 
 # a product's pipeline state as the dock's State column and the Processing log say it
