@@ -153,3 +153,67 @@ def test_a_message_survives_pickling_and_rstrip_and_join():
 def test_a_message_without_values_keeps_braces():
     assert tr("{not a placeholder}") == "{not a placeholder}"
     assert re.fullmatch(r"a \{b\} 1", tr("a {{b}} {n}", n=1))
+
+
+# ---- nothing user-visible left unmarked -------------------------------------------------------------------------
+_TEXT_SETTERS = {"setText", "setToolTip", "setTitle", "setWindowTitle", "setPlaceholderText", "setStatusTip",
+                 "pushMessage", "pushInfo", "pushWarning", "reportError", "show_error", "setFormat", "addItem",
+                 "setHorizontalHeaderLabels", "setDescription"}
+_TEXT_CONSTRUCTORS = ("QPushButton", "QLabel", "QAction", "QToolButton", "QCheckBox", "QGroupBox",
+                      "QgsProcessingParameter", "QgsProcessingOutput", "QgsProcessingException")
+
+
+def _english_literal(node):
+    """A string literal (or f-string) holding words: text a user would read untranslated."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    elif isinstance(node, (ast.List, ast.Tuple)):
+        return any(_english_literal(e) for e in node.elts)
+    else:
+        return False
+    return re.search(r"[A-Za-z]{3,}", text) is not None
+
+
+def _core_error_names():
+    tree = ast.parse((ROOT / "plugin" / "core" / "errors.py").read_text(encoding="utf-8"))
+    return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
+def test_no_user_visible_literal_escapes_translation():
+    """Widget texts, message-bar and Processing messages, parameter labels (Qt side) and the errors of plugin/core
+    are tr() templates, never bare English: a string added without tr() fails here, before a French user sees it."""
+    errors = _core_error_names()
+    found = []
+    for path in sorted((ROOT / "plugin").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        core = rel.startswith("plugin/core/")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if core:
+                texts = node.args[:1] if name in errors else []
+            elif name in _TEXT_SETTERS:
+                texts = node.args[:1]
+            elif name.startswith(_TEXT_CONSTRUCTORS):
+                texts = node.args[:2]
+            else:
+                continue
+            if any(_english_literal(arg) for arg in texts):
+                found.append(f"{rel}:{node.lineno} {name}")
+    assert found == [], "user-visible text without tr() (plugin/qgis/i18n.py, plugin/core/i18n.py): " + str(found)
+
+
+def test_algorithm_names_and_help_are_translated():
+    """displayName/shortHelpString/group of every algorithm return tr() text, not a bare literal."""
+    found = []
+    for path in sorted((ROOT / "plugin" / "processing").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name in ("displayName", "shortHelpString", "group"):
+                for ret in ast.walk(node):
+                    if isinstance(ret, ast.Return) and ret.value is not None and _english_literal(ret.value):
+                        found.append(f"{path.name}:{ret.lineno} {node.name}")
+    assert found == []
