@@ -126,6 +126,14 @@ class Driver:
 
     def screenshot(self):
         self.report["dock_png"] = self.window.grab().save(str(OUT / "french-dock.png"))
+        self.step(self.check_profile)
+
+    def check_profile(self):
+        profile = self.dock().profile_button.open_panel()   # the time-profile panel the dock's button opens
+        QCoreApplication.processEvents()
+        self.report["profile_title"] = profile.windowTitle()
+        self.report["profile_texts"] = widget_texts(profile)
+        self.report["profile_english"] = english_left(profile)
         self.step(self.check_options)
 
     def check_options(self):

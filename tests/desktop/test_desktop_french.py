@@ -61,6 +61,9 @@ def test_qgis_in_french_shows_the_plugin_in_french(scratch, french_simulator):  
     assert report["results_title"].startswith("Résultats\u00a0:"), report["results_title"]
     assert len(report["dock_texts"]) > 60, "the check must have seen the whole dock (rows included)"
     assert report["dock_english"] == [], report["dock_english"]
+    # the time-profile panel the dock opens
+    assert report["profile_title"] == "Sentinel Mirror\u00a0: profil temporel"
+    assert len(report["profile_texts"]) > 8 and report["profile_english"] == [], report["profile_english"]
     # the options page
     option_texts = {text for _, text in report["options_texts"]}
     assert {"Tester la connexion", "Téléchargements parallèles"} <= option_texts
