@@ -143,14 +143,22 @@ def _product_raster(path, name, kind, what):
 
 
 def add_product_layers(ndvi_paths=(), natural_colour_paths=(), project=None):
-    """Add NDVI and natural-colour layers, dated and grouped; returns the layers (the dock's landing step)."""
+    """Add NDVI and natural-colour layers, dated and grouped; returns the layers (all at once: for a few)."""
     project = project or QgsProject.instance()
-    added = []
-    for path in natural_colour_paths:
-        added.append(date_and_group(natural_colour_layer(path), project, *product_identity(path)))
-    for path in ndvi_paths:  # on top of the natural colour layer of the same date
-        added.append(date_and_group(ndvi_layer(path), project, *product_identity(path), on_top=True))
-    return added
+    return [add_product_layer(kind, path, project) for kind, path in product_layer_jobs(ndvi_paths,
+                                                                                      natural_colour_paths)]
+
+
+def product_layer_jobs(ndvi_paths=(), natural_colour_paths=()):
+    """(kind, path) of each layer to add, in the order that puts each NDVI above the natural colour of its date."""
+    return [("colour", str(p)) for p in natural_colour_paths] + [("ndvi", str(p)) for p in ndvi_paths]
+
+
+def add_product_layer(kind, path, project):
+    """One NDVI ("ndvi") or natural-colour ("colour") layer, dated and put in its tile/date group."""
+    if kind == "ndvi":
+        return date_and_group(ndvi_layer(path), project, *product_identity(path), on_top=True)
+    return date_and_group(natural_colour_layer(path), project, *product_identity(path))
 
 
 def display_name(kind, path, fallback=None):
