@@ -35,7 +35,7 @@ class Heartbeat:
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(10)
         self.timer.timeout.connect(self.tick)
-        self.phase, self.last, self.phases = None, None, {}
+        self.phase, self.last, self.phases, self.started = None, None, {}, {}
 
     def tick(self):
         now = time.perf_counter()
@@ -46,11 +46,14 @@ class Heartbeat:
             p["ticks"] += 1
             if gap > 0.1:
                 p["over_100ms"] += 1
+            if gap > 0.05:   # when, in the phase, QGIS did not answer (diagnosis)
+                p["gaps"].append((round(self.last - self.started[self.phase], 2), round(gap * 1000)))
         self.last = now
 
     def begin(self, phase):
         self.tick()
-        self.phases[phase] = {"max_ms": 0.0, "ticks": 0, "over_100ms": 0, "t0": time.perf_counter()}
+        self.started[phase] = time.perf_counter()
+        self.phases[phase] = {"max_ms": 0.0, "ticks": 0, "over_100ms": 0, "gaps": []}
         self.phase = phase
         if not self.timer.isActive():
             self.timer.start()
@@ -58,7 +61,8 @@ class Heartbeat:
     def end(self):
         self.tick()
         p = self.phases[self.phase]
-        p["seconds"] = round(time.perf_counter() - p.pop("t0"), 2)
+        p["seconds"] = round(time.perf_counter() - self.started[self.phase], 2)
+        p["gaps"] = p["gaps"][:40]
         p["max_ms"] = round(p["max_ms"], 1)
         self.phase = None
 
@@ -91,6 +95,9 @@ class Driver:
         started = time.monotonic()
 
         def check():
+            errors = getattr(qgis.utils, "sentinel_mirror_test_errors", [])
+            if errors:
+                raise RuntimeError("Python errors in QGIS:\n" + "\n".join(errors))
             if predicate():
                 self.step(then)
             elif time.monotonic() - started > timeout_s:
@@ -137,8 +144,28 @@ class Driver:
         self.window.resizeDocks([self.dock()], [560], Qt.Orientation.Horizontal)
         self.step(self.search, 1500)
 
+    def trace(self, obj, names):
+        """Time these methods of the dock on the main thread, relative to the phase start (diagnosis)."""
+        calls = self.report.setdefault("trace", [])
+        for name in names:
+            method = getattr(obj, name)
+
+            def timed(*args, _m=method, _n=name, **kwargs):
+                t = time.perf_counter()
+                try:
+                    return _m(*args, **kwargs)
+                finally:
+                    t0 = self.beat.started.get(self.beat.phase, t)
+                    calls.append((self.beat.phase, _n, round(t - t0, 2), round((time.perf_counter() - t) * 1000)))
+            setattr(obj, name, timed)
+
     def search(self):
         dock = self.dock()
+        if os.environ.get("SM_BENCH_TRACE"):
+            self.trace(dock, ["search", "_search_results", "_current_changed", "_quicklook_ready", "_checked_changed",
+                              "_show_footprints"])
+            self.trace(dock.footprints, ["set_products", "set_ticked", "highlight"])
+            self.trace(dock.model, ["set_products"])
         ui = dock.ui
         ui.extentRadio.setChecked(True)
         ui.extentBox.setOutputExtentFromUser(QgsRectangle(*BBOX), QgsCoordinateReferenceSystem("EPSG:4326"))

@@ -360,7 +360,7 @@ class SentinelMirrorDock(QgsDockWidget):
         """NDVI and natural colour layers, dated and grouped per tile and date, added a slice at a time."""
         from .layer_loader import LayerLoader
         loader = LayerLoader(QgsProject.instance(), ndvi_paths=outcome.ndvi_paths, natural_colour_paths=outcome.views,
-                             canvas=self.canvas, parent=self)
+                             parent=self)
         loader.progressChanged.connect(lambda pct: self._run_progress(pct, "Adding layers %p %"))
         loader.finished.connect(lambda layers, errors: self._layers_loaded(outcome, layers, errors))
         self.loader = loader
@@ -384,6 +384,8 @@ class SentinelMirrorDock(QgsDockWidget):
             text += f"; {len(failed)} failed: " + (reasons[0] if len(reasons) == 1 else "hover the state for why.")
         else:
             text += "."
+        if len({lyr.name().rsplit(" ", 1)[-1] for lyr in layers}) > 1:
+            text += " The newest date is on the map; the others wait in the Layers panel, unticked."
         LOG.info("%s (%s)", text, outcome.folder)
         for st in failed:
             LOG.warning("%s failed: %s", st.product_id, st.reason)

@@ -88,8 +88,9 @@ def set_acquisition_day(layer, acquired):
 
 
 # ---- layer tree --------------------------------------------------------------------------------------------
-def product_group(project, tile, acquired):
-    """'Sentinel-2 T31TCJ' > '2024-05-03' (created on demand, dates in order)."""
+def product_group(project, tile, acquired, shown=True, expanded=True):
+    """'Sentinel-2 T31TCJ' > '2024-05-03' (created on demand, dates in order; a date group created here is
+    ticked if `shown`, unfolded if `expanded`)."""
     root = project.layerTreeRoot()
     tile_name = f"Sentinel-2 T{tile}" if tile else "Sentinel Mirror"
     tile_group = root.findGroup(tile_name) or root.insertGroup(0, tile_name)
@@ -101,7 +102,10 @@ def product_group(project, tile, acquired):
         if child.name() == day:
             return child
     position = sum(1 for child in existing if child.name() < day)
-    return tile_group.insertGroup(position, day)
+    group = tile_group.insertGroup(position, day)
+    group.setItemVisibilityChecked(shown)
+    group.setExpanded(expanded)
+    return group
 
 
 def date_and_group(layer, project=None, tile=None, acquired=None, on_top=False):
@@ -154,11 +158,28 @@ def product_layer_jobs(ndvi_paths=(), natural_colour_paths=()):
     return [("colour", str(p)) for p in natural_colour_paths] + [("ndvi", str(p)) for p in ndvi_paths]
 
 
-def add_product_layer(kind, path, project):
-    """One NDVI ("ndvi") or natural-colour ("colour") layer, dated and put in its tile/date group."""
-    if kind == "ndvi":
-        return date_and_group(ndvi_layer(path), project, *product_identity(path), on_top=True)
-    return date_and_group(natural_colour_layer(path), project, *product_identity(path))
+def add_product_layer(kind, path, project, shown=True, expanded=True):
+    """One new NDVI ("ndvi") or natural-colour ("colour") layer, dated and put in its tile/date group (created
+    ticked if `shown`, unfolded with the layers' legends if `expanded`). NDVI goes above the natural colour."""
+    layer = ndvi_layer(path) if kind == "ndvi" else natural_colour_layer(path)
+    tile, acquired = product_identity(path)
+    if acquired is not None:
+        set_acquisition_day(layer, acquired)
+    group = product_group(project, tile, acquired, shown=shown, expanded=expanded)
+    project.addMapLayer(layer, False)
+    node = group.insertLayer(0 if kind == "ndvi" else -1, layer)
+    node.setExpanded(expanded)
+    return layer
+
+
+def newest_per_tile(paths):
+    """{tile: the latest acquisition day} of product files (the dates a run shows at first)."""
+    newest = {}
+    for path in paths:
+        tile, acquired = product_identity(path)
+        if acquired is not None and (tile not in newest or acquired.date() > newest[tile]):
+            newest[tile] = acquired.date()
+    return newest
 
 
 def display_name(kind, path, fallback=None):
