@@ -32,7 +32,7 @@ from .search_form import SearchForm
 from .status_batch import StatusBatcher
 
 LOG = logging.getLogger("sentinel_mirror")
-FIT_ROWS = 50   # the rows a column's width is measured on (dates, tiles, sizes: all rows look alike)
+FIT_ROWS = 20   # the rows a column's width is measured on (dates, tiles, sizes: all rows look alike)
 FORM_CLASS, _ = uic.loadUiType(str(about.UI_DIR / "dock.ui"))
 
 

@@ -153,6 +153,23 @@ class ResultsModel(QAbstractTableModel):
         for first, last in _runs(sorted(rows)):
             self.dataChanged.emit(self.index(first, STATE), self.index(last, STATE))
 
+    def sort(self, column, order=Qt.SortOrder.AscendingOrder):
+        """Reorder the rows on one column's raw values: one Python sort (not a Qt sort asking data() for both
+        sides of every comparison: thousands of calls at 300 rows). Ticks, statuses and the current row follow."""
+        if not 0 <= column < len(HEADERS) or not self._products:
+            return
+        self.layoutAboutToBeChanged.emit()
+        keys = [self._sort_key(p, self._status.get(p.id), column) for p in self._products]
+        order_rows = sorted(range(len(self._products)), key=keys.__getitem__,
+                            reverse=order == Qt.SortOrder.DescendingOrder)
+        ids_before = [p.id for p in self._products]
+        self._products = [self._products[r] for r in order_rows]
+        self._checked = [self._checked[r] for r in order_rows]
+        self._row = {p.id: i for i, p in enumerate(self._products)}
+        old = self.persistentIndexList()
+        self.changePersistentIndexList(old, [self.index(self._row[ids_before[i.row()]], i.column()) for i in old])
+        self.layoutChanged.emit()
+
     def clear_status(self):
         self._status = {}
         if self._products:
@@ -289,6 +306,14 @@ class ResultsFilterProxy(QSortFilterProxyModel):
         self.setFilterKeyColumn(DATE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setDynamicSortFilter(False)  # rows must not jump around while their state ticks
+
+    def sort(self, column, order=Qt.SortOrder.AscendingOrder):
+        """The table's header sorts the source model (ResultsModel.sort, one Python sort); the proxy keeps its
+        order and only filters."""
+        source = self.sourceModel()
+        if source is not None and column >= 0:
+            source.sort(column, order)
+        super().sort(-1, order)
 
     def source_rows(self):
         return [self.mapToSource(self.index(r, 0)).row() for r in range(self.rowCount())]
