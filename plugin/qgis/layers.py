@@ -1,4 +1,5 @@
-"""Layers on the map. MAIN THREAD ONLY (creates layers, edits the project's layer tree).
+"""Layers on the map. MAIN THREAD ONLY (edits the project's layer tree), except making a layer that is not in a
+project yet (product_layer, the *_layer and style_* functions): a task may do that and hand the layer over.
 
 - footprints: outline-only polygons, green = online, orange dashed = on tape; dated per feature so the
   Temporal Controller shows each acquisition on its day.
@@ -158,18 +159,31 @@ def product_layer_jobs(ndvi_paths=(), natural_colour_paths=()):
     return [("colour", str(p)) for p in natural_colour_paths] + [("ndvi", str(p)) for p in ndvi_paths]
 
 
-def add_product_layer(kind, path, project, shown=True, expanded=True):
-    """One new NDVI ("ndvi") or natural-colour ("colour") layer, dated and put in its tile/date group (created
-    ticked if `shown`, unfolded with the layers' legends if `expanded`). NDVI goes above the natural colour."""
+def product_layer(kind, path):
+    """A new NDVI ("ndvi") or natural-colour ("colour") layer, styled and dated, not in any project yet: it may
+    be made on a task's thread (opening a raster computes its contrast stretch: the slow part), then moved to the
+    main thread to be placed."""
     layer = ndvi_layer(path) if kind == "ndvi" else natural_colour_layer(path)
-    tile, acquired = product_identity(path)
+    _tile, acquired = product_identity(path)
     if acquired is not None:
         set_acquisition_day(layer, acquired)
+    return layer
+
+
+def place_product_layer(layer, kind, project, shown=True, expanded=True):
+    """Put a layer from product_layer() in its tile/date group (created ticked if `shown`, unfolded with the
+    layers' legends if `expanded`). NDVI goes above the natural colour of its date. MAIN THREAD."""
+    tile, acquired = product_identity(layer.source().split("|")[0])
     group = product_group(project, tile, acquired, shown=shown, expanded=expanded)
     project.addMapLayer(layer, False)
     node = group.insertLayer(0 if kind == "ndvi" else -1, layer)
     node.setExpanded(expanded)
     return layer
+
+
+def add_product_layer(kind, path, project, shown=True, expanded=True):
+    """product_layer() then place_product_layer(), both here (MAIN THREAD)."""
+    return place_product_layer(product_layer(kind, path), kind, project, shown=shown, expanded=expanded)
 
 
 def newest_per_tile(paths):
