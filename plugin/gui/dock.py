@@ -121,7 +121,7 @@ class SentinelMirrorDock(QgsDockWidget):
         view.setModel(self.proxy)
         view.setItemDelegateForColumn(rm.STATE, rm.StateDelegate(view))
         header = view.horizontalHeader()
-        # Columns are sized to their contents once per search (_fit_columns), not live: a ResizeToContents header
+        # Columns are sized to their contents once per search (_search_results), not live: a ResizeToContents header
         # re-measures every row of the table each time a cell changes, a cost that grows with the results.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(rm.STATE, QHeaderView.ResizeMode.Stretch)

@@ -147,13 +147,6 @@ def _product_raster(path, name, kind, what):
     return layer
 
 
-def add_product_layers(ndvi_paths=(), natural_colour_paths=(), project=None):
-    """Add NDVI and natural-colour layers, dated and grouped; returns the layers (all at once: for a few)."""
-    project = project or QgsProject.instance()
-    return [add_product_layer(kind, path, project) for kind, path in product_layer_jobs(ndvi_paths,
-                                                                                      natural_colour_paths)]
-
-
 def product_layer_jobs(ndvi_paths=(), natural_colour_paths=()):
     """(kind, path) of each layer to add, in the order that puts each NDVI above the natural colour of its date."""
     return [("colour", str(p)) for p in natural_colour_paths] + [("ndvi", str(p)) for p in ndvi_paths]
@@ -179,11 +172,6 @@ def place_product_layer(layer, kind, project, shown=True, expanded=True):
     node = group.insertLayer(0 if kind == "ndvi" else -1, layer)
     node.setExpanded(expanded)
     return layer
-
-
-def add_product_layer(kind, path, project, shown=True, expanded=True):
-    """product_layer() then place_product_layer(), both here (MAIN THREAD)."""
-    return place_product_layer(product_layer(kind, path), kind, project, shown=shown, expanded=expanded)
 
 
 def newest_per_tile(paths):

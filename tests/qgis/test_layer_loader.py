@@ -1,11 +1,12 @@
-"""A run's layers go on the map a slice at a time (the event loop runs in between), dated and grouped as one
-add_product_layers() call would, folded, only the newest date of each tile ticked; one unreadable file is said,
-not fatal."""
+"""A run's layers are opened in a task and placed on the map a slice at a time (the event loop runs in between),
+dated and grouped per tile and date, folded, only the newest date of each tile ticked; one unreadable file is
+said, not fatal."""
 import datetime as dt
 
 import numpy as np
 from osgeo import gdal, osr
 from qgis.core import QgsLayerTree, QgsProject
+from qgis.PyQt.QtCore import QCoreApplication
 
 from plugin.gui.layer_loader import LayerLoader
 from tests.qgis.dock_helpers import clear_project
@@ -41,8 +42,9 @@ def test_layers_arrive_in_slices_dated_and_grouped(qgis_new_project, qtbot, tmp_
         root = QgsProject.instance().layerTreeRoot()
         group = root.findGroup("Sentinel-2 T31TCJ")
         dates = [c for c in group.children() if QgsLayerTree.isGroup(c)]
-        assert [d.name() for d in dates] == [d.isoformat() for d in days]   # chronological, as add_product_layers
+        assert [d.name() for d in dates] == [d.isoformat() for d in days]   # in date order
         assert all(lyr.temporalProperties().isActive() for lyr in layers)
+        assert all(lyr.thread() == QCoreApplication.instance().thread() for lyr in layers)   # handed over
         # the newest date of each tile is on the map; the others wait in the panel, folded and unticked
         assert [d.itemVisibilityChecked() for d in dates] == [False] * 11 + [True]
         assert not any(d.isExpanded() for d in dates)
