@@ -55,6 +55,7 @@ class MirrorSimulator:
         os.makedirs(work_dir, exist_ok=True)
         archives = ArchiveStore(work_dir, self.config.full_size, self.config.pad_to, self.config.seed,
                                 self.config.archive_px)
+        archives.s1_flood_date = self.config.s1_flood_date   # flood-scenario GRDs (s1_grd.py) when set
         self.catalogue = Catalogue(self.config, archives, self.clock)
         self.catalogue.lock = self.lock     # one lock for every tape-state change
         self._server = make_server(self.config.host, self.config.port, self, threaded=True,
