@@ -62,7 +62,7 @@ class Heartbeat:
         self.tick()
         p = self.phases[self.phase]
         p["seconds"] = round(time.perf_counter() - self.started[self.phase], 2)
-        p["gaps"] = p["gaps"][:40]
+        p["gaps"] = sorted(p["gaps"], key=lambda g: -g[1])[:40]
         p["max_ms"] = round(p["max_ms"], 1)
         self.phase = None
 
@@ -144,7 +144,7 @@ class Driver:
         self.window.resizeDocks([self.dock()], [560], Qt.Orientation.Horizontal)
         self.step(self.search, 1500)
 
-    def trace(self, obj, names):
+    def trace(self, obj, names, unbound=False):
         """Time these methods of the dock on the main thread, relative to the phase start (diagnosis)."""
         calls = self.report.setdefault("trace", [])
         for name in names:
@@ -157,7 +157,12 @@ class Driver:
                 finally:
                     t0 = self.beat.started.get(self.beat.phase, t)
                     calls.append((self.beat.phase, _n, round(t - t0, 2), round((time.perf_counter() - t) * 1000)))
-            setattr(obj, name, timed)
+            if unbound:    # a class's method: the wrapper gets self first
+                def timed_method(self_, *args, _t=timed, **kwargs):
+                    return _t(self_, *args, **kwargs)
+                setattr(obj, name, timed_method)
+            else:
+                setattr(obj, name, timed)
 
     def search(self):
         dock = self.dock()
@@ -166,6 +171,14 @@ class Driver:
                               "_show_footprints"])
             self.trace(dock.footprints, ["set_products", "set_ticked", "highlight"])
             self.trace(dock.model, ["set_products"])
+            import importlib
+            for module, cls, names in (("layer_loader", "LayerLoader", ["_slice"]),
+                                       ("download_run", "DownloadRun", ["_downloaded", "_step_done", "_next"])):
+                try:
+                    klass = getattr(importlib.import_module(f"{PLUGIN}.plugin.gui.{module}"), cls)
+                except (ImportError, AttributeError):
+                    continue
+                self.trace(klass, names, unbound=True)
         ui = dock.ui
         ui.extentRadio.setChecked(True)
         ui.extentBox.setOutputExtentFromUser(QgsRectangle(*BBOX), QgsCoordinateReferenceSystem("EPSG:4326"))

@@ -161,6 +161,14 @@ def _product_raster(path, name, kind, what):
     return layer
 
 
+def add_product_layers(ndvi_paths=(), natural_colour_paths=(), project=None):
+    """Add a few NDVI and natural-colour layers at once, dated and grouped; returns the layers. MAIN THREAD.
+    (A run's hundreds of layers go through plugin/gui/layer_loader.py: opened in a task, placed in slices.)"""
+    project = project or QgsProject.instance()
+    return [place_product_layer(product_layer(kind, path), kind, project)
+            for kind, path in product_layer_jobs(ndvi_paths, natural_colour_paths)]
+
+
 def product_layer_jobs(ndvi_paths=(), natural_colour_paths=()):
     """(kind, path) of each layer to add, in the order that puts each NDVI above the natural colour of its date."""
     return [("colour", str(p)) for p in natural_colour_paths] + [("ndvi", str(p)) for p in ndvi_paths]
