@@ -168,9 +168,9 @@ class Driver:
         dock = self.dock()
         if os.environ.get("SM_BENCH_TRACE"):
             self.trace(dock, ["search", "_search_results", "_current_changed", "_quicklook_ready", "_checked_changed",
-                              "_show_footprints"])
+                              "_show_footprints", "_run_progress", "_run_finished", "_run_done"])
             self.trace(dock.footprints, ["set_products", "set_ticked", "highlight"])
-            self.trace(dock.model, ["set_products"])
+            self.trace(dock.model, ["set_products", "apply_statuses"])
             import importlib
             for module, cls, names in (("layer_loader", "LayerLoader", ["_slice"]),
                                        ("download_run", "DownloadRun", ["_downloaded", "_step_done", "_next"])):

@@ -30,7 +30,7 @@ from .help import help_url
 from .options_factory import OBJECT_NAME as OPTIONS_PAGE_NAME
 from .quicklook import QuicklookLoader
 from .search_form import SearchForm
-from .status_batch import StatusBatcher
+from .status_batch import REFRESH_MS, StatusBatcher
 
 LOG = logging.getLogger("sentinel_mirror")
 FIT_ROWS = 20   # the rows a column's width is measured on (dates, tiles, sizes: all rows look alike)
@@ -79,6 +79,11 @@ class SentinelMirrorDock(QgsDockWidget):
         self._elapsed_timer = QTimer(self)
         self._elapsed_timer.setInterval(500)
         self._elapsed_timer.timeout.connect(self._show_elapsed)
+        self._progress = None            # (percent, label) not shown yet: the bar repaints at once on each value,
+        self._progress_timer = QTimer(self)   # so it follows a run a few times a second, not at every update
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(REFRESH_MS)
+        self._progress_timer.timeout.connect(self._show_progress)
 
         self.form = SearchForm(self.ui, self.canvas, is_shown=lambda: not self.isHidden(), parent=self)
         self.form.notice.connect(lambda text: self.bar.pushMessage(text, Qgis.MessageLevel.Info, 4))
@@ -342,9 +347,16 @@ class SentinelMirrorDock(QgsDockWidget):
         run.start()
 
     def _run_progress(self, pct, label):
-        bar = self.ui.progressBar
-        bar.setFormat(label)
-        bar.setValue(int(round(pct * 10)))
+        self._progress = (pct, label)
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
+
+    def _show_progress(self):
+        self._progress_timer.stop()
+        if self._progress is not None:
+            (pct, label), self._progress = self._progress, None
+            self.ui.progressBar.setFormat(label)
+            self.ui.progressBar.setValue(int(round(pct * 10)))
 
     def _show_elapsed(self):
         if self.run is None or self.run.started is None:
@@ -354,6 +366,7 @@ class SentinelMirrorDock(QgsDockWidget):
                                      else f"{s // 60}:{s % 60:02d}")
 
     def _end_run(self):
+        self._show_progress()
         self._show_elapsed()
         self._elapsed_timer.stop()
         self.run.setParent(None)
