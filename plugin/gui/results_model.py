@@ -124,7 +124,7 @@ class ResultsModel(QAbstractTableModel):
                 sign = 1 if checked else -1
                 self._n_checked += sign
                 self._size_checked += sign * (self._products[row].size or 0)
-        for first, last in _runs(changed):
+        for first, last in _runs(sorted(changed)):
             self.dataChanged.emit(self.index(first, DATE), self.index(last, DATE), [Qt.ItemDataRole.CheckStateRole])
         if changed:
             self.checkedChanged.emit()
