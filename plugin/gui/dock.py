@@ -18,9 +18,10 @@ from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QHeaderView, QPushButton, QSizePolicy, QWidget
 
 from .. import about
-from ..core.errors import AuthError, NotFoundError, SentinelMirrorError
+from ..core.errors import AuthError, FolderError, NotFoundError, SentinelMirrorError
 from ..core.indices import INDEX_NAMES
 from ..core.models import ProductKind
+from ..core.paths import writable_folder
 from ..qgis.messages import user_message
 from ..tasks.base import cancel_task
 from . import results_model as rm
@@ -317,10 +318,9 @@ class SentinelMirrorDock(QgsDockWidget):
         config = load_config()
         folder = self.download_folder(config)
         try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError as e:
-            self.show_error(f"The download folder {folder} cannot be created ({e.strerror}): choose another one "
-                            "in the settings.", settings_button=True)
+            writable_folder(folder)   # a file, a read-only mount: one sentence now, before anything is asked
+        except FolderError as e:
+            self.show_error(f"{e} (Settings → Options → Sentinel Mirror)", settings_button=True)
             return
         if not self._open_catalogue():
             return
