@@ -85,7 +85,8 @@ class Driver:
 
     def _guard(self, func):
         try:
-            self.report["steps"].append(func.__name__)
+            if not self.report["steps"] or self.report["steps"][-1] != func.__name__:
+                self.report["steps"].append(func.__name__)
             func()
         except Exception:  # noqa: BLE001 (report, then quit)
             self.report["error"] = traceback.format_exc()
