@@ -2894,6 +2894,31 @@ Sorties : un raster (1 inondé, 0 non inondé, sans donnée hors des images et 
         <source>None of the after products covers the area: choose products over the area.</source>
         <translation>Aucun des produits « après » ne couvre la zone : choisissez des produits sur la zone.</translation>
     </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Adding layers %p %</source>
+        <translation>Ajout des couches %p %</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>{n} layers could not be added: {first}</source>
+        <translation>{n} couches n’ont pas pu être ajoutées : {first}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>The newest date is on the map; the others wait in the Layers panel, unticked.</source>
+        <translation>La date la plus récente est sur la carte ; les autres attendent, décochées, dans le panneau Couches.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/product_layers_task.py"/>
+        <source>Sentinel Mirror: open 1 layer</source>
+        <translation>Sentinel Mirror : ouverture d’une couche</translation>
+    </message>
+    <message>
+        <location filename="../plugin/tasks/product_layers_task.py"/>
+        <source>Sentinel Mirror: open {n} layers</source>
+        <translation>Sentinel Mirror : ouverture de {n} couches</translation>
+    </message>
 </context>
 <context>
     <name>ProfilePanel</name>
