@@ -32,7 +32,7 @@ class OfflineRecall:
     service: str        # "GEODES"
     place: str          # where the user orders them: "explorer", "Data Workspace"
     portal_url: str     # opens that place
-    action: str         # what to do there: "request their transfer"
+    action: str         # what to do there: "request {their} transfer", "order {them}"
     where: str = "on tape"
 
     @property
@@ -44,9 +44,11 @@ class OfflineRecall:
         are = "product is" if count == 1 else "products are"
         them = "it" if count == 1 else "them"
         these = "this product" if count == 1 else "these products"
+        action = self.action.format(them=them, their="its" if count == 1 else "their")
+        each = "it" if count == 1 else "each one"
         return (f"{count} {are} {self.where} at {self.service}. {self.service} lets you bring {them} back only from "
-                f"its {self.place}: open it, find {these}, {self.action}. Sentinel Mirror will download each one as "
-                "soon as it is online.")
+                f"its {self.place}: open it, find {these}, {action}. Sentinel Mirror will download {each} as soon as "
+                "it is online.")
 
 
 class CatalogueProvider(Protocol):

@@ -49,7 +49,7 @@ def offline_recall():
     """"It is not possible to order DAD by using OData, STAC or S3 … DAD (Offline data) can only be ordered by using
     the Data Workspace" (CDSE documentation, Quotas page; eu-cdse/documentation)."""
     return OfflineRecall(service=SERVICE, place="Data Workspace", portal_url=DATA_WORKSPACE_URL,
-                         action="order them", where="offline")
+                         action="order {them}", where="offline")
 
 
 _BASELINE = re.compile(r"^(?P<head>S2[A-D]_MSI\w{3}_\d{8}T\d{6})_N(?P<n>\d{4})_(?P<tail>R\d{3}_T\w{5})_\d{8}T\d{6}$")

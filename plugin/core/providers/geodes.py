@@ -36,7 +36,7 @@ def offline_recall(portal_url):
     """GEODES has no API to order a product on tape: CS-SI/eodag PR #2154 ("Order mechanism is not available in the
     current provider API"), no order call in CNES/pyGeodes; a download GET answers 410 (CS-SI/eodag #1776). Users
     request the transfer in the GEODES web portal's explorer (alexisInSAR/EZ-InSAR GEODESapi.py)."""
-    return OfflineRecall(service=SERVICE, place="explorer", portal_url=portal_url, action="request their transfer")
+    return OfflineRecall(service=SERVICE, place="explorer", portal_url=portal_url, action="request {their} transfer")
 
 
 def parse_description(text):
