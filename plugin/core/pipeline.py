@@ -41,11 +41,12 @@ from typing import Callable, Optional
 from . import journal as journal_mod
 from . import paths
 from .download import download_product, file_md5, is_zip
-from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, GoneError, InvalidInputError, NotFoundError,
-                     NotOnlineError, QuotaError, SentinelMirrorError)
+from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, GoneError, InvalidInputError,
+                     NotFoundError, NotOnlineError, ProductBusyError, QuotaError, SentinelMirrorError)
 from .models import Availability, ProductState, ProductStatus, product_from_dict
 from .progress import NULL_PROGRESS
 from .providers.http import abort_requests, duration_text
+from .redact import redact
 
 log = logging.getLogger("sentinel_mirror")
 
@@ -54,6 +55,7 @@ ON_TAPE = ProductState.OFFLINE
 TICK_S = 0.25                   # longest the coordinator sleeps: bounds the delay to notice a cancel
 CANCEL_GRACE_S = 0.7            # how long running downloads get to stop after a cancel
 MIN_RETRY_AFTER_S = 1.0         # "Retry-After: 0" means now, but not a tight loop on an overloaded service
+BUSY_RETRY_S = 5.0              # another run is downloading the product into this folder: look again after
 TAPE_LIST_NAME = "on-tape-{service}.txt"
 
 
@@ -142,7 +144,7 @@ class _Pipeline:
 
     # ---- driver ------------------------------------------------------------------------------------
     def run(self):
-        os.makedirs(self.folder, exist_ok=True)
+        paths.writable_folder(self.folder)   # FolderError, one sentence, before anything is asked of the service
         self.journal = journal_mod.Journal(self.folder)
         self.start = self.opt.clock()
         self.watch_end = self.start + max(0.0, self.opt.watch_s)
@@ -419,7 +421,13 @@ class _Pipeline:
         elif isinstance(error, NotOnlineError):
             # On tape after all (a 410 on GEODES): no further GET until the availability endpoint says online.
             self._to_tape(item, now)
-        elif isinstance(error, (AuthError, ChecksumError, DiskFullError, NotFoundError)):
+        elif isinstance(error, ProductBusyError):
+            # Another run writes it: wait for it (not counted as a failure); the next try finds it verified.
+            if item.reason != str(error):
+                log.info("%s", error)
+            item.not_before = now + BUSY_RETRY_S
+            self._set(item, ProductState.QUEUED, reason=str(error))
+        elif isinstance(error, (AuthError, ChecksumError, DiskFullError, FolderError, NotFoundError)):
             self._fail(item, str(error))
         elif isinstance(error, (SentinelMirrorError, OSError)):
             item.attempts += 1
@@ -452,7 +460,7 @@ class _Pipeline:
             if item.state in FINAL:
                 return
             if reason is not None:
-                item.reason = reason
+                item.reason = redact(reason)   # reasons reach the dock, the report, the journal and qgis_process
             if state is item.state and state is not ProductState.DOWNLOADING:
                 return
             item.state = state

@@ -18,8 +18,10 @@ from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QHeaderView, QPushButton, QSizePolicy, QWidget
 
 from .. import about
-from ..core.errors import AuthError, NotFoundError, SentinelMirrorError
+from ..core.errors import AuthError, FolderError, NotFoundError, SentinelMirrorError
+from ..core.indices import INDEX_NAMES
 from ..core.models import ProductKind, ProductState
+from ..core.paths import writable_folder
 from ..qgis.messages import user_message
 from ..tasks.base import cancel_task
 from . import results_model as rm
@@ -29,8 +31,10 @@ from .help import help_url
 from .options_factory import OBJECT_NAME as OPTIONS_PAGE_NAME
 from .quicklook import QuicklookLoader
 from .search_form import SearchForm
+from .status_batch import REFRESH_MS, StatusBatcher
 
 LOG = logging.getLogger("sentinel_mirror")
+FIT_ROWS = 20   # the rows a column's width is measured on (dates, tiles, sizes: all rows look alike)
 FORM_CLASS, _ = uic.loadUiType(str(about.UI_DIR / "dock.ui"))
 
 
@@ -54,6 +58,8 @@ class SentinelMirrorDock(QgsDockWidget):
         contents.setObjectName("SentinelMirrorDockContents")
         self.ui = FORM_CLASS()
         self.ui.setupUi(contents)
+        for name in INDEX_NAMES:             # the index computed after downloads, next to "Compute"
+            self.ui.indexCombo.addItem(name, name)
         self.bar = QgsMessageBar(contents)
         contents.layout().insertWidget(0, self.bar)
         self.setWidget(contents)
@@ -65,6 +71,8 @@ class SentinelMirrorDock(QgsDockWidget):
         self.provider = None             # the catalogue client of the last search (its session serves quicklooks)
         self.search_task = None
         self.run = None                  # the DownloadRun in progress
+        self.statuses = None             # its StatusBatcher: pipeline updates reach the table a few times a second
+        self.loader = None               # the LayerLoader putting a finished run's layers on the map
         self.last_run = None
         self.watches = None              # gui/watches.WatchManager, set by the plugin: watches products on tape
         self.quicklooks = QuicklookLoader(self)
@@ -73,12 +81,21 @@ class SentinelMirrorDock(QgsDockWidget):
         self._elapsed_timer = QTimer(self)
         self._elapsed_timer.setInterval(500)
         self._elapsed_timer.timeout.connect(self._show_elapsed)
+        self._progress = None            # (percent, label) not shown yet: the bar repaints at once on each value,
+        self._progress_timer = QTimer(self)   # so it follows a run a few times a second, not at every update
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(REFRESH_MS)
+        self._progress_timer.timeout.connect(self._show_progress)
 
         self.form = SearchForm(self.ui, self.canvas, is_shown=lambda: not self.isHidden(), parent=self)
         self.form.notice.connect(lambda text: self.bar.pushMessage(text, Qgis.MessageLevel.Info, 4))
         self.form.refused.connect(self.show_error)
+        self.ui.indexCombo.setEnabled(self.ui.ndviCheck.isChecked())
+        self.ui.ndviCheck.toggled.connect(self.ui.indexCombo.setEnabled)
         self._setup_buttons()
         self._setup_results()
+        from .flood_action import FloodAction
+        self.flood = FloodAction(self)       # "Flood map" once two Sentinel-1 dates are ticked (flood_action.py)
         self._set_busy(None)
         self._update_summary()
         self.warm_up = _warm_up_imports()
@@ -105,6 +122,10 @@ class SentinelMirrorDock(QgsDockWidget):
         ui.optionsButton.clicked.connect(self.open_options)
         ui.helpButton.setIcon(_icon("/mActionHelpContents.svg"))
         ui.helpButton.clicked.connect(self.open_help)
+        from ..qgis.settings import load_config
+        from .profile_tool import add_profile_button   # the time-profile panel (plugin/gui/profile_tool.py)
+        self.profile_button = add_profile_button(self, ui.searchLayout, ui.searchLayout.indexOf(ui.optionsButton),
+                                                 lambda: self.download_folder(load_config()))
 
     def _setup_results(self):
         ui = self.ui
@@ -118,8 +139,11 @@ class SentinelMirrorDock(QgsDockWidget):
         view.setModel(self.proxy)
         view.setItemDelegateForColumn(rm.STATE, rm.StateDelegate(view))
         header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Columns are sized to their contents once per search (_search_results), not live: a ResizeToContents header
+        # re-measures every row of the table each time a cell changes, a cost that grows with the results.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(rm.STATE, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(FIT_ROWS)
         header.setHighlightSections(False)
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
         view.sortByColumn(rm.DATE, Qt.SortOrder.AscendingOrder)
@@ -181,6 +205,7 @@ class SentinelMirrorDock(QgsDockWidget):
         self.model.set_products(products, checked=True)
         self.proxy.sort(self.ui.resultsView.horizontalHeader().sortIndicatorSection(),
                         self.ui.resultsView.horizontalHeader().sortIndicatorOrder())
+        self.ui.resultsView.resizeColumnsToContents()   # once per search, on FIT_ROWS rows (see _setup_results)
         layer = self.footprints.set_products(products, [True] * len(products))
         self._show_footprints(layer)
         if self.proxy.rowCount():
@@ -233,7 +258,7 @@ class SentinelMirrorDock(QgsDockWidget):
         self.footprints.set_ticked(ids)
 
     def _update_summary(self):
-        n, total = len(self.model.checked_products()), self.model.rowCount()
+        n, total = self.model.checked_count(), self.model.rowCount()
         shown = self.proxy.rowCount()
         text = f"{n} of {total} ticked · {rm.human_size(self.model.checked_size())}"
         if shown != total:
@@ -295,19 +320,22 @@ class SentinelMirrorDock(QgsDockWidget):
         config = load_config()
         folder = self.download_folder(config)
         try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError as e:
-            self.show_error(f"The download folder {folder} cannot be created ({e.strerror}): choose another one "
-                            "in the settings.", settings_button=True)
+            writable_folder(folder)   # a file, a read-only mount: one sentence now, before anything is asked
+        except FolderError as e:
+            self.show_error(f"{e} (Settings → Options → Sentinel Mirror)", settings_button=True)
             return
         if not self._open_catalogue():
             return
         optical = self.form.collection() is not None and self.form.collection().kind is not ProductKind.S1
         # the run ends once the online products are in; products on tape are watched apart (gui/watches.py)
         run = DownloadRun(self.provider, products, folder, options=pipeline_options(config, watch_s=0.0),
-                          ndvi=optical and self.ui.ndviCheck.isChecked(),
+                          ndvi=optical and self.ui.ndviCheck.isChecked(), index=self.ui.indexCombo.currentData(),
                           views=optical and self.ui.loadCheck.isChecked(), parent=self)
-        run.statusChanged.connect(self.model.update_status)
+        self.statuses = StatusBatcher(parent=run)
+        self.statuses.batchReady.connect(self.model.apply_statuses)
+        run.statusChanged.connect(self.statuses.push)
+        for end in (run.finished, run.failed, run.cancelled):   # first the rows' final word, then the summary
+            end.connect(self.statuses.flush)
         run.progressChanged.connect(self._run_progress)
         run.messageChanged.connect(self.ui.progressBar.setToolTip)
         run.stepFailed.connect(self.show_error)
@@ -322,9 +350,16 @@ class SentinelMirrorDock(QgsDockWidget):
         run.start()
 
     def _run_progress(self, pct, label):
-        bar = self.ui.progressBar
-        bar.setFormat(label)
-        bar.setValue(int(round(pct * 10)))
+        self._progress = (pct, label)
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
+
+    def _show_progress(self):
+        self._progress_timer.stop()
+        if self._progress is not None:
+            (pct, label), self._progress = self._progress, None
+            self.ui.progressBar.setFormat(label)
+            self.ui.progressBar.setValue(int(round(pct * 10)))
 
     def _show_elapsed(self):
         if self.run is None or self.run.started is None:
@@ -334,6 +369,7 @@ class SentinelMirrorDock(QgsDockWidget):
                                      else f"{s // 60}:{s % 60:02d}")
 
     def _end_run(self):
+        self._show_progress()
         self._show_elapsed()
         self._elapsed_timer.stop()
         self.run.setParent(None)
@@ -342,10 +378,31 @@ class SentinelMirrorDock(QgsDockWidget):
         self.ui.progressBar.setFormat("%p %")
 
     def _run_finished(self, outcome):
+        if self.ui.loadCheck.isChecked() and (outcome.ndvi or outcome.views):
+            self._load_layers(outcome)   # the run ends once its last layer is on the map
+        else:
+            self._run_done(outcome, [])
+
+    def _load_layers(self, outcome):
+        """NDVI and natural colour layers, dated and grouped per tile and date, added a slice at a time."""
+        from .layer_loader import LayerLoader
+        loader = LayerLoader(QgsProject.instance(), ndvi_paths=outcome.ndvi_paths, natural_colour_paths=outcome.views,
+                             parent=self)
+        loader.progressChanged.connect(lambda pct: self._run_progress(pct, "Adding layers %p %"))
+        loader.finished.connect(lambda layers, errors: self._layers_loaded(outcome, layers, errors))
+        self.loader = loader
+        loader.start()
+
+    def _layers_loaded(self, outcome, layers, errors):
+        self.loader = None
+        if errors:   # a layer that cannot be shown must not hide the downloads
+            self.show_error(errors[0] if len(errors) == 1 else f"{len(errors)} layers could not be added: {errors[0]}")
+        self._run_done(outcome, layers)
+
+    def _run_done(self, outcome, layers):
         self._end_run()
         self.ui.progressBar.setValue(1000)
         done, failed = outcome.done, outcome.failed
-        layers = self._add_layers(outcome) if self.ui.loadCheck.isChecked() else []
         tape = [st for st in outcome.statuses if st.state is ProductState.OFFLINE]
         text = f"{len(done)} of {len(outcome.statuses)} downloaded"
         if outcome.ndvi:
@@ -357,6 +414,8 @@ class SentinelMirrorDock(QgsDockWidget):
             text += f"; {len(failed)} failed: " + (reasons[0] if len(reasons) == 1 else "hover the state for why.")
         else:
             text += "."
+        if len({lyr.name().rsplit(" ", 1)[-1] for lyr in layers}) > 1:
+            text += " The newest date is on the map; the others wait in the Layers panel, unticked."
         LOG.info("%s (%s)", text, outcome.folder)
         for st in failed:
             LOG.warning("%s failed: %s", st.product_id, st.reason)
@@ -393,20 +452,6 @@ class SentinelMirrorDock(QgsDockWidget):
         if self.watches is not None:
             self.watches.watch(folder, self.provider.name)
 
-    def _add_layers(self, outcome):
-        """Natural colour and NDVI layers, dated and grouped per tile and date (plugin/qgis/layers.py)."""
-        if not (outcome.ndvi or outcome.views):
-            return []
-        from ..qgis import layers as qlayers
-        try:
-            return list(qlayers.add_product_layers(ndvi_paths=outcome.ndvi_paths,
-                                                   natural_colour_paths=outcome.views,
-                                                   project=QgsProject.instance()))
-        except Exception as e:  # noqa: BLE001 (a layer that cannot be shown must not hide the downloads)
-            LOG.exception("adding layers failed")
-            self.show_error(user_message(e))
-        return []
-
     def _run_failed(self, message):
         self._end_run()
         self.show_error(message, settings_button=self._looks_like_auth(message))
@@ -425,6 +470,8 @@ class SentinelMirrorDock(QgsDockWidget):
             cancel_task(self.search_task)
         if self.run is not None:
             self.run.cancel()
+        if self.loader is not None:
+            self.loader.cancel()
         self.ui.cancelButton.setEnabled(False)
 
     def open_folder(self, folder):
@@ -444,7 +491,7 @@ class SentinelMirrorDock(QgsDockWidget):
         ui.selectAllButton.setEnabled(what != "download")
         ui.selectNoneButton.setEnabled(what != "download")
         self.model.ticks_locked = what == "download"   # unticking a row mid-run would not stop its download
-        ui.downloadButton.setEnabled(not busy and bool(self.model.checked_products()))
+        ui.downloadButton.setEnabled(not busy and self.model.checked_count() > 0)
         if not busy:
             self.ui.progressBar.setRange(0, 1000)
             if self.last_run is None:   # the bar is about downloads: hidden until the first one

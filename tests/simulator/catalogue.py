@@ -459,9 +459,13 @@ class ArchiveStore:
         return archives.quicklook_png(product.kind, product.built_title, seed=self.seed, size=self.px,
                                       full_size=self.full_size)
 
+    s1_flood_date = None      # set: S1 archives are flood-scenario GRDs (s1_grd.build_catalogue_grd)
+
     def ensure(self, product):
         variant = f"{'full' if self.full_size else 'small'}-pad{self.pad_to or 0}-seed{self.seed}-px{self.px or 0}"
         maja_data = self.mtd_in_data and product.kind is ProductKind.MAJA_L2A
+        if product.is_s1 and self.s1_flood_date:
+            variant += f"-flood{self.s1_flood_date:%Y%m%d}"
         folder = os.path.join(self.work_dir, variant + ("-mtd-in-data" if maja_data else ""), product.kind.value)
         path = os.path.join(folder, product.zip_name)
         meta_path = path + ".meta.json"
@@ -479,8 +483,12 @@ class ArchiveStore:
                 pad_to = self.pad_to
                 if product.product_type == "SLC" and not self.full_size:   # an SLC is several times its GRD (recorded: ~4.8 GB vs ~1 GB)
                     pad_to = 4 * pad_to if pad_to else SLC_SMALL_BYTES
-                _build(product.kind, product.built_title, tmp, full_size=self.full_size, seed=self.seed,
-                       pad_to=pad_to, **extra)
+                if product.is_s1 and self.s1_flood_date and product.product_type != "SLC":
+                    from .s1_grd import build_catalogue_grd
+                    build_catalogue_grd(product, tmp, self.s1_flood_date, self.seed)
+                else:
+                    _build(product.kind, product.built_title, tmp, full_size=self.full_size, seed=self.seed,
+                           pad_to=pad_to, **extra)
                 meta = {"size": os.path.getsize(tmp), "md5": md5_file(tmp)}
                 os.replace(tmp, path)
                 with open(meta_path, "w") as f:
