@@ -652,7 +652,7 @@ def test_index_choice_next_to_compute_gives_that_index_layers(make_dock, simulat
                    if isinstance(lyr, QgsRasterLayer) and not lyr.name().startswith("Natural colour"))
     assert names == sorted(f"NBR T31TCJ {p.acquired.date().isoformat()}" for p in chosen)
     folder = Path(dock.model.status(chosen[0].id).path).parent
-    assert sorted(p.name for p in folder.glob("*_NBR.tif")) == sorted(f"{p.title}_NBR.tif" for p in chosen)
+    assert sorted(p.name for p in folder.glob("*_NBR.tif")) == sorted(f"{p.extra['file_name'][:-4]}_NBR.tif" for p in chosen)
     dock.form.save_inputs()                             # the choice is remembered with the other inputs
     again = make_dock(sim)
     assert again.ui.indexCombo.currentData() == "NBR"

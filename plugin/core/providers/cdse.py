@@ -89,6 +89,8 @@ class CdseProvider:
         self.offline_recall = offline_recall()
         self.keep_all_baselines = keep_all_baselines
         self._totp = (credentials.totp or "").strip()
+        if self._totp:
+            remember_secret(self._totp)   # masked by value like the password
         self.base = endpoints.cdse.rstrip("/")
         self.auth_url = endpoints.cdse_auth
         self.download_base = endpoints.cdse_download.rstrip("/")
