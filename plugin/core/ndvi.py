@@ -70,6 +70,7 @@ TILE = 512
 MAX_SIDE = 2 * 10980
 COMPRESSED, PLAIN = "compressed", "plain"      # output layouts: ours (tiled, ZSTD, overviews) or GTiff defaults
 SUB_ROWS = 16           # rows per arithmetic slice: a slice's arrays stay in the core's cache
+ROW_PIXELS = 4096       # index_of_arrays: pixels per row of the arithmetic
 OVERVIEW_FACTORS = (2, 4, 8, 16, 32)
 
 
@@ -241,23 +242,35 @@ def index_window(zip_path, index="NDVI", window=None, *, masks=MaskPolicy(), ref
 
 def index_of_arrays(index, reflectance):
     """The index computed on arrays already in memory (a composite, a stack of parcel pixels...): reflectance
-    maps each band the index uses (indices.INDICES[index].bands, e.g. B8 and B4 for NDVI) to a 2-D array of
-    reflectance in 0..1 (NaN = no data), all of one shape. Returns a float32 array, NaN where a band is no
-    data or the denominator is 0; the engine's arithmetic, clipped to [-1, 1] like the rasters."""
+    maps each band the index uses (indices.INDICES[index].bands, e.g. B8 and B4 for NDVI) to an array of
+    reflectance in 0..1 (NaN = no data), all of one shape (any: 1-D pixel lists too). Returns a float32 array
+    of that shape, NaN where a band is no data or the denominator is 0; the engine's arithmetic, clipped to
+    [-1, 1] like the rasters."""
     spec = get_index(index)
     missing = [b for b in spec.bands if b not in reflectance]
     if missing:
         raise InvalidInputError(f"{spec.name} needs the bands {', '.join(spec.bands)}: {', '.join(missing)} missing.")
     # float64 as given: EVI's denominator cancels, float32 inputs would cost it 1e-6
-    arrays = [np.ascontiguousarray(np.atleast_2d(np.asarray(reflectance[b], dtype=np.float64))) for b in spec.bands]
-    if len({a.shape for a in arrays}) != 1:
+    given = [np.asarray(reflectance[b], dtype=np.float64) for b in spec.bands]
+    if len({a.shape for a in given}) != 1:
         raise InvalidInputError(f"The bands of {spec.name} must have one shape, not "
-                                f"{', '.join(str(a.shape) for a in arrays)}.")
+                                f"{', '.join(str(a.shape) for a in given)}.")
+    shape = given[0].shape
+    # any shape (the pixels gathered under parcels are 1-D): computed as rows of at most ROW_PIXELS, so the
+    # scratch rows stay small whatever the number of pixels
+    n = int(np.prod(shape))
+    w = max(1, min(n, ROW_PIXELS))
+    h = -(-n // w)
+    arrays = []
+    for a in given:
+        flat = np.full(h * w, np.nan)
+        flat[:n] = a.ravel()
+        arrays.append(flat.reshape(h, w))
     inputs = IndexInputs([Band("", 1.0, 0.0, None) for _ in arrays], spec.name, spec)
-    h, w = arrays[0].shape
     out = np.empty((h, w), np.float32)
     _Arithmetic(inputs).rows(arrays, [], out, 0, h, _Scratch(w, spec.kind))
     out[out == np.float32(NODATA)] = np.nan
+    out = out.ravel()[:n].reshape(shape)
     return out
 
 

@@ -257,3 +257,79 @@ def test_two_products_of_one_tile_and_day_count_once(series, tmp_path):
     [s] = list(parcel_statistics(Parcels([rect_wgs84(*cells(gt, *box))], "EPSG:4326"),
                                  find_observations(str(twice))))
     assert s.pixels[0] == 20 * 15 and len(s.labels) == 1
+
+
+# ---------------------------------------------------------------- other indices (issue 13 in the time series)
+
+def test_point_profile_of_ndmi_matches_numpy_with_a_20m_band(series):
+    """NDMI = (B8 - B11) / (B8 + B11), B11 at 20 m: the profile is the engine's index on the same masks (the
+    parcel test below is the one that catches a 20 m band shifted by a pixel: fields are uniform here)."""
+    folder, paths = series
+    truth = [ex.expected_index(p, "NDMI") for p in paths]
+    masked_any = np.any([m for _, m in truth], axis=0)
+    clear_any = np.any([~np.isnan(v) for v, _ in truth], axis=0)
+    odd = np.zeros_like(masked_any)
+    odd[1::2, 1::2] = True
+    rows, cols = np.nonzero(masked_any & clear_any & odd)
+    r, c = int(rows[len(rows) // 3]), int(cols[len(cols) // 3])
+    gt, wkt = ex.grid(paths[0])
+    profile = point_profile(find_observations(folder), gt[0] + (c + 0.5) * 10, gt[3] - (r + 0.5) * 10, wkt,
+                            index="NDMI")
+    assert [p.date for p in profile] == DAYS
+    states = []
+    for p, (value, masked) in zip(profile, truth):
+        if np.isnan(value[r, c]):
+            assert np.isnan(p.value) and p.masked == bool(masked[r, c])
+        else:
+            assert p.value == pytest.approx(value[r, c], abs=1e-6)
+        states.append(p.state)
+    assert "masked" in states and "valid" in states
+    ndvi = point_profile(find_observations(folder), gt[0] + (c + 0.5) * 10, gt[3] - (r + 0.5) * 10, wkt)
+    assert any(a.value != pytest.approx(b.value, abs=1e-3) for a, b in zip(profile, ndvi) if a.state == "valid")
+
+
+@pytest.mark.parametrize("name", ["NDMI", "NDWI"])
+def test_parcel_statistics_of_another_index_match_numpy(series, name):
+    folder, paths = series
+    gt, _ = ex.grid(paths[0])
+    boxes = [(11, 9, 31, 26), (61, 71, 95, 101), (0, 0, 7, 5)]
+    parcels = Parcels([rect_wgs84(*cells(gt, *b)) for b in boxes], "EPSG:4326")
+    got = list(parcel_statistics(parcels, find_observations(folder), index=name))
+    assert [s.date for s in got] == DAYS
+    masked_seen = False
+    for s, p in zip(got, paths):
+        value, masked = ex.expected_index(p, name)
+        for i, (c0, r0, c1, r1) in enumerate(boxes):
+            v = value[r0:r1, c0:c1].ravel()
+            n_masked = int(masked[r0:r1, c0:c1].sum())
+            masked_seen |= n_masked > 0
+            _check(s, (v[~np.isnan(v)], v.size, n_masked), i)
+    assert masked_seen
+
+
+def test_index_rasters_of_the_chosen_index_only_int16_scaled(series, tmp_path):
+    """A folder holding NDVI and NDMI rasters (NDMI in Int16): the NDMI series reads the NDMI ones, at their
+    true values (stored x 1e-4), equal to the zips' NDMI within the Int16 rounding."""
+    from plugin.core.ndvi import compute_index
+
+    folder, paths = series
+    out = tmp_path / "rasters"
+    out.mkdir()
+    for p in paths[:3]:
+        stem = out / ex.maja_title(ex.date_of(p))
+        compute_index(p, f"{stem}_NDVI.tif")
+        compute_index(p, f"{stem}_NDMI.tif", index="NDMI", encoding="int16")
+    gt, _ = ex.grid(paths[0])
+    boxes = [(11, 9, 31, 26), (61, 71, 95, 101)]
+    parcels = Parcels([rect_wgs84(*cells(gt, *b)) for b in boxes], "EPSG:4326")
+    obs = find_observations(str(out), index="NDMI")
+    assert len(obs) == 3 and all(o.path.endswith("_NDMI.tif") for o in obs)
+    got = list(parcel_statistics(parcels, obs, index="NDMI"))
+    for s, p in zip(got, paths):
+        value, _ = ex.expected_index(p, "NDMI")
+        for i, (c0, r0, c1, r1) in enumerate(boxes):
+            v = value[r0:r1, c0:c1].ravel()
+            v = v[~np.isnan(v)]
+            assert s.valid[i] == v.size
+            if v.size:
+                assert s.stats["mean"][i] == pytest.approx(v.mean(), abs=0.5e-4)
