@@ -333,3 +333,64 @@ def test_index_rasters_of_the_chosen_index_only_int16_scaled(series, tmp_path):
             assert s.valid[i] == v.size
             if v.size:
                 assert s.stats["mean"][i] == pytest.approx(v.mean(), abs=0.5e-4)
+
+
+# ---------------------------------------------------------------- index outputs keep masked apart from no data
+
+def test_point_profile_from_index_rasters_keeps_masked_dates_masked(series, tmp_path):
+    """The engine writes '<stem>_masked.tif' beside each index raster; a profile read from the rasters (what
+    the panel reads: random access) gives the same values and states as one read from the zips, masked dates
+    masked, no-data dates no data (swath edges left unmasked here, so their no-data pixels are not masked)."""
+    from plugin.core.ndvi import MaskPolicy, compute_index, masked_pixels_path
+
+    folder, paths = series
+    policy = MaskPolicy(edges=False)
+    out = tmp_path / "ndvi"
+    out.mkdir()
+    for p in paths:
+        res = compute_index(p, str(out / (ex.maja_title(ex.date_of(p)) + "_NDVI.tif")), masks=policy)
+        assert res.masked_path == masked_pixels_path(res.path)
+    truth = [ex.expected(p) for p in paths]
+    masked_any = np.any([m for _, m in truth], axis=0)
+    edge_any = np.any([ex.raw(p, "_FRE_B4.tif") == -10000 for p in paths], axis=0)    # no data, not masked
+    picks = [np.argwhere(masked_any)[len(np.argwhere(masked_any)) // 2], np.argwhere(edge_any)[0]]
+    gt, wkt = ex.grid(paths[0])
+    from_rasters = find_observations(str(out))
+    assert len(from_rasters) == len(paths) and all(o.kind == "raster" for o in from_rasters)
+    states = set()
+    for r, c in picks:
+        x, y = gt[0] + (c + 0.5) * 10, gt[3] - (r + 0.5) * 10
+        want = point_profile(find_observations(folder), x, y, wkt, masks=policy)
+        got = point_profile(from_rasters, x, y, wkt)
+        assert [(g.date, g.state) for g in got] == [(w.date, w.state) for w in want]
+        for g, w in zip(got, want):
+            assert (np.isnan(g.value) and np.isnan(w.value)) or g.value == pytest.approx(w.value, abs=1e-6)
+        states |= {g.state for g in got}
+    assert {"masked", "no data", "valid"} <= states
+    # without the masked-pixels rasters, an invalid pixel of a masked output can only be called masked
+    for f in out.glob("*_masked.tif"):
+        f.unlink()
+    r, c = picks[1]
+    old = point_profile(find_observations(str(out)), gt[0] + (c + 0.5) * 10, gt[3] - (r + 0.5) * 10, wkt)
+    assert "no data" not in {g.state for g in old} and "masked" in {g.state for g in old}
+
+
+def test_parcel_statistics_from_index_rasters_count_masked_pixels(series, tmp_path):
+    """Parcel statistics read from index rasters + masked-pixels rasters: the masked share equals the zips'."""
+    from plugin.core.ndvi import compute_index
+
+    folder, paths = series
+    out = tmp_path / "ndvi"
+    out.mkdir()
+    for p in paths[:4]:
+        compute_index(p, str(out / (ex.maja_title(ex.date_of(p)) + "_NDVI.tif")), encoding="int16")
+    gt, _ = ex.grid(paths[0])
+    boxes = [(11, 9, 31, 26), (61, 71, 95, 101)]
+    parcels = Parcels([rect_wgs84(*cells(gt, *b)) for b in boxes], "EPSG:4326")
+    got = list(parcel_statistics(parcels, find_observations(str(out))))
+    want = _parcel_expect(paths[:4], boxes)
+    assert sum(w[i][2] for w in want for i in range(2)) > 0
+    for s, w in zip(got, want):
+        for i in range(2):
+            vals, n_pixels, n_masked = w[i]
+            assert s.pixels[i] == n_pixels and s.valid[i] == vals.size and s.masked[i] == n_masked

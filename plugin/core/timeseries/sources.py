@@ -5,7 +5,9 @@ the surface reflectances of a window, with two per-pixel flags kept apart:
 - masked: a mask of the product flags the pixel (clouds, cloud shadows, swath edges, saturation...: the
   NDVI engine's default MaskPolicy); a masked pixel never carries a value.
 - nodata: no value for another reason (a band's own no data, NIR + red == 0, outside the raster).
-From an NDVI GeoTIFF masks are already folded into its nodata, so there masked == invalid.
+From an index GeoTIFF: its nodata holds both; the masked-pixels raster the engine writes beside it
+("<stem>_masked.tif", plugin/core/ndvi.py) tells them apart. Without one (older outputs), an invalid pixel
+counts as masked when masks were applied (MASKS_APPLIED) and as no data when none were.
 
 `at` (flat indices into the window, row-major) reads only those pixels: the parcel engine gathers a few
 percent of a tile without computing the index anywhere else. Readers open their datasets once and must be
@@ -23,7 +25,7 @@ from osgeo import gdal
 
 from ..errors import InvalidInputError, ProductFormatError, SentinelMirrorError
 from ..indices import get_index
-from ..ndvi import NODATA as NDVI_NODATA, MaskPolicy, index_of_arrays
+from ..ndvi import NODATA as NDVI_NODATA, MaskPolicy, index_of_arrays, masked_pixels_path
 from ..products import open_product
 
 gdal.UseExceptions()
@@ -117,8 +119,8 @@ _DATE_IN_NAME = re.compile(r"(20\d{2})(\d{2})(\d{2})")
 def _raster_observation(path, index):
     ds = gdal.Open(path)
     meta = ds.GetMetadata() or {}
-    if ds.RasterCount != 1 or "PERIOD_START" in meta:
-        return None                    # a composite or a gap-filled series (ours), not one acquisition
+    if ds.RasterCount != 1 or "PERIOD_START" in meta or "MASKED_PIXELS_OF" in meta:
+        return None                    # a composite, a gap-filled series or a masked-pixels raster (ours)
     if meta.get("INDEX", "NDVI").upper() != index:
         return None                    # another index's raster (ours; rasters without INDEX are NDVI)
     when = meta.get("ACQUISITION_DATE", "")
@@ -164,9 +166,9 @@ def find_observations(paths, start=None, end=None, on_skip=None, prefer_rasters=
     (their INDEX metadata; NDVI without one) are left out.
 
     Where a product and the NDVI GeoTIFF computed from it are both there (the panel writes NDVI next to the
-    zips), one is kept: the product by default (reflectances, masked told apart from no data), the GeoTIFF with
-    prefer_rasters (random access: reading a point of a full-size zip inflates its members up to that row,
-    seconds per date, against milliseconds for a tiled GeoTIFF)."""
+    zips), one is kept: the product by default (reflectances), the GeoTIFF with prefer_rasters (random access:
+    reading a point of a full-size zip inflates its members up to that row, seconds per date, against
+    milliseconds for a tiled GeoTIFF and its masked-pixels raster, which keep masked and no data apart)."""
     files = []
     for p in [paths] if isinstance(paths, (str, os.PathLike)) else paths:
         p = str(p)
@@ -239,6 +241,14 @@ class RasterWindowReader:
         nd = self.band.GetNoDataValue()
         self.nodata = NDVI_NODATA if nd is None else nd
         self.scale, self.offset = self.band.GetScale() or 1.0, self.band.GetOffset() or 0.0
+        self.masked_ds = None
+        side = masked_pixels_path(obs.path)
+        if os.path.exists(side):
+            m = _open(side)
+            if (m.RasterXSize, m.RasterYSize) == (self.ds.RasterXSize, self.ds.RasterYSize):
+                self.masked_ds = m
+        # without it: invalid = masked, unless the raster says no mask was applied
+        self.unmasked = (self.ds.GetMetadataItem("MASKS_APPLIED") or "").strip().lower() == "none"
 
     def read(self, x0, y0, w, h, at=None):
         raw = _gather(self.band.ReadAsArray(x0, y0, w, h), at)
@@ -249,10 +259,17 @@ class RasterWindowReader:
             value = (raw * self.scale + self.offset).astype(np.float32)
         invalid |= np.isnan(value)
         value[invalid] = np.nan
+        if self.masked_ds is not None:
+            masked = _gather(self.masked_ds.GetRasterBand(1).ReadAsArray(x0, y0, w, h), at) != 0
+            _release(self.masked_ds, y0 + h)
+            masked &= invalid
+            return Window(value, masked, invalid & ~masked)
+        if self.unmasked:
+            return Window(value, np.zeros(invalid.shape, bool), invalid)
         return Window(value, invalid, np.zeros(invalid.shape, bool))
 
     def close(self):
-        self.band = self.ds = None
+        self.band = self.ds = self.masked_ds = None
 
 
 class ProductWindowReader:
