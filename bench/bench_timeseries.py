@@ -34,6 +34,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -96,6 +97,33 @@ def ndvi_rasters(folder, size, dates):
     return paths
 
 
+def masked_rasters(paths):
+    """The masked-pixels raster the engine writes beside each index raster (plugin/core/ndvi.py), for the
+    bench's rasters: here every nodata pixel is a cloud, so masked = nodata."""
+    from osgeo import gdal
+
+    from plugin.core.ndvi import CREATION_OPTIONS, NODATA, masked_pixels_path
+
+    gdal.UseExceptions()
+    for path in paths:
+        side = masked_pixels_path(path)
+        if os.path.exists(side):
+            continue
+        ds = gdal.Open(path)
+        tmp = side + ".part"
+        out = gdal.GetDriverByName("GTiff").Create(tmp, ds.RasterXSize, ds.RasterYSize, 1, gdal.GDT_Byte,
+                                                   CREATION_OPTIONS)
+        out.SetProjection(ds.GetProjection())
+        out.SetGeoTransform(ds.GetGeoTransform())
+        out.SetMetadata({"MASKED_PIXELS_OF": os.path.basename(path)})
+        for y0 in range(0, ds.RasterYSize, 512):
+            v = ds.GetRasterBand(1).ReadAsArray(0, y0, ds.RasterXSize, min(512, ds.RasterYSize - y0))
+            out.GetRasterBand(1).WriteArray((v == NODATA).astype(np.uint8), 0, y0)
+        out = ds = None
+        os.replace(tmp, side)
+    return paths
+
+
 ENCODINGS = {   # name -> gdal.Translate options from the default rasters (None: the default rasters themselves)
     "float32_zstd": None,
     "float32_plain": dict(creationOptions=["TILED=NO", "BIGTIFF=IF_SAFER"]),
@@ -121,6 +149,9 @@ def encoded_rasters(folder, sources, encoding):
         out.append(path)
         if os.path.exists(path):
             continue
+        from plugin.core.ndvi import masked_pixels_path
+        if os.path.exists(masked_pixels_path(src)):
+            shutil.copyfile(masked_pixels_path(src), masked_pixels_path(path))
         tmp = path + ".part"
         if encoding == "int16_zstd":
             ds = gdal.Open(src)
@@ -187,6 +218,16 @@ def profile_products(folder, count, px):
     paths = ex.build_series(folder, days, size=px)
     print(f"  {count} MAJA archives of {px} px ready in {time.perf_counter() - t0:.1f} s", flush=True)
     return paths
+
+
+def index_beside(zips):
+    """<title>_NDVI.tif (+ its masked-pixels raster) beside each zip, as the panel's Compute writes them."""
+    from plugin.core.ndvi import compute_index
+
+    for z in zips:
+        out = os.path.splitext(z)[0] + "_NDVI.tif"
+        if not os.path.exists(out):
+            compute_index(z, out)
 
 
 # ---------------------------------------------------------------- contenders (children)
@@ -267,15 +308,17 @@ def child_qgis(args):
 
 
 def child_profile(args):
+    """A point over every date of a folder, as the panel's task reads it (rasters preferred when asked)."""
     from plugin.core.timeseries.profile import point_profile
     from plugin.core.timeseries.sources import find_observations
 
+    paths = args.rasters.split(",") if args.rasters else args.folder
     t0 = time.perf_counter()
-    obs = find_observations(args.folder)
+    obs = find_observations(paths, prefer_rasters=args.prefer_rasters)
     x0, _, _, y0, _, _ = obs[0].grid.transform
     rows = point_profile(obs, x0 + args.px * 10 * 0.37, y0 - args.px * 10 * 0.61, obs[0].grid.wkt)
     work = time.perf_counter() - t0
-    print("RESULT " + json.dumps({"work": work, "dates": len(rows),
+    print("RESULT " + json.dumps({"work": work, "dates": len(rows), "kinds": sorted({o.kind for o in obs}),
                                   "masked": sum(r.state == "masked" for r in rows)}))
 
 
@@ -327,6 +370,7 @@ def main():
     ap.add_argument("--folder")
     ap.add_argument("--px", type=int)
     ap.add_argument("--threads", default="ALL_CPUS")
+    ap.add_argument("--prefer-rasters", dest="prefer_rasters", action="store_true")
     args = ap.parse_args()
     if args.child:
         return {"ours": child_ours, "qgis": child_qgis, "floor": child_floor,
@@ -338,7 +382,7 @@ def main():
     print(f"timeseries bench: {args.parcels} parcels x {args.dates} dates on a {args.size} px tile; "
           f"point profile over {args.profile_dates} dates ({args.profile_px} px MAJA zips)", flush=True)
     if "parcels" not in skip:
-        rasters = ndvi_rasters(os.path.join(args.out, f"ndvi_{args.size}"), args.size, args.dates)
+        rasters = masked_rasters(ndvi_rasters(os.path.join(args.out, f"ndvi_{args.size}"), args.size, args.dates))
         gpkg = parcels_gpkg(os.path.join(args.out, f"parcels_{args.size}_{args.parcels}.gpkg"), args.size,
                             args.parcels)
         base = [PY, os.path.abspath(__file__), "--gpkg", gpkg]
@@ -396,13 +440,31 @@ def main():
                          f"{r[4]} dates; io_floor/qgis_zonal = {r[1]:.2f}, ours/io_floor = {r[2]:.2f}"
                          + (f"; {others}" if others else "") + ")")
     if "profile" not in skip:
+        me = [PY, os.path.abspath(__file__), "--child", "profile"]
         folder = os.path.join(args.out, f"profile_{args.profile_px}_{args.profile_dates}")
-        warm(profile_products(folder, args.profile_dates, args.profile_px))
-        res, wall, peak, cpu = measure([PY, os.path.abspath(__file__), "--child", "profile", "--folder", folder,
-                                        "--px", str(args.profile_px)], env)
-        print(f"point profile: {res['dates']} dates ({res['masked']} masked) in {res['work']:.2f} s "
+        zips = profile_products(folder, args.profile_dates, args.profile_px)
+        warm(zips)
+        zipped, wall, peak, _ = measure(me + ["--folder", folder, "--px", str(args.profile_px)], env)
+        print(f"point profile, zips read in place: {zipped['dates']} dates ({zipped['masked']} masked) in "
+              f"{zipped['work']:.2f} s (process {wall:.2f} s, peak {peak:.0f} MB)")
+        index_beside(zips)             # what the panel's Compute writes beside the zips
+        fast, wall, peak, _ = measure(me + ["--folder", folder, "--px", str(args.profile_px),
+                                            "--prefer-rasters"], env)
+        if fast["masked"] != zipped["masked"] or fast["dates"] != zipped["dates"]:
+            raise SystemExit(f"the index rasters give {fast['masked']} masked dates, the zips {zipped['masked']}")
+        print(f"point profile, index rasters + masked-pixels rasters beside the zips (what the panel reads): "
+              f"{fast['dates']} dates ({fast['masked']} masked, as from the zips) in {fast['work']:.2f} s "
               f"(process {wall:.2f} s, peak {peak:.0f} MB)")
-        lines.append(f"timeseries: point profile over {res['dates']} dates = {res['work']:.2f} s")
+        full = masked_rasters(ndvi_rasters(os.path.join(args.out, f"ndvi_{args.size}"), args.size, args.dates))
+        big, wall, peak, _ = measure(me + ["--rasters", ",".join(full), "--px", str(args.size),
+                                           "--prefer-rasters"], env)
+        per = big["work"] / max(1, big["dates"])
+        print(f"point profile, {args.size} px index rasters + masked-pixels rasters: {big['dates']} dates "
+              f"({big['masked']} masked) in {big['work']:.2f} s = {1000 * per:.1f} ms a date "
+              f"(x {args.profile_dates} = {per * args.profile_dates:.2f} s)")
+        lines.append(f"timeseries: point profile over {fast['dates']} dates = {fast['work']:.2f} s (index rasters; "
+                     f"{args.size} px: {1000 * per:.1f} ms a date, {per * args.profile_dates:.2f} s for "
+                     f"{args.profile_dates}; zips read in place {zipped['work']:.2f} s)")
     print("goals: parcels ours/qgis_zonal <= 0.10, peak <= 500 MB; point profile over 300 dates < 3 s")
     for line in lines:
         print(line)
