@@ -8,12 +8,16 @@ How:
   sorted list of flat pixel indices and parcel labels: a few bytes per parcel pixel, whatever the tile size.
 - Per date, every observation of that date is read strip by strip in row order, only at the parcel pixels
   (`Window` values gathered, nothing computed elsewhere); the pieces of a parcel on several tiles of the
-  same date are pooled. Statistics per parcel come from one sort of (parcel, value), vectorised.
-- Memory: the index lists plus one strip per band; the per-date arrays have one entry per parcel pixel.
+  same date are pooled. Statistics per parcel come from one sort of (parcel, value), vectorised, the
+  pixels put in parcel order by a permutation made once per grid. The next date is read in a second thread
+  while the statistics of this one are computed.
+- Memory: the index lists plus one strip per band; the per-date arrays (two dates at a time) have one entry
+  per parcel pixel.
 Overlapping parcels: a pixel inside two parcels counts for the one listed last (rasterisation order).
 """
 import datetime as dt
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -291,27 +295,36 @@ def parcel_statistics(parcels, observations, *, all_touched=False, index="NDVI",
     if not pixel_count.any():
         raise InvalidInputError("No parcel lies on the tiles of these products: check the parcels' layer and "
                                 "the products folder cover the same area.")
-    by_date = group_by_date(observations)
-    for i, (day, obs) in enumerate(by_date.items()):
-        check_cancelled(progress)
-        progress.set(100.0 * i / len(by_date))
-        got = _gather_date(parcels, grids, obs, all_touched, index, reflectance, masks, progress)
-        if got is None:
-            label = np.zeros(0, np.int32)
-            value = np.zeros(0, np.float32)
-            masked = np.zeros(0, bool)
-            refl, grouping = {}, None
-        else:
-            label, value, masked, refl, grouping = got
-        count, masked_count, stats = statistics(n, label, value, masked, grouping)
-        means = {}
-        for band, arr in refl.items():
-            ok = ~np.isnan(arr)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                means[band] = (np.bincount(label[ok], weights=arr[ok].astype(np.float64), minlength=n)
-                               / np.bincount(label[ok], minlength=n))
-        yield DateStats(day, tuple(o.label for o in obs), tuple(o.path for o in obs), pixel_count, count,
-                        masked_count, stats, means)
+    by_date = list(group_by_date(observations).items())
+
+    def gather(obs):
+        return _gather_date(parcels, grids, obs, all_touched, index, reflectance, masks, progress)
+
+    # the next date is read (GDAL decoding, which releases the GIL) while this date's statistics are computed;
+    # each date's datasets are opened and used in the reading thread only
+    with ThreadPoolExecutor(1) as pool:
+        ahead = pool.submit(gather, by_date[0][1]) if by_date else None
+        for i, (day, obs) in enumerate(by_date):
+            check_cancelled(progress)
+            progress.set(100.0 * i / len(by_date))
+            got = ahead.result()
+            ahead = pool.submit(gather, by_date[i + 1][1]) if i + 1 < len(by_date) else None
+            if got is None:
+                label = np.zeros(0, np.int32)
+                value = np.zeros(0, np.float32)
+                masked = np.zeros(0, bool)
+                refl, grouping = {}, None
+            else:
+                label, value, masked, refl, grouping = got
+            count, masked_count, stats = statistics(n, label, value, masked, grouping)
+            means = {}
+            for band, arr in refl.items():
+                ok = ~np.isnan(arr)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    means[band] = (np.bincount(label[ok], weights=arr[ok].astype(np.float64), minlength=n)
+                                   / np.bincount(label[ok], minlength=n))
+            yield DateStats(day, tuple(o.label for o in obs), tuple(o.path for o in obs), pixel_count, count,
+                            masked_count, stats, means)
     progress.set(100.0)
 
 
