@@ -235,8 +235,11 @@ class RasterWindowReader:
     nodata (and NaN) are invalid."""
 
     def __init__(self, obs):
-        # GTiff decodes the tiles of one read on every core (ZSTD/DEFLATE decoding is the cost of a read)
-        self.ds = gdal.OpenEx(obs.path, gdal.OF_RASTER, open_options=["NUM_THREADS=ALL_CPUS"])
+        # GTiff decodes the tiles of one read on every core (ZSTD/DEFLATE decoding is the cost of a read); not
+        # for uncompressed rasters, which it then reads 3-4 times slower (measured: bench-timeseries)
+        self.ds = _open(obs.path)
+        if self.ds.GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE"):
+            self.ds = gdal.OpenEx(obs.path, gdal.OF_RASTER, open_options=["NUM_THREADS=ALL_CPUS"])
         self.band = self.ds.GetRasterBand(1)
         nd = self.band.GetNoDataValue()
         self.nodata = NDVI_NODATA if nd is None else nd
