@@ -143,7 +143,7 @@ class Parcels:
             x0, x1, y0, y1 = piece.GetEnvelope()
             xs += [x0, x1]
             ys += [y0, y1]
-        empty = ParcelPixels((0, 0, 0, 0), np.zeros(0, np.int64), np.zeros(0, np.int32))
+        empty = ParcelPixels((0, 0, 0, 0), np.zeros(0, np.int32), np.zeros(0, np.int32))
         if not xs:
             return empty
         gx, dx, _, gy, _, dy = grid.transform
@@ -171,7 +171,8 @@ class Parcels:
             label.append(arr.ravel()[flat] - 1)
             ds = None
         layer.SetSpatialFilter(None)
-        return ParcelPixels((c0, r0, w, h), np.concatenate(index).astype(np.int64),
+        # int32 flat indices: a window of even two tiles side by side holds < 2**31 pixels
+        return ParcelPixels((c0, r0, w, h), np.concatenate(index).astype(np.int32),
                             np.concatenate(label).astype(np.int32))
 
 
@@ -204,13 +205,18 @@ def series_grids(observations):
 def _gather_date(parcels, grids, observations, all_touched, index, reflectance, masks, progress):
     """(label, value, masked, reflectance-dict, order) arrays for every parcel pixel seen on one date; order:
     the permutation putting them in parcel order."""
-    labels, values, maskeds, refl, seen = [], [], [], {}, []
-    for obs in observations:
-        pix = parcels.pixels(grids, obs.grid, all_touched)
-        if pix.index.size == 0:
-            continue
+    seen = [(obs, parcels.pixels(grids, obs.grid, all_touched)) for obs in observations]
+    seen = [(obs, pix) for obs, pix in seen if pix.index.size]
+    if not seen:
+        return None
+    total = sum(pix.index.size for _, pix in seen)
+    # filled in place, date after date: no per-strip lists to concatenate (two dates are in memory at once)
+    value = np.empty(total, np.float32)
+    masked = np.empty(total, bool)
+    refl = {}
+    at0 = 0
+    for obs, pix in seen:
         x0, y0, w, h = pix.window
-        seen.append(pix)
         reader = obs.reader(index, reflectance, masks)
         try:
             bounds = np.searchsorted(pix.index, np.arange(0, h + STRIP_ROWS, STRIP_ROWS) * w)
@@ -221,24 +227,20 @@ def _gather_date(parcels, grids, observations, all_touched, index, reflectance, 
                 check_cancelled(progress)
                 sh = min(STRIP_ROWS, h - s0)
                 win = reader.read(x0, y0 + s0, w, sh, at=pix.index[a:b] - s0 * w)
-                labels.append(pix.label[a:b])
-                values.append(win.value)
-                maskeds.append(win.masked)
+                value[at0 + a: at0 + b] = win.value
+                masked[at0 + a: at0 + b] = win.masked
                 for band, arr in win.reflectance.items():
-                    refl.setdefault(band, []).append(arr)
+                    refl.setdefault(band, np.full(total, np.nan, np.float32))[at0 + a: at0 + b] = arr
         finally:
             reader.close()
-    if not labels:
-        return None
-    cat = np.concatenate
-    label = cat(labels)
-    # every strip holding parcel pixels is read, so one grid's pixels come in the grid's own order
+        at0 += pix.index.size
+    # one grid's pixels come in the grid's own order: its permutation to parcel order is made once
     if len(seen) == 1:
-        order, grouped = seen[0].by_label, seen[0].sorted_label
-    else:
-        order = np.argsort(label, kind="stable")
-        grouped = label[order].astype(np.int64)
-    return label, cat(values), cat(maskeds), {b: cat(v) for b, v in refl.items()}, (order, grouped)
+        pix = seen[0][1]
+        return pix.label, value, masked, refl, (pix.by_label, pix.sorted_label)
+    label = np.concatenate([pix.label for _, pix in seen])
+    order = np.argsort(label, kind="stable")
+    return label, value, masked, refl, (order, label[order].astype(np.int64))
 
 
 def statistics(n, label, value, masked, grouping=None):
