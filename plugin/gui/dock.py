@@ -18,9 +18,10 @@ from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QHeaderView, QPushButton, QSizePolicy, QWidget
 
 from .. import about
-from ..core.errors import AuthError, NotFoundError, SentinelMirrorError
+from ..core.errors import AuthError, FolderError, NotFoundError, SentinelMirrorError
 from ..core.indices import INDEX_NAMES
 from ..core.models import ProductKind
+from ..core.paths import writable_folder
 from ..qgis.messages import user_message
 from ..tasks.base import cancel_task
 from . import results_model as rm
@@ -83,6 +84,8 @@ class SentinelMirrorDock(QgsDockWidget):
         self.ui.ndviCheck.toggled.connect(self.ui.indexCombo.setEnabled)
         self._setup_buttons()
         self._setup_results()
+        from .flood_action import FloodAction
+        self.flood = FloodAction(self)       # "Flood map" once two Sentinel-1 dates are ticked (flood_action.py)
         self._set_busy(None)
         self._update_summary()
         self.warm_up = _warm_up_imports()
@@ -302,10 +305,9 @@ class SentinelMirrorDock(QgsDockWidget):
         config = load_config()
         folder = self.download_folder(config)
         try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError as e:
-            self.show_error(f"The download folder {folder} cannot be created ({e.strerror}): choose another one "
-                            "in the settings.", settings_button=True)
+            writable_folder(folder)   # a file, a read-only mount: one sentence now, before anything is asked
+        except FolderError as e:
+            self.show_error(f"{e} (Settings → Options → Sentinel Mirror)", settings_button=True)
             return
         if not self._open_catalogue():
             return

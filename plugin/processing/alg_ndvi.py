@@ -13,6 +13,7 @@ from qgis.core import (QgsProcessingException, QgsProcessingOutputMultipleLayers
 from ..core.errors import InvalidInputError
 from ..core.indices import ENCODINGS, INDEX_NAMES, INDICES
 from ..core.ndvi_batch import compute_ndvi_batch, product_archives
+from ..core.paths import writable_folder
 from ..qgis import compat
 from ..qgis.feedback import FeedbackProgress
 from ..qgis.layers import display_name
@@ -88,7 +89,8 @@ class IndexAlgorithm(SentinelMirrorAlgorithm):
             if not archives:
                 raise InvalidInputError("No product archive given: choose downloaded product zips or the folder "
                                         "they were downloaded to.")
-            out_folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
+            out_folder = writable_folder(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context),
+                                         self.FOLDER_LABEL)
             index = INDEX_NAMES[self.parameterAsEnum(parameters, self.INDEX, context)]
             encoding = ENCODINGS[self.parameterAsEnum(parameters, self.ENCODING, context)]
             resolution = (10, 20)[self.parameterAsEnum(parameters, self.RESOLUTION, context)]

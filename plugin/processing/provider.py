@@ -28,6 +28,7 @@ class SentinelMirrorProvider(QgsProcessingProvider):
     def loadAlgorithms(self):  # noqa: N802
         from .alg_composite import CompositeAlgorithm, GapFilledSeriesAlgorithm
         from .alg_download import DownloadAlgorithm
+        from .alg_flood import FloodMapAlgorithm
         from .alg_ndvi import IndexAlgorithm, NdviAlgorithm
         from .alg_parcel_statistics import ParcelStatisticsAlgorithm
         from .alg_search import SearchAlgorithm
@@ -35,5 +36,6 @@ class SentinelMirrorProvider(QgsProcessingProvider):
 
         for algorithm in (SearchAlgorithm(), DownloadAlgorithm(), IndexAlgorithm(), NdviAlgorithm(),
                           ParcelStatisticsAlgorithm(), CompositeAlgorithm(), GapFilledSeriesAlgorithm(),
+                          FloodMapAlgorithm(),
                           *shipped_models(self.id())):
             self.addAlgorithm(algorithm)

@@ -40,6 +40,8 @@ def _legacy(owner, name):
 SOURCE_POLYGONS = _qgis_enum("ProcessingSourceType.VectorPolygon", _legacy(QgsProcessing, "TypeVectorPolygon"))
 SOURCE_VECTOR = _qgis_enum("ProcessingSourceType.Vector", _legacy(QgsProcessing, "TypeVector"))
 SOURCE_FILE = _qgis_enum("ProcessingSourceType.File", _legacy(QgsProcessing, "TypeFile"))
+NUMBER_INTEGER = _qgis_enum("ProcessingNumberParameterType.Integer",
+                            _legacy(QgsProcessingParameterNumber, "Integer"))
 NUMBER_DOUBLE = _qgis_enum("ProcessingNumberParameterType.Double", _legacy(QgsProcessingParameterNumber, "Double"))
 DATETIME_DATE = _qgis_enum("ProcessingDateTimeParameterDataType.Date", _legacy(QgsProcessingParameterDateTime, "Date"))
 FILE_FOLDER = _qgis_enum("ProcessingFileParameterBehavior.Folder", _legacy(QgsProcessingParameterFile, "Folder"))
