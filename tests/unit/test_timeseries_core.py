@@ -394,3 +394,21 @@ def test_parcel_statistics_from_index_rasters_count_masked_pixels(series, tmp_pa
         for i in range(2):
             vals, n_pixels, n_masked = w[i]
             assert s.pixels[i] == n_pixels and s.valid[i] == vals.size and s.masked[i] == n_masked
+
+
+def test_ndmi_composite_matches_numpy(series, tmp_path):
+    """The composite of another index (NDMI, a 20 m band) is that index's maximum and median, masks applied."""
+    folder, paths = series
+    written = composite(find_observations(folder, index="NDMI"), str(tmp_path / "c"), index="NDMI")
+    assert len(written) == 2 and all("NDMI_composite" in w for w in written)
+    for path in written:
+        ds = gdal.Open(path)
+        assert ds.GetMetadataItem("INDEX") == "NDMI"
+        start = dt.date.fromisoformat(ds.GetMetadataItem("PERIOD_START"))
+        stack = np.stack([ex.expected_index(p, "NDMI")[0] for p in paths if ex.date_of(p).month == start.month])
+        mx, med, count = (ds.GetRasterBand(i).ReadAsArray() for i in range(1, 4))
+        n = (~np.isnan(stack)).sum(axis=0)
+        np.testing.assert_array_equal(count, n)
+        ok = n > 0
+        np.testing.assert_allclose(mx[ok], np.nanmax(stack[:, ok], axis=0), atol=1e-6)
+        np.testing.assert_allclose(med[ok], np.nanmedian(stack[:, ok], axis=0), atol=1e-6)
