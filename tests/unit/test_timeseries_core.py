@@ -412,3 +412,27 @@ def test_ndmi_composite_matches_numpy(series, tmp_path):
         ok = n > 0
         np.testing.assert_allclose(mx[ok], np.nanmax(stack[:, ok], axis=0), atol=1e-6)
         np.testing.assert_allclose(med[ok], np.nanmedian(stack[:, ok], axis=0), atol=1e-6)
+
+
+def test_parcel_statistics_in_many_strips_read_only_the_parcels_columns(series, monkeypatch):
+    """With 16-row strips (tiles of 16 rows in effect) the parcels' window starts mid-strip and each strip reads
+    only the columns holding parcel pixels: the statistics still equal numpy, masks included."""
+    from plugin.core.timeseries import parcels as parcels_module
+
+    monkeypatch.setattr(parcels_module, "STRIP_ROWS", 16)
+    folder, paths = series
+    gt, _ = ex.grid(paths[0])
+    boxes = [(41, 21, 52, 60), (70, 37, 77, 41), (90, 45, 118, 118)]
+    parcels = Parcels([rect_wgs84(*cells(gt, *b)) for b in boxes], "EPSG:4326")
+    obs = find_observations(folder)
+    pix = parcels.pixels([obs[0].grid], obs[0].grid)
+    plans = pix.strips()
+    assert pix.window[1] % 16 != 0 and len(plans) > 3
+    assert all(s1 - s0 <= 16 and (pix.window[1] + s1) % 16 == 0 for s0, s1, *_ in plans[:-1])
+    assert any(c1 - c0 < pix.window[2] for *_, c0, c1, _at in plans)      # a strip narrower than the window
+    got = list(parcel_statistics(parcels, obs))
+    want = _parcel_expect(paths, boxes)
+    for s, w in zip(got, want):
+        for i in range(len(boxes)):
+            _check(s, w[i], i)
+    assert any(s.masked.any() for s in got)
