@@ -40,11 +40,6 @@
     </message>
     <message>
         <location filename="../plugin/core/download.py"/>
-        <source>The download of {title} was redirected in a loop.</source>
-        <translation>Le téléchargement de {title} a été redirigé en boucle.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/download.py"/>
         <source>the download of {title}</source>
         <translation>le téléchargement de {title}</translation>
     </message>
@@ -189,7 +184,7 @@
         <translation>recherche réussie, mais aucun produit trouvé pour tester la suite</translation>
     </message>
     <message>
-        <location filename="../plugin/core/live_check.py"/>
+        <location filename="../plugin/core/providers/http.py"/>
         <source>no content type</source>
         <translation>aucun type de contenu</translation>
     </message>
@@ -470,36 +465,6 @@
     </message>
     <message>
         <location filename="../plugin/core/pipeline.py"/>
-        <source>{title} is offline and {name} offers no way to bring it back online: try again later or use another catalogue.</source>
-        <translation>{title} est hors ligne et {name} ne permet pas de le remettre en ligne : réessayez plus tard ou utilisez un autre catalogue.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/pipeline.py"/>
-        <source>The catalogue no longer has this product (it answered HTTP 404 to the staging request): it may have been withdrawn or replaced; search again.</source>
-        <translation>Le catalogue n’a plus ce produit (il a répondu HTTP 404 à la demande de transfert) : il a peut-être été retiré ou remplacé ; relancez la recherche.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/pipeline.py"/>
-        <source>Staging request failed, will ask again: {e}</source>
-        <translation>La demande de transfert a échoué, elle sera renouvelée : {e}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/pipeline.py"/>
-        <source>Could not check whether it is online: {value}</source>
-        <translation>Impossible de vérifier s’il est en ligne : {value}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/pipeline.py"/>
-        <source> Last answer: {reason}</source>
-        <translation> Dernière réponse : {reason}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/pipeline.py"/>
-        <source>Still not online after {staging_timeout_s} of staging: the archive may be unavailable; try again later.{why}</source>
-        <translation>Toujours pas en ligne après {staging_timeout_s} de transfert depuis la bande : l’archive est peut-être indisponible ; réessayez plus tard.{why}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/pipeline.py"/>
         <source>Gave up after {attempts} attempts: {error}</source>
         <translation>Abandon après {attempts} tentatives : {error}</translation>
     </message>
@@ -619,11 +584,6 @@
         <translation>Télécharger depuis {service} nécessite un compte. {auth_hint}</translation>
     </message>
     <message>
-        <location filename="../plugin/core/providers/cdse.py"/>
-        <source>{service} refused the username or password (HTTP {status_code}). {auth_hint} The service said: {response}</source>
-        <translation>{service} a refusé l’identifiant ou le mot de passe (HTTP {status_code}). {auth_hint} Réponse du service : {response}</translation>
-    </message>
-    <message>
         <location filename="../plugin/core/providers/common.py"/>
         <source>This is a {provider} search: it cannot be sent to {provider_name}.</source>
         <translation>Cette recherche est destinée à {provider} : elle ne peut pas être envoyée à {provider_name}.</translation>
@@ -670,16 +630,6 @@
     </message>
     <message>
         <location filename="../plugin/core/providers/geodes.py"/>
-        <source>staging request</source>
-        <translation>la demande de transfert</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/providers/geodes.py"/>
-        <source>{service} no longer has {missing} of the products (HTTP 404 to the staging request).</source>
-        <translation>{service} n’a plus {missing} des produits (HTTP 404 à la demande de transfert).</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/providers/geodes.py"/>
         <source>{service} gave no download URL for {title}.</source>
         <translation>{service} n’a donné aucune adresse de téléchargement pour {title}.</translation>
     </message>
@@ -722,11 +672,6 @@
         <location filename="../plugin/core/providers/http.py"/>
         <source>request</source>
         <translation>la requête</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/providers/http.py"/>
-        <source>{service} redirected the {what} in a loop: check the service address in Settings → Options → Sentinel Mirror.</source>
-        <translation>{service} a redirigé {what} en boucle : vérifiez l’adresse du service dans Préférences → Options → Sentinel Mirror.</translation>
     </message>
     <message>
         <location filename="../plugin/core/providers/http.py"/>
@@ -1132,19 +1077,6 @@ d’aperçu</translation>
     </message>
     <message>
         <location filename="../plugin/processing/alg_download.py"/>
-        <source>Downloads the products of a footprints layer (from &apos;Search Sentinel products&apos;; tick &apos;Selected features only&apos; to take a subset) into a folder. Products on tape are all asked for staging at once while the online ones download in parallel; each download resumes after a dropped connection and lands only once its size and MD5 are verified. Running it again skips what is already there.
-
-Outputs: the folder, and a report (one row per product: state done or failed, and why). A product still on tape after the staging timeout is reported as failed while the others finish.
-
-The authentication configuration holds the GEODES API key (Basic, key as password) or the CDSE username/password; empty = the one chosen in Settings &gt; Options &gt; Sentinel Mirror, else the SENTINEL_MIRROR_* environment variables.</source>
-        <translation>Télécharge dans un dossier les produits d’une couche d’empreintes (issue de « Rechercher des produits Sentinel » ; cochez « Entités sélectionnées uniquement » pour n’en prendre qu’une partie). Le transfert de tous les produits sur bande est demandé en une fois pendant que les produits en ligne se téléchargent en parallèle ; chaque téléchargement reprend après une coupure et n’est déposé qu’une fois sa taille et son MD5 vérifiés. Une nouvelle exécution ignore ce qui est déjà là.
-
-Sorties : le dossier et un rapport (une ligne par produit : état terminé ou en échec, et pourquoi). Un produit encore sur bande à l’issue du délai de transfert est signalé en échec pendant que les autres se terminent.
-
-La configuration d’authentification contient la clé d’API GEODES (Basic, clé en guise de mot de passe) ou l’identifiant et le mot de passe CDSE ; vide = celle choisie dans Préférences &gt; Options &gt; Sentinel Mirror, sinon les variables d’environnement SENTINEL_MIRROR_*.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_download.py"/>
         <source>Footprints (products to download)</source>
         <translation>Empreintes (produits à télécharger)</translation>
     </message>
@@ -1157,11 +1089,6 @@ La configuration d’authentification contient la clé d’API GEODES (Basic, cl
         <location filename="../plugin/processing/alg_download.py"/>
         <source>Load downloaded products (natural colour)</source>
         <translation>Charger les produits téléchargés (couleurs naturelles)</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_download.py"/>
-        <source>Staging timeout (minutes, 0 = settings)</source>
-        <translation>Délai de transfert depuis la bande (minutes, 0 = paramètres)</translation>
     </message>
     <message>
         <location filename="../plugin/processing/alg_download.py"/>
@@ -1383,11 +1310,6 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
     </message>
     <message>
         <location filename="../plugin/processing/models.py"/>
-        <source>Searches a Sentinel-2 tile over a date range, downloads every product found (tape products staged at once, online ones in parallel, each verified) and computes one cloud-masked NDVI GeoTIFF per product. The NDVI layers load dated, so the Temporal Controller plays the series.</source>
-        <translation>Cherche une tuile Sentinel-2 sur une période, télécharge tous les produits trouvés (transfert des produits sur bande demandé en une fois, produits en ligne en parallèle, chacun vérifié) et calcule un GeoTIFF NDVI avec masque de nuages par produit. Les couches NDVI sont chargées datées : le contrôleur temporel joue la série.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/models.py"/>
         <source>Sentinel-2 tile id, e.g. 31TCJ (Toulouse).</source>
         <translation>Identifiant de tuile Sentinel-2, par ex. 31TCJ (Toulouse).</translation>
     </message>
@@ -1455,11 +1377,6 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
         <location filename="../plugin/qgis/geo.py"/>
         <source>The extent cannot be expressed in longitude/latitude ({e}): choose an area inside the valid range of its CRS.</source>
         <translation>L’emprise ne peut pas être exprimée en longitude/latitude ({e}) : choisissez une zone dans le domaine de validité de son SCR.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/qgis/layers.py"/>
-        <source>on tape (staged on download)</source>
-        <translation>sur bande (transférée au téléchargement)</translation>
     </message>
     <message>
         <location filename="../plugin/qgis/layers.py"/>
@@ -1788,11 +1705,6 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
     </message>
     <message>
         <location filename="../plugin/core/timeseries/sources.py"/>
-        <source>Unknown index {index!r}: choose one of {items}.</source>
-        <translation>Indice inconnu {index!r} : choisissez parmi {items}.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/timeseries/sources.py"/>
         <source>{basename} has no acquisition date: give NDVI rasters written by this plugin (ACQUISITION_DATE metadata) or named with their date (YYYYMMDD).</source>
         <translation>{basename} n’a pas de date d’acquisition : donnez des rasters NDVI écrits par cette extension (métadonnée ACQUISITION_DATE) ou nommés avec leur date (AAAAMMJJ).</translation>
     </message>
@@ -1800,16 +1712,6 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
         <location filename="../plugin/core/timeseries/sources.py"/>
         <source>{p} does not exist: give product archives, NDVI rasters or their folder.</source>
         <translation>{p} n’existe pas : indiquez des archives de produits, des rasters NDVI ou leur dossier.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/timeseries/sources.py"/>
-        <source>No Sentinel-2 product or NDVI raster found between the dates given: choose the folder the products were downloaded to.</source>
-        <translation>Aucun produit Sentinel-2 ni raster NDVI trouvé entre les dates indiquées : choisissez le dossier où les produits ont été téléchargés.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/timeseries/sources.py"/>
-        <source>No Sentinel-2 product or NDVI raster found: choose the folder the products were downloaded to.</source>
-        <translation>Aucun produit Sentinel-2 ni raster NDVI trouvé : choisissez le dossier où les produits ont été téléchargés.</translation>
     </message>
     <message>
         <location filename="../plugin/core/timeseries/sources.py"/>
@@ -1943,11 +1845,6 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
     </message>
     <message>
         <location filename="../plugin/gui/profile_tool.py"/>
-        <source>NDVI, {place}</source>
-        <translation>NDVI, {place}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/profile_tool.py"/>
         <source>{n} dates, {masked} masked (clouds, shadows, edges). Hover for values; click a date to show it on the map.</source>
         <translation>{n} dates, dont {masked} masquées (nuages, ombres, bords). Survolez pour voir les valeurs ; cliquez sur une date pour l’afficher sur la carte.</translation>
     </message>
@@ -2043,15 +1940,6 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
     </message>
     <message>
         <location filename="../plugin/processing/alg_composite.py"/>
-        <source>Maximum-NDVI and median composites per calendar month or per period of N days (periods start on 1 January; the last one of a year is shorter). One GeoTIFF per period and tile, 4 bands: 1 maximum NDVI, 2 median NDVI, 3 number of valid dates, 4 date of the maximum (day of the year). Masked dates never count; a pixel valid on no date of the period is nodata (-9999).
-
-{inputs}</source>
-        <translation>Synthèses du NDVI maximal et médian par mois calendaire ou par période de N jours (les périodes commencent le 1er janvier ; la dernière de l’année est plus courte). Un GeoTIFF par période et par tuile, 4 bandes : 1 NDVI maximal, 2 NDVI médian, 3 nombre de dates valides, 4 date du maximum (jour de l’année). Les dates masquées ne comptent jamais ; un pixel valide à aucune date de la période vaut nodata (-9999).
-
-{inputs}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_composite.py"/>
         <source>Period</source>
         <translation>Période</translation>
     </message>
@@ -2087,15 +1975,6 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
     </message>
     <message>
         <location filename="../plugin/processing/alg_composite.py"/>
-        <source>NDVI on a regular grid of dates (every N days from the first date, or from &apos;From date&apos;): masked dates are filled by linear interpolation between the pixel&apos;s valid dates before and after (before the first / after the last valid date: the nearest valid value). One multi-band GeoTIFF per tile, one band per date, band descriptions = the dates (YYYY-MM-DD), the input iota2-style classifiers expect. A pixel never valid is nodata (-9999).
-
-{inputs}</source>
-        <translation>Le NDVI sur une grille régulière de dates (tous les N jours depuis la première date, ou depuis « À partir du ») : les dates masquées sont comblées par interpolation linéaire entre les dates valides du pixel avant et après (avant la première / après la dernière date valide : la valeur valide la plus proche). Un GeoTIFF multibande par tuile, une bande par date, descriptions des bandes = les dates (AAAA-MM-JJ), l’entrée qu’attendent les classifieurs de type iota2. Un pixel jamais valide vaut nodata (-9999).
-
-{inputs}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_composite.py"/>
         <source>Every N days</source>
         <translation>Tous les N jours</translation>
     </message>
@@ -2108,11 +1987,6 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
         <location filename="../plugin/processing/alg_composite.py"/>
         <source>{n} gap-filled series written to {folder}.</source>
         <translation>{n} séries interpolées écrites dans {folder}.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_composite.py"/>
-        <source>Gap-filled NDVI</source>
-        <translation>NDVI interpolé</translation>
     </message>
     <message>
         <location filename="../plugin/processing/alg_ndvi.py"/>
@@ -2150,26 +2024,7 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
         <translation>Indice spectral (NDVI, NDWI, NBR…) de produits Sentinel-2</translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_ndvi.py"/>
-        <source>Computes a spectral index for each downloaded Sentinel-2 product, straight from its zip (no extraction): one GeoTIFF per product, named &lt;product&gt;_&lt;INDEX&gt;.tif (&lt;product&gt;_NDVI.tif for NDVI), on the product&apos;s 10 m grid, nodata where a band is missing or a mask flags the pixel. On reflectance in 0..1; 20 m bands (B5, B8A, B11, B12) are replicated 2 x 2 onto the 10 m grid (exact nearest neighbour, stated in the raster&apos;s metadata), or, with the 20 m output grid, the 10 m bands are averaged 2 x 2 (&lt;product&gt;_&lt;INDEX&gt;_20m.tif):
-{formulas}
-
-Output: float32 (exact), or Int16 (index x 10000, nodata -32768; the scale is in the file so QGIS shows true values; a third of the size, rounding error at most 0.00005).
-
-Give product zips, or a folder (every .zip in it), or both. Cloud masking (MAJA CLM/EDG, Sen2Cor SCL, L1C cloud mask) is on by default. L2A (surface reflectance) is what indices should use; from L1C the result is top of atmosphere and the log says so.
-
-A product that cannot be read is reported and skipped; the others are computed. (sentinelmirror:ndvi is this algorithm under its former id.)</source>
-        <translation>Calcule un indice spectral pour chaque produit Sentinel-2 téléchargé, directement depuis son zip (sans extraction) : un GeoTIFF par produit, nommé &lt;produit&gt;_&lt;INDICE&gt;.tif (&lt;produit&gt;_NDVI.tif pour le NDVI), sur la grille à 10 m du produit, avec nodata là où une bande manque ou qu’un masque signale le pixel. Sur la réflectance entre 0 et 1 ; les bandes à 20 m (B5, B8A, B11, B12) sont dupliquées 2 × 2 sur la grille à 10 m (plus proche voisin exact, indiqué dans les métadonnées du raster), ou, avec la grille de sortie à 20 m, les bandes à 10 m sont moyennées 2 × 2 (&lt;produit&gt;_&lt;INDICE&gt;_20m.tif) :
-{formulas}
-
-Sortie : float32 (exact), ou Int16 (indice × 10000, nodata -32768 ; l’échelle est dans le fichier, QGIS affiche donc les vraies valeurs ; un tiers de la taille, erreur d’arrondi d’au plus 0,00005).
-
-Indiquez des zips de produits, un dossier (tous les .zip qu’il contient), ou les deux. Le masque de nuages (MAJA CLM/EDG, Sen2Cor SCL, masque de nuages L1C) est activé par défaut. Les indices doivent être calculés sur du L2A (réflectance de surface) ; à partir de L1C, le résultat est au sommet de l’atmosphère et le journal le signale.
-
-Un produit illisible est signalé et ignoré ; les autres sont calculés. (sentinelmirror:ndvi est cet algorithme sous son ancien identifiant.)</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <location filename="../plugin/processing/series_inputs.py"/>
         <source>Index</source>
         <translation>Indice</translation>
     </message>
@@ -2207,19 +2062,6 @@ Un produit illisible est signalé et ignoré ; les autres sont calculés. (sent
         <location filename="../plugin/processing/alg_parcel_statistics.py"/>
         <source>Parcel statistics over time</source>
         <translation>Statistiques des parcelles dans le temps</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
-        <source>NDVI statistics of every parcel (polygon, any CRS) on every acquisition date: mean, median, standard deviation, 10th and 90th percentiles of the valid pixels, the number and share of valid pixels and the share of pixels masked (clouds, shadows, edges). A parcel without any valid pixel on a date gets empty statistics for that date, never a value from masked pixels.
-
-{inputs}
-
-Pixels belong to a parcel when their centre is inside it (or, with &apos;every pixel touched&apos;, when the polygon touches them). A parcel over two tiles counts the pixels of both tiles acquired that day (each place once). Optionally a wide CSV: one row per parcel, one column per date (mean NDVI).</source>
-        <translation>Statistiques NDVI de chaque parcelle (polygone, n’importe quel SCR) à chaque date d’acquisition : moyenne, médiane, écart type, 10e et 90e centiles des pixels valides, nombre et part des pixels valides et part des pixels masqués (nuages, ombres, bords). Une parcelle sans aucun pixel valide à une date reçoit des statistiques vides pour cette date, jamais une valeur tirée de pixels masqués.
-
-{inputs}
-
-Un pixel appartient à une parcelle quand son centre est à l’intérieur (ou, avec « chaque pixel touché », quand le polygone le touche). Une parcelle à cheval sur deux tuiles compte les pixels des deux tuiles acquises ce jour-là (chaque endroit une fois). En option, un CSV large : une ligne par parcelle, une colonne par date (NDVI moyen).</translation>
     </message>
     <message>
         <location filename="../plugin/processing/alg_parcel_statistics.py"/>
@@ -2263,11 +2105,6 @@ Un pixel appartient à une parcelle quand son centre est à l’intérieur (ou, 
     </message>
     <message>
         <location filename="../plugin/processing/series_inputs.py"/>
-        <source>The series is read from a folder of downloaded product zips (NDVI computed on the fly from the zips, read in place, masks applied: clouds, cloud shadows, swath edges, saturation) or of NDVI GeoTIFFs written by &apos;NDVI of Sentinel-2 products&apos; (their nodata already holds the masks), or from such files given one by one. Products of several tiles may be mixed; dates are acquisition days (UTC).</source>
-        <translation>La série est lue dans un dossier de zips de produits téléchargés (NDVI calculé à la volée dans les zips, lus sur place, masques appliqués : nuages, ombres de nuages, bords de fauchée, saturation) ou de GeoTIFF NDVI écrits par « NDVI de produits Sentinel-2 » (leur nodata contient déjà les masques), ou dans de tels fichiers donnés un par un. Des produits de plusieurs tuiles peuvent être mélangés ; les dates sont les jours d’acquisition (UTC).</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/series_inputs.py"/>
         <source>Folder of product zips or NDVI rasters</source>
         <translation>Dossier de zips de produits ou de rasters NDVI</translation>
     </message>
@@ -2305,11 +2142,6 @@ Un pixel appartient à une parcelle quand son centre est à l’intérieur (ou, 
         <location filename="../plugin/processing/series_inputs.py"/>
         <source>{name} skipped: {reason}</source>
         <translation>{name} ignoré : {reason}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/series_inputs.py"/>
-        <source>{n} acquisitions from {start} to {end}.</source>
-        <translation>{n} acquisitions du {start} au {end}.</translation>
     </message>
     <message>
         <location filename="../plugin/qgis/layers.py"/>
@@ -2918,6 +2750,398 @@ Sorties : un raster (1 inondé, 0 non inondé, sans donnée hors des images et 
         <location filename="../plugin/tasks/product_layers_task.py"/>
         <source>Sentinel Mirror: open {n} layers</source>
         <translation>Sentinel Mirror : ouverture de {n} couches</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/download.py"/>
+        <source>{title} is not online: the service answered HTTP 410 (on tape){resp}</source>
+        <translation>{title} n’est pas en ligne : le service a répondu HTTP 410 (sur bande){resp}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/indices.py"/>
+        <source>Normalized Difference Vegetation Index</source>
+        <translation>Indice de végétation par différence normalisée</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/indices.py"/>
+        <source>Normalized Difference Water Index (McFeeters)</source>
+        <translation>Indice d’eau par différence normalisée (McFeeters)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/indices.py"/>
+        <source>Modified Normalized Difference Water Index</source>
+        <translation>Indice d’eau par différence normalisée modifié</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/indices.py"/>
+        <source>Normalized Difference Moisture Index</source>
+        <translation>Indice d’humidité par différence normalisée</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/indices.py"/>
+        <source>Normalized Burn Ratio</source>
+        <translation>Rapport normalisé de brûlis</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/indices.py"/>
+        <source>Normalized Difference Red Edge index</source>
+        <translation>Indice red edge par différence normalisée</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/indices.py"/>
+        <source>Enhanced Vegetation Index</source>
+        <translation>Indice de végétation amélioré</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/indices.py"/>
+        <source>Soil Adjusted Vegetation Index</source>
+        <translation>Indice de végétation ajusté au sol</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>Sentinel-1 product type must be GRD, SLC or any, got {product_type!r}.</source>
+        <translation>Le type de produit Sentinel-1 doit être GRD, SLC ou any, reçu {product_type!r}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/models.py"/>
+        <source>A product record in the download journal is damaged ({e}).</source>
+        <translation>Une fiche de produit du journal de téléchargement est endommagée ({e}).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>Stopped watching: it is still on tape (the next run resumes the watch).</source>
+        <translation>Surveillance arrêtée : le produit est toujours sur bande (la prochaine exécution reprend la surveillance).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>Could not check whether it is online: {e}</source>
+        <translation>Impossible de vérifier s’il est en ligne : {e}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source> Watched for {duration}: still on tape; run the download again to resume watching.</source>
+        <translation> Surveillé pendant {duration} : toujours sur bande ; relancez le téléchargement pour reprendre la surveillance.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>{state}.{watched}</source>
+        <translation>{state}.{watched}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>{service} gave no checksum for this product: it was checked as a complete zip archive only.</source>
+        <translation>{service} n’a pas donné de somme de contrôle pour ce produit : il a seulement été vérifié comme archive zip complète.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>{title}: the service answered HTTP 410 (Gone) although it reports the product online: it may have been withdrawn or replaced; search again.</source>
+        <translation>{title} : le service a répondu HTTP 410 (Gone) alors qu’il indique le produit en ligne : il a peut-être été retiré ou remplacé ; relancez la recherche.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/base.py"/>
+        <source>order in the {service} {place}</source>
+        <translation>à commander dans {place} {service}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/base.py"/>
+        <source>it</source>
+        <translation>le</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/base.py"/>
+        <source>them</source>
+        <translation>les</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/base.py"/>
+        <source>its</source>
+        <translation>son</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/base.py"/>
+        <source>their</source>
+        <translation>leur</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/base.py"/>
+        <source>1 product is {where} at {service}. {service} lets you bring it back only from its {place}: open it, find this product, {action}. Sentinel Mirror will download it as soon as it is online.</source>
+        <translation>1 produit est {where} chez {service}. {service} ne permet de le remettre en ligne que depuis {place} : ouvrez-le, trouvez ce produit, {action}. Sentinel Mirror le téléchargera dès qu’il sera en ligne.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/base.py"/>
+        <source>{count} products are {where} at {service}. {service} lets you bring them back only from its {place}: open it, find these products, {action}. Sentinel Mirror will download each one as soon as it is online.</source>
+        <translation>{count} produits sont {where} chez {service}. {service} ne permet de les remettre en ligne que depuis {place} : ouvrez-le, trouvez ces produits, {action}. Sentinel Mirror téléchargera chacun dès qu’il sera en ligne.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/base.py"/>
+        <source>explorer</source>
+        <translation>l’explorateur</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/base.py"/>
+        <source>Data Workspace</source>
+        <translation>l’espace de travail Data Workspace</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/base.py"/>
+        <source>request {their} transfer</source>
+        <translation>faites une demande de transfert pour {their} retour sur disque</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/base.py"/>
+        <source>order {them}</source>
+        <translation>commandez-{them}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>This account uses two-factor login: give the current one-time code (the Processing parameter, the SENTINEL_MIRROR_CDSE_TOTP environment variable, or the dock&apos;s prompt).</source>
+        <translation>Ce compte utilise la double authentification : donnez le code à usage unique du moment (le paramètre de traitement, la variable d’environnement SENTINEL_MIRROR_CDSE_TOTP, ou la demande du panneau).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>the one-time code (or the password)</source>
+        <translation>le code à usage unique (ou le mot de passe)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>the username or password</source>
+        <translation>l’identifiant ou le mot de passe</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source> If the account uses two-factor login: {hint}</source>
+        <translation> Si le compte utilise la double authentification : {hint}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>{service} refused {what} (HTTP {status_code}). {auth_hint}{hint} The service said: {response}</source>
+        <translation>{service} a refusé {what} (HTTP {status_code}). {auth_hint}{hint} Réponse du service : {response}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>The service redirected {what} in a loop, which usually means the API key (or login) is outdated or wrong: create a new key in your account settings on the service's site and set it in Settings → Options → Sentinel Mirror.</source>
+        <translation>Le service a redirigé {what} en boucle, ce qui signifie en général que la clé d’API (ou l’identifiant) est périmée ou erronée : créez une nouvelle clé dans les paramètres de votre compte sur le site du service et indiquez-la dans Préférences → Options → Sentinel Mirror.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>The service redirected {what} in a loop: check the service address in Settings → Options → Sentinel Mirror.</source>
+        <translation>Le service a redirigé {what} en boucle : vérifiez l’adresse du service dans Préférences → Options → Sentinel Mirror.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>JSON nested too deeply</source>
+        <translation>JSON trop profondément imbriqué</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/http.py"/>
+        <source>not JSON, {kind}</source>
+        <translation>pas du JSON, {kind}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/sources.py"/>
+        <source>No Sentinel-2 product or {index} raster found between the dates given: choose the folder the products were downloaded to.</source>
+        <translation>Aucun produit Sentinel-2 ni raster {index} trouvé entre les dates indiquées : choisissez le dossier où les produits ont été téléchargés.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/timeseries/sources.py"/>
+        <source>No Sentinel-2 product or {index} raster found: choose the folder the products were downloaded to.</source>
+        <translation>Aucun produit Sentinel-2 ni raster {index} trouvé : choisissez le dossier où les produits ont été téléchargés.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>, {n} on tape</source>
+        <translation>, {n} sur bande</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>CDSE one-time code</source>
+        <translation>Code à usage unique CDSE</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>This CDSE account may use two-factor login. Type the current code from your authenticator app to download again:</source>
+        <translation>Ce compte CDSE utilise peut-être la double authentification. Saisissez le code actuel de votre application d’authentification pour relancer le téléchargement :</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>The index charted, computed by the index engine on the same masks.</source>
+        <translation>L’indice tracé, calculé par le moteur d’indices avec les mêmes masques.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/profile_tool.py"/>
+        <source>{index}, {place}</source>
+        <translation>{index}, {place}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/tape_notice.py"/>
+        <source>{instructions} The names are also in {listed} in {folder}.</source>
+        <translation>{instructions} Les noms sont aussi dans {listed} dans {folder}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/tape_notice.py"/>
+        <source>Open the {service} {place} and copy the names</source>
+        <translation>Ouvrir {place} {service} et copier les noms</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watches.py"/>
+        <source>Sentinel Mirror: watching {products} {where} at {service} ({state})</source>
+        <translation>Sentinel Mirror : surveillance de {products} {where} chez {service} ({state})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>1 product</source>
+        <translation>1 produit</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>{n} products</source>
+        <translation>{n} produits</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>Watching the products on tape in {folder} stopped: {message}</source>
+        <translation>La surveillance des produits sur bande dans {folder} s’est arrêtée : {message}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>Watching {products} on tape again (in {folders}): each one is downloaded as soon as it is online. See or stop the watch in the task manager.</source>
+        <translation>Nouvelle surveillance de {products} sur bande (dans {folders}) : chacun sera téléchargé dès qu’il sera en ligne. Consultez ou arrêtez la surveillance dans le gestionnaire de tâches.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>1 folder</source>
+        <translation>1 dossier</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>{n} folders</source>
+        <translation>{n} dossiers</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>1 product came back from tape and were downloaded to {folder}</source>
+        <translation>1 produit est revenu de la bande et a été téléchargé dans {folder}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>{n} products came back from tape and were downloaded to {folder}</source>
+        <translation>{n} produits sont revenus de la bande et ont été téléchargés dans {folder}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>; {left} still on tape (run the download again to keep watching).</source>
+        <translation> ; {left} encore sur bande (relancez le téléchargement pour continuer la surveillance).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Maximum and median composites of an index (NDVI by default) per calendar month or per period of N days (periods start on 1 January; the last one of a year is shorter). One GeoTIFF per period and tile, 4 bands: 1 maximum, 2 median, 3 number of valid dates, 4 date of the maximum (day of the year). Masked dates never count; a pixel valid on no date of the period is nodata (-9999).
+
+{inputs}</source>
+        <translation>Synthèses maximale et médiane d’un indice (NDVI par défaut) par mois calendaire ou par période de N jours (les périodes commencent le 1er janvier ; la dernière de l’année est plus courte). Un GeoTIFF par période et par tuile, 4 bandes : 1 maximum, 2 médiane, 3 nombre de dates valides, 4 date du maximum (jour de l’année). Les dates masquées ne comptent jamais ; un pixel valide à aucune date de la période vaut nodata (-9999).
+
+{inputs}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>An index (NDVI by default) on a regular grid of dates (every N days from the first date, or from &apos;From date&apos;): masked dates are filled by linear interpolation between the pixel&apos;s valid dates before and after (before the first / after the last valid date: the nearest valid value). One multi-band GeoTIFF per tile, one band per date, band descriptions = the dates (YYYY-MM-DD), the input iota2-style classifiers expect. A pixel never valid is nodata (-9999).
+
+{inputs}</source>
+        <translation>Un indice (NDVI par défaut) sur une grille régulière de dates (tous les N jours depuis la première date, ou depuis « À partir du ») : les dates masquées sont comblées par interpolation linéaire entre les dates valides du pixel avant et après (avant la première / après la dernière date valide : la valeur valide la plus proche). Un GeoTIFF multibande par tuile, une bande par date, descriptions des bandes = les dates (AAAA-MM-JJ), l’entrée qu’attendent les classifieurs de type iota2. Un pixel jamais valide vaut nodata (-9999).
+
+{inputs}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_composite.py"/>
+        <source>Gap-filled {index}</source>
+        <translation>{index} interpolé</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>Downloads the products of a footprints layer (from &apos;Search Sentinel products&apos;; tick &apos;Selected features only&apos; to take a subset) into a folder. Online products download at once, in parallel; each download resumes after a dropped connection and lands only once its size and MD5 are verified. Running it again skips what is already there.
+
+Products on tape cannot be brought back by this algorithm: neither GEODES nor CDSE offers a way to order them except by hand in their web portal (the GEODES explorer, the CDSE Data Workspace). They are listed in the log, in the report (state &apos;order in the GEODES explorer&apos;) and in a text file in the folder. &apos;Wait for products on tape&apos; keeps watching them that many hours after you have ordered them (0: end once the online products are in); run the algorithm again later to fetch them.
+
+Outputs: the folder, and a report (one row per product: done, on tape or failed, and why).
+
+The authentication configuration holds the GEODES API key (Basic, key as password) or the CDSE username/password; empty = the one chosen in Settings &gt; Options &gt; Sentinel Mirror, else the SENTINEL_MIRROR_* environment variables. A CDSE account with two-factor login also needs the current one-time code (or SENTINEL_MIRROR_CDSE_TOTP).</source>
+        <translation>Télécharge dans un dossier les produits d’une couche d’empreintes (issue de « Rechercher des produits Sentinel » ; cochez « Entités sélectionnées uniquement » pour n’en prendre qu’une partie). Les produits en ligne se téléchargent tout de suite, en parallèle ; chaque téléchargement reprend après une coupure et n’est déposé qu’une fois sa taille et son MD5 vérifiés. Une nouvelle exécution ignore ce qui est déjà là.
+
+Les produits sur bande ne peuvent pas être remis en ligne par cet algorithme : ni GEODES ni le CDSE ne permettent de les commander autrement qu’à la main dans leur portail web (l’explorateur GEODES, l’espace de travail Data Workspace du CDSE). Ils sont listés dans le journal, dans le rapport (état « à commander dans l’explorateur GEODES ») et dans un fichier texte du dossier. « Attendre les produits sur bande » continue de les surveiller pendant ce nombre d’heures après que vous les avez commandés (0 : terminer dès que les produits en ligne sont arrivés) ; relancez l’algorithme plus tard pour les récupérer.
+
+Sorties : le dossier et un rapport (une ligne par produit : terminé, sur bande ou en échec, et pourquoi).
+
+La configuration d’authentification contient la clé d’API GEODES (Basic, clé en guise de mot de passe) ou l’identifiant et le mot de passe CDSE ; vide = celle choisie dans Préférences &gt; Options &gt; Sentinel Mirror, sinon les variables d’environnement SENTINEL_MIRROR_*. Un compte CDSE à double authentification a aussi besoin du code à usage unique du moment (ou de SENTINEL_MIRROR_CDSE_TOTP).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>Wait for products on tape (hours; 0 = do not wait)</source>
+        <translation>Attendre les produits sur bande (heures ; 0 = ne pas attendre)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>CDSE one-time code (two-factor accounts only)</source>
+        <translation>Code à usage unique CDSE (comptes à double authentification seulement)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>Products on tape (to order in the portal)</source>
+        <translation>Produits sur bande (à commander dans le portail)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_download.py"/>
+        <source>{instructions} Open {url}. The names are also in {listed}:</source>
+        <translation>{instructions} Ouvrez {url}. Les noms sont aussi dans {listed} :</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_ndvi.py"/>
+        <source>Computes a spectral index for each downloaded Sentinel-2 product, straight from its zip (no extraction): one GeoTIFF per product, named &lt;product&gt;_&lt;INDEX&gt;.tif (&lt;product&gt;_NDVI.tif for NDVI), on the product&apos;s 10 m grid, nodata where a band is missing or a mask flags the pixel. On reflectance in 0..1; 20 m bands (B5, B8A, B11, B12) are replicated 2 x 2 onto the 10 m grid (exact nearest neighbour, stated in the raster&apos;s metadata), or, with the 20 m output grid, the 10 m bands are averaged 2 x 2 (&lt;product&gt;_&lt;INDEX&gt;_20m.tif):
+{formulas}
+
+Output: float32 (exact), or Int16 (index x 10000, nodata -32768; the scale is in the file so QGIS shows true values; a third of the size, rounding error at most 0.00005). With masks, &lt;product&gt;_&lt;INDEX&gt;_masked.tif beside it (1 where a mask flagged the pixel) keeps masked pixels apart from other no data for the time-series tools.
+
+Give product zips, or a folder (every .zip in it), or both. Cloud masking (MAJA CLM/EDG, Sen2Cor SCL, L1C cloud mask) is on by default. L2A (surface reflectance) is what indices should use; from L1C the result is top of atmosphere and the log says so.
+
+A product that cannot be read is reported and skipped; the others are computed. (sentinelmirror:ndvi is this algorithm under its former id.)</source>
+        <translation>Calcule un indice spectral pour chaque produit Sentinel-2 téléchargé, directement depuis son zip (sans extraction) : un GeoTIFF par produit, nommé &lt;produit&gt;_&lt;INDICE&gt;.tif (&lt;produit&gt;_NDVI.tif pour le NDVI), sur la grille à 10 m du produit, avec nodata là où une bande manque ou qu’un masque signale le pixel. Sur la réflectance entre 0 et 1 ; les bandes à 20 m (B5, B8A, B11, B12) sont dupliquées 2 × 2 sur la grille à 10 m (plus proche voisin exact, indiqué dans les métadonnées du raster), ou, avec la grille de sortie à 20 m, les bandes à 10 m sont moyennées 2 × 2 (&lt;produit&gt;_&lt;INDICE&gt;_20m.tif) :
+{formulas}
+
+Sortie : float32 (exact), ou Int16 (indice × 10000, nodata -32768 ; l’échelle est dans le fichier, QGIS affiche donc les vraies valeurs ; un tiers de la taille, erreur d’arrondi d’au plus 0,00005). Avec des masques, &lt;produit&gt;_&lt;INDICE&gt;_masked.tif à côté (1 là où un masque a signalé le pixel) distingue les pixels masqués des autres absences de données pour les outils de séries temporelles.
+
+Indiquez des zips de produits, un dossier (tous les .zip qu’il contient), ou les deux. Le masque de nuages (MAJA CLM/EDG, Sen2Cor SCL, masque de nuages L1C) est activé par défaut. Les indices doivent être calculés sur du L2A (réflectance de surface) ; à partir de L1C, le résultat est au sommet de l’atmosphère et le journal le signale.
+
+Un produit illisible est signalé et ignoré ; les autres sont calculés. (sentinelmirror:ndvi est cet algorithme sous son ancien identifiant.)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_statistics.py"/>
+        <source>Statistics of an index (NDVI by default, or NDWI, MNDWI, NDMI, NBR, NDRE, EVI, SAVI) for every parcel (polygon, any CRS) on every acquisition date: mean, median, standard deviation, 10th and 90th percentiles of the valid pixels, the number and share of valid pixels and the share of pixels masked (clouds, shadows, edges). A parcel without any valid pixel on a date gets empty statistics for that date, never a value from masked pixels.
+
+{inputs}
+
+Pixels belong to a parcel when their centre is inside it (or, with &apos;every pixel touched&apos;, when the polygon touches them). A parcel over two tiles counts the pixels of both tiles acquired that day (each place once). Optionally a wide CSV: one row per parcel, one column per date (mean index).</source>
+        <translation>Statistiques d’un indice (NDVI par défaut, ou NDWI, MNDWI, NDMI, NBR, NDRE, EVI, SAVI) pour chaque parcelle (polygone, n’importe quel SCR) à chaque date d’acquisition : moyenne, médiane, écart type, 10e et 90e centiles des pixels valides, nombre et part des pixels valides et part des pixels masqués (nuages, ombres, bords). Une parcelle sans aucun pixel valide à une date reçoit des statistiques vides pour cette date, jamais une valeur tirée de pixels masqués.
+
+{inputs}
+
+Un pixel appartient à une parcelle quand son centre est à l’intérieur (ou, avec « chaque pixel touché », quand le polygone le touche). Une parcelle à cheval sur deux tuiles compte les pixels des deux tuiles acquises ce jour-là (chaque endroit une fois). En option, un CSV large : une ligne par parcelle, une colonne par date (indice moyen).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/series_inputs.py"/>
+        <source>The series is read from a folder of downloaded product zips (the chosen index computed on the fly from the zips by the index engine, read in place, masks applied: clouds, cloud shadows, swath edges, saturation) or of index GeoTIFFs written by &apos;Spectral index of Sentinel-2 products&apos; (float32 or Int16; only those of the chosen index are read; their nodata already holds the masks), or from such files given one by one. Products of several tiles may be mixed; dates are acquisition days (UTC).</source>
+        <translation>La série est lue dans un dossier de zips de produits téléchargés (l’indice choisi calculé à la volée dans les zips par le moteur d’indices, lus sur place, masques appliqués : nuages, ombres de nuages, bords de fauchée, saturation) ou de GeoTIFF d’indice écrits par « Indice spectral de produits Sentinel-2 » (float32 ou Int16 ; seuls ceux de l’indice choisi sont lus ; leur nodata contient déjà les masques), ou dans de tels fichiers donnés un par un. Des produits de plusieurs tuiles peuvent être mélangés ; les dates sont les jours d’acquisition (UTC).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/series_inputs.py"/>
+        <source>{index}: {n} acquisitions from {start} to {end}.</source>
+        <translation>{index} : {n} acquisitions du {start} au {end}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/qgis/layers.py"/>
+        <source>on tape (order it in the portal)</source>
+        <translation>sur bande (à commander dans le portail)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Searches a Sentinel-2 tile over a date range, downloads every online product found (in parallel, each verified; products on tape are listed, to order in the catalogue&apos;s portal) and computes one cloud-masked NDVI GeoTIFF per product. The NDVI layers load dated, so the Temporal Controller plays the series.</source>
+        <translation>Cherche une tuile Sentinel-2 sur une période, télécharge tous les produits en ligne trouvés (en parallèle, chacun vérifié ; les produits sur bande sont listés, à commander dans le portail du catalogue) et calcule un GeoTIFF NDVI avec masque de nuages par produit. Les couches NDVI sont chargées datées : le contrôleur temporel joue la série.</translation>
     </message>
 </context>
 <context>

@@ -42,20 +42,20 @@ class SpectralIndex:
 
 
 INDICES = {i.name: i for i in (
-    SpectralIndex("NDVI", "Normalized Difference Vegetation Index", "(B8 - B4) / (B8 + B4)", ("B8", "B4"), "nd",
+    SpectralIndex("NDVI", tr("Normalized Difference Vegetation Index"), "(B8 - B4) / (B8 + B4)", ("B8", "B4"), "nd",
                   "ndvi"),
-    SpectralIndex("NDWI", "Normalized Difference Water Index (McFeeters)", "(B3 - B8) / (B3 + B8)", ("B3", "B8"),
+    SpectralIndex("NDWI", tr("Normalized Difference Water Index (McFeeters)"), "(B3 - B8) / (B3 + B8)", ("B3", "B8"),
                   "nd", "water"),
-    SpectralIndex("MNDWI", "Modified Normalized Difference Water Index", "(B3 - B11) / (B3 + B11)",
+    SpectralIndex("MNDWI", tr("Modified Normalized Difference Water Index"), "(B3 - B11) / (B3 + B11)",
                   ("B3", "B11"), "nd", "water"),
-    SpectralIndex("NDMI", "Normalized Difference Moisture Index", "(B8 - B11) / (B8 + B11)", ("B8", "B11"), "nd",
+    SpectralIndex("NDMI", tr("Normalized Difference Moisture Index"), "(B8 - B11) / (B8 + B11)", ("B8", "B11"), "nd",
                   "moisture"),
-    SpectralIndex("NBR", "Normalized Burn Ratio", "(B8 - B12) / (B8 + B12)", ("B8", "B12"), "nd", "burn"),
-    SpectralIndex("NDRE", "Normalized Difference Red Edge index", "(B8A - B5) / (B8A + B5)", ("B8A", "B5"), "nd",
+    SpectralIndex("NBR", tr("Normalized Burn Ratio"), "(B8 - B12) / (B8 + B12)", ("B8", "B12"), "nd", "burn"),
+    SpectralIndex("NDRE", tr("Normalized Difference Red Edge index"), "(B8A - B5) / (B8A + B5)", ("B8A", "B5"), "nd",
                   "ndvi"),
-    SpectralIndex("EVI", "Enhanced Vegetation Index", "2.5 * (B8 - B4) / (B8 + 6 * B4 - 7.5 * B2 + 1)",
+    SpectralIndex("EVI", tr("Enhanced Vegetation Index"), "2.5 * (B8 - B4) / (B8 + 6 * B4 - 7.5 * B2 + 1)",
                   ("B8", "B4", "B2"), "evi", "ndvi", (2.5, 6.0, 7.5, 1.0)),
-    SpectralIndex("SAVI", "Soil Adjusted Vegetation Index", "1.5 * (B8 - B4) / (B8 + B4 + 0.5)", ("B8", "B4"),
+    SpectralIndex("SAVI", tr("Soil Adjusted Vegetation Index"), "1.5 * (B8 - B4) / (B8 + B4 + 0.5)", ("B8", "B4"),
                   "savi", "ndvi", (0.5,)),
 )}
 INDEX_NAMES = tuple(INDICES)          # NDVI first: the default everywhere

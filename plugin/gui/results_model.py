@@ -73,7 +73,11 @@ def state_text(status):
         if status.bytes_total:
             return tr("downloading {pct:.0f} %", pct=100.0 * status.bytes_done / status.bytes_total)
         return tr("downloading {size}", size=human_size(status.bytes_done))
-    return state_label(status.state)
+    if status.state is ProductState.FAILED:
+        return "failed"
+    if status.state is ProductState.OFFLINE:   # waiting for the user's order in the portal (the tooltip says where)
+        return availability_text(Availability.OFFLINE)
+    return status.state.value
 
 
 class ResultsModel(QAbstractTableModel):

@@ -19,9 +19,10 @@ MODELS_DIR = Path(RESOURCES_DIR) / "models"
 # texts of resources/models/*.model3 the algorithms do not already have, for the translation (scripts/i18n.py)
 _MODEL_TEXTS = (
     tr_noop("Tile NDVI time series"), tr_noop("Models"), tr_noop("Sentinel-2 tile"), tr_noop("Products folder"),
-    tr_noop("Searches a Sentinel-2 tile over a date range, downloads every product found (tape products staged at "
-            "once, online ones in parallel, each verified) and computes one cloud-masked NDVI GeoTIFF per product. "
-            "The NDVI layers load dated, so the Temporal Controller plays the series."),
+    tr_noop("Searches a Sentinel-2 tile over a date range, downloads every online product found (in parallel, each "
+            "verified; products on tape are listed, to order in the catalogue's portal) and computes one "
+            "cloud-masked NDVI GeoTIFF per product. The NDVI layers load dated, so the Temporal Controller plays the "
+            "series."),
     tr_noop("Sentinel-2 tile id, e.g. 31TCJ (Toulouse)."),
     tr_noop("Products cloudier than this (catalogue figure, %) are skipped."),
     tr_noop("GEODES: a Basic config with the API key as password; CDSE: Basic username/password. Empty: the one "

@@ -2,25 +2,27 @@
 rasters, or such files given one by one), the date range, and the masks."""
 from pathlib import Path
 
-from qgis.core import (QgsProcessingParameterBoolean, QgsProcessingParameterDateTime, QgsProcessingParameterFile,
-                       QgsProcessingParameterMultipleLayers)
+from qgis.core import (QgsProcessingParameterBoolean, QgsProcessingParameterDateTime, QgsProcessingParameterEnum,
+                       QgsProcessingParameterFile, QgsProcessingParameterMultipleLayers)
 
 from ..core.errors import InvalidInputError
 from ..core.i18n import tr_noop
+from ..core.indices import INDEX_NAMES
 from ..qgis import compat
 from ..qgis.i18n import localize, tr
 from .alg_search import qdate
 
-FOLDER, INPUTS, START, END, CLOUD_MASK = "FOLDER", "INPUTS", "START", "END", "CLOUD_MASK"
+FOLDER, INPUTS, START, END, CLOUD_MASK, INDEX = "FOLDER", "INPUTS", "START", "END", "CLOUD_MASK", "INDEX"
 
-HELP = tr_noop("The series is read from a folder of downloaded product zips (NDVI computed on the fly from the "
-               "zips, read in place, masks applied: clouds, cloud shadows, swath edges, saturation) or of NDVI "
-               "GeoTIFFs written by 'NDVI of Sentinel-2 products' (their nodata already holds the masks), or from "
-               "such files given one by one. Products of several tiles may be mixed; dates are acquisition days "
-               "(UTC).")
+HELP = tr_noop("The series is read from a folder of downloaded product zips (the chosen index computed on the fly "
+               "from the zips by the index engine, read in place, masks applied: clouds, cloud shadows, swath edges, "
+               "saturation) or of index GeoTIFFs written by 'Spectral index of Sentinel-2 products' (float32 or "
+               "Int16; only those of the chosen index are read; their nodata already holds the masks), or from such "
+               "files given one by one. Products of several tiles may be mixed; dates are acquisition days (UTC).")
 
 
 def add_series_parameters(alg):
+    alg.addParameter(QgsProcessingParameterEnum(INDEX, tr("Index"), list(INDEX_NAMES), defaultValue=0))
     alg.addParameter(QgsProcessingParameterFile(FOLDER, tr("Folder of product zips or NDVI rasters"),
                                                 compat.FILE_FOLDER, optional=True))
     alg.addParameter(QgsProcessingParameterMultipleLayers(INPUTS, tr("Or product zips / NDVI rasters"),
@@ -34,7 +36,8 @@ def add_series_parameters(alg):
 
 
 def series_from_parameters(alg, parameters, context, feedback):
-    """(observations, mask policy) for the algorithm's inputs; skipped files are reported, not fatal."""
+    """(observations, mask policy, index name) for the algorithm's inputs; skipped files are reported, not
+    fatal."""
     from ..core.ndvi import MaskPolicy
     from ..core.timeseries.sources import find_observations
 
@@ -50,9 +53,11 @@ def series_from_parameters(alg, parameters, context, feedback):
     if start and end and end < start:
         raise InvalidInputError(tr("The end date {end} is before the start date {start}: swap them.",
                                    end=end, start=start))
-    obs = find_observations(paths, start, end,
+    index = INDEX_NAMES[alg.parameterAsEnum(parameters, INDEX, context)]
+    obs = find_observations(paths, start, end, index=index,
                             on_skip=lambda p, m: feedback.pushWarning(tr("{name} skipped: {reason}", name=Path(p).name,
                                                                                  reason=m)))
     masks = MaskPolicy() if alg.parameterAsBoolean(parameters, CLOUD_MASK, context) else MaskPolicy.none()
-    feedback.pushInfo(tr("{n} acquisitions from {start} to {end}.", n=len(obs), start=obs[0].date, end=obs[-1].date))
-    return obs, masks
+    feedback.pushInfo(tr("{index}: {n} acquisitions from {start} to {end}.", index=index, n=len(obs),
+                         start=obs[0].date, end=obs[-1].date))
+    return obs, masks, index

@@ -2,7 +2,8 @@
 
 Signals (main thread):
 - statusChanged(object): a plugin.core.models.ProductStatus each time a product changes state
-  (offline -> staging -> queued -> downloading (bytes) -> verifying -> done / failed with reason).
+  (queued -> downloading (bytes) -> verifying -> done / failed with reason; offline = on tape, to order in the
+  service's portal, watched while options.watch_s lasts).
 - resultsReady(list): the final list[ProductStatus] (one per product; failed ones carry `reason`).
 - failed(str), cancelledByUser(), messageChanged(str): see tasks/base.py. After a cancel only `.part` files
   remain in the folder: a product lands only once complete and verified.
@@ -18,12 +19,13 @@ class PipelineTask(CoreTask):
     resultsReady = pyqtSignal(list)
     statusChanged = pyqtSignal(object)
 
-    def __init__(self, provider, products, folder, options=None):
+    def __init__(self, provider, products, folder, options=None, description=None):
         products = list(products)
-        super().__init__(tr("Sentinel Mirror: download 1 product from {service}", service=provider.name.upper())
-                         if len(products) == 1 else
-                         tr("Sentinel Mirror: download {n} products from {service}", n=len(products),
-                            service=provider.name.upper()))
+        super().__init__(description or (
+            tr("Sentinel Mirror: download 1 product from {service}", service=provider.name.upper())
+            if len(products) == 1 else
+            tr("Sentinel Mirror: download {n} products from {service}", n=len(products),
+               service=provider.name.upper())))
         self.provider, self.products, self.folder, self.options = provider, products, folder, options
 
     def work(self, progress):

@@ -151,6 +151,19 @@ def send_following_redirects(session, method, url, *, headers=None, **kwargs):
     raise requests.TooManyRedirects(f"More than {MAX_REDIRECTS} redirects")
 
 
+def redirect_loop_error(what, headers):
+    """A redirect loop. On a request carrying an API key or token it is a key problem: pyGeodes' troubleshooting
+    page says "Exceeded 30 redirects" usually means the API key is outdated or wrong."""
+    if any(k.lower() in CREDENTIAL_HEADERS for k in headers or {}):
+        return AuthError(tr("The service redirected {what} in a loop, which usually means the API key (or login) "
+                            "is outdated or wrong: create a new key in your account settings on the service's "
+                            "site and set it in Settings → Options → Sentinel Mirror.",
+                            what=what))
+    return RemoteError(tr("The service redirected {what} in a loop: check the service address in Settings → "
+                          "Options → Sentinel Mirror.",
+                          what=what))
+
+
 def duration_text(seconds):
     """'45 s', '8 min', '4.0 h': a wait or a timeout as a user reads it."""
     if seconds < 120:
@@ -306,9 +319,8 @@ class JsonHttp:
             try:
                 response = send_following_redirects(self.session, method, url, **kwargs)
             except requests.TooManyRedirects:
-                raise RemoteError(tr("{service} redirected the {what} in a loop: check the service address in "
-                                     "Settings → Options → Sentinel Mirror.",
-                                     service=self.service, what=what)) from None
+                raise redirect_loop_error(tr("the {service} {what}", service=self.service, what=what),
+                                          kwargs.get("headers")) from None
             except requests.exceptions.SSLError as e:   # a ConnectionError, but retrying will not fix it
                 raise RemoteError(tls_failure_message(url, tr("the {service} {what}", service=self.service, what=what),
                                                       e)) from None
@@ -379,10 +391,10 @@ class JsonHttp:
         try:
             return json.loads(body)   # bytes: UTF-8/16/32 detected as the JSON standard says
         except (ValueError, RecursionError, MemoryError) as e:
-            kind = response.headers.get("Content-Type", "no content type")
+            kind = response.headers.get("Content-Type", tr("no content type"))
             log.debug("%s: unparsable answer to the %s", self.service, what, exc_info=True)
             quoted = " ".join(body[:4 * QUOTE_CHARS].decode("utf-8", "replace").split())[:QUOTE_CHARS]
-            why = "JSON nested too deeply" if isinstance(e, RecursionError) else f"not JSON, {kind}"
+            why = tr("JSON nested too deeply") if isinstance(e, RecursionError) else tr("not JSON, {kind}", kind=kind)
             raise MalformedResponseError(tr("{service} sent a malformed answer to the {what} ({why}): {value}. "
                                             "Try again later; if it persists, the service is broken or has "
                                             "changed.",
