@@ -1,5 +1,5 @@
 """The dock in the real QGIS desktop (Xvfb, the zip from `make zip` in a fresh profile) against the simulator:
-a search and a download with products on tape, and three screenshots in test-output/desktop/:
+a search and a download with products on tape, and three screenshots in test-output/desktop/qgis-<version>/:
 dock-1-results.png (results + footprints), dock-2-downloading.png (rows in several states),
 dock-3-ndvi.png (the NDVI layers on the map). Run: make test-desktop
 """

@@ -1,7 +1,8 @@
 """The zip from `make zip`, unpacked into a fresh profile, loads in the real QGIS desktop under Xvfb.
 
-A screenshot of the window with the dock open is written to test-output/desktop/qgis-desktop-dock.png
-(with the JSON report next to it). Run: make test-desktop
+A screenshot of the window with the dock open is written to
+test-output/desktop/qgis-<version>/qgis-desktop-dock.png (with the JSON report next to it; one folder per QGIS
+version: the matrix runs this on several). Run: make test-desktop
 """
 import json
 import os
@@ -13,10 +14,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from qgis.core import Qgis
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-OUTPUT = ROOT / "test-output" / "desktop"
+QGIS_MINOR = f"{Qgis.QGIS_VERSION_INT // 10000}.{Qgis.QGIS_VERSION_INT // 100 % 100}"   # e.g. 3.40
+OUTPUT = ROOT / "test-output" / "desktop" / f"qgis-{QGIS_MINOR}"
 PLUGIN = "sentinel_mirror"
 
 pytestmark = [
