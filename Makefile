@@ -7,7 +7,7 @@ VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 TESTENV = scripts/testenv.sh
 QGIS_PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: setup test test-matrix test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi clean
+.PHONY: setup test test-matrix test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi check-live clean
 
 setup:
 	WITH_DESKTOP=1 scripts/setup-harness.sh
@@ -68,6 +68,11 @@ bench-pipeline: $(PY)
 
 bench-ndvi: $(PY)
 	$(TESTENV) $(PY) bench/bench_ndvi.py $(BENCH_ARGS)
+
+# The live GEODES/CDSE probes with YOUR account (credentials from SENTINEL_MIRROR_* variables; skipped without them).
+# Never part of `make test` or CI. Redacted report in live-check-output/ (LIVE_ARGS="--out DIR", "--help").
+check-live: $(PY)
+	$(TESTENV) $(PY) scripts/check_live.py $(LIVE_ARGS)
 
 clean:
 	rm -rf dist build .test-home test-output bench-output demo-output

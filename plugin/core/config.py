@@ -25,6 +25,8 @@ class PluginConfig:
     staging_timeout_s: float = 4 * 3600.0
     geodes_authcfg: str = ""           # QGIS authcfg ids only: never secrets
     cdse_authcfg: str = ""
+    geodes_max_connections: int = 3    # pyGeodes' MAX_CONCURRENT_DOWNLOADS; the server's own limit is unverified
+    cdse_keep_all_baselines: bool = False  # CDSE lists some acquisitions under two processing baselines
 
 
 def with_env_overrides(config, environ=None):

@@ -13,7 +13,7 @@ from ..core.providers.base import Endpoints
 GROUP = "sentinel_mirror"
 _ENDPOINT_KEYS = {f.name: f"url_{f.name}" for f in fields(Endpoints)}
 _PLAIN_KEYS = ("download_dir", "parallel_downloads", "poll_interval_s", "poll_interval_max_s",
-               "staging_timeout_s", "geodes_authcfg", "cdse_authcfg")
+               "staging_timeout_s", "geodes_authcfg", "cdse_authcfg", "geodes_max_connections", "cdse_keep_all_baselines")
 
 
 def _typed(raw, default):
