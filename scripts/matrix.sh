@@ -96,8 +96,8 @@ EOF
 }
 
 if [ -n "$SHELL_IN" ]; then
-  build_root "${SUITES[0]}"
   exec 9>"$CACHE/${SUITES[0]}.lock"; flock 9
+  build_root "${SUITES[0]}"
   in_root "$CACHE/${SUITES[0]}" /bin/bash -c 'cd /src && exec bash -i'
   exit
 fi
