@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from tests.desktop.test_desktop_zip import (HERE, OUTPUT, PLUGIN, _desktop_env, _make_zip, _run_desktop,  # noqa: F401
-                                            pytestmark, scratch)
+from tests.desktop.test_desktop_zip import (HERE, OUTPUT, PLUGIN, PROFILE_INI, _desktop_env,  # noqa: F401
+                                            _make_zip, _run_desktop, pytestmark, scratch)
 from tests.simulator import MirrorSimulator, SimConfig
 
 SHOTS = ("dock-1-results.png", "dock-2-downloading.png", "dock-3-ndvi.png")
@@ -32,7 +32,7 @@ def test_dock_search_download_and_ndvi_in_the_desktop(scratch, desktop_simulator
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(profile / "python" / "plugins")
     (profile / "QGIS").mkdir(parents=True)
-    (profile / "QGIS" / "QGIS3.ini").write_text(f"[PythonPlugins]\n{PLUGIN}=true\n", encoding="utf-8")
+    (profile / "QGIS" / "QGIS3.ini").write_text(PROFILE_INI, encoding="utf-8")
 
     OUTPUT.mkdir(parents=True, exist_ok=True)
     report_path = OUTPUT / "dock-report.json"
