@@ -7,7 +7,7 @@ VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 TESTENV = scripts/testenv.sh
 QGIS_PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: setup test test-matrix test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi check-live clean
+.PHONY: setup test test-matrix test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi bench-timeseries bench-flood check-live clean
 
 setup:
 	WITH_DESKTOP=1 scripts/setup-harness.sh
@@ -61,13 +61,21 @@ deploy: zip
 demo: setup
 	$(TESTENV) $(PY) scripts/demo.py $(DEMO_ARGS)
 
-bench: bench-pipeline bench-ndvi
+bench: bench-pipeline bench-ndvi bench-timeseries bench-flood
 
 bench-pipeline: $(PY)
 	$(TESTENV) $(PY) bench/bench_pipeline.py $(BENCH_ARGS)
 
 bench-ndvi: $(PY)
 	$(TESTENV) $(PY) bench/bench_ndvi.py $(BENCH_ARGS)
+
+# Parcel statistics vs native:zonalstatisticsfb (10,000 parcels x 60 dates, full tile) and point-profile latency
+bench-timeseries: $(PY)
+	$(TESTENV) $(PY) bench/bench_timeseries.py $(BENCH_ARGS)
+
+# Full-size Sentinel-1 GRD pair (generated once into bench-output/flood/, several GB) over 100 x 100 km
+bench-flood: $(PY)
+	$(TESTENV) $(PY) bench/bench_flood.py $(BENCH_ARGS)
 
 # The live GEODES/CDSE probes with YOUR account (credentials from SENTINEL_MIRROR_* variables; skipped without them).
 # Never part of `make test` or CI. Redacted report in live-check-output/ (LIVE_ARGS="--out DIR", "--help").

@@ -51,6 +51,7 @@ class SentinelMirrorPlugin:
 
     # ---- Processing ---------------------------------------------------------------------------------------
     def initProcessing(self):  # noqa: N802 (QGIS API name)
+        logging_bridge.install_headless()   # qgis_process: no initGui; a no-op once the log panel bridge is in
         if self.provider is None:
             self.provider = SentinelMirrorProvider()
             QgsApplication.processingRegistry().addProvider(self.provider)

@@ -1,8 +1,11 @@
 """Stream one product to `<dest>.part`, resume it with HTTP Range, verify it, then rename it atomically.
 
-A file carries the product's final name only once its size, MD5 and zip structure are checked. Memory is
-bounded by one read chunk whatever the product size. URLs and headers are never logged: they may carry
-tokens (CDSE `?token=`, `Authorization`, `X-API-Key`).
+A file carries the product's final name only once its size, MD5 and zip structure are checked, on the file
+as it is on disk (not on the bytes received), and only one writer per product (core.product_lock) ever
+opens its `.part`. What a server sends is bounded: never more than the catalogue's size, never inflated
+(products are asked for with `Accept-Encoding: identity`; a compressed answer is refused), and the free
+space is checked again as the file grows. Memory is bounded by one read chunk whatever the product size.
+URLs and headers are never logged: they may carry tokens (CDSE `?token=`, `Authorization`, `X-API-Key`).
 """
 import errno
 import hashlib
@@ -17,8 +20,10 @@ from dataclasses import dataclass
 import requests
 import urllib3
 
-from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, NotFoundError, NotOnlineError,
-                     QuotaError, RemoteError)
+from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, NotFoundError, NotOnlineError,
+                     ProductBusyError, QuotaError, RemoteError)
+from .paths import folder_problem
+from .product_lock import ProductLock
 from .providers.http import retry_after_seconds, send_following_redirects, tls_failure_message
 from .redact import redact
 
@@ -28,6 +33,8 @@ READ_CHUNK = 64 * 1024          # small reads: cancel is noticed within one chun
 HASH_CHUNK = 1024 * 1024
 DISK_MARGIN = 32 * 1024 * 1024  # keep this much free beyond the remaining bytes
 MAX_RESUMES = 5                 # dropped connections resumed within one call (the pipeline retries further)
+SPACE_CHECK_BYTES = 64 * 1024 * 1024   # free space is checked again each time this much more is written
+UNWRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR)   # retrying will not help: FolderError
 NOT_PRODUCT_TYPES = ("json", "html", "text/", "xml")
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
 
@@ -46,6 +53,10 @@ class _Dropped(Exception):
 
 class _RestartFromZero(Exception):
     """The server did not honour our Range request consistently."""
+
+
+class _Oversized(Exception):
+    """The server sent (or announced) more bytes than the product has."""
 
 
 def _quote_body(resp, limit=300):
@@ -133,6 +144,38 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
     cancelled = cancelled or (lambda: False)
     title = title or os.path.basename(dest_path)
     folder = os.path.dirname(os.path.abspath(dest_path))
+    lock = ProductLock(dest_path)
+    try:
+        held = lock.acquire()
+    except OSError as e:
+        raise FolderError(f"Cannot write {title} in the download folder {folder} ({folder_problem(e)}): choose a "
+                          "folder you can write to.") from e
+    if not held:
+        raise ProductBusyError(f"{title} is being downloaded into {folder} by another run (another QGIS window or "
+                               "qgis_process): waiting for it to finish.")
+    try:
+        done = _already_there(dest_path, expected_size, expected_md5, check_zip, cancelled)
+        if done is not None:   # another run finished it while we waited for the lock
+            log.info("%s was downloaded and verified by another run meanwhile", title)
+            return done
+        return _download_locked(session, request, dest_path, expected_size, expected_md5, progress_cb, cancelled,
+                                chunk_size, refresh_request, timeout, check_zip, sleep, title, folder)
+    finally:
+        lock.release()
+
+
+def _already_there(dest_path, expected_size, expected_md5, check_zip, cancelled):
+    """The final file, when it exists and is the product (size, MD5 of the file, zip), else None."""
+    if expected_size is None or not os.path.isfile(dest_path) or os.path.getsize(dest_path) != expected_size:
+        return None
+    md5 = file_md5(dest_path, cancelled)
+    if _verify(dest_path, expected_size, md5, expected_size, expected_md5, check_zip) is not None:
+        return None
+    return DownloadResult(dest_path, expected_size, md5.hexdigest(), 0)
+
+
+def _download_locked(session, request, dest_path, expected_size, expected_md5, progress_cb, cancelled, chunk_size,
+                     refresh_request, timeout, check_zip, sleep, title, folder):
     part = dest_path + ".part"
     refreshed = corrupt_retried = False
     resumes = transferred = 0
@@ -170,6 +213,10 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
             log.info("The server did not honour the resume of %s: restarting it from zero", title)
             _remove(part)
             continue
+        except _Oversized as e:
+            _remove(part)   # nothing larger than the product is ever kept
+            raise RemoteError(f"The server sent more data than {title} has ({e}): the download was stopped and "
+                              "will be tried again.") from None
         except _Dropped as e:
             transferred += e.args[0] if e.args else 0
             if cancelled():   # the cancel itself may have broken the connection (pipeline: abort_requests)
@@ -181,6 +228,9 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
             log.info("Connection dropped while downloading %s: resuming (%d)", title, resumes)
             sleep(min(2.0, 0.1 * 2 ** resumes))
             continue
+        # The file on disk is what gets its final name: hash it, not the stream (only one writer holds the
+        # product lock, but a stray program or a disk error could still have changed it behind us).
+        md5 = file_md5(part, cancelled)
         problem = _verify(part, size, md5, expected_size, expected_md5, check_zip)
         if problem is None:
             os.replace(part, dest_path)
@@ -204,6 +254,7 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
            check_zip, title):
     """One HTTP GET. Returns (size, md5, bytes received) once the body ended where the product ends."""
     headers = dict(request.headers)
+    headers["Accept-Encoding"] = "identity"   # a zip gains nothing from it, and a compressed body could inflate
     if offset:
         headers["Range"] = f"bytes={offset}-"
     try:
@@ -225,12 +276,27 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
                 raise _RestartFromZero()
         if offset == 0:
             _check_not_a_message(resp, title)
+        encoding = resp.headers.get("Content-Encoding", "").strip().lower()
+        if encoding not in ("", "identity"):   # asked for identity: never inflate what we did not ask for
+            raise RemoteError(f"The server sent {title} compressed ({encoding}) although it was asked not to: "
+                              "the download was refused and will be tried again.")
         length = resp.headers.get("Content-Length")
         length = int(length) if length and length.isdigit() else None
+        if expected_size is not None and length is not None and offset + length > expected_size:
+            raise _Oversized(f"it announced {offset + length} bytes, the catalogue says {expected_size}")
+        folder = os.path.dirname(os.path.abspath(part))
+        next_space_check = offset + SPACE_CHECK_BYTES
         total = expected_size if expected_size is not None else (offset + length if length is not None else None)
         got = 0
         mode = "r+b" if offset else "wb"
-        with open(part, mode, buffering=0) as f:  # unbuffered: a full disk shows up at the write that hit it
+        try:
+            f = open(part, mode, buffering=0)  # unbuffered: a full disk shows up at the write that hit it
+        except OSError as e:
+            if e.errno not in UNWRITABLE:
+                raise
+            raise FolderError(f"Cannot write {title} in the download folder {os.path.dirname(part)} "
+                              f"({folder_problem(e)}): choose a folder you can write to.") from e
+        with f:
             f.seek(offset)
             f.truncate()
             try:
@@ -241,6 +307,11 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
                         text = " ".join(redact(chunk[:300].decode("utf-8", "replace")).split())
                         raise NotOnlineError(f"{title} is not online yet (the service answered with a message "
                                              f"instead of the product: {text})")
+                    if expected_size is not None and offset + len(chunk) > expected_size:
+                        raise _Oversized(f"more than the {expected_size} bytes the catalogue says")
+                    if offset + len(chunk) >= next_space_check:   # the disk may be filling from elsewhere too
+                        free_space_check(folder, None if expected_size is None else expected_size - offset, title)
+                        next_space_check = offset + SPACE_CHECK_BYTES
                     _write(f, chunk, offset, title)
                     md5.update(chunk)
                     offset += len(chunk)
@@ -262,12 +333,11 @@ def _body(resp, chunk_size):
     """The body in chunks, every byte received handed over before a broken connection is reported.
 
     Not resp.iter_content: it decodes, and urllib3 2.x's decoder buffers a short read and discards it when the
-    next read finds the connection closed, so the resume fetched that tail again. A product is sent without a
-    Content-Encoding (and the Range offsets count encoded bytes): read it as it is unless the server encoded it.
+    next read finds the connection closed, so the resume fetched that tail again. Nothing to decode here: a
+    compressed answer was refused above.
     """
-    encoding = resp.headers.get("Content-Encoding", "identity").strip().lower()
     try:
-        yield from resp.raw.stream(chunk_size, decode_content=encoding not in ("", "identity"))
+        yield from resp.raw.stream(chunk_size, decode_content=False)
     except urllib3.exceptions.HTTPError as e:   # what iter_content turns into requests' errors: broken, timeout
         raise requests.ConnectionError(e) from e
 

@@ -49,6 +49,14 @@ class DiskFullError(SentinelMirrorError):
     pass
 
 
+class FolderError(SentinelMirrorError):
+    """The download or output folder cannot be written (read-only, a file, no permission): fails at once."""
+
+
+class ProductBusyError(SentinelMirrorError):
+    """Another run (another QGIS window, qgis_process) is downloading this product into the same folder now."""
+
+
 class StagingTimeoutError(SentinelMirrorError):
     pass
 

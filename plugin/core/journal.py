@@ -10,13 +10,22 @@ file is still there with the expected size and the journal's MD5 equals the cata
 re-hash gigabytes on every run: the file only got its final name after a full MD5 check, and a file
 silently altered in place without changing size is out of scope. A product file found WITHOUT a journal
 entry is hashed once before it is trusted (see pipeline._already_verified).
+
+Two runs may share a folder (two QGIS windows, qgis_process): a save merges what is on disk with the entries
+this run changed, under the journal's own lock (core.product_lock), so neither run erases the other's. The
+temporary file of a run killed mid-save is removed by the next run. Text stored is masked (core.redact): a
+reason may quote a server that echoed a credential.
 """
+import glob
 import json
 import logging
 import os
 import threading
+import time
 
 from . import paths
+from .product_lock import ProductLock
+from .redact import redact
 
 JOURNAL_NAME = ".sentinel-mirror-journal.json"
 VERSION = 1
@@ -26,6 +35,7 @@ log = logging.getLogger("sentinel_mirror")
 VERIFIED = "verified"
 STAGING = "staging"
 FAILED = "failed"
+STALE_TMP_S = 600.0   # a save takes milliseconds: a temporary file this old was left by a killed run
 
 
 class Journal:
@@ -34,9 +44,20 @@ class Journal:
         self.path = os.path.join(folder, JOURNAL_NAME)
         self._lock = threading.Lock()
         self._entries = self._load()
+        self._changed = set()
         self._dirty = False
+        self._remove_stale_tmp()
 
-    def _load(self):
+    def _remove_stale_tmp(self):
+        for tmp in glob.glob(glob.escape(self.path) + ".*.tmp"):
+            try:
+                if time.time() - os.path.getmtime(tmp) > STALE_TMP_S:
+                    os.remove(tmp)
+                    log.info("Removed a journal temporary file left by an interrupted run: %s", tmp)
+            except OSError:
+                pass
+
+    def _load(self, quiet=False):
         try:
             with open(self.path, encoding="utf-8") as f:
                 data = json.load(f)
@@ -46,9 +67,10 @@ class Journal:
             return {str(k): dict(v) for k, v in entries.items() if isinstance(v, dict)}
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError, RecursionError) as e:
             # A damaged journal only costs re-verification: files are re-hashed, parts re-hashed on resume.
-            log.warning("Ignoring unreadable download journal %s (%s)", self.path, e)
+            if not quiet:
+                log.warning("Ignoring unreadable download journal %s (%s)", self.path, e)
             return {}
 
     def get(self, product_id):
@@ -68,7 +90,8 @@ class Journal:
         with self._lock:
             entry = self._entries.setdefault(product.id, {})
             entry.update(title=product.title, size=product.size, md5=product.checksum)
-            entry.update(fields)
+            entry.update({k: redact(v) if isinstance(v, str) else v for k, v in fields.items()})
+            self._changed.add(product.id)
             self._dirty = True
 
     def flush(self):
@@ -82,6 +105,22 @@ class Journal:
 
     def _save_locked(self):
         tmp = f"{self.path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        lock = ProductLock(self.path)
+        try:
+            deadline = time.monotonic() + 2.0   # another run saving: milliseconds
+            while not lock.acquire() and time.monotonic() < deadline:
+                time.sleep(0.02)
+        except OSError:
+            pass   # the write below reports it
+        try:
+            merged = self._load(quiet=True)   # what other runs in this folder wrote meanwhile
+            merged.update({pid: self._entries[pid] for pid in self._changed if pid in self._entries})
+            self._entries = merged
+            self._write(tmp)
+        finally:
+            lock.release()
+
+    def _write(self, tmp):
         data = {"version": VERSION, "products": self._entries}
         try:
             with open(tmp, "w", encoding="utf-8") as f:

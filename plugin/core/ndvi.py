@@ -1,15 +1,24 @@
-"""Blockwise NDVI engine: (NIR - red) / (NIR + red) straight from a product archive, bounded memory, both cores.
+"""Blockwise spectral-index engine: NDVI (NIR - red) / (NIR + red) and the other indices of
+plugin/core/indices.py (NDWI, MNDWI, NDMI, NBR, NDRE, EVI, SAVI) straight from a product archive, bounded
+memory, both cores. compute_index writes a raster; index_window returns the values of a window of a product
+in memory, index_of_arrays those of reflectance arrays already in memory.
 
 Output (documented contract):
-- Float32 GeoTIFF, same grid and CRS as the 10 m red band, tiled 512 x 512, ZSTD level 1 (no predictor),
-  internal overviews (x2 .. x32, nearest neighbour: every f-th pixel from the top-left one) written in the
-  same pass, from the computed blocks in memory.
-- NODATA = -9999: where red or NIR is no data, where NIR + red == 0, or where a selected mask flags the pixel.
-  Valid values lie in [-1, 1] (a negative reflectance after the L2A/L1C offset can push the ratio outside;
-  those are clipped to the range).
-- Metadata: PRODUCT_ID, ACQUISITION_DATE, REFLECTANCE (FRE/SRE/BOA/TOA), NDVI_KIND (surface /
-  top-of-atmosphere), MASK_POLICY, MASKS_APPLIED, VALUE_RANGE, NODATA_MEANING.
+- Float32 GeoTIFF (or Int16 = round(index x 10000), nodata -32768, band scale 1e-4: encoding="int16"), on the
+  product's 10 m grid and CRS, tiled 512 x 512, ZSTD level 1 (no predictor), internal overviews (x2 .. x32,
+  nearest neighbour: every f-th pixel from the top-left one) written in the same pass, from the computed
+  blocks in memory. layout=PLAIN: GTiff defaults (uncompressed strips), no overviews.
+- 20 m bands (B5, B8A, B11, B12) are read at 20 m and replicated 2 x 2 onto the 10 m grid (exact nearest);
+  or, on request (resolution=20), the output is on the 20 m grid and the 10 m bands are averaged 2 x 2.
+- NODATA = -9999: where a band is no data, where the denominator is 0, or where a selected mask flags the
+  pixel. Valid values lie in [-1, 1] (a negative reflectance after the L2A/L1C offset can push a ratio
+  outside; those are clipped to the range).
+- Metadata: PRODUCT_ID, ACQUISITION_DATE, REFLECTANCE (FRE/SRE/BOA/TOA), INDEX, INDEX_FORMULA, BANDS (with
+  their resolution and resampling), INDEX_KIND and NDVI_KIND (surface / top-of-atmosphere), MASK_POLICY,
+  MASKS_APPLIED, VALUE_RANGE, ENCODING, NODATA_MEANING.
 - Written to "<out>.part" and renamed when complete: nothing half-written ever carries the final name.
+- Inputs are not trusted: bands and masks off one grid (CRS, corner, pixel size, size) are refused with the
+  product named; rasters wider or taller than MAX_SIDE are refused before any buffer is allocated.
 
 Why ZSTD level 1 without predictor: compression is the largest single cost of the whole computation. Writing
 a 5490 x 5490 NDVI (one thread, GDAL 3.6, no overviews): ZSTD 1 0.27 s / 62 MB, ZSTD 1 + PREDICTOR=3
@@ -17,13 +26,14 @@ a 5490 x 5490 NDVI (one thread, GDAL 3.6, no overviews): ZSTD 1 0.27 s / 62 MB, 
 0.13 s / 127 MB. ZSTD 1 costs half of the cheapest alternative with a size within 15 % of the smallest.
 
 Concurrency (GDAL releases the GIL while reading, inflating /vsizip/ members and compressing; numpy while
-computing): a reader thread each for red and NIR (inside a zip they are two independent deflate streams,
-inflated concurrently), one for the masks, the arithmetic of each 512-row block (masks, no data, ratio,
-overview decimation) split over `threads` threads, and one writer thread that only hands computed blocks
-to GDAL, which compresses them. Every thread that touches GDAL has its own dataset handles (they are not
-thread-safe), and reads strictly in file order (a backward seek in a /vsizip/ member inflates it again
-from an earlier point). Every block-sized array comes from a fixed pool, so memory is bounded (peak RSS
-about 340 MB on a full 10980 x 10980 tile) whatever the input size, and nothing waits on an unbounded queue.
+computing): a reader thread for each band of the index (red and NIR for NDVI; inside a zip they are
+independent deflate streams, inflated concurrently), one for the masks, the arithmetic of each 512-row block
+(masks, no data, ratio, overview decimation) split over `threads` threads, and one writer thread that only
+hands computed blocks to GDAL, which compresses them. Every thread that touches GDAL has its own dataset
+handles (they are not thread-safe), and reads strictly in file order (a backward seek in a /vsizip/ member
+inflates it again from an earlier point). Every block-sized array comes from a fixed pool, so memory is
+bounded (peak RSS about 340 MB on a full 10980 x 10980 tile for NDVI, 375 MB for the 3-band EVI) whatever the
+input size up to MAX_SIDE, and nothing waits on an unbounded queue.
 GTiff's own NUM_THREADS compression is on, though with GDAL 3.6 on 2 cores it measured neither faster nor
 slower than compressing in the writer thread alone (and costs ~5 % more CPU); it lets the writer, the longest
 chain of the pipeline, use more cores where there are more.
@@ -42,17 +52,23 @@ from dataclasses import dataclass, field, fields
 from typing import Optional
 
 import numpy as np
-from osgeo import gdal
+from osgeo import gdal, osr
 
-from .errors import Cancelled, ProductFormatError
+from .errors import Cancelled, InvalidInputError, ProductFormatError
+from .indices import (FLOAT32, FLOAT32_NODATA, INDICES, INT16, INT16_NODATA, INT16_SCALE, SpectralIndex,
+                      check_encoding, get_index)
 from .models import ProductKind
 from .products import Band, open_product
 from .progress import NULL_PROGRESS, check_cancelled
 
 gdal.UseExceptions()
 
-NODATA = -9999.0
+NODATA = FLOAT32_NODATA
 TILE = 512
+# Buffers are (block rows x width): a width far beyond a Sentinel-2 tile (10980 px) would need gigabytes, so
+# rasters wider or taller than two tiles side by side are refused, with the product named, before any buffer.
+MAX_SIDE = 2 * 10980
+COMPRESSED, PLAIN = "compressed", "plain"      # output layouts: ours (tiled, ZSTD, overviews) or GTiff defaults
 SUB_ROWS = 16           # rows per arithmetic slice: a slice's arrays stay in the core's cache
 OVERVIEW_FACTORS = (2, 4, 8, 16, 32)
 
@@ -101,6 +117,7 @@ class MaskPolicy:
 
 @dataclass(frozen=True)
 class NdviResult:
+    """One written index raster (NDVI or another index: `index`)."""
     path: str
     product_id: str
     acquired: Optional[dt.datetime]
@@ -111,6 +128,8 @@ class NdviResult:
     kind: Optional[ProductKind] = None
     masks_applied: tuple = ()
     masks_unavailable: tuple = ()      # asked for, but the product has no such mask (e.g. L1C water)
+    index: str = "NDVI"
+    encoding: str = FLOAT32
 
     @property
     def top_of_atmosphere(self):
@@ -118,56 +137,128 @@ class NdviResult:
 
 
 @dataclass
-class NdviInputs:
-    """What the engine reads: two bands, mask rasters with rules, and descriptive metadata."""
-    red: Band
-    nir: Band
+class IndexInputs:
+    """What the engine reads: the index's bands (in its formula's order), mask rasters with rules, metadata."""
+    bands: list                                  # Band per SpectralIndex.bands
     name: str                                    # for messages: product id or file name
+    index: SpectralIndex = INDICES["NDVI"]
     masks: dict = field(default_factory=dict)    # key -> Mask
     rules: list = field(default_factory=list)    # MaskRule
     saturated_raw: bool = True                   # raw == Band.saturated (SAFE 65535) carries no reflectance
     metadata: dict = field(default_factory=dict)
+    out_factor: int = 1                          # output pixel / 10 m: 1 (10 m grid) or 2 (20 m grid)
 
 
-def compute_ndvi(zip_path, out_path, *, masks=MaskPolicy(), reflectance="FRE", progress=NULL_PROGRESS,
-                 block_size=TILE, threads=2):
-    """NDVI of a product archive (or of its extracted folder) into a GeoTIFF at out_path; returns NdviResult."""
-    reader = open_product(zip_path, reflectance)
-    if reader.red is None:
-        raise ProductFormatError(f"{reader.product_id} is a {reader.kind.value} product: it has no red and "
-                                 f"near-infrared bands, so no NDVI.")
-    rules, missing = reader.mask_rules(masks)
+def _out_factor(resolution):
+    if resolution not in (10, 20):
+        raise InvalidInputError(f"The output resolution is 10 or 20 m, not {resolution!r}.")
+    return resolution // 10
+
+
+def _product_inputs(reader, index, masks):
+    """IndexInputs of an opened product for `index` under the mask policy, and the unavailable mask flags."""
+    if not reader.bands:
+        raise ProductFormatError(f"{reader.product_id} is a {reader.kind.value} product: it has no red, "
+                                 f"near-infrared or other optical bands, so no {index.name}.")
+    bands = [reader.band(b) for b in index.bands]
+    rules, missing = reader.mask_rules(masks, index.bands)
     used = {r.mask: reader.masks[r.mask] for r in rules}
-    if reader.is_toa:
-        progress.message(f"{reader.product_id}: L1C product, NDVI is top of atmosphere (no atmospheric correction).")
-    if missing:
-        progress.message(f"{reader.product_id}: no mask for {', '.join(missing)} in this product.")
+    level = "top-of-atmosphere" if reader.is_toa else "surface"
     meta = {
         "PRODUCT_ID": reader.product_id,
         "ACQUISITION_DATE": reader.acquired.isoformat() if reader.acquired else "",
         "TILE": reader.tile or "",
         "PRODUCT_KIND": reader.kind.value,
         "REFLECTANCE": reader.reflectance,
-        "NDVI_KIND": "top-of-atmosphere" if reader.is_toa else "surface",
+        "INDEX_KIND": level,
         "MASK_POLICY": masks.describe(),
         "MASKS_APPLIED": "; ".join(r.label for r in rules) or "none",
         "MASKS_UNAVAILABLE": ", ".join(missing),
     }
-    inputs = NdviInputs(reader.red, reader.nir, reader.product_id, used, rules, metadata=meta)
-    valid = run_ndvi(inputs, out_path, progress=progress, block_size=block_size, threads=threads)
+    if index.name == "NDVI":
+        meta["NDVI_KIND"] = level
+    return IndexInputs(bands, reader.product_id, index, used, rules, metadata=meta), rules, missing
+
+
+def compute_index(zip_path, out_path, *, index="NDVI", masks=MaskPolicy(), reflectance="FRE", encoding=FLOAT32,
+                  layout=COMPRESSED, resolution=10, progress=NULL_PROGRESS, block_size=TILE, threads=2):
+    """A spectral index (plugin/core/indices.py) of a product archive (or of its extracted folder) into a
+    GeoTIFF at out_path; returns NdviResult. layout: COMPRESSED (tiled, ZSTD, overviews: the default) or
+    PLAIN (uncompressed GTiff strips, no overviews). resolution: 10 (20 m bands replicated 2 x 2) or 20 m
+    (10 m bands averaged 2 x 2, 10 m masks: a 20 m pixel is masked where any of its four is)."""
+    spec = get_index(index)
+    encoding = check_encoding(encoding)
+    k = _out_factor(resolution)
+    reader = open_product(zip_path, reflectance)
+    inputs, rules, missing = _product_inputs(reader, spec, masks)
+    inputs.out_factor = k
+    if reader.is_toa:
+        progress.message(f"{reader.product_id}: L1C product, {spec.name} is top of atmosphere "
+                         f"(no atmospheric correction).")
+    if missing:
+        progress.message(f"{reader.product_id}: no mask for {', '.join(missing)} in this product.")
+    valid = run_index(inputs, out_path, encoding=encoding, layout=layout, progress=progress,
+                      block_size=block_size, threads=threads)
     return NdviResult(out_path, reader.product_id, reader.acquired, reader.is_toa, valid, reader.reflectance,
-                      reader.tile, reader.kind, tuple(r.label for r in rules), tuple(missing))
+                      reader.tile, reader.kind, tuple(r.label for r in rules), tuple(missing), spec.name, encoding)
+
+
+def compute_ndvi(zip_path, out_path, **kwargs):
+    """NDVI of a product archive (or of its extracted folder) into a GeoTIFF at out_path; returns NdviResult."""
+    return compute_index(zip_path, out_path, index="NDVI", **kwargs)
 
 
 def compute_ndvi_bands(red_path, nir_path, out_path, *, scale=1e-4, offset=0.0, nodata=-10000.0,
-                       progress=NULL_PROGRESS, block_size=TILE, threads=2, name=None):
+                       progress=NULL_PROGRESS, block_size=TILE, threads=2, name=None, encoding=FLOAT32,
+                       layout=COMPRESSED):
     """NDVI of two single-band rasters (reflectance = raw * scale + offset, raw == nodata -> no data;
-    nodata=None: every value is data). For the Processing algorithm's raster inputs and the benchmark."""
+    nodata=None: every value is data). For the benchmark and for bands outside a product archive."""
     name = name or os.path.basename(red_path)
-    inputs = NdviInputs(Band(red_path, scale, offset, nodata), Band(nir_path, scale, offset, nodata), name,
-                        metadata={"PRODUCT_ID": name, "MASK_POLICY": "none", "MASKS_APPLIED": "none"})
-    valid = run_ndvi(inputs, out_path, progress=progress, block_size=block_size, threads=threads)
-    return NdviResult(out_path, name, None, False, valid)
+    inputs = IndexInputs([Band(nir_path, scale, offset, nodata), Band(red_path, scale, offset, nodata)], name,
+                         metadata={"PRODUCT_ID": name, "MASK_POLICY": "none", "MASKS_APPLIED": "none"})
+    valid = run_index(inputs, out_path, encoding=check_encoding(encoding), layout=layout, progress=progress,
+                      block_size=block_size, threads=threads)
+    return NdviResult(out_path, name, None, False, valid, encoding=encoding)
+
+
+def index_window(zip_path, index="NDVI", window=None, *, masks=MaskPolicy(), reflectance="FRE", resolution=10):
+    """Index values of a window of a product, in memory: for time-series tools (profiles, parcel statistics,
+    composites) that want any index per date without writing a raster.
+
+    window: (x0, y0, width, height) in pixels of the output grid (10 m, or 20 m with resolution=20), None =
+    the whole product.
+    Returns (values, info): values a float32 (height, width) array, NaN where no data (band no data, masked,
+    zero denominator); info a dict with the output metadata's keys plus GEOTRANSFORM (of the window) and
+    PROJECTION. Same readers, masks, 20 m replication and arithmetic as the rasters compute_index writes:
+    compute_index's output read over the window equals these values (NaN <-> nodata).
+    """
+    spec = get_index(index)
+    reader = open_product(zip_path, reflectance)
+    inputs, _, _ = _product_inputs(reader, spec, masks)
+    inputs.out_factor = _out_factor(resolution)
+    return read_index_window(inputs, window)
+
+
+def index_of_arrays(index, reflectance):
+    """The index computed on arrays already in memory (a composite, a stack of parcel pixels...): reflectance
+    maps each band the index uses (indices.INDICES[index].bands, e.g. B8 and B4 for NDVI) to a 2-D array of
+    reflectance in 0..1 (NaN = no data), all of one shape. Returns a float32 array, NaN where a band is no
+    data or the denominator is 0; the engine's arithmetic, clipped to [-1, 1] like the rasters."""
+    spec = get_index(index)
+    missing = [b for b in spec.bands if b not in reflectance]
+    if missing:
+        raise InvalidInputError(f"{spec.name} needs the bands {', '.join(spec.bands)}: {', '.join(missing)} missing.")
+    # float64 as given: EVI's denominator cancels, float32 inputs would cost it 1e-6
+    arrays = [np.ascontiguousarray(np.atleast_2d(np.asarray(reflectance[b], dtype=np.float64))) for b in spec.bands]
+    if len({a.shape for a in arrays}) != 1:
+        raise InvalidInputError(f"The bands of {spec.name} must have one shape, not "
+                                f"{', '.join(str(a.shape) for a in arrays)}.")
+    inputs = IndexInputs([Band("", 1.0, 0.0, None) for _ in arrays], spec.name, spec)
+    h, w = arrays[0].shape
+    out = np.empty((h, w), np.float32)
+    _Arithmetic(inputs).rows(arrays, [], out, 0, h, _Scratch(w, spec.kind))
+    out[out == np.float32(NODATA)] = np.nan
+    return out
 
 
 # ---------------------------------------------------------------- engine
@@ -228,31 +319,103 @@ class _Reader(threading.Thread):
         return item, data
 
 
-def _read_rows(band, y0, y1, factor, buf):
-    """Rows covering the 10 m rows [y0, y1) of a raster whose pixels are `factor` times larger, into buf."""
-    a0, a1 = y0 // factor, min(band.YSize, -(-y1 // factor))
-    view = buf[: a1 - a0]
-    band.ReadAsArray(0, a0, band.XSize, a1 - a0, buf_obj=view)
+def _read_rows(band, y0, y1, factor, buf, x0=0, x1=None, down=1):
+    """Raster rows/columns covering the output rows [y0, y1) and columns [x0, x1) of a raster whose pixels
+    are factor / down output pixels (factor 2: a 20 m raster, 10 m output; down 2: a 10 m raster, 20 m
+    output), into buf (the top-left of it); returns the view read."""
+    x1 = band.XSize * factor // down if x1 is None else x1
+    a0, a1 = y0 * down // factor, min(band.YSize, -(-y1 * down // factor))
+    c0, c1 = x0 * down // factor, min(band.XSize, -(-x1 * down // factor))
+    view = buf[: a1 - a0, : c1 - c0]
+    band.ReadAsArray(c0, a0, c1 - c0, a1 - a0, buf_obj=view)
     return view
 
 
-def _flush_when_done(ds, y1, factor):
+def _flush_when_done(ds, y1, factor, down=1):
     """Keep GDAL's cache from holding what was read, but not before a (JP2) tile row is used up."""
     rows = ds.GetRasterBand(1).GetBlockSize()[1]
-    if (y1 // factor) % rows == 0 or y1 >= ds.RasterYSize * factor:
+    done = y1 * down // factor                  # raster rows used up
+    if done % rows == 0 or done >= ds.RasterYSize:
         ds.FlushCache()
 
 
-def _band_opener(path):
+def _any_2x2(a):
+    """(2n, 2w) flags -> (n, w): a 20 m pixel is flagged when any of its four 10 m pixels is."""
+    return a[0::2, 0::2] | a[1::2, 0::2] | a[0::2, 1::2] | a[1::2, 1::2]
+
+
+class _Downsampler:
+    """A 10 m band onto 20 m output pixels: the mean of each 2 x 2 block of raw values, in float32 (exact for
+    integer raw values: a sum of four is below 2**24), or the band's no-data value (NaN without one) where
+    any of the four is no data or saturated."""
+
+    def __init__(self, band_spec, rows, width, dtype, saturated_raw=True):
+        self.raw = np.empty((2 * rows, 2 * width), dtype)
+        self.bad = np.empty((rows, width), bool)
+        self.invalid = [v for v in (band_spec.nodata, band_spec.saturated if saturated_raw else None)
+                        if v is not None]
+        self.fill = np.float32(band_spec.nodata if band_spec.nodata is not None else np.nan)
+
+    def read(self, band, y0, y1, x0, x1, out):
+        n = y1 - y0
+        a = _read_rows(band, y0, y1, 1, self.raw, x0, x1, down=2)
+        o, bad = out[:n], self.bad[:n]
+        quads = (a[0::2, 0::2], a[1::2, 0::2], a[0::2, 1::2], a[1::2, 1::2])
+        np.copyto(o, quads[0], casting="unsafe")
+        for q in quads[1:]:
+            np.add(o, q, out=o, casting="unsafe")
+        o *= np.float32(0.25)
+        bad[:] = False
+        for v in self.invalid:
+            for q in quads:
+                bad |= q == v
+        np.copyto(o, self.fill, where=bad)
+        return o
+
+
+class _Upsampler:
+    """Exact nearest-neighbour replication of a coarser band (factor 2: 20 m) onto 10 m rows and columns:
+    10 m pixel (y, x) takes the coarse pixel (y // f, x // f). Index arrays are made once; np.take writes
+    into preallocated buffers, so nothing is allocated block after block."""
+
+    def __init__(self, factor, rows, x0, x1, dtype):
+        self.f = factor
+        cols = np.arange(x0, x1) // factor
+        self.cols = cols - cols[0]
+        self.low = np.empty((rows // factor + 2, self.cols[-1] + 1), dtype)
+        self.wide = np.empty((rows // factor + 2, x1 - x0), dtype)
+        self.x0, self.x1 = x0, x1
+
+    def read(self, band, y0, y1, out):
+        low = _read_rows(band, y0, y1, self.f, self.low, self.x0, self.x1)
+        wide = self.wide[: low.shape[0]]
+        np.take(low, self.cols, axis=1, out=wide, mode="clip")   # clip: no buffered copy
+        np.take(wide, np.arange(y0, y1) // self.f - y0 // self.f, axis=0, out=out[: y1 - y0], mode="clip")
+        return out[: y1 - y0]
+
+
+def _band_opener(band_spec, rows, x0=0, x1=None, out_factor=1, saturated_raw=True):
+    """A reader of the output rows [y0, y1) (columns [x0, x1)) of one Band: on a 10 m output 20 m bands are
+    replicated exactly; on a 20 m output (out_factor 2) 10 m bands are averaged 2 x 2 (_Downsampler)."""
     def opener():
         # uncompressed GeoTIFF strips (MAJA bands) are read straight into our buffer, not via GDAL's cache
         gdal.SetThreadLocalConfigOption("GTIFF_DIRECT_IO", "YES")
-        ds = gdal.Open(path)
+        ds = gdal.Open(band_spec.path)
         band = ds.GetRasterBand(1)
+        f = band_spec.factor
+        end = band.XSize * f // out_factor if x1 is None else x1
+        up = _Upsampler(f, rows, x0, end, gdal_array_type(band)) if f > out_factor else None
+        down = (_Downsampler(band_spec, rows, end - x0, gdal_array_type(band), saturated_raw)
+                if f < out_factor else None)
 
         def read(y0, y1, buf):
-            view = _read_rows(band, y0, y1, 1, buf)
-            _flush_when_done(ds, y1, 1)
+            if up:
+                view = up.read(band, y0, y1, buf)
+            elif down:
+                view = down.read(band, y0, y1, x0, end, buf)
+            else:
+                view = _read_rows(band, y0, y1, 1, buf, x0, end)
+            _flush_when_done(ds, y1, max(1, f // out_factor), 2 if down else 1)
             return view
         return read
     return opener
@@ -266,13 +429,13 @@ class _MaskPlan:
     other types, 20 m SCL / 60 m MSK_CLASSI replicated to 10 m) is reduced by the mask reader to one uint8
     layer, non-zero = masked."""
 
-    def __init__(self, masks, rules):
-        self.masks = masks
+    def __init__(self, masks, rules, out_factor=1):
+        self.masks, self.k = masks, out_factor
         self.direct, self.derived = {}, []     # (key, band) -> bits ; rules
         for r in rules:
             m = masks[r.mask]
             ds = gdal.Open(m.path)
-            if m.factor == 1 and r.bits and gdal_array_type(ds.GetRasterBand(r.band)) == np.uint8:
+            if m.factor == out_factor and r.bits and gdal_array_type(ds.GetRasterBand(r.band)) == np.uint8:
                 k = (r.mask, r.band)
                 self.direct[k] = self.direct.get(k, 0) | r.bits     # CLM clouds + CLM shadows: one test
             else:
@@ -281,8 +444,13 @@ class _MaskPlan:
     def make(self, rows, width):
         return [np.empty((rows, width), np.uint8) for _ in range(len(self.direct) + bool(self.derived))]
 
-    def opener(self, rows, width):
-        masks, direct, derived = self.masks, sorted(self.direct.items()), self.derived
+    def opener(self, rows, width, x0=0):
+        masks, direct, derived, k = self.masks, sorted(self.direct.items()), self.derived, self.k
+        x1 = x0 + width
+        # a mask's pixel is up / down output pixels: up 2 or 6 on a 10 m output (SCL, MSK_CLASSI), down 2 for
+        # a 10 m mask on a 20 m output (flagged where any of the four 10 m pixels is)
+        up = {key: max(1, m.factor // k) for key, m in masks.items()}
+        down = {key: 2 if m.factor < k else 1 for key, m in masks.items()}
 
         def opener():
             gdal.SetThreadLocalConfigOption("GTIFF_DIRECT_IO", "YES")
@@ -291,29 +459,32 @@ class _MaskPlan:
             low = {}
             for r in derived:
                 b = dss[r.mask].GetRasterBand(r.band)
-                low[(r.mask, r.band)] = np.empty((rows // masks[r.mask].factor + 2, b.XSize), gdal_array_type(b))
+                f, d = up[r.mask], down[r.mask]
+                low[(r.mask, r.band)] = np.empty((rows * d // f + 2, width * d // f + 2), gdal_array_type(b))
 
             def read(y0, y1, bufs):
                 n = y1 - y0
                 layers = []
                 for ((key, band), bits), buf in zip(direct, bufs):
-                    view = _read_rows(dss[key].GetRasterBand(band), y0, y1, 1, buf)
+                    view = _read_rows(dss[key].GetRasterBand(band), y0, y1, 1, buf, x0, x1)
                     layers.append((view, None if bits & 0xFF == 0xFF else bits))
                 if derived:
                     acc = bufs[-1][:n]
                     acc[:] = 0
                     for key, band in sorted(low):
-                        f = masks[key].factor
-                        values = _read_rows(dss[key].GetRasterBand(band), y0, y1, f, low[(key, band)])
+                        f, d = up[key], down[key]
+                        values = _read_rows(dss[key].GetRasterBand(band), y0, y1, f, low[(key, band)], x0, x1, d)
                         for rule in derived:
                             if (rule.mask, rule.band) == (key, band):
                                 hit = _flags(values, rule)
                                 if f > 1:
-                                    hit = _replicate(hit, f, y0, y1, width)
+                                    hit = _replicate(hit, f, y0, y1, x0, width)
+                                if d > 1:
+                                    hit = _any_2x2(hit)
                                 np.bitwise_or(acc, hit.view(np.uint8), out=acc)
                     layers.append((acc, None))
                 for key, ds in dss.items():
-                    _flush_when_done(ds, y1, masks[key].factor)
+                    _flush_when_done(ds, y1, up[key], down[key])
                 return layers
             return read
         return opener
@@ -324,11 +495,12 @@ def gdal_array_type(band):
     return gdal_array.GDALTypeCodeToNumericTypeCode(band.DataType)
 
 
-def _replicate(arr, factor, y0, y1, width):
-    """Low-resolution mask rows -> the 10 m rows [y0, y1) by exact factor x factor replication (nearest)."""
-    off = y0 - (y0 // factor) * factor
+def _replicate(arr, factor, y0, y1, x0, width):
+    """Low-resolution mask rows -> the 10 m rows [y0, y1), columns [x0, x0 + width) by exact factor x factor
+    replication (nearest); arr starts at low-resolution row y0 // factor and column x0 // factor."""
+    off_y, off_x = y0 % factor, x0 % factor
     rep = np.repeat(np.repeat(arr, factor, axis=0), factor, axis=1)
-    return rep[off: off + (y1 - y0), :width]
+    return rep[off_y: off_y + (y1 - y0), off_x: off_x + width]
 
 
 def _flags(values, rule):
@@ -341,36 +513,60 @@ def _flags(values, rule):
 
 
 class _Arithmetic:
-    """NDVI of a block's rows, in slices of SUB_ROWS rows so each slice's arrays stay in the core's cache,
+    """The index of a block's rows, in slices of SUB_ROWS rows so each slice's arrays stay in the core's cache,
     numpy only, float32, every operation in place (no temporaries).
 
-    Reflectance = raw * scale + offset. NDVI is scale-free, so when both bands share a scale the work is done
-    in raw units shifted by offset/scale (exact in float32 for integer raw values below 2**24)."""
+    Reflectance = raw * scale + offset. A normalized difference is scale-free, so when both bands share a
+    scale the work is done in raw units shifted by offset/scale (exact in float32 for integer raw values
+    below 2**24). SAVI and EVI have additive constants: they work on reflectance, in float64 (EVI's
+    denominator N + 6 R - 7.5 B + 1 cancels: float32 loses up to 3e-6 there)."""
 
-    def __init__(self, inputs):
-        r, n = inputs.red, inputs.nir
-        self.same_scale = r.scale == n.scale
-        invalid = [(0, r.nodata), (1, n.nodata)]        # raw values that are no data by themselves
-        if inputs.saturated_raw and r.saturated is not None:
-            invalid += [(0, r.saturated), (1, n.saturated)]
+    def __init__(self, inputs, encoding=FLOAT32):
+        self.spec = inputs.index
+        bands = inputs.bands
+        self.kind = self.spec.kind
+        self.int16 = encoding == INT16
+        self.nodata = np.float32(NODATA)
+        invalid = []                              # raw values that are no data by themselves
+        for i, b in enumerate(bands):
+            invalid.append((i, b.nodata))
+            if inputs.saturated_raw and b.saturated is not None:
+                invalid.append((i, b.saturated))
         self.invalid = [(i, v) for i, v in invalid if v is not None]
-        self.r_shift, self.n_shift = r.offset / r.scale, n.offset / n.scale
-        self.r = (np.float32(r.scale), np.float32(r.offset))
-        self.n = (np.float32(n.scale), np.float32(n.offset))
-        # below these raw values the reflectance is negative: only then can the ratio leave [-1, 1]
-        self.r_floor, self.n_floor = -self.r_shift, -self.n_shift
+        self.same_scale = self.kind == "nd" and bands[0].scale == bands[1].scale
+        self.shift = [b.offset / b.scale for b in bands]
+        wide = self.kind != "nd"
+        self.work = np.float64 if wide else np.float32
+        self.lin = [(b.scale, b.offset) if wide else (np.float32(b.scale), np.float32(b.offset)) for b in bands]
+        # below these raw values the reflectance is negative: only then can a normalized difference leave [-1, 1]
+        self.floor = [-s for s in self.shift]
+        self.const = [float(c) for c in self.spec.constants]
+        self.in_place = not self.int16 and not wide     # o is the output rows themselves
 
-    def rows(self, red, nir, layers, out, a, b, k):
-        """NDVI of rows [a, b) into `out`, no data included; returns the number of valid pixels.
-        layers: mask (rows, bits) pairs, a pixel is masked where rows & bits (or rows, when bits is None) is
-        non-zero; k: this thread's _Scratch."""
+    def _load(self, raw, dst, i, shifted):
+        np.copyto(dst, raw, casting="unsafe")
+        if shifted:
+            if self.shift[i]:
+                dst += np.float32(self.shift[i])
+        else:
+            scale, offset = self.lin[i]
+            dst *= scale
+            dst += offset
+
+    def rows(self, arrays, layers, out, a, b, k):
+        """The index of rows [a, b) into `out` (float32, or int16 = round(index x 10000)), no data included;
+        returns the number of valid pixels. arrays: the bands' raw rows in the index's order; layers: mask
+        (rows, bits) pairs, a pixel is masked where rows & bits (or rows, when bits is None) is non-zero;
+        k: this thread's _Scratch."""
         u8 = np.uint8
         valid = 0
-        with np.errstate(divide="ignore", invalid="ignore"):
+        floating = any(x.dtype.kind == "f" for x in arrays)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             for y in range(a, b, SUB_ROWS):
                 z = min(SUB_ROWS, b - y)
                 sl = slice(y, y + z)
-                r, n, o = red[sl], nir[sl], out[sl]
+                raw = [x[sl] for x in arrays]
+                o = out[sl] if self.in_place else k.o[:z]
                 rf, s, flag, acc, tmp = k.rf[:z], k.s[:z], k.flag[:z], k.acc[:z], k.tmp[:z]
                 # acc: non-zero where the pixel is no data for any reason
                 acc[:] = 0
@@ -380,36 +576,62 @@ class _Arithmetic:
                     else:
                         np.bitwise_and(rows[sl], bits, out=tmp)
                         np.bitwise_or(acc, tmp, out=acc)
-                for band, value in self.invalid:
-                    np.equal(r if band == 0 else n, value, out=flag)
+                for i, value in self.invalid:
+                    np.equal(raw[i], value, out=flag)
                     np.bitwise_or(acc, flag.view(u8), out=acc)
-                np.copyto(rf, r, casting="unsafe")
-                np.copyto(o, n, casting="unsafe")
-                if self.same_scale:
-                    if self.r_shift:
-                        rf += np.float32(self.r_shift)
-                    if self.n_shift:
-                        o += np.float32(self.n_shift)
-                else:
-                    rf *= self.r[0]
-                    rf += self.r[1]
-                    o *= self.n[0]
-                    o += self.n[1]
-                np.add(o, rf, out=s)
-                o -= rf
+                # o = numerator, s = denominator
+                self._load(raw[0], o, 0, self.same_scale)
+                self._load(raw[1], rf, 1, self.same_scale)
+                if self.kind == "nd":
+                    np.add(o, rf, out=s)
+                    o -= rf
+                elif self.kind == "savi":                     # (1 + L)(a - b) / (a + b + L)
+                    (L,) = self.const
+                    np.add(o, rf, out=s)
+                    s += L
+                    o -= rf
+                    o *= 1 + L
+                else:                                         # G (N - R) / (N + C1 R - C2 B + L)
+                    G, C1, C2, L = self.const
+                    blue = k.t[:z]
+                    self._load(raw[2], blue, 2, False)
+                    np.multiply(rf, C1, out=s)
+                    s += o
+                    blue *= C2
+                    s -= blue
+                    s += L
+                    o -= rf
+                    o *= G
                 np.equal(s, 0, out=flag)
                 np.bitwise_or(acc, flag.view(u8), out=acc)
                 np.divide(o, s, out=o)
-                if r.dtype.kind == "f" or n.dtype.kind == "f":
+                if floating:
                     np.isnan(o, out=flag)           # NaN in a floating-point band (non-finite input) is no data
                     np.bitwise_or(acc, flag.view(u8), out=acc)
-                # with both reflectances >= 0, |NIR - red| <= NIR + red and the ratio is within [-1, 1] exactly;
-                # the clip (several times slower than a min reduction) is only needed where one is negative
-                if r.min() < self.r_floor or n.min() < self.n_floor:
-                    np.minimum(o, np.float32(1), out=o)
-                    np.maximum(o, np.float32(-1), out=o)
+                # A normalized difference of two reflectances >= 0 is within [-1, 1] exactly: the clip (several
+                # times slower than a min reduction) is only needed where one is negative. Floating-point
+                # bands are always clipped: min() of a slice holding a NaN is NaN, which compares False.
+                if (floating or self.kind != "nd"
+                        or any(x.min() < f for x, f in zip(raw, self.floor))):
+                    np.minimum(o, 1, out=o)
+                    np.maximum(o, -1, out=o)
                 np.not_equal(acc, 0, out=flag)
-                np.copyto(o, np.float32(NODATA), where=flag)
+                if self.int16:
+                    # int16 = the float32 result x 10000 rounded: the multiplication in float64, so the rounding
+                    # is the only error; a float64 result (SAVI, EVI) is first rounded to float32 like the output
+                    d = k.d[:z]
+                    if o.dtype != np.float32:
+                        np.copyto(k.q[:z], o, casting="same_kind")
+                        o = k.q[:z]
+                    np.copyto(d, o)             # (np.multiply(o, 1e4, out=d) would multiply in float32)
+                    d *= float(round(1 / INT16_SCALE))      # exactly 10000.0, not 1 / 1e-4
+                    np.rint(d, out=d)
+                    np.copyto(d, INT16_NODATA, where=flag)
+                    np.copyto(out[sl], d, casting="unsafe")
+                else:
+                    np.copyto(o, self.nodata, where=flag)
+                    if not self.in_place:
+                        np.copyto(out[sl], o, casting="unsafe")
                 valid += flag.size - int(np.count_nonzero(flag))
         return valid
 
@@ -417,25 +639,30 @@ class _Arithmetic:
 class _Scratch:
     """One compute thread's arrays for a slice of SUB_ROWS rows."""
 
-    def __init__(self, width):
-        self.rf = np.empty((SUB_ROWS, width), np.float32)
-        self.s = np.empty((SUB_ROWS, width), np.float32)
+    def __init__(self, width, kind="nd", encoding=FLOAT32):
+        work = np.float32 if kind == "nd" else np.float64
+        self.rf = np.empty((SUB_ROWS, width), work)
+        self.s = np.empty((SUB_ROWS, width), work)
         self.flag = np.empty((SUB_ROWS, width), bool)
         self.acc = np.empty((SUB_ROWS, width), np.uint8)
         self.tmp = np.empty((SUB_ROWS, width), np.uint8)
+        self.t = np.empty((SUB_ROWS, width), work) if kind == "evi" else None
+        self.o = np.empty((SUB_ROWS, width), work) if encoding == INT16 or kind != "nd" else None
+        self.d = np.empty((SUB_ROWS, width), np.float64) if encoding == INT16 else None
+        self.q = np.empty((SUB_ROWS, width), np.float32) if encoding == INT16 and kind != "nd" else None
 
 
 class _OutBlock:
-    """A computed block: NDVI rows and their nearest-neighbour decimations, one per overview level."""
+    """A computed block: index rows and their nearest-neighbour decimations, one per overview level."""
 
-    def __init__(self, rows, width, factors):
-        self.ndvi = np.empty((rows, width), np.float32)
-        self.levels = [np.empty((-(-rows // f), -(-width // f)), np.float32) for f in factors]
+    def __init__(self, rows, width, factors, dtype=np.float32):
+        self.values = np.empty((rows, width), dtype)
+        self.levels = [np.empty((-(-rows // f), -(-width // f)), dtype) for f in factors]
 
     def decimate(self, a, b):
         """Overview rows of the block rows [a, b) (block starts are multiples of 32, so block row 0 is an
         overview row of every level). Each level is taken from the previous one: a[::4] == a[::2][::2]."""
-        prev = self.ndvi
+        prev = self.values
         for level in self.levels:
             lo, hi = (a + 1) // 2, (b + 1) // 2
             level[lo:hi] = prev[2 * lo: 2 * hi: 2, ::2]
@@ -447,9 +674,10 @@ class _Writer(threading.Thread):
     the dataset's NUM_THREADS. Overview rows are kept until a whole row of overview tiles is ready, so every
     tile is compressed and written once."""
 
-    def __init__(self, ds, factors, height, pool, stop):
+    def __init__(self, ds, factors, height, pool, stop, dtype=np.float32):
         super().__init__(daemon=True)
         self.ds, self.factors, self.height, self.pool, self.stop = ds, factors, height, pool, stop
+        self.dtype = dtype
         self.inq = queue.Queue()
         self.error = None
 
@@ -458,7 +686,7 @@ class _Writer(threading.Thread):
         try:
             band = self.ds.GetRasterBand(1)
             ovs = [band.GetOverview(i) for i in range(band.GetOverviewCount())]
-            bufs = [np.empty((TILE, ov.XSize), np.float32) for ov in ovs]
+            bufs = [np.empty((TILE, ov.XSize), self.dtype) for ov in ovs]
             filled = [0] * len(ovs)          # rows in each level's buffer
             first = [0] * len(ovs)           # overview row where the buffer starts
             while True:
@@ -468,7 +696,7 @@ class _Writer(threading.Thread):
                 block, y0, rows = item
                 item = None
                 if self.error is None and not self.stop.is_set():
-                    band.WriteArray(block.ndvi[:rows], 0, y0)
+                    band.WriteArray(block.values[:rows], 0, y0)
                     last = y0 + rows >= self.height
                     for i, (ov, f) in enumerate(zip(ovs, self.factors)):
                         n = -(-rows // f)
@@ -490,62 +718,154 @@ class _Writer(threading.Thread):
             self.ds = None                  # closes the file: the last tiles are compressed and written here
 
 
-def _check_grid(name, ref, path, factor):
-    ds = gdal.Open(path)
+def _same_crs(a, b):
+    if not a or not b:
+        return a == b
+    sa, sb = osr.SpatialReference(), osr.SpatialReference()
+    sa.ImportFromWkt(a)
+    sb.ImportFromWkt(b)
+    return bool(sa.IsSame(sb))
+
+
+def _check_grid(name, ref, path, factor, what, lenient_crs=False):
+    """Refuse a raster that is not on the reference's grid: same CRS, same corner, pixels `factor` times
+    the reference's, a size covering it exactly (a 20 m band of a 10980 px tile is 5490 px)."""
+    try:
+        ds = gdal.Open(path)
+    except RuntimeError as e:
+        raise ProductFormatError(f"{name}: cannot read {what} ({e}).") from e
     gt, rgt = ds.GetGeoTransform(), ref.GetGeoTransform()
-    ok = (abs(gt[0] - rgt[0]) < 1e-6 and abs(gt[3] - rgt[3]) < 1e-6 and abs(gt[1] - rgt[1] * factor) < 1e-6
-          and ds.RasterXSize * factor >= ref.RasterXSize and ds.RasterYSize * factor >= ref.RasterYSize)
-    if not ok:
-        raise ProductFormatError(f"{name}: {os.path.basename(path)} is not on the grid of the red band "
-                                 f"(expected {factor} x its {rgt[1]:g} m pixels from the same corner).")
+    tol = 1e-3 * abs(rgt[1])                         # a thousandth of a pixel
+    problem = None
+    crs, rcrs = ds.GetProjection(), ref.GetProjection()
+    if not _same_crs(crs, rcrs) and not (lenient_crs and not crs):
+        problem = "its coordinate reference system differs"
+    elif not (abs(gt[0] - rgt[0]) <= tol and abs(gt[3] - rgt[3]) <= tol):
+        problem = f"its corner is ({gt[0]:g}, {gt[3]:g}), not ({rgt[0]:g}, {rgt[3]:g})"
+    elif not (abs(gt[1] - rgt[1] * factor) <= tol and abs(gt[5] - rgt[5] * factor) <= tol
+              and abs(gt[2] - rgt[2] * factor) <= tol and abs(gt[4] - rgt[4] * factor) <= tol):
+        problem = f"its pixels are {gt[1]:g} x {abs(gt[5]):g}, not {factor} x {rgt[1]:g}"
+    elif not all(0 <= size * factor - full < factor
+                 for size, full in ((ds.RasterXSize, ref.RasterXSize), (ds.RasterYSize, ref.RasterYSize))):
+        problem = (f"it is {ds.RasterXSize} x {ds.RasterYSize} pixels, not {ref.RasterXSize} x "
+                   f"{ref.RasterYSize}" + (f" / {factor}" if factor > 1 else ""))
+    if problem:
+        raise ProductFormatError(f"{name}: {what} ({os.path.basename(path)}) is not on the grid of "
+                                 f"{os.path.basename(ref.GetDescription())}: {problem}. The bands of one index "
+                                 f"must come from the same product.")
 
 
-def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threads=2):
-    """Compute NDVI for NdviInputs into out_path; returns the fraction of valid pixels."""
+def _grid(inputs):
+    """Check that the bands and masks share one grid; returns (reference dataset, width, height, band types).
+    The reference is the first 10 m band of the index (or the first band, for an all-20 m index: its grid
+    doubled)."""
+    name = inputs.name
+    try:
+        dss = [gdal.Open(b.path) for b in inputs.bands]
+    except RuntimeError as e:
+        raise ProductFormatError(f"{name}: cannot read the bands of {inputs.index.name} ({e}).") from e
+    f0 = min(b.factor for b in inputs.bands)
+    i0 = [b.factor for b in inputs.bands].index(f0)
+    ref = dss[i0]
+    w, h = ref.RasterXSize * f0, ref.RasterYSize * f0
+    if w > MAX_SIDE or h > MAX_SIDE:
+        raise ProductFormatError(f"{name}: the bands are {w} x {h} pixels, far beyond a Sentinel-2 tile (10980 x "
+                                 f"10980): refused (at most {MAX_SIDE} pixels a side). Give the bands of one tile.")
+    if f0 > 1:   # an index of 20 m bands only: the reference grid is a 10 m one over the same area
+        ref = gdal.GetDriverByName("MEM").Create(ref.GetDescription(), w, h, 1, gdal.GDT_Byte)
+        gt = dss[i0].GetGeoTransform()
+        ref.SetGeoTransform((gt[0], gt[1] / f0, gt[2] / f0, gt[3], gt[4] / f0, gt[5] / f0))
+        ref.SetProjection(dss[i0].GetProjection())
+    for spec_name, b, ds in zip(inputs.index.bands, inputs.bands, dss):
+        if ds is not ref:
+            _check_grid(name, ref, b.path, b.factor, f"band {spec_name}")
+    for key, mask in inputs.masks.items():
+        _check_grid(name, ref, mask.path, mask.factor, f"the {key} mask", lenient_crs=True)
+    k = inputs.out_factor
+    types = [np.dtype(np.float32) if b.factor < k else gdal_array_type(ds.GetRasterBand(1))
+             for b, ds in zip(inputs.bands, dss)]
+    if k > 1:    # the output grid: k x k 10 m pixels each, from the same corner (an odd last 10 m row is dropped)
+        gt = ref.GetGeoTransform()
+        out = gdal.GetDriverByName("MEM").Create(ref.GetDescription(), w // k, h // k, 1, gdal.GDT_Byte)
+        out.SetGeoTransform((gt[0], gt[1] * k, gt[2] * k, gt[3], gt[4] * k, gt[5] * k))
+        out.SetProjection(ref.GetProjection())
+        ref, w, h = out, w // k, h // k
+    return ref, w, h, types
+
+
+def _creation(layout, workers):
+    if layout == PLAIN:
+        return ["BIGTIFF=IF_SAFER"]
+    if layout != COMPRESSED:
+        raise ValueError(f"layout must be {COMPRESSED!r} or {PLAIN!r}, not {layout!r}")
+    return CREATION_OPTIONS + [f"NUM_THREADS={workers}"]
+
+
+def _describe_output(band, out, inputs, encoding):
+    spec = inputs.index
+    band.SetDescription(spec.name)
+    if encoding == INT16:
+        band.SetNoDataValue(INT16_NODATA)
+        band.SetScale(INT16_SCALE)
+        band.SetOffset(0.0)
+        stored = (f"int16: value = stored x {INT16_SCALE:g} (band scale {INT16_SCALE:g}, offset 0), "
+                  f"nodata {INT16_NODATA}, rounding error <= 0.5e-4")
+        nodata = INT16_NODATA
+    else:
+        band.SetNoDataValue(NODATA)
+        stored, nodata = "float32", NODATA
+    grid, k = [], inputs.out_factor
+    for b_name, b in zip(spec.bands, inputs.bands):
+        how = ""
+        if b.factor > k:
+            how = " (2 x 2 nearest-neighbour replication onto the 10 m grid, exact)"
+        elif b.factor < k:
+            how = " (mean of each 2 x 2 block onto the 20 m grid; no data where any of the four is)"
+        grid.append(f"{b_name} {10 * b.factor} m{how}")
+    meta = dict(inputs.metadata, INDEX=spec.name, INDEX_NAME=spec.title, INDEX_FORMULA=spec.formula,
+                INDEX_CONSTANTS=spec.constants_text, BANDS="; ".join(grid), RESOLUTION=f"{10 * k} m",
+                VALUE_RANGE="-1 1", ENCODING=stored, NODATA=str(nodata),
+                NODATA_MEANING=f"a band of {spec.name} is no data, its denominator is 0, or masked by MASK_POLICY",
+                SOFTWARE="Sentinel Mirror index engine")
+    out.SetMetadata({k: str(v) for k, v in meta.items()})
+
+
+def run_index(inputs, out_path, *, encoding=FLOAT32, layout=COMPRESSED, progress=NULL_PROGRESS,
+              block_size=TILE, threads=2):
+    """Compute the index of IndexInputs into out_path; returns the fraction of valid pixels."""
     check_cancelled(progress)
     if block_size % TILE:
         raise ValueError(f"block_size must be a multiple of {TILE}, got {block_size}.")
     name = inputs.name
-    try:
-        ref = gdal.Open(inputs.red.path)
-        nirds = gdal.Open(inputs.nir.path)
-    except RuntimeError as e:
-        raise ProductFormatError(f"{name}: cannot read the red/NIR bands ({e}).") from e
-    w, h = ref.RasterXSize, ref.RasterYSize
-    if (nirds.RasterXSize, nirds.RasterYSize) != (w, h):
-        raise ProductFormatError(f"{name}: the red and near-infrared bands differ in size.")
-    red_type = gdal_array_type(ref.GetRasterBand(1))
-    nir_type = gdal_array_type(nirds.GetRasterBand(1))
-    for key, mask in inputs.masks.items():
-        try:
-            _check_grid(name, ref, mask.path, mask.factor)
-        except RuntimeError as e:
-            raise ProductFormatError(f"{name}: cannot read the {key} mask ({e}).") from e
-    plan = _MaskPlan(inputs.masks, inputs.rules) if inputs.rules else None
+    ref, w, h, types = _grid(inputs)
+    k = inputs.out_factor
+    plan = _MaskPlan(inputs.masks, inputs.rules, k) if inputs.rules else None
+    out_type = np.int16 if encoding == INT16 else np.float32
 
     blocks = [(y, min(h, y + block_size)) for y in range(0, h, block_size)]
-    levels = [f for f in OVERVIEW_FACTORS if -(-max(w, h) // (f // 2)) > TILE]
+    levels = ([f for f in OVERVIEW_FACTORS if -(-max(w, h) // (f // 2)) > TILE] if layout == COMPRESSED else [])
     tmp = out_path + ".part"
     stop = threading.Event()
     rows = min(block_size, h)
-    readers = {"red": _Reader(_band_opener(inputs.red.path), blocks,
-                              _Pool(2, lambda: np.empty((rows, w), red_type), stop), stop),
-               "nir": _Reader(_band_opener(inputs.nir.path), blocks,
-                              _Pool(2, lambda: np.empty((rows, w), nir_type), stop), stop)}
+    readers = {}
+    for i, (b, t) in enumerate(zip(inputs.bands, types)):
+        opener = _band_opener(b, rows, out_factor=k, saturated_raw=inputs.saturated_raw)
+        readers[i] = _Reader(opener, blocks, _Pool(2, lambda t=t: np.empty((rows, w), t), stop), stop)
     if plan is not None:
         readers["masks"] = _Reader(plan.opener(rows, w), blocks, _Pool(2, lambda: plan.make(rows, w), stop), stop)
-    out_pool = _Pool(2, lambda: _OutBlock(rows, w, levels), stop)
-    arithmetic = _Arithmetic(inputs)
+    out_pool = _Pool(2, lambda: _OutBlock(rows, w, levels, out_type), stop)
+    arithmetic = _Arithmetic(inputs, encoding)
     workers = max(1, threads)
     # the arithmetic of a block is split between `workers` threads (numpy releases the GIL), each with its
     # own scratch rows
-    scratch = [_Scratch(w) for _ in range(workers)]
+    scratch = [_Scratch(w, inputs.index.kind, encoding) for _ in range(workers)]
     pool = ThreadPoolExecutor(workers) if workers > 1 else None
     parts_of = lambda n: [(k * n // workers, (k + 1) * n // workers) for k in range(workers)]
+    nbands = len(inputs.bands)
 
     def part(job):
-        red, nir, layers, block, a, b, k = job
-        valid = arithmetic.rows(red, nir, layers, block.ndvi, a, b, k)
+        arrays, layers, block, a, b, k = job
+        valid = arithmetic.rows(arrays, layers, block.values, a, b, k)
         block.decimate(a, b)
         return valid
 
@@ -555,20 +875,16 @@ def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threa
         for r in readers.values():          # reading starts while the output is being set up
             r.start()
         drv = gdal.GetDriverByName("GTiff")
-        out = drv.Create(tmp, w, h, 1, gdal.GDT_Float32, CREATION_OPTIONS + [f"NUM_THREADS={workers}"])
+        gtype = gdal.GDT_Int16 if encoding == INT16 else gdal.GDT_Float32
+        out = drv.Create(tmp, w, h, 1, gtype, _creation(layout, workers))
         out.SetGeoTransform(ref.GetGeoTransform())
         out.SetProjection(ref.GetProjection())
         band = out.GetRasterBand(1)
-        band.SetNoDataValue(NODATA)
-        band.SetDescription("NDVI")
-        meta = dict(inputs.metadata, VALUE_RANGE="-1 1", NODATA=str(NODATA),
-                    NODATA_MEANING="red or NIR no data, NIR+red = 0, or masked by MASK_POLICY",
-                    SOFTWARE="Sentinel Mirror NDVI engine")
-        out.SetMetadata({k: str(v) for k, v in meta.items()})
+        _describe_output(band, out, inputs, encoding)
         if levels:
             out.BuildOverviews("NONE", levels)      # empty overview levels, filled block by block below
-        ref = nirds = band = None
-        writer = _Writer(out, levels, h, out_pool, stop)   # owns (and closes) the output dataset from here
+        ref = band = None
+        writer = _Writer(out, levels, h, out_pool, stop, out_type)   # owns (and closes) the output from here
         out = None
         writer.start()
         for i, (y0, y1) in enumerate(blocks):
@@ -576,15 +892,15 @@ def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threa
             if writer.error is not None:
                 raise writer.error
             n = y1 - y0
-            rbuf, red = readers["red"].get()
-            nbuf, nir = readers["nir"].get()
+            got = [readers[j].get() for j in range(nbands)]
             mbuf, layers = readers["masks"].get() if "masks" in readers else (None, [])
             block = out_pool.take()
-            jobs = [(red, nir, layers, block, a, b, scratch[k]) for k, (a, b) in enumerate(parts_of(n))]
+            arrays = [data for _, data in got]
+            jobs = [(arrays, layers, block, a, b, scratch[k]) for k, (a, b) in enumerate(parts_of(n))]
             counts = list(pool.map(part, jobs)) if pool else [part(jobs[0])]
             total_valid += sum(counts)
-            readers["red"].pool.give(rbuf)
-            readers["nir"].pool.give(nbuf)
+            for j, (buf, _) in enumerate(got):
+                readers[j].pool.give(buf)
             if mbuf is not None:
                 readers["masks"].pool.give(mbuf)
             writer.inq.put((block, y0, n))
@@ -601,6 +917,9 @@ def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threa
         raise
     except RuntimeError as e:
         raise ProductFormatError(f"{name}: reading or writing failed ({e}).") from e
+    except MemoryError as e:
+        raise ProductFormatError(f"{name}: not enough memory for {w} x {h} pixels: close other programs or "
+                                 f"compute fewer products at once.") from e
     finally:
         stop.set()
         if pool is not None:
@@ -615,3 +934,37 @@ def run_ndvi(inputs, out_path, *, progress=NULL_PROGRESS, block_size=TILE, threa
         if os.path.exists(tmp):
             os.remove(tmp)
     return total_valid / float(w * h)
+
+
+def run_ndvi(inputs, out_path, **kwargs):
+    """run_index for NDVI inputs (kept for callers of the NDVI-only engine)."""
+    return run_index(inputs, out_path, **kwargs)
+
+
+def read_index_window(inputs, window=None):
+    """The index of IndexInputs over window (x0, y0, width, height; None = all) in memory, synchronously, with
+    the same readers, masks and arithmetic as run_index. Returns (float32 array with NaN for no data, info)."""
+    ref, w, h, types = _grid(inputs)
+    x0, y0, ww, hh = window if window is not None else (0, 0, w, h)
+    if not (0 <= x0 and 0 <= y0 and ww > 0 and hh > 0 and x0 + ww <= w and y0 + hh <= h):
+        raise ProductFormatError(f"{inputs.name}: the window {window} is not inside the {w} x {h} pixel grid.")
+    k = inputs.out_factor
+    readers = [_band_opener(b, hh, x0, x0 + ww, k, inputs.saturated_raw)() for b in inputs.bands]
+    arrays = []
+    for read, t in zip(readers, types):
+        buf = np.empty((hh, ww), t)
+        arrays.append(read(y0, y0 + hh, buf))
+    layers = []
+    if inputs.rules:
+        plan = _MaskPlan(inputs.masks, inputs.rules, k)
+        layers = plan.opener(hh, ww, x0)()(y0, y0 + hh, plan.make(hh, ww))
+        layers = [(rows[:hh], bits) for rows, bits in layers]
+    # the mask layers and bands are indexed from row 0 of the window
+    out = np.empty((hh, ww), np.float32)
+    _Arithmetic(inputs).rows(arrays, layers, out, 0, hh, _Scratch(ww, inputs.index.kind))
+    out[out == np.float32(NODATA)] = np.nan
+    gt = ref.GetGeoTransform()
+    info = dict(inputs.metadata, INDEX=inputs.index.name, PROJECTION=ref.GetProjection(),
+                GEOTRANSFORM=(gt[0] + x0 * gt[1] + y0 * gt[2], gt[1], gt[2], gt[3] + x0 * gt[4] + y0 * gt[5],
+                              gt[4], gt[5]))
+    return out, info

@@ -1,7 +1,10 @@
-"""NDVI for several product archives: one GeoTIFF per product, one failure does not stop the others.
+"""NDVI (or another spectral index) for several product archives: one GeoTIFF per product, and no failure of
+one product, whatever it is, stops the others.
 
-Shared by the NDVI task and the `sentinelmirror:ndvi` algorithm, so both name and compute outputs the same way.
+Shared by the NDVI task and the `sentinelmirror:index` / `sentinelmirror:ndvi` algorithms, so all name and
+compute outputs the same way: <product>_NDVI.tif, <product>_NDWI.tif...
 """
+import logging
 import os
 from pathlib import Path
 
@@ -34,10 +37,15 @@ def product_archives(folder):
     return sorted(str(p) for p in Path(folder).glob("*.zip") if p.is_file())
 
 
-def ndvi_output_path(folder, archive):
+LOG = logging.getLogger("sentinel_mirror.ndvi")
+
+
+def ndvi_output_path(folder, archive, index="NDVI", resolution=10):
+    """<product>_NDVI.tif, <product>_NBR.tif...; a 20 m output adds _20m (<product>_NBR_20m.tif)."""
     stem = Path(archive).name
     stem = stem[:-4] if stem.lower().endswith(".zip") else stem
-    return inside(folder, safe_filename(stem, NDVI_SUFFIX + ".tif"))
+    suffix = (NDVI_SUFFIX if index == "NDVI" else "_" + index) + ("_20m" if resolution == 20 else "")
+    return inside(folder, safe_filename(stem, suffix + ".tif"))
 
 
 def _radar_message(archive):
@@ -54,17 +62,27 @@ def _radar_message(archive):
             "NDVI (Sentinel-1 is download only). Compute NDVI from a Sentinel-2 product of the same area.")
 
 
-def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, on_result=None, on_error=None):
+def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, on_result=None, on_error=None,
+                       index="NDVI", encoding="float32", resolution=10):
     """Returns (results, errors): NdviResult per product that worked, (archive, message) per one that did not.
+    index: NDVI (default) or another of plugin/core/indices.py; encoding: float32 or int16; resolution: 10 or
+    20 (m).
     Raises Cancelled when cancelled, InvalidInputError when there is nothing to do."""
-    from .ndvi import compute_ndvi  # numpy + GDAL: loaded when NDVI is actually computed
+    from .indices import check_encoding, get_index
+    from .ndvi import compute_index  # numpy + GDAL: loaded when an index is actually computed
 
+    spec, encoding = get_index(index), check_encoding(encoding)
     archives = list(dict.fromkeys(str(a) for a in archives if a))
     if not archives:
-        raise InvalidInputError("No product archive to compute NDVI from: give downloaded product zips or their folder.")
+        raise InvalidInputError(f"No product archive to compute {spec.name} from: give downloaded product zips or "
+                                f"their folder.")
     os.makedirs(folder, exist_ok=True)
     results, errors = [], []
-    kwargs = {} if masks is None else {"masks": masks}
+    if resolution not in (10, 20):
+        raise InvalidInputError(f"The output resolution is 10 or 20 m, not {resolution!r}.")
+    kwargs = {"index": spec.name, "encoding": encoding, "resolution": resolution}
+    if masks is not None:
+        kwargs["masks"] = masks
 
     def fail(archive, message):
         errors.append((archive, message))
@@ -73,18 +91,24 @@ def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, 
 
     for i, archive in enumerate(archives):
         check_cancelled(progress)
-        progress.message(f"NDVI {i + 1}/{len(archives)}: {Path(archive).name}")
+        progress.message(f"{spec.name} {i + 1}/{len(archives)}: {Path(archive).name}")
         sub = _Slice(progress, 100.0 * i / len(archives), 100.0 * (i + 1) / len(archives))
         if not os.path.isfile(archive):
             fail(archive, f"{archive} does not exist: give the path of a downloaded product archive.")
             continue
         try:
-            result = compute_ndvi(archive, ndvi_output_path(folder, archive), progress=sub, **kwargs)
+            result = compute_index(archive, ndvi_output_path(folder, archive, spec.name, resolution), progress=sub,
+                                   **kwargs)
         except Cancelled:
             raise
         except (SentinelMirrorError, OSError, RuntimeError) as e:   # RuntimeError: GDAL exceptions
             fail(archive, _radar_message(archive) or (
-                str(e) if isinstance(e, SentinelMirrorError) else f"NDVI could not be written or read ({e})."))
+                str(e) if isinstance(e, SentinelMirrorError) else f"{spec.name} could not be written or read ({e})."))
+            continue
+        except Exception as e:  # noqa: BLE001 - whatever one product does (MemoryError...), the others go on
+            LOG.debug("%s failed on %s", spec.name, archive, exc_info=True)
+            fail(archive, f"{Path(archive).name}: {spec.name} failed ({type(e).__name__}: {e}); the other products "
+                          f"are computed.")
             continue
         results.append(result)
         if on_result:

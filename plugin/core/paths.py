@@ -1,8 +1,10 @@
 """Names that come from a server are never trusted as paths."""
+import errno
 import os
 import re
+import tempfile
 
-from .errors import InvalidInputError
+from .errors import FolderError, InvalidInputError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -20,3 +22,31 @@ def inside(folder, name):
     if os.path.commonpath([root, path]) != root:
         raise InvalidInputError(f"Refusing to write {name!r} outside {folder}.")
     return path
+
+
+_FOLDER_PROBLEMS = {errno.EROFS: "it is on a read-only disk", errno.EACCES: "permission denied",
+                    errno.EPERM: "permission denied", errno.ENOTDIR: "part of its path is a file, not a folder",
+                    errno.EEXIST: "it is a file, not a folder", errno.ENOSPC: "the disk is full"}
+
+
+def folder_problem(error):
+    """Plain words for an OSError met while creating or writing in a folder."""
+    return _FOLDER_PROBLEMS.get(getattr(error, "errno", None)) or (getattr(error, "strerror", None) or str(error))
+
+
+def writable_folder(folder, what="download folder"):
+    """Create `folder` if needed and prove we can write in it, or FolderError saying what to fix: a read-only
+    folder must fail at once with one sentence, not after a round of download retries."""
+    if not folder or not str(folder).strip():
+        raise FolderError(f"No {what} is set: choose one.")
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise FolderError(f"The {what} {folder} is a file, not a folder: choose a folder.")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".sentinel-mirror-probe-", dir=folder)
+        os.close(fd)
+        os.remove(probe)
+    except OSError as e:
+        raise FolderError(f"Cannot write in the {what} {folder} ({folder_problem(e)}): choose a folder you can "
+                          "write to.") from e
+    return folder

@@ -41,11 +41,12 @@ from typing import Callable, Optional
 from . import journal as journal_mod
 from . import paths
 from .download import download_product, file_md5, is_zip
-from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, NotFoundError, NotOnlineError,
-                     QuotaError, SentinelMirrorError)
+from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, NotFoundError, NotOnlineError,
+                     ProductBusyError, QuotaError, SentinelMirrorError)
 from .models import Availability, ProductState, ProductStatus
 from .progress import NULL_PROGRESS
 from .providers.http import abort_requests, duration_text
+from .redact import redact
 
 log = logging.getLogger("sentinel_mirror")
 
@@ -58,6 +59,7 @@ POLL_FAILURES_BEFORE_GIVING_UP = 8
 # products that have been staging for hours (the staging timeout still bounds the wait).
 POLL_OUTAGE_BEFORE_GIVING_UP_S = 900.0
 MIN_RETRY_AFTER_S = 1.0         # "Retry-After: 0" means now, but not a tight loop on an overloaded service
+BUSY_RETRY_S = 5.0              # another run is downloading the product into this folder: look again after
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class _Pipeline:
 
     # ---- driver ------------------------------------------------------------------------------------
     def run(self):
-        os.makedirs(self.folder, exist_ok=True)
+        paths.writable_folder(self.folder)   # FolderError, one sentence, before anything is asked of the service
         self.journal = journal_mod.Journal(self.folder)
         self.start = self.opt.clock()
         self.interval = self.opt.poll_interval_s
@@ -446,7 +448,13 @@ class _Pipeline:
             item.last_request = item.last_request or now
             self._set(item, ProductState.STAGING, reason=str(error))
             self.next_poll = min(self.next_poll, max(item.not_before, self.last_poll + self.opt.poll_interval_s))
-        elif isinstance(error, (AuthError, ChecksumError, DiskFullError, NotFoundError)):
+        elif isinstance(error, ProductBusyError):
+            # Another run writes it: wait for it (not counted as a failure); the next try finds it verified.
+            if item.reason != str(error):
+                log.info("%s", error)
+            item.not_before = now + BUSY_RETRY_S
+            self._set(item, ProductState.QUEUED, reason=str(error))
+        elif isinstance(error, (AuthError, ChecksumError, DiskFullError, FolderError, NotFoundError)):
             self._fail(item, str(error))
         elif isinstance(error, (SentinelMirrorError, OSError)):
             item.attempts += 1
@@ -475,7 +483,7 @@ class _Pipeline:
             if item.state in FINAL:
                 return
             if reason is not None:
-                item.reason = reason
+                item.reason = redact(reason)   # reasons reach the dock, the report, the journal and qgis_process
             if state is item.state and state is not ProductState.DOWNLOADING:
                 return
             item.state = state

@@ -9,6 +9,9 @@ content (metadata file names), not from the archive's file name:
 - ESA L1C SAFE: MTD_MSIL1C.xml, B04/B08, RADIO_ADD_OFFSET, QI_DATA/MSK_CLASSI_B00.jp2 (60 m: opaque clouds,
   cirrus, snow) from baseline 04.00. NDVI from it is top of atmosphere (is_toa).
 - Sentinel-1 SAFE: recognised (download-only); it has no optical bands.
+Besides red/NIR every reader lists the optical bands the spectral indices use (ProductReader.bands: B2, B3,
+B4, B8 at 10 m; B5, B8A, B11, B12 at 20 m, factor 2) when the archive holds them; ProductReader.band(name)
+names the product and the band when one is missing.
 """
 import datetime as dt
 import os
@@ -37,7 +40,10 @@ SAT_RED_NIR = (1 << 2) | (1 << 3)                                      # SAT_R1 
 SCL_NO_DATA, SCL_SATURATED, SCL_DARK, SCL_SHADOW, SCL_VEGETATION, SCL_NOT_VEGETATED, SCL_WATER = range(7)
 SCL_UNCLASSIFIED, SCL_CLOUD_MEDIUM, SCL_CLOUD_HIGH, SCL_CIRRUS, SCL_SNOW = range(7, 12)
 SAFE_SATURATED = 65535
-_SAFE_BAND_ID = {"B02": 1, "B03": 2, "B04": 3, "B08": 7}   # band_id in the offset lists
+_SAFE_BAND_ID = {"B02": 1, "B03": 2, "B04": 3, "B05": 4, "B08": 7, "B8A": 8, "B11": 11, "B12": 12}  # offset lists
+# The optical bands the spectral indices read, and their pixel size / 10 m.
+OPTICAL_BANDS = {"B2": 1, "B3": 1, "B4": 1, "B8": 1, "B5": 2, "B8A": 2, "B11": 2, "B12": 2}
+SAT_R1_BITS = {"B2": 1, "B3": 2, "B4": 4, "B8": 8}                    # MAJA SAT_R1: one bit per 10 m band
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,7 @@ class Band:
     offset: float
     nodata: float
     saturated: Optional[float] = None     # raw value flagging saturation (SAFE 65535): always no data
+    factor: int = 1                       # pixel size / 10 m (20 m bands: 2)
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,14 @@ class ProductReader:
     nir: Optional[Band] = None
     rgb: tuple = ()                           # (B4, B3, B2) Bands for natural colour
     masks: dict = field(default_factory=dict)
+    bands: dict = field(default_factory=dict)  # "B2".."B12" -> Band, those this archive holds
+
+    def band(self, name):
+        """The Band called name (B2, B3, B4, B5, B8, B8A, B11, B12), or ProductFormatError naming what is missing."""
+        if name not in self.bands:
+            raise ProductFormatError(f"{self.product_id} has no band {name} (this archive does not hold it): "
+                                     f"download the full product, or choose an index without {name}.")
+        return self.bands[name]
 
     @property
     def title(self):
@@ -100,9 +115,10 @@ class ProductReader:
     def nir_path(self):
         return self.nir.path if self.nir else None
 
-    def mask_rules(self, policy):
+    def mask_rules(self, policy, bands=("B4", "B8")):
         """(rules, missing): the mask tests the policy asks for that this product can answer, and the
-        policy flags it cannot (no such mask in this kind of product, or not in this archive)."""
+        policy flags it cannot (no such mask in this kind of product, or not in this archive). bands: the
+        bands the result is computed from (their saturation flags, for MAJA's SAT mask)."""
         asked = []                                 # (policy flag, rule)
         want = lambda name: bool(getattr(policy, name, False))
         if self.kind is ProductKind.MAJA_L2A:
@@ -113,8 +129,8 @@ class ProductReader:
                     ("snow", "MG2", "snow (MG2)", MG2_SNOW),
                     ("water", "MG2", "water (MG2)", MG2_WATER),
                     ("edges", "EDG", "edges / no data (EDG)", 0xFF),
-                    ("saturated", "SAT", "saturated red/NIR (SAT)", SAT_RED_NIR)):
-                if want(flag):
+                    ("saturated", "SAT", _sat_label(bands), _sat_bits(bands))):
+                if want(flag) and bits:
                     asked.append((flag, MaskRule(mask, 1, label, bits=bits)))
         elif self.kind is ProductKind.SAFE_L2A:
             explicit = getattr(policy, "scl_classes", None)
@@ -137,7 +153,23 @@ class ProductReader:
         missing = {flag for flag, _ in asked} - {flag for flag, r in asked if r.mask in self.masks}
         if self.kind is ProductKind.SAFE_L1C:      # L1C has no shadow or water information at all
             missing |= {flag for flag in ("cloud_shadows", "water") if want(flag)}
+        if self.kind is ProductKind.MAJA_L2A and want("saturated") and not _sat_bits(bands):
+            missing.add("saturated")               # only 20 m bands (NDRE): their SAT_R2 mask is not read
         return rules, sorted(missing)
+
+
+def _sat_bits(bands):
+    """SAT_R1 bits of the 10 m bands among `bands` (the 20 m bands' SAT_R2 is not read)."""
+    bits = 0
+    for b in bands:
+        bits |= SAT_R1_BITS.get(b, 0)
+    return bits
+
+
+def _sat_label(bands):
+    if tuple(bands) == ("B4", "B8"):
+        return "saturated red/NIR (SAT)"
+    return "saturated " + "/".join(b for b in bands if b in SAT_R1_BITS) + " (SAT)"
 
 
 # ---------------------------------------------------------------- opening
@@ -281,7 +313,8 @@ def _open_maja(box, top, reflectance):
     zone = _text(mtd, "GEOGRAPHICAL_ZONE") or ""
     tile = zone[1:] if zone.startswith("T") else (_title_field(top, "tile"))
     band = lambda b, k=reflectance: Band(_require(box, f"{top}/{top}_{k}_{b}.tif", f"band {k}_{b}"),
-                                         1.0 / quant, 0.0, nodata)
+                                         1.0 / quant, 0.0, nodata, factor=OPTICAL_BANDS.get(b, 1))
+    bands = {b: band(b) for b in OPTICAL_BANDS if f"{top}/{top}_{reflectance}_{b}.tif" in box.members}
     masks = {}
     for key, meaning in (("CLM", "cloud bits: 1-4,7 clouds, 5-6 cloud shadows"),
                          ("MG2", "geophysical bits: 0 water, 1 cloud, 2 snow, 3 cloud shadow"),
@@ -293,7 +326,7 @@ def _open_maja(box, top, reflectance):
     return ProductReader(ProductKind.MAJA_L2A, box.source, top, acquired, tile,
                          platform="S2" + platform[-1] if platform.startswith("SENTINEL2") else platform,
                          reflectance=reflectance, red=band("B4"), nir=band("B8"),
-                         rgb=(band("B4"), band("B3"), band("B2")), masks=masks)
+                         rgb=(band("B4"), band("B3"), band("B2")), masks=masks, bands=bands)
 
 
 def _title_field(title, name):
@@ -328,10 +361,18 @@ def _open_safe(box, kind, top):
         raise ProductFormatError(f"{box.label} is incomplete: {what} is missing "
                                  f"(no *{suffix}.jp2 in the archive).")
 
-    def band(b):
-        suffix = f"_{b}_10m" if l2a else f"_{b}"
+    def band(b, factor=1):
+        suffix = (f"_{b}_10m" if factor == 1 else f"_{b}_20m") if l2a else f"_{b}"
         return Band(find(suffix, f"band {b}"), 1.0 / quant, offsets.get(_SAFE_BAND_ID[b], 0.0) / quant, 0.0,
-                    saturated=SAFE_SATURATED)
+                    saturated=SAFE_SATURATED, factor=factor)
+
+    bands = {}
+    for name, factor in OPTICAL_BANDS.items():      # B2 -> B02, B8A stays
+        safe_name = name if len(name) == 3 else "B0" + name[1:]
+        try:
+            bands[name] = band(safe_name, factor)
+        except ProductFormatError:
+            pass                                     # not in this archive: ProductReader.band() says so
 
     masks = {}
     if l2a:
@@ -347,7 +388,8 @@ def _open_safe(box, kind, top):
     title = top[: -len(".SAFE")]
     return ProductReader(kind, box.source, title, acquired, tile or _title_field(title, "tile"),
                          platform=title[:3], baseline=baseline, reflectance="BOA" if l2a else "TOA",
-                         red=band("B04"), nir=band("B08"), rgb=(band("B04"), band("B03"), band("B02")), masks=masks)
+                         red=band("B04"), nir=band("B08"), rgb=(band("B04"), band("B03"), band("B02")), masks=masks,
+                         bands=bands)
 
 
 def _open_s1(box, top):

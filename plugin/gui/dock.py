@@ -18,8 +18,10 @@ from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QHeaderView, QPushButton, QSizePolicy, QWidget
 
 from .. import about
-from ..core.errors import AuthError, NotFoundError, SentinelMirrorError
+from ..core.errors import AuthError, FolderError, NotFoundError, SentinelMirrorError
+from ..core.indices import INDEX_NAMES
 from ..core.models import ProductKind
+from ..core.paths import writable_folder
 from ..qgis.messages import user_message
 from ..tasks.base import cancel_task
 from . import results_model as rm
@@ -54,6 +56,8 @@ class SentinelMirrorDock(QgsDockWidget):
         contents.setObjectName("SentinelMirrorDockContents")
         self.ui = FORM_CLASS()
         self.ui.setupUi(contents)
+        for name in INDEX_NAMES:             # the index computed after downloads, next to "Compute"
+            self.ui.indexCombo.addItem(name, name)
         self.bar = QgsMessageBar(contents)
         contents.layout().insertWidget(0, self.bar)
         self.setWidget(contents)
@@ -76,8 +80,12 @@ class SentinelMirrorDock(QgsDockWidget):
         self.form = SearchForm(self.ui, self.canvas, is_shown=lambda: not self.isHidden(), parent=self)
         self.form.notice.connect(lambda text: self.bar.pushMessage(text, Qgis.MessageLevel.Info, 4))
         self.form.refused.connect(self.show_error)
+        self.ui.indexCombo.setEnabled(self.ui.ndviCheck.isChecked())
+        self.ui.ndviCheck.toggled.connect(self.ui.indexCombo.setEnabled)
         self._setup_buttons()
         self._setup_results()
+        from .flood_action import FloodAction
+        self.flood = FloodAction(self)       # "Flood map" once two Sentinel-1 dates are ticked (flood_action.py)
         self._set_busy(None)
         self._update_summary()
         self.warm_up = _warm_up_imports()
@@ -104,6 +112,10 @@ class SentinelMirrorDock(QgsDockWidget):
         ui.optionsButton.clicked.connect(self.open_options)
         ui.helpButton.setIcon(_icon("/mActionHelpContents.svg"))
         ui.helpButton.clicked.connect(self.open_help)
+        from ..qgis.settings import load_config
+        from .profile_tool import add_profile_button   # the time-profile panel (plugin/gui/profile_tool.py)
+        self.profile_button = add_profile_button(self, ui.searchLayout, ui.searchLayout.indexOf(ui.optionsButton),
+                                                 lambda: self.download_folder(load_config()))
 
     def _setup_results(self):
         ui = self.ui
@@ -293,16 +305,15 @@ class SentinelMirrorDock(QgsDockWidget):
         config = load_config()
         folder = self.download_folder(config)
         try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError as e:
-            self.show_error(f"The download folder {folder} cannot be created ({e.strerror}): choose another one "
-                            "in the settings.", settings_button=True)
+            writable_folder(folder)   # a file, a read-only mount: one sentence now, before anything is asked
+        except FolderError as e:
+            self.show_error(f"{e} (Settings → Options → Sentinel Mirror)", settings_button=True)
             return
         if not self._open_catalogue():
             return
         optical = self.form.collection() is not None and self.form.collection().kind is not ProductKind.S1
         run = DownloadRun(self.provider, products, folder, options=pipeline_options(config),
-                          ndvi=optical and self.ui.ndviCheck.isChecked(),
+                          ndvi=optical and self.ui.ndviCheck.isChecked(), index=self.ui.indexCombo.currentData(),
                           views=optical and self.ui.loadCheck.isChecked(), parent=self)
         run.statusChanged.connect(self.model.update_status)
         run.progressChanged.connect(self._run_progress)

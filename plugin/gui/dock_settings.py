@@ -19,6 +19,7 @@ def save_inputs(ui):
     s.setValue(PREFIX + "end", ui.endDate.date().toString(Qt.DateFormat.ISODate))
     s.setValue(PREFIX + "max_cloud", ui.cloudSpin.value())
     s.setValue(PREFIX + "ndvi", ui.ndviCheck.isChecked())
+    s.setValue(PREFIX + "index", ui.indexCombo.currentData())
     s.setValue(PREFIX + "load", ui.loadCheck.isChecked())
 
 
@@ -46,6 +47,7 @@ def restore_inputs(ui):
     except (TypeError, ValueError):
         pass
     ui.ndviCheck.setChecked(flag("ndvi", True))
+    ui.indexCombo.setCurrentIndex(max(0, ui.indexCombo.findData(s.value(PREFIX + "index", "NDVI"))))
     ui.loadCheck.setChecked(flag("load", True))
     (ui.extentRadio if s.value(PREFIX + "mode", "tile") == "extent" else ui.tileRadio).setChecked(True)
     return recent_tiles()

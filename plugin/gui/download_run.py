@@ -46,9 +46,10 @@ class DownloadRun(QObject):
     failed = pyqtSignal(str)                 # the run itself failed (nothing could be tried)
     cancelled = pyqtSignal(list)             # ProductStatus of the rows the cancel stopped mid-way
 
-    def __init__(self, provider, products, folder, options=None, ndvi=True, views=True, parent=None):
+    def __init__(self, provider, products, folder, options=None, ndvi=True, views=True, parent=None, index="NDVI"):
         super().__init__(parent)
         self.provider, self.products, self.options = provider, list(products), options
+        self.index = index or "NDVI"            # the spectral index of the "ndvi" step (plugin/core/indices.py)
         self.outcome = RunOutcome(folder=str(folder))
         self._steps = (["ndvi"] if ndvi else []) + (["views"] if views else [])
         self._last = {}
@@ -99,9 +100,9 @@ class DownloadRun(QObject):
             step = self._steps.pop(0)
             if step == "ndvi":
                 from ..tasks.ndvi_task import NdviTask
-                task = NdviTask(archives, self.outcome.folder)
+                task = NdviTask(archives, self.outcome.folder, index=self.index)
                 task.resultsReady.connect(lambda results: self._step_done("ndvi", results))
-                self._start(task, "NDVI %p %")
+                self._start(task, f"{self.index} %p %")
                 return
             if step == "views":
                 from ..tasks.natural_colour_task import NaturalColourTask

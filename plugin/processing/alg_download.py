@@ -1,6 +1,4 @@
 """sentinelmirror:download — footprints -> verified products in a folder + a report of what arrived/failed."""
-from pathlib import Path
-
 from qgis.core import (QgsFeature, QgsFeatureRequest, QgsFeatureSink, QgsField, QgsFields, QgsProcessingException,
                        QgsProcessingOutputMultipleLayers, QgsProcessingOutputNumber, QgsProcessingParameterAuthConfig,
                        QgsProcessingParameterBoolean, QgsProcessingParameterFeatureSink,
@@ -8,6 +6,7 @@ from qgis.core import (QgsFeature, QgsFeatureRequest, QgsFeatureSink, QgsField, 
                        QgsProcessingParameterNumber)
 
 from ..core.errors import InvalidInputError
+from ..core.paths import writable_folder
 from ..core.models import ProductKind, ProductState
 from ..qgis import compat
 from ..qgis.catalogue import open_catalogue, pipeline_options
@@ -91,7 +90,10 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.raise_prepare_error()
         folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
-        Path(folder).mkdir(parents=True, exist_ok=True)
+        try:
+            writable_folder(folder)   # a file, a read-only mount: one sentence now, not a traceback or retries
+        except Exception as e:  # noqa: BLE001
+            raise processing_error(e) from None
         last_state = {}
         titles = {p.id: p.title for p in self.products}
         progress = FeedbackProgress(feedback)
@@ -129,6 +131,10 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
             feature.setAttributes([product.id, product.title, product.tile, footprints.to_qdatetime(product.acquired),
                                    state.value, reason or None, status.path if status else None, product.size])
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        # Closed now, so the report is complete on disk even when the run ends with "no product could be
+        # downloaded" below (the exception's traceback would otherwise keep the writer open).
+        sink.flushBuffer()
+        del sink
         style_on_completion(context, dest_id, "report", "Download report")
         for product, _, reason in failed:
             feedback.reportError(f"{product.title}: {reason}", False)

@@ -1,12 +1,19 @@
-"""sentinelmirror:ndvi — downloaded product archives -> one NDVI GeoTIFF per product."""
+"""sentinelmirror:index — downloaded product archives -> one spectral-index GeoTIFF per product (NDVI by
+default; NDWI, MNDWI, NDMI, NBR, NDRE, EVI, SAVI; float32 or compact Int16).
+
+sentinelmirror:ndvi is the same algorithm under its first id, kept for saved models, scripts and the shipped
+model (resources/models/tile_ndvi_time_series.model3); it is hidden from the toolbox and the modeler palette.
+"""
 from pathlib import Path
 
 from qgis.core import (QgsProcessingException, QgsProcessingOutputMultipleLayers, QgsProcessingOutputNumber,
-                       QgsProcessingParameterBoolean, QgsProcessingParameterFile,
+                       QgsProcessingParameterBoolean, QgsProcessingParameterEnum, QgsProcessingParameterFile,
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterMultipleLayers)
 
 from ..core.errors import InvalidInputError
+from ..core.indices import ENCODINGS, INDEX_NAMES, INDICES
 from ..core.ndvi_batch import compute_ndvi_batch, product_archives
+from ..core.paths import writable_folder
 from ..qgis import compat
 from ..qgis.feedback import FeedbackProgress
 from ..qgis.layers import display_name
@@ -21,25 +28,39 @@ def mask_policy(cloud_mask):
     return MaskPolicy() if cloud_mask else MaskPolicy.none()
 
 
-class NdviAlgorithm(SentinelMirrorAlgorithm):
+ENCODING_LABELS = ("float32 (exact)", "Int16, compact (index x 10000, scale in the metadata)")
+RESOLUTION_LABELS = ("10 m (20 m bands replicated 2 x 2)", "20 m (10 m bands averaged 2 x 2)")
+
+
+class IndexAlgorithm(SentinelMirrorAlgorithm):
     GROUP, GROUP_ID = "Indices", "indices"
     INPUTS, FOLDER, CLOUD_MASK = "INPUTS", "FOLDER", "CLOUD_MASK"
+    INDEX, ENCODING, RESOLUTION = "INDEX", "ENCODING", "RESOLUTION"
     OUTPUT_FOLDER, OUTPUT_LAYERS, COMPUTED, FAILED = "OUTPUT_FOLDER", "OUTPUT_LAYERS", "COMPUTED", "FAILED"
+    FOLDER_LABEL, LAYERS_LABEL = "Index folder", "Index rasters"
 
     def name(self):
-        return "ndvi"
+        return "index"
 
     def displayName(self):  # noqa: N802
-        return "NDVI of Sentinel-2 products"
+        return "Spectral index (NDVI, NDWI, NBR...) of Sentinel-2 products"
 
     def shortHelpString(self):  # noqa: N802
-        return ("Computes NDVI = (NIR - red) / (NIR + red) for each downloaded Sentinel-2 product, straight from "
-                "its zip (no extraction): one float32 GeoTIFF per product, named <product>_NDVI.tif, on the "
-                "product's 10 m grid, nodata where a band is missing or a mask flags the pixel.\n\nGive product "
+        formulas = "\n".join(f"- {i.name}: {i.formula}" + (f" ({i.constants_text})" if i.constants else "")
+                             for i in INDICES.values())
+        return ("Computes a spectral index for each downloaded Sentinel-2 product, straight from its zip (no "
+                "extraction): one GeoTIFF per product, named <product>_<INDEX>.tif (<product>_NDVI.tif for NDVI), "
+                "on the product's 10 m grid, nodata where a band is missing or a mask flags the pixel. On "
+                "reflectance in 0..1; 20 m bands (B5, B8A, B11, B12) are replicated 2 x 2 onto the 10 m grid "
+                "(exact nearest neighbour, stated in the raster's metadata), or, with the 20 m output grid, the 10 m "
+                "bands are averaged 2 x 2 (<product>_<INDEX>_20m.tif):\n" + formulas + "\n\n"
+                "Output: float32 (exact), or Int16 (index x 10000, nodata -32768; the scale is in the file so QGIS "
+                "shows true values; a third of the size, rounding error at most 0.00005).\n\nGive product "
                 "zips, or a folder (every .zip in it), or both. Cloud masking (MAJA CLM/EDG, Sen2Cor SCL, L1C "
-                "cloud mask) is on by default. L2A (surface reflectance) is what NDVI should use; from L1C the "
-                "result is top-of-atmosphere NDVI and the log says so.\n\nA product that cannot be read is "
-                "reported and skipped; the others are computed.")
+                "cloud mask) is on by default. L2A (surface reflectance) is what indices should use; from L1C the "
+                "result is top of atmosphere and the log says so.\n\nA product that cannot be read is "
+                "reported and skipped; the others are computed. (sentinelmirror:ndvi is this algorithm under "
+                "its former id.)")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterMultipleLayers(self.INPUTS, "Product archives (.zip)",
@@ -47,8 +68,13 @@ class NdviAlgorithm(SentinelMirrorAlgorithm):
         self.addParameter(QgsProcessingParameterFile(self.FOLDER, "Or a folder of product archives",
                                                      compat.FILE_FOLDER, optional=True))
         self.addParameter(QgsProcessingParameterBoolean(self.CLOUD_MASK, "Mask clouds (and shadows, edges)", True))
-        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, "NDVI folder"))
-        self.addOutput(QgsProcessingOutputMultipleLayers(self.OUTPUT_LAYERS, "NDVI rasters"))
+        self.addParameter(QgsProcessingParameterEnum(self.INDEX, "Index", options=list(INDEX_NAMES), defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum(self.ENCODING, "Output encoding", options=list(ENCODING_LABELS),
+                                                     defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum(self.RESOLUTION, "Output grid", options=list(RESOLUTION_LABELS),
+                                                     defaultValue=0))
+        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, self.FOLDER_LABEL))
+        self.addOutput(QgsProcessingOutputMultipleLayers(self.OUTPUT_LAYERS, self.LAYERS_LABEL))
         self.addOutput(QgsProcessingOutputNumber(self.COMPUTED, "Products computed"))
         self.addOutput(QgsProcessingOutputNumber(self.FAILED, "Products failed"))
 
@@ -61,23 +87,42 @@ class NdviAlgorithm(SentinelMirrorAlgorithm):
             if not archives:
                 raise InvalidInputError("No product archive given: choose downloaded product zips or the folder "
                                         "they were downloaded to.")
-            out_folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
+            out_folder = writable_folder(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context),
+                                         self.FOLDER_LABEL)
+            index = INDEX_NAMES[self.parameterAsEnum(parameters, self.INDEX, context)]
+            encoding = ENCODINGS[self.parameterAsEnum(parameters, self.ENCODING, context)]
+            resolution = (10, 20)[self.parameterAsEnum(parameters, self.RESOLUTION, context)]
             results, errors = compute_ndvi_batch(
                 archives, out_folder, masks=mask_policy(self.parameterAsBoolean(parameters, self.CLOUD_MASK, context)),
-                progress=FeedbackProgress(feedback),
+                progress=FeedbackProgress(feedback), index=index, encoding=encoding,
+                resolution=resolution,
                 on_error=lambda archive, message: feedback.reportError(f"{Path(archive).name}: {message}", False))
         except Exception as e:  # noqa: BLE001
             raise processing_error(e) from None
         if not results:
-            raise QgsProcessingException(f"No NDVI could be computed. {Path(errors[0][0]).name}: {errors[0][1]}")
+            raise QgsProcessingException(f"No {index} could be computed. {Path(errors[0][0]).name}: {errors[0][1]}")
         paths = []
         for result in results:
             path = str(result.path)
             paths.append(path)
             if getattr(result, "top_of_atmosphere", False):
-                feedback.pushWarning(f"{Path(path).name}: computed from L1C, this is top-of-atmosphere NDVI.")
-            load_on_completion(context, path, display_name("NDVI", path, Path(path).stem), "ndvi")
-        feedback.pushInfo(f"{len(results)} NDVI rasters written to {out_folder}"
+                feedback.pushWarning(f"{Path(path).name}: computed from L1C, this is top-of-atmosphere {index}.")
+            load_on_completion(context, path, display_name(index, path, Path(path).stem), "ndvi")
+        feedback.pushInfo(f"{len(results)} {index} rasters written to {out_folder}"
                           + (f"; {len(errors)} products failed." if errors else "."))
         return {self.OUTPUT_FOLDER: out_folder, self.OUTPUT_LAYERS: paths, self.COMPUTED: len(results),
                 self.FAILED: len(errors)}
+
+
+class NdviAlgorithm(IndexAlgorithm):
+    """The same algorithm under its first id (saved models, scripts, the shipped model), NDVI by default."""
+    FOLDER_LABEL, LAYERS_LABEL = "NDVI folder", "NDVI rasters"
+
+    def name(self):
+        return "ndvi"
+
+    def displayName(self):  # noqa: N802
+        return "NDVI of Sentinel-2 products"
+
+    def flags(self):
+        return super().flags() | compat.ALGORITHM_HIDDEN

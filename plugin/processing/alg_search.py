@@ -86,7 +86,7 @@ class SearchAlgorithm(SentinelMirrorAlgorithm):
         bbox = None
         if parameters.get(self.EXTENT) not in (None, ""):
             rect = self.parameterAsExtent(parameters, self.EXTENT, context)
-            if not rect.isNull() and not rect.isEmpty():
+            if not rect.isNull():   # a zero-width extent is refused as such (extent_to_bbox), not dropped
                 bbox = extent_to_bbox(rect, self.parameterAsExtentCrs(parameters, self.EXTENT, context),
                                       context.transformContext())
         self.query = SearchQuery(

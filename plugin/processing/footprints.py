@@ -13,6 +13,7 @@ from qgis.PyQt.QtCore import QDateTime, Qt, QVariant
 
 from ..core.errors import InvalidInputError
 from ..core.models import Availability, Product
+from ..core.redact import one_line
 from ..qgis import compat
 
 CRS = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -79,25 +80,37 @@ def _value(feature, name):
     return None if v is None or (hasattr(v, "isNull") and v.isNull()) or v == QVariant() else v
 
 
+def _converted(feature, name, convert):
+    """A field's value through `convert`, or InvalidInputError naming the product, the field and the value: the
+    layer is a file anyone can edit (a hand-typed date, a number field turned to text)."""
+    value = _value(feature, name)
+    if value is None:
+        return None
+    try:
+        return convert(value)
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        title = _value(feature, "title") or f"feature {feature.id()}"
+        raise InvalidInputError(f"The footprints layer has an invalid {name} for {title} ({str(value)[:60]!r}): "
+                                "correct it, or run 'Search Sentinel products' again for a fresh layer.") from None
+
+
 def feature_to_product(feature):
     """Rebuild the Product a footprints feature stands for; a layer that is not a footprints table is refused."""
     missing = [n for n in REQUIRED if feature.fields().indexOf(n) < 0]
     if missing:
         raise InvalidInputError(f"The layer is not a Sentinel Mirror footprints layer (no {', '.join(missing)} "
                                 "field): use the output of 'Search Sentinel products'.")
-    extra = _value(feature, "extra")
     geom = feature.geometry()
     online = _value(feature, "online")
-    orbit, cloud, size = _value(feature, "orbit"), _value(feature, "cloud"), _value(feature, "size")
     return Product(
         provider=str(_value(feature, "provider")).lower(), id=str(_value(feature, "id")),
-        title=str(_value(feature, "title")), collection=str(_value(feature, "collection")),
-        platform=str(_value(feature, "platform") or ""), acquired=from_qdatetime(_value(feature, "date")),
-        tile=_value(feature, "tile"), relative_orbit=int(orbit) if orbit is not None else None,
-        cloud_cover=float(cloud) if cloud is not None else None, size=int(size) if size is not None else None,
+        title=one_line(_value(feature, "title")), collection=str(_value(feature, "collection")),
+        platform=str(_value(feature, "platform") or ""), acquired=_converted(feature, "date", from_qdatetime),
+        tile=_value(feature, "tile"), relative_orbit=_converted(feature, "orbit", int),
+        cloud_cover=_converted(feature, "cloud", float), size=_converted(feature, "size", int),
         checksum=_value(feature, "md5"),
         availability=Availability.ONLINE if online in (True, 1, "true", "True") else Availability.OFFLINE,
         footprint=json.loads(geom.asJson()) if geom is not None and not geom.isEmpty() else None,
         quicklook_url=_value(feature, "quicklook"), download_url=_value(feature, "download_url"),
-        extra=json.loads(extra) if extra else {},
+        extra=_converted(feature, "extra", json.loads) or {},
     )

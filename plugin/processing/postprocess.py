@@ -29,6 +29,11 @@ class LayerStyler(QgsProcessingLayerPostProcessorInterface):
             layers.date_and_group(layer, context.project(), on_top=True)
         elif self.kind == "natural_colour":
             layers.date_and_group(layer, context.project())
+        elif self.kind.startswith("flood:"):        # "flood:raster:<group>" / "flood:polygons:<group>"
+            from ..qgis import flood_layers
+            _, what, group = self.kind.split(":", 2)
+            (flood_layers.style_flood_raster if what == "raster" else flood_layers.style_flood_polygons)(layer)
+            flood_layers.put_in_group(layer, context.project(), group)
 
 
 def style_on_completion(context, layer_id, kind, name=None):
@@ -39,12 +44,12 @@ def style_on_completion(context, layer_id, kind, name=None):
         context.layerToLoadOnCompletionDetails(layer_id).setPostProcessor(styler)
 
 
-def load_on_completion(context, path, name, kind):
+def load_on_completion(context, path, name, kind, hint="Raster"):
     """Ask Processing to load a file we wrote (NDVI GeoTIFF, natural-colour VRT) into the project, styled."""
     from qgis.core import QgsProcessingContext, QgsProcessingUtils
 
     details = QgsProcessingContext.LayerDetails(name, context.project(), name)
-    details.layerTypeHint = QgsProcessingUtils.LayerHint.Raster
+    details.layerTypeHint = getattr(QgsProcessingUtils.LayerHint, hint)
     styler = LayerStyler(kind, name)
     _ALIVE.append(styler)
     details.setPostProcessor(styler)

@@ -26,10 +26,16 @@ class SentinelMirrorProvider(QgsProcessingProvider):
         return about.VERSION
 
     def loadAlgorithms(self):  # noqa: N802
+        from .alg_composite import CompositeAlgorithm, GapFilledSeriesAlgorithm
         from .alg_download import DownloadAlgorithm
-        from .alg_ndvi import NdviAlgorithm
+        from .alg_flood import FloodMapAlgorithm
+        from .alg_ndvi import IndexAlgorithm, NdviAlgorithm
+        from .alg_parcel_statistics import ParcelStatisticsAlgorithm
         from .alg_search import SearchAlgorithm
         from .models import shipped_models
 
-        for algorithm in (SearchAlgorithm(), DownloadAlgorithm(), NdviAlgorithm(), *shipped_models(self.id())):
+        for algorithm in (SearchAlgorithm(), DownloadAlgorithm(), IndexAlgorithm(), NdviAlgorithm(),
+                          ParcelStatisticsAlgorithm(), CompositeAlgorithm(), GapFilledSeriesAlgorithm(),
+                          FloodMapAlgorithm(),
+                          *shipped_models(self.id())):
             self.addAlgorithm(algorithm)

@@ -6,6 +6,7 @@ so QVariant.String & co. would break the plugin on QGIS 4. Processing and layer 
 from qgis.core import (Qgis, QgsProcessing, QgsProcessingParameterDateTime, QgsProcessingParameterDefinition,
                        QgsProcessingParameterFile, QgsProcessingParameterNumber, QgsVectorLayerTemporalProperties,
                        QgsWkbTypes)
+from qgis.core import QgsProcessingAlgorithm
 from qgis.PyQt.QtCore import QMetaType, QVariant
 
 _QMETATYPE_FIELDS = Qgis.QGIS_VERSION_INT >= 33800
@@ -21,6 +22,7 @@ LONG_LONG = _field_type("LongLong", "LongLong")
 DOUBLE = _field_type("Double", "Double")
 BOOL = _field_type("Bool", "Bool")
 DATETIME = _field_type("QDateTime", "DateTime")
+DATE = _field_type("QDate", "Date")
 
 
 def _qgis_enum(path, legacy):
@@ -36,13 +38,22 @@ def _legacy(owner, name):
 
 
 SOURCE_POLYGONS = _qgis_enum("ProcessingSourceType.VectorPolygon", _legacy(QgsProcessing, "TypeVectorPolygon"))
+SOURCE_VECTOR = _qgis_enum("ProcessingSourceType.Vector", _legacy(QgsProcessing, "TypeVector"))
 SOURCE_FILE = _qgis_enum("ProcessingSourceType.File", _legacy(QgsProcessing, "TypeFile"))
+NUMBER_INTEGER = _qgis_enum("ProcessingNumberParameterType.Integer",
+                            _legacy(QgsProcessingParameterNumber, "Integer"))
 NUMBER_DOUBLE = _qgis_enum("ProcessingNumberParameterType.Double", _legacy(QgsProcessingParameterNumber, "Double"))
 DATETIME_DATE = _qgis_enum("ProcessingDateTimeParameterDataType.Date", _legacy(QgsProcessingParameterDateTime, "Date"))
 FILE_FOLDER = _qgis_enum("ProcessingFileParameterBehavior.Folder", _legacy(QgsProcessingParameterFile, "Folder"))
 PARAMETER_ADVANCED = _qgis_enum("ProcessingParameterFlag.Advanced",
                                 _legacy(QgsProcessingParameterDefinition, "FlagAdvanced"))
+# an algorithm kept under a former id (saved models keep working) but not listed in the toolbox or modeler palette
+ALGORITHM_HIDDEN = (_qgis_enum("ProcessingAlgorithmFlag.HideFromToolbox",
+                               _legacy(QgsProcessingAlgorithm, "FlagHideFromToolbox"))
+                    | _qgis_enum("ProcessingAlgorithmFlag.HideFromModeler",
+                                 _legacy(QgsProcessingAlgorithm, "FlagHideFromModeler")))
 WKB_MULTIPOLYGON = _qgis_enum("WkbType.MultiPolygon", _legacy(QgsWkbTypes, "MultiPolygon"))
+WKB_NO_GEOMETRY = _qgis_enum("WkbType.NoGeometry", _legacy(QgsWkbTypes, "NoGeometry"))
 TEMPORAL_FROM_EXPRESSIONS = _qgis_enum("VectorTemporalMode.FeatureDateTimeStartAndEndFromExpressions",
                                        _legacy(QgsVectorLayerTemporalProperties,
                                                "ModeFeatureDateTimeStartAndEndFromExpressions"))

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlsplit
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 
 from ..about import USER_AGENT
+from ..core.redact import remember_secret
 
 # QNetworkProxy type names as QGIS stores them -> URL scheme understood by requests
 _SCHEMES = {"HttpProxy": "http", "HttpCachingProxy": "http", "Socks5Proxy": "socks5h"}
@@ -35,6 +36,7 @@ def proxies_from_settings(settings=None):
         return {}
     port = str(s.value("proxy/proxyPort", "") or "").strip()
     user, password = _proxy_credentials(s)
+    remember_secret(password, user)   # masked by value in every log and message (core.redact)
     auth = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user else ""
     url = f"{scheme}://{auth}{host}{':' + port if port else ''}"
     proxies = {"http": url, "https": url}

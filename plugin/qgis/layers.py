@@ -3,7 +3,8 @@
 - footprints: outline-only polygons, green = online, orange dashed = on tape; dated per feature so the
   Temporal Controller shows each acquisition on its day.
 - natural colour: B4/B3/B2 read from the archive through GDAL /vsizip/ (VRT from plugin/core/products.py).
-- NDVI: resources/styles/ndvi.qml (red -> yellow -> green, -0.2 .. 1.0).
+- NDVI: resources/styles/ndvi.qml (red -> yellow -> green, -0.2 .. 1.0); the other indices (file
+  <product>_<INDEX>.tif) the style plugin/core/indices.py names: water.qml, moisture.qml, burn.qml, or ndvi.qml.
 Every product layer is dated with its acquisition day (fixed temporal range) and put in
 "Sentinel-2 T<tile>" > "<YYYY-MM-DD>", date groups in chronological order.
 """
@@ -16,6 +17,7 @@ from qgis.PyQt.QtCore import QDateTime, Qt
 
 from ..about import RESOURCES_DIR
 from ..core.errors import ProductFormatError
+from ..core.indices import INDEX_NAMES, INDICES
 from ..core.product_names import NDVI_SUFFIX, RGB_SUFFIX, parse_title
 from . import compat
 
@@ -30,7 +32,9 @@ def product_identity(path_or_title):
     for suffix in (".zip", ".tif", ".vrt"):
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
-    for suffix in (NDVI_SUFFIX, RGB_SUFFIX):
+    if stem.endswith("_20m"):                # <product>_<INDEX>_20m.tif: an index on the 20 m grid
+        stem = stem[: -len("_20m")]
+    for suffix in (NDVI_SUFFIX, RGB_SUFFIX) + tuple("_" + n for n in INDEX_NAMES):
         if stem.endswith(suffix):
             stem = stem[: -len(suffix)]
     try:
@@ -70,10 +74,19 @@ def style_download_report(layer):
     layer.triggerRepaint()
 
 
+def index_of(path):
+    """The index a raster we wrote holds, from its name (<product>_<INDEX>.tif); NDVI when it does not say."""
+    stem = Path(str(path).split("|")[0]).stem
+    stem = stem[: -len("_20m")] if stem.endswith("_20m") else stem
+    return next((n for n in INDEX_NAMES if stem.endswith("_" + n)), "NDVI")
+
+
 def style_ndvi(layer):
-    message, ok = layer.loadNamedStyle(NDVI_QML)
+    """The style of the layer's index (NDVI's for NDVI, NDRE, EVI, SAVI; water, moisture, burn for the others)."""
+    qml = str(RESOURCES_DIR / "styles" / f"{INDICES[index_of(layer.source())].style}.qml")
+    message, ok = layer.loadNamedStyle(qml)
     if not ok:
-        raise ProductFormatError(f"Could not apply the NDVI style {NDVI_QML}: {message}")
+        raise ProductFormatError(f"Could not apply the index style {qml}: {message}")
     layer.triggerRepaint()
 
 
@@ -125,7 +138,8 @@ def date_and_group(layer, project=None, tile=None, acquired=None, on_top=False):
 
 
 def ndvi_layer(tif_path, name=None):
-    layer = _product_raster(tif_path, name, "NDVI", "NDVI raster")
+    index = index_of(tif_path)
+    layer = _product_raster(tif_path, name, index, f"{index} raster")
     style_ndvi(layer)
     return layer
 

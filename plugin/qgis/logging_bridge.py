@@ -6,17 +6,22 @@ Core code stays free of QGIS: it only uses `logging`; this bridge is what makes 
 The plugin class calls install() in initGui and remove() in unload. install() is idempotent, also across a
 plugin reload (where this module is a fresh copy), because handlers are recognised by a marker attribute,
 not by class identity. Every message goes through core.redact so API keys, tokens and passwords never reach
-the log. QgsMessageLog is thread-safe, so tasks may log from their worker threads.
+the log (masked by pattern and by value), and values are kept on one line (a catalogue title with a line
+break cannot forge log lines). QgsMessageLog is thread-safe, so tasks may log from their worker threads.
+Under qgis_process (initProcessing without initGui) install_headless() puts the same filter on a stderr
+handler: without one, Python's last-resort handler would print warnings unfiltered.
 """
 import logging
 import os
+import sys
 
 from qgis.core import Qgis, QgsMessageLog
 
 from .. import about
-from ..core.redact import redact
+from ..core.redact import RedactingLogFilter
 
 _MARKER = "_sentinel_mirror_bridge"
+_HEADLESS_MARKER = "_sentinel_mirror_headless"
 LEVEL_ENV = "SENTINEL_MIRROR_LOG_LEVEL"  # e.g. DEBUG; default INFO
 
 
@@ -29,17 +34,8 @@ def qgis_level(levelno):
     return Qgis.MessageLevel.Info
 
 
-class SecretsFilter(logging.Filter):
+class SecretsFilter(RedactingLogFilter):
     """Rewrite the record's message with secrets masked (applied to the arguments and the traceback too)."""
-
-    def filter(self, record):
-        record.msg = redact(record.getMessage())
-        record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text)
-        return True
 
 
 class QgsMessageLogHandler(logging.Handler):
@@ -68,6 +64,7 @@ def bridge_handlers(logger=None):
 def install():
     """Attach the bridge to the "sentinel_mirror" logger once; return the handler in place."""
     logger = logging.getLogger(about.LOGGER_NAME)
+    _remove_headless(logger)
     existing = bridge_handlers(logger)
     for stale in existing[1:]:
         logger.removeHandler(stale)
@@ -82,9 +79,27 @@ def install():
     return handler
 
 
+def install_headless():
+    """qgis_process: warnings to stderr (as Python's last-resort handler would print them), secrets masked."""
+    logger = logging.getLogger(about.LOGGER_NAME)
+    if bridge_handlers(logger) or any(getattr(h, _HEADLESS_MARKER, False) for h in logger.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.addFilter(SecretsFilter())
+    setattr(handler, _HEADLESS_MARKER, True)
+    logger.addHandler(handler)
+
+
+def _remove_headless(logger):
+    for handler in [h for h in logger.handlers if getattr(h, _HEADLESS_MARKER, False)]:
+        logger.removeHandler(handler)
+
+
 def remove():
     """Detach every bridge handler (safe to call twice)."""
     logger = logging.getLogger(about.LOGGER_NAME)
+    _remove_headless(logger)
     for handler in bridge_handlers(logger):
         logger.removeHandler(handler)
         if getattr(handler, "_set_level_on_install", False):

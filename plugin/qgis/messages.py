@@ -3,11 +3,12 @@
 Core errors (SentinelMirrorError) already say what to fix: shown as is. Anything else is a bug: the user gets a
 short sentence and the traceback goes to the log panel (tab "Sentinel Mirror"), never to the message itself.
 """
+import logging
 import traceback
 
 from qgis.core import Qgis, QgsMessageLog
 
-from ..about import NAME
+from ..about import LOGGER_NAME, NAME
 from ..core.errors import SentinelMirrorError
 from ..core.redact import redact
 
@@ -26,10 +27,14 @@ def user_message(error):
 
 
 def log_unexpected(error):
-    """Write the traceback of an unexpected exception to the log (call inside the except block)."""
+    """Write the traceback of an unexpected exception to the log (call inside the except block); an expected
+    one (already a sentence for the user) keeps its traceback at debug level (SENTINEL_MIRROR_LOG_LEVEL=DEBUG)."""
     if not isinstance(error, SentinelMirrorError):
         log(redact("".join(traceback.format_exception(type(error), error, error.__traceback__))),
             Qgis.MessageLevel.Critical)
+    else:
+        logging.getLogger(LOGGER_NAME).debug("Details of: %s", error,
+                                             exc_info=(type(error), error, error.__traceback__))
 
 
 def empty_result_message(query):

@@ -1,4 +1,5 @@
-"""NdviTask: one NDVI GeoTIFF per downloaded product archive (cloud-masked by default). Returns paths, never layers.
+"""NdviTask: one NDVI (or other index) GeoTIFF per downloaded product archive (cloud-masked by default).
+Returns results, never layers.
 
 Signals (main thread):
 - resultsReady(list): list of NdviResult (plugin/core/ndvi.py) for the products that worked.
@@ -16,16 +17,18 @@ class NdviTask(CoreTask):
     resultsReady = pyqtSignal(list)
     productFailed = pyqtSignal(str, str)
 
-    def __init__(self, archives, out_folder, masks=None):
+    def __init__(self, archives, out_folder, masks=None, index="NDVI", encoding="float32"):
         self.archives = list(archives)
-        super().__init__(f"Sentinel Mirror: NDVI of {len(self.archives)} product"
+        super().__init__(f"Sentinel Mirror: {index} of {len(self.archives)} product"
                          f"{'s' * (len(self.archives) != 1)}")
         self.out_folder, self.masks = out_folder, masks
+        self.index, self.encoding = index, encoding
         self.errors = []
 
     def work(self, progress):
         results, self.errors = compute_ndvi_batch(self.archives, self.out_folder, masks=self.masks,
-                                                  progress=progress, on_error=self.productFailed.emit)
+                                                  progress=progress, on_error=self.productFailed.emit,
+                                                  index=self.index, encoding=self.encoding)
         if not results and self.errors:
             raise ProductFormatError(self.errors[0][1])
         return results

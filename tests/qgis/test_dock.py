@@ -606,3 +606,29 @@ def test_a_quicklook_cancelled_before_it_starts_is_let_go(make_dock, simulator, 
         loader.request(product, dock.provider.session)
         loader.cancel()                      # most of these are still queued when cancelled
     qtbot.waitUntil(lambda: not loader.busy(), timeout=5000)
+
+
+def test_index_choice_next_to_compute_gives_that_index_layers(make_dock, simulator_factory, qtbot):
+    sim = simulator_factory(seed=3)
+    dock = make_dock(sim)
+    dock.ui.ndviCheck.setChecked(False)
+    assert not dock.ui.indexCombo.isEnabled()          # the choice only matters when something is computed
+    dock.ui.ndviCheck.setChecked(True)
+    assert dock.ui.indexCombo.isEnabled() and dock.ui.indexCombo.currentData() == "NDVI"
+    dock.ui.indexCombo.setCurrentIndex(dock.ui.indexCombo.findData("NBR"))
+    dock.ui.loadCheck.setChecked(True)
+    search(dock, qtbot)
+    dock.model.set_all_checked(False)
+    dock.model.set_checked(range(2), True)
+    chosen = dock.model.checked_products()
+    with qtbot.waitSignal(dock.runFinished, timeout=120000) as blocker:
+        qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["done"]
+    names = sorted(lyr.name() for lyr in QgsProject.instance().mapLayers().values()
+                   if isinstance(lyr, QgsRasterLayer) and not lyr.name().startswith("Natural colour"))
+    assert names == sorted(f"NBR T31TCJ {p.acquired.date().isoformat()}" for p in chosen)
+    folder = Path(dock.model.status(chosen[0].id).path).parent
+    assert sorted(p.name for p in folder.glob("*_NBR.tif")) == sorted(f"{p.title}_NBR.tif" for p in chosen)
+    dock.form.save_inputs()                             # the choice is remembered with the other inputs
+    again = make_dock(sim)
+    assert again.ui.indexCombo.currentData() == "NBR"

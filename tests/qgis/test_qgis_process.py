@@ -67,3 +67,25 @@ def test_qgis_process_runs_the_shipped_model(installed_plugin, simulator, tmp_pa
     want = expected(simulator, end=dt.date(2023, 6, 12))
     assert sorted(p.name for p in (tmp_path / "ndvi").glob("*_NDVI.tif")) == sorted(f"{p.title}_NDVI.tif"
                                                                                      for p in want)
+
+
+@pytest.mark.skipif(QGIS_PROCESS is None, reason="qgis_process.bin comes with the QGIS desktop package")
+def test_qgis_process_never_prints_a_key_the_server_echoes(installed_plugin, simulator, tmp_path):
+    from urllib.parse import quote
+    env = {**installed_plugin, **simulator.env()}
+    footprints, report = tmp_path / "fp.gpkg", tmp_path / "report.gpkg"
+    search = subprocess.run([QGIS_PROCESS, "run", "sentinelmirror:search", "--", "TILE=31TCJ", "START=2023-06-01",
+                             "END=2023-06-06", f"OUTPUT={footprints}"], env=env, capture_output=True, text=True,
+                            timeout=180)
+    assert search.returncode == 0, search.stdout[-2000:] + search.stderr[-2000:]
+    simulator.inject("echo_secret", endpoint="download", count=100)   # every download: HTTP 500 quoting the key
+    run = subprocess.run([QGIS_PROCESS, "run", "sentinelmirror:download", "--", f"INPUT={footprints}",
+                          f"OUTPUT_FOLDER={tmp_path / 'dl'}", f"OUTPUT={report}", "LOAD_PRODUCTS=false"],
+                         env=env, capture_output=True, text=True, timeout=300)
+    printed = run.stdout + run.stderr
+    assert "HTTP 500" in printed and "Traceback" not in printed
+    journal = (tmp_path / "dl" / ".sentinel-mirror-journal.json").read_text()
+    reasons = " ".join(str(f["reason"]) for f in QgsVectorLayer(str(report), "r", "ogr").getFeatures())
+    for text in (printed, journal, reasons):
+        key = simulator.config.api_key
+        assert key not in text and quote(key, safe="") not in text

@@ -3,10 +3,12 @@
 build_archive(kind, title, dest) writes a zip that the product readers (plugin/core/products.py) and GDAL
 open exactly as they would a real download:
 - Theia/MAJA L2A: <title>/<title>_FRE_B{2,3,4,8}.tif and _SRE_ (Int16, reflectance x 10000, nodata -10000),
+  _FRE_/_SRE_B{5,8A,11,12}.tif at 20 m (the top-left 10 m pixel of each 2 x 2),
   MASKS/<title>_{CLM,MG2,EDG,SAT}_R1.tif (UInt8 bit masks, MAJA meanings), _MTD_ALL.xml, _QKL_ALL.jpg.
 - ESA SAFE L2A / L1C (SAFE_COMPACT): MTD_MSIL2A.xml / MTD_MSIL1C.xml with BOA_ADD_OFFSET / RADIO_ADD_OFFSET for
   baseline >= 04.00, GRANULE/<granule>/MTD_TL.xml, JP2 bands (UInt16, 0 = no data, 65535 = saturated),
-  SCL at 20 m for L2A, QI_DATA/MSK_CLASSI_B00.jp2 (60 m, opaque/cirrus/snow) for L1C >= 04.00.
+  SCL at 20 m for L2A, QI_DATA/MSK_CLASSI_B00.jp2 (60 m, opaque/cirrus/snow) for L1C >= 04.00;
+  B05, B8A, B11, B12 at 20 m (L2A: R20m/*_20m.jp2).
 - Sentinel-1: a minimal SAFE with manifest.safe and one measurement GeoTIFF (download-only kind).
 
 The scene is synthetic but plausible (fields of vegetation and soil, a river, a town, snow in one corner,
@@ -38,6 +40,7 @@ ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 BLOCK_ROWS = 512          # rows per generation block (fixed: the noise depends on it)
 MAJA_NODATA = -10000
 BANDS = ("B2", "B3", "B4", "B8")
+BANDS_20M = ("B5", "B8A", "B11", "B12")   # red edge, narrow NIR, SWIR 1 and 2: 20 m rasters (spectral indices)
 
 # MAJA CLM bits (Theia MUSCATE format): 0 clouds-or-shadows, 1 clouds except thinnest, 2 mono-temporal,
 # 3 multi-temporal, 4 thinnest clouds, 5 shadows of detected clouds, 6 shadows of clouds outside, 7 high (1.38 um).
@@ -138,15 +141,16 @@ class Scene:
         snow = (xx ** 2 + yy ** 2) < self.snow_r ** 2
         veg = (cls == 1) & ~water & ~snow
         town = (cls == 3) & ~water & ~snow
-        noise = {b: rng.normal(0.0, 0.004, size=yy.shape).astype(np.float32) for b in BANDS}
+        noise = {b: rng.normal(0.0, 0.004, size=yy.shape).astype(np.float32) for b in BANDS + BANDS_20M}
         refl = {}
-        soil = dict(B2=0.08, B3=0.11, B4=0.15, B8=0.24)
-        urban = dict(B2=0.12, B3=0.13, B4=0.14, B8=0.18)
-        wat = dict(B2=0.07, B3=0.06, B4=0.04, B8=0.02)
-        sno = dict(B2=0.85, B3=0.84, B4=0.82, B8=0.72)
+        soil = dict(B2=0.08, B3=0.11, B4=0.15, B8=0.24, B5=0.19, B8A=0.25, B11=0.30, B12=0.24)
+        urban = dict(B2=0.12, B3=0.13, B4=0.14, B8=0.18, B5=0.15, B8A=0.19, B11=0.22, B12=0.20)
+        wat = dict(B2=0.07, B3=0.06, B4=0.04, B8=0.02, B5=0.03, B8A=0.015, B11=0.008, B12=0.005)
+        sno = dict(B2=0.85, B3=0.84, B4=0.82, B8=0.72, B5=0.80, B8A=0.70, B11=0.12, B12=0.08)
         vegr = dict(B2=0.03 + 0.03 * (1 - vig), B3=0.06 + 0.04 * (1 - vig), B4=0.03 + 0.1 * (1 - vig),
-                    B8=0.22 + 0.25 * vig)
-        for b in BANDS:
+                    B8=0.22 + 0.25 * vig, B5=0.07 + 0.08 * (1 - vig), B8A=0.23 + 0.26 * vig,
+                    B11=0.28 - 0.1 * vig, B12=0.18 - 0.1 * vig)
+        for b in BANDS + BANDS_20M:
             r = np.full(yy.shape, soil[b], np.float32)
             r = np.where(veg, vegr[b], r)
             r = np.where(town, urban[b], r)
@@ -164,7 +168,7 @@ class Scene:
             shadow |= ((xx - cx - dx) ** 2 + (yy - cy - dy) ** 2) < (0.8 * rad) ** 2
         cirrus &= ~cloud
         shadow &= ~(cloud | cirrus)
-        for b in BANDS:
+        for b in BANDS + BANDS_20M:
             refl[b] = np.where(shadow, refl[b] * 0.45, refl[b])
             refl[b] = np.where(cirrus, 0.65 * refl[b] + 0.35 * 0.5, refl[b])
             refl[b] = np.where(cloud, 0.55 + noise[b] * 4, refl[b])
@@ -356,6 +360,9 @@ def _maja_members(info, scene, geo, workdir):
         for b in BANDS:
             r[f"{kind}_{b}"] = _Raster(workdir, f"{t}/{t}_{kind}_{b}.tif", "GTiff", n, gdal.GDT_Int16, geo, 10.0,
                                        nodata=MAJA_NODATA)
+        for b in BANDS_20M:
+            r[f"{kind}_{b}"] = _Raster(workdir, f"{t}/{t}_{kind}_{b}.tif", "GTiff", -(-n // 2), gdal.GDT_Int16,
+                                       geo, 20.0, nodata=MAJA_NODATA)
     for m in ("CLM", "MG2", "EDG", "SAT"):
         r[m] = _Raster(workdir, f"{t}/MASKS/{t}_{m}_R1.tif", "GTiff", n, gdal.GDT_Byte, geo, 10.0)
 
@@ -367,6 +374,12 @@ def _maja_members(info, scene, geo, workdir):
                 fre = np.where(tr.zero, 0, np.where(tr.saturated, 16000, fre))
             r[f"SRE_{b}"].write(y0, np.where(tr.nodata, MAJA_NODATA, sre).astype(np.int16))
             r[f"FRE_{b}"].write(y0, np.where(tr.nodata, MAJA_NODATA, fre).astype(np.int16))
+        for b in BANDS_20M:        # 20 m: the top-left 10 m pixel of each 2 x 2 (block starts are even)
+            sub = (slice(None, None, 2), slice(None, None, 2))
+            sre = np.where(tr.nodata, MAJA_NODATA, np.round(tr.refl[b] * 10000))[sub]
+            fre = np.where(tr.nodata, MAJA_NODATA, np.round(np.clip(tr.refl[b] * tr.relief, 0, 1.6) * 10000))[sub]
+            r[f"SRE_{b}"].write(y0 // 2, sre.astype(np.int16))
+            r[f"FRE_{b}"].write(y0 // 2, fre.astype(np.int16))
         clm = (np.where(tr.cloud, 1 | 2 | 4, 0) | np.where(tr.cirrus, 16 | 128, 0)
                | np.where(tr.shadow, 1 | 32, 0))
         mg2 = (np.where(tr.water, 1, 0) | np.where(tr.cloud, 2, 0) | np.where(tr.snow, 4, 0)
@@ -378,7 +391,7 @@ def _maja_members(info, scene, geo, workdir):
 
     qkl = _render(scene, r, [write], max(1, -(-n // 256)))
     members = [_Member(f"{t}/", b""), _Member(f"{t}/MASKS/", b"")]
-    for key in [f"{k}_{b}" for k in ("FRE", "SRE") for b in BANDS] + ["CLM", "MG2", "EDG", "SAT"]:
+    for key in [f"{k}_{b}" for k in ("FRE", "SRE") for b in BANDS + BANDS_20M] + ["CLM", "MG2", "EDG", "SAT"]:
         members.append(_Member(r[key].name, r[key].finish(workdir)))
     members.append(_Member(f"{t}/{t}_MTD_ALL.xml", _maja_mtd(info, geo, n).encode()))
     members.append(_Member(f"{t}/{t}_QKL_ALL.jpg", _quicklook(workdir, qkl)))
@@ -390,7 +403,7 @@ def _maja_mtd(info, geo, n):
     when = info.acquired.strftime("%Y-%m-%dT%H:%M:%S.") + f"{info.acquired.microsecond // 1000:03d}Z"
     platform = "SENTINEL2" + info.platform[-1]
     ident = t.rsplit("_V", 1)[0]
-    imgs = lambda k: "".join(f'<IMAGE_FILE band_id="{b}">{t}_{k}_{b}.tif</IMAGE_FILE>' for b in BANDS)
+    imgs = lambda k: "".join(f'<IMAGE_FILE band_id="{b}">{t}_{k}_{b}.tif</IMAGE_FILE>' for b in BANDS + BANDS_20M)
     masks = "".join(
         f"<Mask><Mask_Properties><NATURE>{nat}</NATURE><FORMAT>image/tiff</FORMAT><ENCODING>byte</ENCODING>"
         f"</Mask_Properties><Mask_File_List><MASK_FILE group_id=\"R1\">MASKS/{t}_{m}_R1.tif</MASK_FILE>"
@@ -471,6 +484,10 @@ def _safe_members(info, scene, geo, workdir):
         else:
             files[b] = f"{gdir}/IMG_DATA/{stem}_{band}"
         r[b] = _Raster(workdir, files[b] + ".jp2", "JP2OpenJPEG", n, gdal.GDT_UInt16, geo, 10.0)
+    for b in BANDS_20M:
+        band = b if len(b) == 3 else "B0" + b[1:]
+        files[b] = f"{gdir}/IMG_DATA/R20m/{stem}_{band}_20m" if l2a else f"{gdir}/IMG_DATA/{stem}_{band}"
+        r[b] = _Raster(workdir, files[b] + ".jp2", "JP2OpenJPEG", n // 2, gdal.GDT_UInt16, geo, 20.0)
     if l2a:
         files["SCL"] = f"{gdir}/IMG_DATA/R20m/{stem}_SCL_20m"
         r["SCL"] = _Raster(workdir, files["SCL"] + ".jp2", "JP2OpenJPEG", n // 2, gdal.GDT_Byte, geo, 20.0)
@@ -482,7 +499,8 @@ def _safe_members(info, scene, geo, workdir):
     def dn(tr, b):
         v = tr.refl[b]
         if not l2a:   # top of atmosphere: a little path radiance in the visible, a little absorption in the NIR
-            v = np.where(tr.saturated | tr.zero, v, v * (0.92 if b == "B8" else 0.85) + (0.0 if b == "B8" else 0.04))
+            visible = b in ("B2", "B3", "B4")
+            v = np.where(tr.saturated | tr.zero, v, v * (0.85 if visible else 0.92) + (0.04 if visible else 0.0))
         d = np.clip(np.round(v * 10000) + offset, 1, 65534)
         d = np.where(tr.saturated & (b in ("B4", "B8")), 65535, d)
         return np.where(tr.nodata, 0, d).astype(np.uint16)
@@ -490,6 +508,8 @@ def _safe_members(info, scene, geo, workdir):
     def write(y0, tr):
         for b in BANDS:
             r[b].write(y0, dn(tr, b))
+        for b in BANDS_20M:       # 20 m: the top-left 10 m pixel of each 2 x 2
+            r[b].write(y0 // 2, dn(tr, b)[::2, ::2])
         if l2a:
             scl = np.full(tr.nodata.shape, SCL["NOT_VEGETATED"], np.uint8)
             scl[tr.vegetation] = SCL["VEGETATION"]

@@ -430,8 +430,12 @@ class ArchiveStore:
         return archives.quicklook_png(product.kind, product.title, seed=self.seed, size=self.px,
                                       full_size=self.full_size)
 
+    s1_flood_date = None      # set: S1 archives are flood-scenario GRDs (s1_grd.build_catalogue_grd)
+
     def ensure(self, product):
         variant = f"{'full' if self.full_size else 'small'}-pad{self.pad_to or 0}-seed{self.seed}-px{self.px or 0}"
+        if product.is_s1 and self.s1_flood_date:
+            variant += f"-flood{self.s1_flood_date:%Y%m%d}"
         folder = os.path.join(self.work_dir, variant, product.kind.value)
         path = os.path.join(folder, product.zip_name)
         meta_path = path + ".meta.json"
@@ -444,8 +448,12 @@ class ArchiveStore:
                 tmp = path + ".building"
                 extra = ({"footprint": product.footprint["coordinates"][0]} if product.is_s1 else
                          {"size": self.px} if self.px else {})
-                _build(product.kind, product.title, tmp, full_size=self.full_size, seed=self.seed,
-                       pad_to=self.pad_to, **extra)
+                if product.is_s1 and self.s1_flood_date:
+                    from .s1_grd import build_catalogue_grd
+                    build_catalogue_grd(product, tmp, self.s1_flood_date, self.seed)
+                else:
+                    _build(product.kind, product.title, tmp, full_size=self.full_size, seed=self.seed,
+                           pad_to=self.pad_to, **extra)
                 meta = {"size": os.path.getsize(tmp), "md5": md5_file(tmp)}
                 os.replace(tmp, path)
                 with open(meta_path, "w") as f:

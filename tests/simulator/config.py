@@ -38,6 +38,7 @@ class SimConfig:
     pad_to: Optional[int] = None
     archive_px: Optional[int] = None         # Sentinel-2 raster size in px at 10 m (None: 120, or 10980 full size)
     work_dir: Optional[str] = None           # None: a temporary dir removed on stop()
+    s1_flood_date: Optional[dt.date] = None  # S1 archives: flood-scenario GRDs (s1_grd.py), flooded from this date
     # paging
     geodes_max_limit: int = 80
     geodes_page_cap: Optional[int] = None

@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 STATUS_FAULTS = {"500", "502", "503", "429", "401", "403", "404"}
-BODY_FAULTS = {"drop", "truncate", "corrupt", "ignore_range", "slow_first_byte"}
-OTHER_FAULTS = {"non_json", "malformed", "expire_token", "timeout"}
+# A hostile (or badly broken) server: never what the real services do, only ever on request (see hostile.py).
+HOSTILE_BODY_FAULTS = {"endless", "oversized", "gzip_bomb", "deflate_bomb"}
+HOSTILE_REPLY_FAULTS = {"endless_json", "nested_json", "echo_secret"}
+BODY_FAULTS = {"drop", "truncate", "corrupt", "ignore_range", "slow_first_byte"} | HOSTILE_BODY_FAULTS
+OTHER_FAULTS = {"non_json", "malformed", "expire_token", "timeout"} | HOSTILE_REPLY_FAULTS
 FAULTS = STATUS_FAULTS | BODY_FAULTS | OTHER_FAULTS
 
 

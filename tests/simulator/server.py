@@ -9,14 +9,15 @@ import time
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from . import cdse_api, geodes_api
+from . import cdse_api, geodes_api, hostile
 from .catalogue import ArchiveStore, Catalogue
 from .config import SimConfig
-from .faults import BODY_FAULTS, FaultBook, Stats
+from .faults import BODY_FAULTS, HOSTILE_BODY_FAULTS, HOSTILE_REPLY_FAULTS, FaultBook, Stats
 from .http_util import FileBody, Reply, body_fault_response, json_response, parse_range, status_fault_response
 
 log = logging.getLogger("tests.simulator")
-REQUEST_FAULTS = {"500", "502", "503", "429", "401", "403", "404", "non_json", "malformed", "timeout"}
+REQUEST_FAULTS = {"500", "502", "503", "429", "401", "403", "404", "non_json", "malformed", "timeout"} | \
+    HOSTILE_REPLY_FAULTS
 TOKEN_PATH = "/auth/realms/CDSE/protocol/openid-connect/token"
 
 
@@ -55,6 +56,7 @@ class MirrorSimulator:
         os.makedirs(work_dir, exist_ok=True)
         archives = ArchiveStore(work_dir, self.config.full_size, self.config.pad_to, self.config.seed,
                                 self.config.archive_px)
+        archives.s1_flood_date = self.config.s1_flood_date   # flood-scenario GRDs (s1_grd.py) when set
         self.catalogue = Catalogue(self.config, archives, self.clock)
         self.catalogue.lock = self.lock     # one lock for every tape-state change
         self._server = make_server(self.config.host, self.config.port, self, threaded=True,
@@ -178,7 +180,9 @@ class MirrorSimulator:
         if fault is not None and fault.kind == "timeout":
             time.sleep(float(fault.params.get("delay_s", 30)))
             fault = None
-        if fault is not None and fault.kind in ("non_json", "malformed"):
+        if fault is not None and fault.kind in HOSTILE_REPLY_FAULTS:
+            response = hostile.reply(self, fault)
+        elif fault is not None and fault.kind in ("non_json", "malformed"):
             response = body_fault_response(fault)
         elif fault is not None:
             response = status_fault_response(fault, self.config.retry_after_s)
@@ -226,6 +230,8 @@ class MirrorSimulator:
         product.ensure_archive()
         if not self.stats.try_open(service, cap):
             return self.quota_reply()
+        if fault and fault.kind in HOSTILE_BODY_FAULTS:
+            return hostile.download_reply(self, service, product, fault)
         size = product.size
         rng = None if (fault and fault.kind == "ignore_range") else parse_range(request.headers.get("Range"), size)
         if rng == "invalid":

@@ -181,3 +181,51 @@ def test_a_download_request_never_shows_its_credentials_in_repr():
     # reprs end up in tracebacks, assertion messages and "Unexpected error: ..." reasons
     text = repr(DownloadRequest("https://download.example.org/p", {"Authorization": "Bearer T0K3N", "X-API-Key": KEY}))
     assert "T0K3N" not in text and KEY not in text and "download.example.org" in text
+
+
+class _Hop:
+    def __init__(self, status, location=None):
+        self.status_code, self.headers = status, ({"Location": location} if location else {})
+
+    def close(self):
+        pass
+
+
+class _ScriptedSession:
+    """Answers each URL as scripted and records the headers each one was sent (https hosts, no network)."""
+
+    def __init__(self, routes):
+        self.routes, self.seen = routes, []
+
+    def request(self, method, url, headers=None, **kwargs):
+        self.seen.append((url, dict(headers or {})))
+        return self.routes.get(url, _Hop(200))
+
+
+def test_the_api_key_never_follows_a_redirect_to_a_sibling_host_but_a_cdse_token_does():
+    from plugin.core.providers.http import send_following_redirects
+    session = _ScriptedSession({
+        "https://geodes-portal.cnes.fr/api/download/x": _Hop(302, "https://other.cnes.fr/x"),
+        "https://download.dataspace.copernicus.eu/p": _Hop(302, "https://zipper.dataspace.copernicus.eu/p"),
+    })
+    send_following_redirects(session, "GET", "https://geodes-portal.cnes.fr/api/download/x",
+                             headers={"X-API-Key": KEY})
+    send_following_redirects(session, "GET", "https://download.dataspace.copernicus.eu/p",
+                             headers={"Authorization": "Bearer T"})
+    sent = {url: h for url, h in session.seen}
+    assert sent["https://geodes-portal.cnes.fr/api/download/x"].get("X-API-Key") == KEY
+    assert "X-API-Key" not in sent["https://other.cnes.fr/x"]           # a sibling host is not the service
+    assert sent["https://zipper.dataspace.copernicus.eu/p"].get("Authorization") == "Bearer T"
+
+
+def test_a_geodes_download_url_on_a_sibling_host_is_refused():
+    import datetime as dt
+    from plugin.core.errors import MalformedResponseError
+    from plugin.core.models import Availability, Product
+    from plugin.core.providers import Credentials, Endpoints, make_provider
+    geodes = make_provider("geodes", Endpoints(geodes="https://geodes-portal.cnes.fr"), Credentials(api_key=KEY),
+                           requests.Session())
+    p = Product("geodes", "id1", "T", "PEPS_S2_L1C", "S2A", dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc),
+                "31TCJ", 8, 1.0, 10, None, Availability.ONLINE, download_url="https://mirror.cnes.fr/api/download/x")
+    with pytest.raises(MalformedResponseError, match="only sent to the configured GEODES address"):
+        geodes.download_request(p)

@@ -17,10 +17,11 @@ import time
 from ..errors import AuthError, MalformedResponseError
 from ..models import Product
 from ..progress import NULL_PROGRESS, check_cancelled
+from ..redact import one_line, remember_secret
 from .base import DownloadRequest
 from .common import (MAX_RESULTS, add_unseen, availability_from_flag, boxes, check_query, day_start, iso_z,
                      orbit_direction, parse_time, polarisations, search_extent, too_many)
-from .http import JsonHttp, check_credentials_transport, quote_body, require, same_site, snippet
+from .http import JsonHttp, check_credentials_transport, malformed_answer, quote_body, require, same_site, snippet
 
 log = logging.getLogger(__name__)
 SERVICE = "CDSE"
@@ -60,6 +61,7 @@ class CdseProvider:
         self.download_base = endpoints.cdse_download.rstrip("/")
         self.username = (credentials.username or "").strip()
         self._password = credentials.password or ""
+        remember_secret(self._password, self.username)   # masked by value wherever text leaves the plugin
         self.session = session
         self.http = JsonHttp(session, SERVICE, AUTH_HINT, policy=policy, sleep=sleep)
         self.clock = clock
@@ -82,7 +84,8 @@ class CdseProvider:
             count = data.get("@odata.count")
             if isinstance(count, int) and count > MAX_RESULTS:
                 too_many(count, SERVICE)
-            new = add_unseen(products, seen, (self.parse_entity(item, query.collection) for item in items))
+            with malformed_answer(SERVICE, "search"):
+                new = add_unseen(products, seen, (self.parse_entity(item, query.collection) for item in items))
             if isinstance(count, int) and count:
                 progress.set(min(100.0, 100.0 * len(seen) / count))
             next_url = data.get("@odata.nextLink")
@@ -122,7 +125,7 @@ class CdseProvider:
         attrs = {a.get("Name"): a.get("Value") for a in item.get("Attributes") or [] if isinstance(a, dict)}
         md5 = next((c.get("Value") for c in item.get("Checksum") or []
                     if isinstance(c, dict) and str(c.get("Algorithm", "")).upper() == "MD5" and c.get("Value")), None)
-        title = re.sub(r"\.(SAFE|zip)$", "", name)
+        title = one_line(re.sub(r"\.(SAFE|zip)$", "", name))   # a line break in a name cannot forge log lines
         serial = attrs.get("platformSerialIdentifier")
         short = str(attrs.get("platformShortName") or "")
         platform = (f"S{short[-1]}{serial}" if serial and short[-1:].isdigit() else title[:3])
@@ -228,10 +231,13 @@ class CdseProvider:
     def _store(self, response):
         data = self.http.parse_json(response, "login")
         token = require(data, ["access_token"], SERVICE, "login", str)
-        lifetime = float(data.get("expires_in") or 600)
+        remember_secret(token)
+        with malformed_answer(SERVICE, "login"):
+            lifetime = float(data.get("expires_in") or 600)
         now = self.clock()
         self._access, self._access_expiry = token, now + lifetime
         self._margin = min(60.0, lifetime * 0.1)
         if data.get("refresh_token"):
             self._refresh = data["refresh_token"]
+            remember_secret(str(self._refresh))
             self._refresh_expiry = now + float(data.get("refresh_expires_in") or lifetime)

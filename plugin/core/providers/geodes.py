@@ -11,14 +11,16 @@ body discarded), so the trigger costs one byte even when the product turns out t
 import logging
 import re
 import time
+from urllib.parse import urlsplit
 
 from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaError
 from ..models import Availability, Product, ProductKind
 from ..progress import NULL_PROGRESS, check_cancelled
+from ..redact import one_line, remember_secret
 from .base import DownloadRequest
 from .common import (MAX_RESULTS, add_unseen, availability_from_flag, boxes, check_query, day_end, day_start, iso_z,
                      orbit_direction, parse_time, platform_name, polarisations, search_extent, too_many)
-from .http import JsonHttp, check_credentials_transport, require, same_site, snippet
+from .http import JsonHttp, check_credentials_transport, malformed_answer, require, same_origin, snippet
 
 log = logging.getLogger(__name__)
 SERVICE = "GEODES"
@@ -27,6 +29,8 @@ AUTH_HINT = ("Set your GEODES API key in Settings → Options → Sentinel Mirro
              "SENTINEL_MIRROR_GEODES_API_KEY environment variable); create the key in your user settings on "
              "geodes-portal.cnes.fr.")
 PAGE_LIMIT = 80          # the GEODES API documentation caps pages at 80
+# pyGeodes sends its downloads to gdh-portal-prod for hrefs not on geodes-portal (shared/notes/apis.md)
+OFFICIAL_ALIASES = {"geodes-portal.cnes.fr": ("gdh-portal-prod.cnes.fr",)}
 _DESCRIPTION_KEYS = {"File size": "size", "Is online": "online", "Checksum MD5": "md5"}
 
 
@@ -62,6 +66,7 @@ class GeodesProvider:
     def __init__(self, endpoints, credentials, session, *, sleep=time.sleep, policy=None):
         self.base = endpoints.geodes.rstrip("/")
         self.api_key = (credentials.api_key or "").strip()
+        remember_secret(self.api_key)   # masked by value wherever text leaves the plugin (core.redact)
         self.session = session
         self.http = JsonHttp(session, SERVICE, AUTH_HINT, policy=policy, sleep=sleep)
 
@@ -80,7 +85,8 @@ class GeodesProvider:
             matched = context.get("matched") if isinstance(context, dict) else None
             if isinstance(matched, int) and matched > MAX_RESULTS:
                 too_many(matched, SERVICE)
-            new = add_unseen(products, seen, (self.parse_feature(f, query.collection) for f in features))
+            with malformed_answer(SERVICE, "search"):
+                new = add_unseen(products, seen, (self.parse_feature(f, query.collection) for f in features))
             if isinstance(matched, int) and matched:
                 progress.set(min(100.0, 100.0 * len(seen) / matched))
             has_next = any(isinstance(link, dict) and link.get("rel") == "next" for link in data.get("links") or [])
@@ -137,7 +143,7 @@ class GeodesProvider:
         key, asset = data_asset
         info = parse_description(asset.get("description"))
         title = props.get("identifier") or asset.get("title") or key
-        title = re.sub(r"\.(zip|SAFE)$", "", str(title).rsplit("/", 1)[-1])
+        title = one_line(re.sub(r"\.(zip|SAFE)$", "", str(title).rsplit("/", 1)[-1]))   # no forged log lines
         when = props.get("start_datetime") or props.get("datetime")
         if not when:
             raise MalformedResponseError(f"{SERVICE} sent product {pid} ({title}) without a date: {snippet(props)}")
@@ -220,11 +226,21 @@ class GeodesProvider:
             raise MalformedResponseError(f"{SERVICE} gave no download URL for {product.title}.")
         if not self.api_key:
             raise AuthError(f"Downloading from {SERVICE} needs an API key. {AUTH_HINT}")
-        if not same_site(url, self.base):
+        if not self._key_may_go_to(url):
             raise MalformedResponseError(
                 f"{SERVICE} gave a download URL on another site ({url.split('/')[2] if '//' in url else url}); "
                 "the API key is only sent to the configured GEODES address.")
         return DownloadRequest(url, self._key())
+
+    def _key_may_go_to(self, url):
+        """The configured address only (scheme, host, port), not every host under its domain: a self-hosted
+        mirror's neighbours are not the mirror. CNES's own production alias is the one exception, and only
+        when the official address is the configured one."""
+        if same_origin(url, self.base):
+            return True
+        u, b = urlsplit(url), urlsplit(self.base)
+        return (u.scheme == b.scheme == "https" and u.port == b.port
+                and (u.hostname or "").lower() in OFFICIAL_ALIASES.get((b.hostname or "").lower(), ()))
 
     def refresh_credentials(self):
         raise AuthError(f"{SERVICE} refused the API key. {AUTH_HINT}")

@@ -7,9 +7,13 @@
   saying when to try again);
 - 401/403: AuthError saying where to set the credentials;
 - 429: QuotaError carrying Retry-After (not retried here: the caller decides when to come back);
-- anything that is not the JSON the protocol promises: MalformedResponseError quoting what came back.
+- anything that is not the JSON the protocol promises: MalformedResponseError quoting what came back. Answers are
+  streamed and read up to MAX_JSON_BYTES (an answer that never ends must not take QGIS down with it), and
+  every kind of parse failure (bad JSON, bad encoding, JSON nested deep enough to exhaust the parser's
+  recursion, a field of the wrong type: malformed_answer) is "the catalogue sent a malformed answer".
 The sleep function is injectable so tests do not wait.
 """
+import contextlib
 import email.utils
 import ipaddress
 import json
@@ -26,11 +30,14 @@ from requests.adapters import HTTPAdapter
 from urllib3 import poolmanager
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaError, RemoteError
+from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaError, RemoteError, SentinelMirrorError
 from ..redact import redact
 
 log = logging.getLogger(__name__)
 QUOTE_CHARS = 200
+# A CDSE page of 1000 products with attributes and assets is a few MB; past this the answer is not a catalogue's.
+MAX_JSON_BYTES = 64 * 1024 * 1024
+JSON_READ_CHUNK = 16 * 1024   # decoded chunk by chunk: a compressed answer cannot inflate far past the cap
 
 
 def parse_retry_after(value, default=None, now=None):
@@ -60,8 +67,15 @@ def _is_ip(host):
         return False
 
 
+def same_origin(url, base):
+    """Same scheme, host and port: where the GEODES API key goes, and nowhere else (a self-hosted mirror's
+    neighbours under its parent domain are not the mirror)."""
+    u, b = urlsplit(url), urlsplit(base)
+    return (u.scheme, (u.hostname or "").lower(), u.port) == (b.scheme, (b.hostname or "").lower(), b.port)
+
+
 def same_site(url, base):
-    """True when `url` is on the configured service's site: we attach credentials only there.
+    """True when `url` is on the configured service's site: we attach a login's token (Authorization) only there.
 
     Same scheme, host and port; or, over https only, a host under the service host's parent domain (CDSE's
     download host redirects to zipper.dataspace.copernicus.eu; geodes-portal.cnes.fr -> *.cnes.fr). The parent
@@ -107,6 +121,7 @@ MAX_REDIRECTS = 10
 # What only the configured service may see. requests itself drops Authorization on a host change (which
 # breaks CDSE's same-site redirect) but forwards custom headers such as X-API-Key to ANY host.
 CREDENTIAL_HEADERS = ("authorization", "x-api-key", "proxy-authorization", "cookie")
+ORIGIN_ONLY_HEADERS = ("x-api-key",)   # the GEODES key: the configured host only (same_origin), never a sibling
 
 
 def send_following_redirects(session, method, url, *, headers=None, **kwargs):
@@ -125,9 +140,12 @@ def send_following_redirects(session, method, url, *, headers=None, **kwargs):
             method = "GET"           # what browsers and requests do; the body is not re-sent
             kwargs.pop("json", None)
             kwargs.pop("data", None)
-        if not same_site(url, origin):
-            headers = {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS}
-            log.info("Following a redirect to %s without our credentials", urlsplit(url).hostname)
+        if not same_origin(url, origin):
+            drop = ORIGIN_ONLY_HEADERS if same_site(url, origin) else CREDENTIAL_HEADERS
+            if any(k.lower() in drop for k in headers):
+                headers = {k: v for k, v in headers.items() if k.lower() not in drop}
+                log.info("Following a redirect to %s without our %s", urlsplit(url).hostname,
+                         "API key" if drop is ORIGIN_ONLY_HEADERS else "credentials")
     raise requests.TooManyRedirects(f"More than {MAX_REDIRECTS} redirects")
 
 
@@ -216,15 +234,33 @@ class AbortableAdapter(HTTPAdapter):
         return manager
 
 
+def _body_start(response, limit):
+    """At most `limit` bytes of a reply's body, whether it was read already or is still streaming."""
+    if getattr(response, "_content", False) is not False:   # requests already read it (not streamed)
+        return (response.content or b"")[:limit]
+    data = bytearray()
+    try:
+        for chunk in response.iter_content(min(limit, JSON_READ_CHUNK)):
+            data += chunk
+            if len(data) >= limit:
+                break
+    except Exception:  # noqa: BLE001 - quoting is best effort
+        pass
+    finally:
+        response.close()   # the rest of an error body is never read
+    return bytes(data[:limit])
+
+
 def quote_body(response, limit=QUOTE_CHARS):
     """The first `limit` characters of a reply, secrets masked, for an error message."""
-    try:
-        text = response.text
-    except Exception:  # undecodable body: quote bytes
-        text = repr(response.content[:limit])
+    text = _body_start(response, 4 * limit).decode(response.encoding or "utf-8", "replace")
     text = " ".join(text.split())
     text = text[:limit] + ("…" if len(text) > limit else "")
     return redact(text) or "(empty body)"
+
+
+class _BrokeOff(RemoteError):
+    """The body of an answer stopped midway (streamed: after send() returned): worth another try."""
 
 
 @dataclass
@@ -247,13 +283,21 @@ class JsonHttp:
         self.sleep = sleep
 
     def request(self, method, url, *, what="request", expect=(200,), **kwargs):
-        """Send, retrying what is worth retrying; return the parsed JSON body."""
-        response = self.send(method, url, what=what, expect=expect, **kwargs)
-        return self.parse_json(response, what)
+        """Send, retrying what is worth retrying (an answer that broke off midway too); return the parsed JSON."""
+        for attempt in range(1, self.policy.attempts + 1):
+            response = self.send(method, url, what=what, expect=expect, **kwargs)
+            try:
+                return self.parse_json(response, what)
+            except _BrokeOff:
+                if attempt == self.policy.attempts:
+                    raise
+                self._wait(attempt, None, "the answer broke off")
+        raise AssertionError("unreachable")
 
     def send(self, method, url, *, what="request", expect=(200,), **kwargs):
         """Send, retrying what is worth retrying; return the response with an expected status."""
         kwargs.setdefault("timeout", self.policy.timeout)
+        kwargs.setdefault("stream", True)   # bodies are read by parse_json / quote_body, up to a cap
         p = self.policy
         for attempt in range(1, p.attempts + 1):
             last = attempt == p.attempts
@@ -281,6 +325,7 @@ class JsonHttp:
                 if last:
                     raise RemoteError(f"{self.service} failed the {what} with HTTP {status} after {p.attempts} "
                                       f"attempts: {quote_body(response)}")
+                response.close()   # streamed: give the connection back before waiting
                 self._wait(attempt, wait, f"HTTP {status}")
                 continue
             self.raise_for_status(response, what)
@@ -313,12 +358,60 @@ class JsonHttp:
             raise RemoteError(f"{self.service} refused the {what} (HTTP {status}): {quote_body(response)}")
 
     def parse_json(self, response, what="request"):
+        body = self._read_capped(response, what)
         try:
-            return response.json()
-        except ValueError:
+            return json.loads(body)   # bytes: UTF-8/16/32 detected as the JSON standard says
+        except (ValueError, RecursionError, MemoryError) as e:
             kind = response.headers.get("Content-Type", "no content type")
-            raise MalformedResponseError(f"{self.service} answered the {what} with something that is not JSON "
-                                         f"({kind}): {quote_body(response)}") from None
+            log.debug("%s: unparsable answer to the %s", self.service, what, exc_info=True)
+            quoted = " ".join(body[:4 * QUOTE_CHARS].decode("utf-8", "replace").split())[:QUOTE_CHARS]
+            why = "JSON nested too deeply" if isinstance(e, RecursionError) else f"not JSON, {kind}"
+            raise MalformedResponseError(f"{self.service} sent a malformed answer to the {what} ({why}): "
+                                         f"{redact(quoted) or '(empty body)'}. Try again later; if it persists, "
+                                         "the service is broken or has changed.") from None
+
+    def _read_capped(self, response, what):
+        if getattr(response, "_content", False) is not False:
+            body = response.content or b""
+        else:
+            data = bytearray()
+            try:
+                for chunk in response.iter_content(JSON_READ_CHUNK):
+                    data += chunk
+                    if len(data) > MAX_JSON_BYTES:
+                        raise MalformedResponseError(
+                            f"{self.service} sent a malformed answer to the {what}: more than "
+                            f"{MAX_JSON_BYTES // 2**20} MB, far more than any catalogue answer, so it was cut off. "
+                            "Try again later; if it persists, the service is broken.")
+            except requests.RequestException as e:
+                raise _BrokeOff(f"The {self.service} answer to the {what} broke off ({type(e).__name__}): "
+                                "check your connection or try later.") from None
+            finally:
+                response.close()
+            body = bytes(data)
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and len(body) < int(length) and not response.headers.get("Content-Encoding"):
+                raise _BrokeOff(f"The {self.service} answer to the {what} broke off ({len(body)} of {length} "
+                                "bytes): check your connection or try later.")   # urllib3 1.x does not say
+        if len(body) > MAX_JSON_BYTES:
+            raise MalformedResponseError(f"{self.service} sent a malformed answer to the {what}: more than "
+                                         f"{MAX_JSON_BYTES // 2**20} MB.")
+        return body
+
+
+@contextlib.contextmanager
+def malformed_answer(service, what):
+    """Turn any failure while reading a parsed answer (a field of the wrong type, a number that is not one...) into
+    MalformedResponseError; our own errors pass through. The detail goes to the log at debug level."""
+    try:
+        yield
+    except SentinelMirrorError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, OverflowError) as e:
+        log.debug("%s: malformed %s", service, what, exc_info=True)
+        raise MalformedResponseError(f"{service} sent a malformed answer to the {what} ({type(e).__name__}: "
+                                     f"{redact(str(e))[:QUOTE_CHARS]}). Try again later; if it persists, the service "
+                                     "is broken or has changed.") from None
 
 
 def require(data, path, service, what, types=None):
@@ -339,7 +432,7 @@ def require(data, path, service, what, types=None):
 def snippet(data, limit=QUOTE_CHARS):
     try:
         text = json.dumps(data)
-    except (TypeError, ValueError):
-        text = repr(data)
+    except (TypeError, ValueError, RecursionError):
+        text = "(not printable)"
     return redact(text[:limit] + ("…" if len(text) > limit else ""))
 

@@ -1,0 +1,88 @@
+"""Regenerate resources/models/parcel_ndvi_monitoring.model3 (search -> download -> NDVI -> parcel statistics).
+
+    scripts/testenv.sh .venv/bin/python scripts/build_parcel_model.py
+Wired like the tile model (scripts/build_model.py, whose helpers it uses); the .model3 is the shipped artefact.
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from build_model import OUT as TILE_MODEL, P, child, param  # noqa: E402
+from qgis.core import (QgsApplication, QgsProcessingModelAlgorithm,  # noqa: E402
+                       QgsProcessingModelChildParameterSource, QgsProcessingParameterAuthConfig,
+                       QgsProcessingParameterBoolean, QgsProcessingParameterDateTime, QgsProcessingParameterEnum,
+                       QgsProcessingParameterFeatureSource, QgsProcessingParameterField,
+                       QgsProcessingParameterNumber, QgsProcessingParameterString)
+
+OUT = TILE_MODEL.parent / "parcel_ndvi_monitoring.model3"
+
+
+def build():
+    from plugin.processing.alg_search import LEVELS, PROVIDER_LABELS
+    from plugin.processing.provider import SentinelMirrorProvider
+    from plugin.qgis import compat
+
+    registry = QgsApplication.processingRegistry()
+    provider = registry.providerById(P)
+    if provider is None:
+        provider = SentinelMirrorProvider()  # keep a reference: sip drops the Python overrides otherwise
+        registry.addProvider(provider)
+    m = QgsProcessingModelAlgorithm("Parcel NDVI monitoring", "Models")
+    m.setHelpContent({
+        "ALG_DESC": ("Searches a Sentinel-2 tile over a date range, downloads every product found, computes one "
+                     "cloud-masked NDVI GeoTIFF per product, then the NDVI statistics of every parcel on every "
+                     "date (mean, median, std, p10, p90, valid and masked shares): a table to join to the parcels "
+                     "or to chart."),
+        "ALG_CREATOR": "Sentinel Mirror",
+        "TILE": "Sentinel-2 tile id, e.g. 31TCJ (Toulouse).",
+        "PARCELS": "The fields to monitor: polygons in any CRS.",
+        "AUTHCFG": "GEODES: a Basic config with the API key as password; CDSE: Basic username/password. "
+                   "Empty: the one chosen in Settings > Options > Sentinel Mirror.",
+    })
+    param(m, QgsProcessingParameterEnum("PROVIDER", "Catalogue", PROVIDER_LABELS, defaultValue=0), 120, 60)
+    param(m, QgsProcessingParameterEnum("COLLECTION", "Product level", [label for label, _ in LEVELS],
+                                        defaultValue=0), 120, 110)
+    param(m, QgsProcessingParameterString("TILE", "Sentinel-2 tile", defaultValue="31TCJ"), 120, 160)
+    param(m, QgsProcessingParameterDateTime("START", "Start date", type=compat.DATETIME_DATE), 120, 210)
+    param(m, QgsProcessingParameterDateTime("END", "End date (inclusive)", type=compat.DATETIME_DATE), 120, 260)
+    param(m, QgsProcessingParameterNumber("MAX_CLOUD", "Maximum cloud cover (%)", compat.NUMBER_DOUBLE, 60.0,
+                                          False, 0.0, 100.0), 120, 310)
+    param(m, QgsProcessingParameterAuthConfig("AUTHCFG", "Authentication configuration", optional=True), 120, 360)
+    param(m, QgsProcessingParameterFeatureSource("PARCELS", "Parcels (polygons)", [compat.SOURCE_POLYGONS]),
+          120, 410)
+    param(m, QgsProcessingParameterField("ID_FIELD", "Parcel id field (empty: feature id)",
+                                         parentLayerParameterName="PARCELS", optional=True), 120, 460)
+    param(m, QgsProcessingParameterBoolean("ALL_TOUCHED", "Count every pixel touched", False), 120, 510)
+
+    mp = QgsProcessingModelChildParameterSource.fromModelParameter
+    out = QgsProcessingModelChildParameterSource.fromChildOutput
+    static = QgsProcessingModelChildParameterSource.fromStaticValue
+    child(m, f"{P}:search", "search", "Search the catalogue", 420, 120,
+          {"PROVIDER": mp("PROVIDER"), "COLLECTION": mp("COLLECTION"), "TILE": mp("TILE"), "START": mp("START"),
+           "END": mp("END"), "MAX_CLOUD": mp("MAX_CLOUD"), "AUTHCFG": mp("AUTHCFG")},
+          {})
+    child(m, f"{P}:download", "download", "Stage and download", 420, 260,
+          {"INPUT": out("search", "OUTPUT"), "AUTHCFG": mp("AUTHCFG"), "LOAD_PRODUCTS": static(False),
+           "STAGING_TIMEOUT": static(0)},
+          {"OUTPUT_FOLDER": ("Products folder", False)})
+    child(m, f"{P}:ndvi", "ndvi", "NDVI per product", 420, 400,
+          {"INPUTS": out("download", "PRODUCTS"), "CLOUD_MASK": static(True)},
+          {"OUTPUT_FOLDER": ("NDVI folder", False)})
+    child(m, f"{P}:parcel_statistics", "parcels", "Parcel statistics over time", 420, 540,
+          {"PARCELS": mp("PARCELS"), "ID_FIELD": mp("ID_FIELD"), "INPUTS": out("ndvi", "OUTPUT_LAYERS"),
+           "ALL_TOUCHED": mp("ALL_TOUCHED"), "CLOUD_MASK": static(True)},
+          {"OUTPUT": ("Parcel statistics", True)})
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    if not m.toFile(str(OUT)):
+        raise SystemExit(f"could not write {OUT}")
+    print(OUT)
+
+
+if __name__ == "__main__":
+    app = QgsApplication([], False)
+    app.initQgis()
+    try:
+        build()
+    finally:
+        app.exitQgis()

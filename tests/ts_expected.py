@@ -1,0 +1,112 @@
+"""Independent expectations for the time-series tests: NDVI and masks of simulator-built MAJA products,
+computed here from the raw members read with GDAL and the MAJA bit meanings written out here (not the
+plugin's readers), in float64."""
+import datetime as dt
+import os
+import re
+import zipfile
+
+import numpy as np
+from osgeo import gdal, ogr, osr
+
+from plugin.core.models import ProductKind
+from tests.simulator import archives
+
+gdal.UseExceptions()
+
+CLM_ANY_CLOUD_OR_SHADOW = 0b11111110      # bits 1-7: clouds (1-4, 7) and cloud shadows (5, 6)
+MG2_SHADOW = 0b1000
+SAT_B4_B8 = 0b1100
+
+
+def maja_title(day, tile="31TCJ", unit="A"):
+    return f"SENTINEL2{unit}_{day:%Y%m%d}-105123-456_L2A_T{tile}_C_V3-1"
+
+
+def build_series(folder, days, tile="31TCJ", geocoding=None, size=None):
+    """MAJA archives for `days` in folder; geocoding (epsg, ulx, uly) places the tile's grid (tests that need
+    two abutting small tiles). Returns the paths."""
+    os.makedirs(folder, exist_ok=True)
+    paths = []
+    saved = archives.tile_geocoding
+    if geocoding is not None:
+        archives.tile_geocoding = lambda _tile: geocoding
+    try:
+        for day in days:
+            title = maja_title(day, tile)
+            path = os.path.join(folder, title + ".zip")
+            if not os.path.exists(path):
+                archives.build_archive(ProductKind.MAJA_L2A, title, path, size=size)
+            paths.append(path)
+    finally:
+        archives.tile_geocoding = saved
+    return paths
+
+
+def _member(zip_path, suffix):
+    names = [n for n in zipfile.ZipFile(zip_path).namelist() if n.endswith(suffix)]
+    assert len(names) == 1, (suffix, names)
+    return gdal.Open(f"/vsizip/{zip_path}/{names[0]}")
+
+
+def raw(zip_path, suffix):
+    return _member(zip_path, suffix).ReadAsArray()
+
+
+def grid(zip_path):
+    ds = _member(zip_path, "_FRE_B4.tif")
+    return ds.GetGeoTransform(), ds.GetProjection()
+
+
+def expected(zip_path, use_masks=True):
+    """(ndvi float64 with NaN where not valid, masked bool) for the whole product grid."""
+    b4 = raw(zip_path, "_FRE_B4.tif").astype(np.float64)
+    b8 = raw(zip_path, "_FRE_B8.tif").astype(np.float64)
+    nodata = (b4 == -10000) | (b8 == -10000) | (b4 + b8 == 0)
+    masked = (((raw(zip_path, "_CLM_R1.tif") & CLM_ANY_CLOUD_OR_SHADOW) != 0)
+              | ((raw(zip_path, "_MG2_R1.tif") & MG2_SHADOW) != 0)
+              | (raw(zip_path, "_EDG_R1.tif") != 0)
+              | ((raw(zip_path, "_SAT_R1.tif") & SAT_B4_B8) != 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ndvi = (b8 - b4) / (b8 + b4)
+    bad = nodata | (masked if use_masks else False)
+    return np.where(bad, np.nan, ndvi), masked
+
+
+def date_of(zip_path):
+    m = re.search(r"_(\d{8})-", os.path.basename(zip_path))
+    return dt.datetime.strptime(m[1], "%Y%m%d").date()
+
+
+def utm_to_wgs84(x, y, epsg):
+    src, dst = osr.SpatialReference(), osr.SpatialReference()
+    src.ImportFromEPSG(epsg)
+    dst.ImportFromEPSG(4326)
+    for s in (src, dst):
+        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    return osr.CoordinateTransformation(src, dst).TransformPoint(x, y)[:2]
+
+
+def rect_wgs84(x0, y0, x1, y1, epsg=32631):
+    """A UTM rectangle as a densified WGS84 polygon (WKT): parcels come in any CRS."""
+    ring = ogr.Geometry(ogr.wkbLinearRing)
+    for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)):
+        ring.AddPoint_2D(x, y)
+    poly = ogr.Geometry(ogr.wkbPolygon)
+    poly.AddGeometry(ring)
+    poly.Segmentize(20)
+    src, dst = osr.SpatialReference(), osr.SpatialReference()
+    src.ImportFromEPSG(epsg)
+    dst.ImportFromEPSG(4326)
+    for s in (src, dst):
+        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    poly.Transform(osr.CoordinateTransformation(src, dst))
+    return poly.ExportToWkt()
+
+
+def cells(gt, c0, r0, c1, r1):
+    """A rectangle whose edges lie 3 m inside pixel edges: pixel-centre membership is unambiguous.
+    Covers columns c0..c1-1 and rows r0..r1-1."""
+    x0, y0 = gt[0] + c0 * 10 + 3, gt[3] - r0 * 10 - 3
+    x1, y1 = gt[0] + c1 * 10 - 3, gt[3] - r1 * 10 + 3
+    return x0, y1, x1, y0

@@ -1,0 +1,259 @@
+"""Time-series core (profile, parcel statistics, composites, gap filling) against independent numpy
+(tests/ts_expected.py) on simulator-built MAJA archives. Every test also checks that the masks change the
+answer, so it would fail if the masks were ignored."""
+import datetime as dt
+
+import numpy as np
+import pytest
+from osgeo import gdal
+
+from plugin.core.errors import InvalidInputError
+from plugin.core.timeseries.composites import composite, gap_filled_series
+from plugin.core.timeseries.parcels import Parcels, parcel_statistics
+from plugin.core.timeseries.profile import field_profile, point_profile, write_profile_csv
+from plugin.core.timeseries.sources import find_observations
+from tests import ts_expected as ex
+from tests.ts_expected import cells, rect_wgs84, utm_to_wgs84
+
+DAYS = [dt.date(2023, 5, 2) + dt.timedelta(days=5 * i) for i in range(10)]   # May and June
+N = 120
+
+
+@pytest.fixture(scope="module")
+def series(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("series")
+    paths = ex.build_series(str(folder), DAYS)
+    return str(folder), paths
+
+
+def test_point_profile_matches_numpy_with_masked_dates(series):
+    folder, paths = series
+    truth = [ex.expected(p) for p in paths]
+    # a pixel that is clear on some dates and masked on others
+    masked_any = np.any([m for _, m in truth], axis=0)
+    clear_any = np.any([~np.isnan(v) for v, _ in truth], axis=0)
+    rows, cols = np.nonzero(masked_any & clear_any)
+    r, c = int(rows[len(rows) // 2]), int(cols[len(cols) // 2])
+    gt, _ = ex.grid(paths[0])
+    x, y = gt[0] + (c + 0.5) * 10, gt[3] - (r + 0.5) * 10
+    lon, lat = utm_to_wgs84(x, y, 32631)
+    profile = point_profile(find_observations(folder), lon, lat, "EPSG:4326", reflectance=True)
+    assert [p.date for p in profile] == DAYS
+    states = []
+    for p, (value, masked) in zip(profile, truth):
+        if np.isnan(value[r, c]):
+            assert np.isnan(p.value) and p.masked == bool(masked[r, c])
+        else:
+            assert p.value == pytest.approx(value[r, c], abs=1e-6)
+            assert p.reflectance["B8"] == pytest.approx(ex.raw(paths[DAYS.index(p.date)], "_FRE_B8.tif")[r, c] / 1e4,
+                                                        abs=1e-6)
+        states.append(p.state)
+    assert "masked" in states and "valid" in states
+
+
+def test_profile_csv(series, tmp_path):
+    folder, _ = series
+    gt, wkt = ex.grid(series[1][0])
+    rows = point_profile(find_observations(folder), gt[0] + 505, gt[3] - 505, wkt)
+    out = tmp_path / "p.csv"
+    write_profile_csv(rows, str(out))
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("date,state,ndvi,")
+    assert len(lines) == len(DAYS) + 1
+    for line, r in zip(lines[1:], rows):
+        assert line.startswith(f"{r.date.isoformat()},{r.state},")
+
+
+def _parcel_expect(paths, boxes):
+    """[(date, {parcel: (values, n_pixels, n_masked)})] from truth over pixel boxes (c0, r0, c1, r1)."""
+    out = []
+    for p in paths:
+        value, masked = ex.expected(p)
+        per = []
+        for c0, r0, c1, r1 in boxes:
+            v = value[r0:r1, c0:c1].ravel()
+            per.append((v[~np.isnan(v)], v.size, int(masked[r0:r1, c0:c1].sum())))
+        out.append(per)
+    return out
+
+
+def _check(stats, expect, i):
+    vals, n_pixels, n_masked = expect
+    assert stats.pixels[i] == n_pixels
+    assert stats.valid[i] == vals.size
+    assert stats.masked[i] == n_masked
+    if vals.size:
+        assert stats.stats["mean"][i] == pytest.approx(vals.mean(), abs=1e-6)
+        assert stats.stats["std"][i] == pytest.approx(vals.std(), abs=1e-6)
+        assert stats.stats["median"][i] == pytest.approx(np.median(vals), abs=1e-6)
+        assert stats.stats["p10"][i] == pytest.approx(np.percentile(vals, 10), abs=1e-6)
+        assert stats.stats["p90"][i] == pytest.approx(np.percentile(vals, 90), abs=1e-6)
+    else:
+        assert all(np.isnan(stats.stats[k][i]) for k in ("mean", "median", "std", "p10", "p90"))
+
+
+def test_parcel_statistics_match_numpy_including_a_fully_clouded_parcel(series):
+    folder, paths = series
+    gt, _ = ex.grid(paths[0])
+    # a 4x4 parcel fully masked on some date (clouds or shadows), and two ordinary fields
+    first_masked = ex.expected(paths[3])[1]
+    hits = np.argwhere(np.lib.stride_tricks.sliding_window_view(first_masked, (4, 4)).all(axis=(2, 3)))
+    r, c = (int(v) for v in hits[len(hits) // 2])
+    boxes = [(c, r, c + 4, r + 4), (10, 10, 30, 25), (60, 70, 95, 100)]
+    parcels = Parcels([rect_wgs84(*cells(gt, *b)) for b in boxes], "EPSG:4326", ids=["cloudy", "a", "b"])
+    got = list(parcel_statistics(parcels, find_observations(folder)))
+    want = _parcel_expect(paths, boxes)
+    assert [s.date for s in got] == DAYS
+    for s, w in zip(got, want):
+        for i in range(3):
+            _check(s, w[i], i)
+    assert got[3].valid[0] == 0 and got[3].masked[0] == 16 and got[3].masked_fraction[0] == 1.0
+    # the masks matter here: ignoring them would give values on the clouded date and other counts
+    raw_unmasked = ex.expected(paths[3], use_masks=False)[0][r:r + 4, c:c + 4]
+    assert np.isfinite(raw_unmasked).any()
+
+
+def test_parcel_over_two_tiles_pools_both(tmp_path):
+    """Two abutting tiles (same UTM zone), products on the same days; the parcel's pixels from both count."""
+    days = DAYS[:3]
+    a = ex.build_series(str(tmp_path / "p"), days, "31TCJ", geocoding=(32631, 300000.0, 4900020.0))
+    b = ex.build_series(str(tmp_path / "p"), days, "31TDJ", geocoding=(32631, 301200.0, 4900020.0))
+    gt, _ = ex.grid(a[0])
+    # columns 100..119 of tile A and 0..29 of tile B, rows 40..59
+    x0, y0 = gt[0] + 100 * 10 + 3, gt[3] - 40 * 10 - 3
+    x1, y1 = gt[0] + 150 * 10 - 3, gt[3] - 60 * 10 + 3
+    parcels = Parcels([rect_wgs84(x0, y1, x1, y0)], "EPSG:4326")
+    got = list(parcel_statistics(parcels, find_observations(str(tmp_path / "p"))))
+    assert [s.date for s in got] == days
+    for s, pa, pb in zip(got, a, b):
+        va, ma = ex.expected(pa)
+        vb, mb = ex.expected(pb)
+        vals = np.concatenate([va[40:60, 100:120].ravel(), vb[40:60, 0:30].ravel()])
+        n_masked = int(ma[40:60, 100:120].sum() + mb[40:60, 0:30].sum())
+        _check(s, (vals[~np.isnan(vals)], 50 * 20, n_masked), 0)
+        assert len(s.labels) == 2
+    assert any(s.masked[0] for s in got)
+
+
+def test_field_profile_is_the_parcel_mean_with_p10_p90(series):
+    folder, paths = series
+    gt, wkt = ex.grid(paths[0])
+    box = (20, 30, 60, 70)
+    rows = field_profile(find_observations(folder), rect_wgs84(*cells(gt, *box)), "EPSG:4326", reflectance=True)
+    want = _parcel_expect(paths, [box])
+    for r, w in zip(rows, want):
+        vals, n, nm = w[0]
+        assert r.pixels == n
+        assert r.valid_fraction == pytest.approx(vals.size / n)
+        assert r.masked_fraction == pytest.approx(nm / n)
+        assert r.value == pytest.approx(vals.mean(), abs=1e-6)
+        assert r.p10 == pytest.approx(np.percentile(vals, 10), abs=1e-6)
+        assert set(r.reflectance) == {"B2", "B3", "B4", "B8"}
+    assert any(w[0][2] for w in want)        # masked pixels inside the field on some date
+
+
+def test_all_touched_takes_more_pixels(series):
+    folder, paths = series
+    gt, _ = ex.grid(paths[0])
+    # edges 3 m outside the edges of pixels 10..19: the ring of pixels around is touched, centres outside
+    g = rect_wgs84(gt[0] + 97, gt[3] - 203, gt[0] + 203, gt[3] - 97)
+    obs = find_observations(folder)[:1]
+    centre = next(parcel_statistics(Parcels([g], "EPSG:4326"), obs))
+    touched = next(parcel_statistics(Parcels([g], "EPSG:4326"), obs, all_touched=True))
+    assert centre.pixels[0] == 100 and touched.pixels[0] == 144
+
+
+def test_composites_match_numpy(series, tmp_path):
+    folder, paths = series
+    written = composite(find_observations(folder), str(tmp_path / "c"))
+    assert len(written) == 2                                  # May, June
+    for path in written:
+        ds = gdal.Open(path)
+        start = dt.date.fromisoformat(ds.GetMetadataItem("PERIOD_START"))
+        members = [p for p in paths if ex.date_of(p).month == start.month]
+        stack = np.stack([ex.expected(p)[0] for p in members])
+        doys = np.array([ex.date_of(p).timetuple().tm_yday for p in members])
+        mx, med, count, doy = (ds.GetRasterBand(i).ReadAsArray() for i in range(1, 5))
+        n = (~np.isnan(stack)).sum(axis=0)
+        np.testing.assert_array_equal(count, n)
+        ok = n > 0
+        np.testing.assert_allclose(mx[ok], np.nanmax(stack[:, ok], axis=0), atol=1e-6)
+        np.testing.assert_allclose(med[ok], np.nanmedian(stack[:, ok], axis=0), atol=1e-6)
+        np.testing.assert_array_equal(doy[ok], doys[np.nanargmax(np.where(np.isnan(stack), -np.inf, stack), 0)][ok])
+        assert (mx[~ok] == -9999).all()
+        unmasked = np.stack([ex.expected(p, use_masks=False)[0] for p in members])
+        assert ((~np.isnan(unmasked)).sum(axis=0) != n).any()     # the masks change the counts
+
+
+def test_gap_filled_series_matches_numpy_interp(series, tmp_path):
+    folder, paths = series
+    written = gap_filled_series(find_observations(folder), str(tmp_path / "g"), every=7)
+    assert len(written) == 1
+    ds = gdal.Open(written[0])
+    targets = [DAYS[0] + dt.timedelta(days=7 * k) for k in range(ds.RasterCount)]
+    assert targets[-1] <= DAYS[-1] < targets[-1] + dt.timedelta(days=7)
+    assert [ds.GetRasterBand(i + 1).GetDescription() for i in range(ds.RasterCount)] == \
+        [d.isoformat() for d in targets]
+    got = ds.ReadAsArray()
+    stack = np.stack([ex.expected(p)[0] for p in paths])
+    x = np.array([d.toordinal() for d in DAYS])
+    t = np.array([d.toordinal() for d in targets])
+    checked = 0
+    for r in range(0, N, 7):
+        for c in range(0, N, 5):
+            ok = ~np.isnan(stack[:, r, c])
+            if not ok.any():
+                assert (got[:, r, c] == -9999).all()
+                continue
+            want = np.interp(t, x[ok], stack[ok, r, c])
+            np.testing.assert_allclose(got[:, r, c], want, atol=1e-5)
+            checked += 1 if not ok.all() else 0
+    assert checked > 20                                       # pixels with masked dates were interpolated
+
+
+def test_no_products_is_a_plain_message(tmp_path):
+    with pytest.raises(InvalidInputError, match="No Sentinel-2 product"):
+        find_observations(str(tmp_path))
+
+
+def test_a_folder_with_products_their_ndvi_and_our_outputs_lists_each_acquisition_once(series, tmp_path):
+    import shutil
+
+    from plugin.core.ndvi import compute_ndvi
+
+    folder, paths = series
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    for p in paths[:3]:
+        shutil.copy(p, mixed)
+    compute_ndvi(paths[0], str(mixed / "first_NDVI.tif"))             # NDVI of a product that is there too
+    compute_ndvi(paths[5], str(mixed / "sixth_NDVI.tif"))             # NDVI of one that is not
+    composite(find_observations(str(mixed)), str(mixed))               # our own outputs in the same folder
+    obs = find_observations(str(mixed))
+    assert [(o.date, o.kind) for o in obs] == [(DAYS[0], "product"), (DAYS[1], "product"),
+                                               (DAYS[2], "product"), (DAYS[5], "raster")]
+    fast = find_observations(str(mixed), prefer_rasters=True)
+    assert [(o.date, o.kind) for o in fast] == [(DAYS[0], "raster"), (DAYS[1], "product"),
+                                                (DAYS[2], "product"), (DAYS[5], "raster")]
+    # the NDVI GeoTIFF gives the same profile values as its zip (masked and no data are one there)
+    gt, wkt = ex.grid(paths[0])
+    value, _ = ex.expected(paths[0])
+    r, c = np.argwhere(np.isfinite(value))[50]
+    point = point_profile(fast[:1], gt[0] + (c + 0.5) * 10, gt[3] - (r + 0.5) * 10, wkt)
+    assert point[0].value == pytest.approx(value[r, c], abs=1e-6)
+
+
+def test_two_products_of_one_tile_and_day_count_once(series, tmp_path):
+    import shutil
+
+    folder, paths = series
+    twice = tmp_path / "twice"
+    twice.mkdir()
+    shutil.copy(paths[0], twice)
+    # the same acquisition delivered twice (another product version): same tile, same day, same grid
+    shutil.copy(paths[0], twice / paths[0].rsplit("/", 1)[1].replace("_V3-1", "_V3-0"))
+    gt, _ = ex.grid(paths[0])
+    box = (10, 10, 30, 25)
+    [s] = list(parcel_statistics(Parcels([rect_wgs84(*cells(gt, *box))], "EPSG:4326"),
+                                 find_observations(str(twice))))
+    assert s.pixels[0] == 20 * 15 and len(s.labels) == 1
