@@ -116,22 +116,6 @@ def test_shipped_model_runs_search_download_ndvi(simulator_factory, sim_env, tmp
     assert QgsVectorLayer(res["search:Footprints"]).featureCount() == len(want)
 
 
-@pytest.fixture
-def layer_tree_view(qgis_iface, monkeypatch):
-    """The desktop's layer tree view: QGIS 3.44's Processing hands iface.layerTreeView() to C++ when it loads
-    results, and pytest-qgis's interface only answers a MagicMock there."""
-    from qgis.core import QgsLayerTreeModel
-    from qgis.gui import QgsLayerTreeView
-
-    view = QgsLayerTreeView()
-    model = QgsLayerTreeModel(QgsProject.instance().layerTreeRoot())
-    view.setModel(model)
-    monkeypatch.setattr(qgis_iface, "layerTreeView", lambda: view, raising=False)
-    yield view
-    view.setModel(None)
-
-
-@pytest.mark.usefixtures("layer_tree_view")
 def test_layers_load_styled_grouped_and_dated(simulator, sim_env, tmp_path):
     import processing
     from qgis.core import QgsProcessingFeatureSourceDefinition
