@@ -2,7 +2,7 @@
 the system locale, fr_FR) with the zip from `make zip`: the dock, the options page and the Processing toolbox
 entries are in French and no English string of ours is left in the dock or the page (every visible text and
 tooltip is checked, tests/i18n_texts.py), after a search against the simulator. Screenshots:
-test-output/desktop/french-dock.png and french-options.png. Run: make test-desktop
+test-output/desktop/qgis-<version>/french-dock.png and french-options.png. Run: make test-desktop
 """
 import datetime as dt
 import json
