@@ -6,7 +6,6 @@ Python objects in _ALIVE (a few bytes per loaded layer).
 from qgis.core import QgsProcessingLayerPostProcessorInterface
 
 from ..qgis import layers
-from ..qgis.i18n import tr
 
 _ALIVE = []
 

@@ -9,7 +9,7 @@ from ..core.errors import InvalidInputError
 from ..core.i18n import tr_noop
 from ..core.indices import INDEX_NAMES
 from ..qgis import compat
-from ..qgis.i18n import localize, tr
+from ..qgis.i18n import tr
 from .alg_search import qdate
 
 FOLDER, INPUTS, START, END, CLOUD_MASK, INDEX = "FOLDER", "INPUTS", "START", "END", "CLOUD_MASK", "INDEX"
