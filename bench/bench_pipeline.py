@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 """Staging/download pipeline benchmark: makespans side by side against the mirror simulator.
 
-For three workloads it runs, each in its own process with its own simulator (the three at the same time,
-so they share the machine equally):
+For four workloads it runs, each in its own process with its own simulator (all at the same time, so they
+share the machine equally):
   (a) one-by-one      for each product in turn: request staging, wait until online, download;
   (b) stage-then-poll the seed: stage every tape product, then loop {re-query all; download one by one
                       whatever is online; wait the poll period}, the period scaled like the staging delays
                       (the real one was 60-120 s for 2-10 min staging: half the shortest staging);
-  (c) ours            plugin.core.pipeline.run_pipeline, its real-world poll settings scaled the same way;
-  (d) lower bound     max(max over products of staging + own transfer, total bytes / total bandwidth).
+  (c) ours            plugin.core.pipeline.run_pipeline, its real-world poll settings scaled the same way,
+                      a product split into byte ranges on the free connections (core/segments.py);
+  (c') ours, one stream the same without segments (one connection per product);
+  (d) lower bound     max(max over products of staging + own transfer, total bytes / total bandwidth);
+  (e) segmented bound max(max over products of (time online + size / (bw per connection x connections)),
+                      total bytes / (bw per connection x connections)): what segmentation allows.
 All use the same GEODES client (plugin/core/providers/geodes.py) and downloader (plugin/core/download.py);
 every product must be delivered and its MD5 checked. Then: availability requests per poll tick for ours,
 and the peak RSS of a process running ours on one 2 GB product. Last line:
-`pipeline: worst makespan/lower-bound = X.XX` (ours, worst workload).
+`pipeline: worst makespan/lower-bound = X.XX` (ours, worst workload), then
+`pipeline: worst makespan/segmented-bound = X.XX, single-product speed-up = Y.Y` (ours against (e) on the worst
+workload; the single 200 MB product's makespan on one stream over ours).
 
 Time is scaled down uniformly for every algorithm (--scale): product sizes and staging delays are
 multiplied by it at a fixed 5 MB/s per connection, which is the same as running the real workload with
@@ -70,7 +76,10 @@ WORKLOADS = (
     Workload("bandwidth-bound", 24, 20 * MB, "none", (0.0, 0.0)),
     Workload("tape-bound", 8, 20 * MB, "all-but-one", (60.0, 120.0)),
     Workload("mixed", 24, 20 * MB, "half", (20.0, 60.0)),
+    Workload("single-product", 1, 200 * MB, "none", (0.0, 0.0)),
 )
+ALGOS = (("one-by-one", "(a) one-by-one"), ("stage-then-poll", "(b) stage-then-poll"), ("ours", "(c) ours"),
+         ("ours-one-stream", "(c') ours, one stream"))
 
 
 def sim_config(w, scale, cache):
@@ -112,11 +121,11 @@ def stage_then_poll(provider, products, folder, poll_s):
             time.sleep(poll_s)
 
 
-def ours_options(w, scale):
+def ours_options(w, scale, segmented=True):
     from plugin.core.pipeline import PipelineOptions
     d = PipelineOptions()
     k = w.time_factor() * scale
-    return PipelineOptions(poll_interval_s=d.poll_interval_s * k, poll_interval_max_s=d.poll_interval_max_s * k,
+    return PipelineOptions(segmented=segmented, poll_interval_s=d.poll_interval_s * k, poll_interval_max_s=d.poll_interval_max_s * k,
                            restage_after_s=d.restage_after_s * k, staging_timeout_s=d.staging_timeout_s * k,
                            retry_backoff_s=d.retry_backoff_s * k, default_retry_after_s=d.default_retry_after_s * k)
 
@@ -151,6 +160,8 @@ def child_run(args):
         staging = [sp.staging_delay_s if k in offline else 0.0 for k, sp in enumerate(sim_products)]
         sizes = [sp.size for sp in sim_products]
         lower = max(max(s + b / BANDWIDTH for s, b in zip(staging, sizes)), sum(sizes) / (BANDWIDTH * CONNECTIONS))
+        all_bw = BANDWIDTH * CONNECTIONS
+        seg_lower = max(max(s + b / all_bw for s, b in zip(staging, sizes)), sum(sizes) / all_bw)
         poll_seed = REAL_SEED_POLL_S * w.time_factor() * args.scale
         sim.stats.reset()
         stats = {}
@@ -160,16 +171,17 @@ def child_run(args):
         elif args.algo == "stage-then-poll":
             stage_then_poll(provider, products, folder, poll_s=poll_seed)
         else:
-            statuses = run_pipeline(provider, products, folder, options=ours_options(w, args.scale), stats=stats)
+            options = ours_options(w, args.scale, segmented=args.algo == "ours")
+            statuses = run_pipeline(provider, products, folder, options=options, stats=stats)
             failed = [s for s in statuses if s.path is None]
             assert not failed, failed
         makespan = time.monotonic() - t0
         verified = sum(1 for p, sp in zip(products, sim_products)
                        if os.path.exists(dest(folder, p)) and md5_file(dest(folder, p)) == sp.md5)
-        result = dict(workload=w.name, algo=args.algo, makespan=makespan, lower_bound=lower, n=w.n,
+        result = dict(workload=w.name, algo=args.algo, makespan=makespan, lower_bound=lower, seg_bound=seg_lower, n=w.n,
                       offline=len(offline), verified=verified, stats=stats,
                       sim_availability_requests=sim.stats.count("availability"),
-                      sim_requests=sim.stats.total(), peak_connections=sim.stats.peak_open_downloads,
+                      sim_requests=sim.stats.total(), peak_connections=sim.stats.peak_connections,
                       http_429=sum(n for (e, s), n in sim.stats.statuses.items() if s == 429))
     shutil.rmtree(folder, ignore_errors=True)
     print(json.dumps(result))
@@ -201,7 +213,7 @@ def prebuild(w, scale, cache):
 
 def run_children(w, scale, cache, work):
     procs = {}
-    for algo in ("one-by-one", "stage-then-poll", "ours"):
+    for algo, _ in ALGOS:
         procs[algo] = subprocess.Popen(
             [sys.executable, __file__, "--child", algo, "--workload", w.name, "--scale", str(scale),
              "--cache", str(cache), "--work", str(work)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -273,30 +285,34 @@ def main():
     work.mkdir(parents=True)
     s = args.scale
     print(f"Pipeline benchmark: time scaled x{s:g} for every algorithm (product sizes and staging delays x{s:g}, "
-          f"{BANDWIDTH / MB:.0f} MB/s per connection, {CONNECTIONS} connections; the three algorithms of a workload "
+          f"{BANDWIDTH / MB:.0f} MB/s per connection, {CONNECTIONS} connections; the four algorithms of a workload "
           "run at the same time, each with its own simulator). Poll periods are scaled like the staging delays.")
     workloads = [w for w in WORKLOADS if not args.only or w.name == args.only]
-    rows, worst = [], 0.0
+    rows, worst, worst_seg, speedup = [], 0.0, 0.0, None
     for w in workloads:
         prebuild(w, s, cache)
         res = run_children(w, s, cache, work)
-        lb = res["ours"]["lower_bound"]
+        lb, sb = res["ours"]["lower_bound"], res["ours"]["seg_bound"]
         for algo, r in res.items():
             if r["verified"] != r["n"]:
                 raise SystemExit(f"{w.name}/{algo}: only {r['verified']} of {r['n']} products delivered and verified")
         ratio = res["ours"]["makespan"] / lb
         worst = max(worst, ratio)
+        worst_seg = max(worst_seg, res["ours"]["makespan"] / sb)
+        if w.n == 1:
+            speedup = res["ours-one-stream"]["makespan"] / res["ours"]["makespan"]
         rows.append((w, res, lb, ratio))
         stg = f"staging {w.staging[0] * s:g}-{w.staging[1] * s:g} s" if w.offline != "none" else "all online"
         print(f"\n{w.name}: {w.n} products of {w.size * s / MB:g} MB, {res['ours']['offline']} on tape ({stg}); "
               f"seed poll period {REAL_SEED_POLL_S * w.time_factor() * s:.2f} s")
-        for algo, label in (("one-by-one", "(a) one-by-one"), ("stage-then-poll", "(b) stage-then-poll"),
-                            ("ours", "(c) ours")):
+        for algo, label in ALGOS:
             r = res[algo]
-            print(f"  {label:22s} {r['makespan']:7.2f} s  = {r['makespan'] / lb:5.2f} x lower bound   "
+            print(f"  {label:22s} {r['makespan']:7.2f} s  = {r['makespan'] / lb:5.2f} x lower bound "
+                  f"= {r['makespan'] / sb:5.2f} x segmented bound   "
                   f"{r['verified']}/{r['n']} verified, {r['sim_requests']} requests, "
                   f"peak {r['peak_connections']} connections, {r['http_429']} x 429")
         print(f"  (d) lower bound        {lb:7.2f} s")
+        print(f"  (e) segmented bound    {sb:7.2f} s")
     print("\nAvailability requests per poll tick (ours; one batched POST /fastavailability per tick is the goal):")
     for w, res, lb, ratio in rows:
         st = res["ours"]["stats"]
@@ -317,6 +333,8 @@ def main():
             raise SystemExit(f"the 2 GB product was not delivered: {state['reason']}")
     shutil.rmtree(work, ignore_errors=True)
     print(f"pipeline: worst makespan/lower-bound = {worst:.2f}")
+    tail = f"{speedup:.1f}" if speedup is not None else "n/a (single-product workload not run)"
+    print(f"pipeline: worst makespan/segmented-bound = {worst_seg:.2f}, single-product speed-up = {tail}")
 
 
 if __name__ == "__main__":

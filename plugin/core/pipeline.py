@@ -45,6 +45,7 @@ from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderE
                      ProductBusyError, QuotaError, SentinelMirrorError)
 from .models import Availability, ProductState, ProductStatus
 from .progress import NULL_PROGRESS
+from .segments import Connections
 from .providers.http import abort_requests, duration_text
 from .redact import redact
 
@@ -71,6 +72,8 @@ class PipelineOptions:
     poll_lag_fraction: float = 0.03     # ...but never beyond this fraction of the time the run has lasted
     restage_after_s: float = 1800.0     # ask again for staging of a product still offline after this
     staging_timeout_s: float = 4 * 3600.0
+    segmented: bool = True              # one product on several connections when fewer products than connections
+    segment_block_s: float = 1.0        # a segment asks for about this much transfer at a time (work stealing)
     max_attempts: int = 4               # transient failures (5xx, broken connections) per product
     retry_backoff_s: float = 5.0        # wait before retrying after a transient failure (doubles)
     default_retry_after_s: float = 10.0  # a 429 / not-online answer without Retry-After
@@ -116,6 +119,9 @@ class _Pipeline:
         provider_cap = getattr(provider, "max_connections", None) or options.max_connections
         self.cap = max(1, min(options.max_connections, provider_cap))
         self.limit = self.cap
+        # every connection to the service holds one of these: downloads (their extra segments too) and the watch
+        self.connections = Connections(self.cap, options.segment_block_s)
+        self.watch_ticket = None
         self.batch = max(1, getattr(provider, "availability_batch", 1) or 1)
         self.items = []
         seen, names = set(), set()
@@ -147,7 +153,8 @@ class _Pipeline:
             self._loop()
         finally:
             self.cancel.set()  # running downloads stop at their next chunk (only on error/cancel paths)...
-            abort_requests(set(self.workers))   # ...or at once when they wait on a slow server
+            abort_requests(self._threads())   # ...or at once when they wait on a slow server
+            self._watch_done()
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.journal.flush()
         self.progress.set(100.0)
@@ -160,10 +167,13 @@ class _Pipeline:
             now = self.opt.clock()
             self._expire(now)
             self._start_downloads(now)
-            if self._poll_due(now):
-                self._poll(now)
+            if self._poll_due(now) and self._watch_connection():
+                try:
+                    self._poll(now)
+                    self._restage(now)
+                finally:
+                    self._watch_done()
                 self._start_downloads(self.opt.clock())
-            self._restage(now)
             self.journal.flush()   # after the downloads started: never on their critical path
             self._report_progress()
             if all(i.state in FINAL for i in self.items) and not self.active:
@@ -180,7 +190,7 @@ class _Pipeline:
         self.cancel.set()
         deadline = time.monotonic() + CANCEL_GRACE_S
         while self.active and time.monotonic() < deadline:
-            abort_requests(set(self.workers))   # every round: a worker may have opened a request since
+            abort_requests(self._threads())   # every round: a worker may have opened a request since
             self._drain(min(0.1, max(0.0, deadline - time.monotonic())))
         for item in self.items:
             if item.state not in FINAL:
@@ -253,7 +263,9 @@ class _Pipeline:
         if items and self.cap > 1:
             self.limit = self.cap - 1
             self._start_downloads(self.opt.clock())
-        self._request_staging(items, self.opt.clock())
+        if items:
+            with self.connections.hold(self.progress.cancelled):
+                self._request_staging(items, self.opt.clock())
         self.limit = self.cap
 
     # ---- staging and polling ---------------------------------------------------------------------------
@@ -285,6 +297,21 @@ class _Pipeline:
                 item.reason = ""
                 self.journal.update(item.product, state=journal_mod.STAGING, staging_requested_at=now)
                 self._set(item, ProductState.STAGING)
+
+    def _watch_connection(self):
+        """True when the watch holds a connection of the budget now; else it stays queued for one (the extra
+        segments give theirs back at the end of their block) and the coordinator goes on meanwhile."""
+        if self.watch_ticket is None:
+            self.watch_ticket = self.connections.reserve(on_grant=lambda: self.events.put(None))   # wakes the loop
+        return self.watch_ticket.granted
+
+    def _watch_done(self):
+        if self.watch_ticket is not None:
+            self.connections.cancel(self.watch_ticket)
+            self.watch_ticket = None
+
+    def _threads(self):
+        return set(self.workers) | set(self.connections.threads)
 
     def _poll_due(self, now):
         if not any(i.state in WAITING for i in self.items):
@@ -385,7 +412,8 @@ class _Pipeline:
             result = self.opt.download(
                 self.provider.session, self.provider.download_request(p), item.dest,
                 expected_size=p.size, expected_md5=p.checksum, progress_cb=lambda d, t: self._on_bytes(item, d, t),
-                cancelled=self.cancel.is_set, refresh_request=refresh, title=p.title)
+                cancelled=self.cancel.is_set, refresh_request=refresh, title=p.title, connections=self.connections,
+                segmented=self.opt.segmented)
             self.events.put((item, result, None))
         except BaseException as e:  # noqa: BLE001 - every outcome is reported to the coordinator
             self.events.put((item, None, e))
@@ -411,7 +439,8 @@ class _Pipeline:
         except queue.Empty:
             return
         while True:
-            self._finish(*event)
+            if event is not None:   # None: the watch was granted its connection (see _watch_connection)
+                self._finish(*event)
             try:
                 event = self.events.get_nowait()
             except queue.Empty:

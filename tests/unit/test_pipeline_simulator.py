@@ -15,6 +15,7 @@ from plugin.core.pipeline import PipelineOptions, run_pipeline
 from plugin.core.progress import CallbackProgress
 from plugin.core.providers.base import Credentials, Endpoints
 from plugin.core.providers.geodes import GeodesProvider
+from plugin.core.segments import kept_bytes
 from tests.simulator import md5_file
 
 MB = 2 ** 20
@@ -159,7 +160,7 @@ def test_cancel_stops_within_a_second_leaving_only_part_files(simulator_factory,
                      progress=CallbackProgress(is_cancelled=flag.is_set), on_status=seen.append)
     assert time.monotonic() - when[0] < 1.0
     names = set(os.listdir(tmp_path)) - {JOURNAL_NAME}
-    assert names and all(n.endswith(".zip.part") for n in names)
+    assert names and all(n.endswith((".zip.part", ".zip.part.ranges")) for n in names)   # ranges: segments done
     assert {s.state for s in seen[-3:]} == {ProductState.CANCELLED}
     time.sleep(0.3)   # nothing keeps writing after the cancel
     assert set(os.listdir(tmp_path)) - {JOURNAL_NAME} == names
@@ -231,12 +232,12 @@ def test_a_run_killed_mid_download_resumes_and_keeps_waiting_for_staging(simulat
                              env={**os.environ, "PYTHONPATH": str(root)})
     try:
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and (not part.exists() or part.stat().st_size < MB):
+        while time.monotonic() < deadline and kept_bytes(str(part)) < MB:
             time.sleep(0.02)
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
-    kept = part.stat().st_size
+    kept = kept_bytes(str(part))   # the ranges its sidecar lists (segmented), or its size (one stream)
     assert kept >= MB and not (tmp_path / (products[0].title + ".zip")).exists()
     assert sim.stats.staging_requests[products[1].id] == 1
     deadline = time.monotonic() + 10

@@ -1,0 +1,691 @@
+"""One product on several connections: byte ranges fetched in parallel into one preallocated `.part`.
+
+When fewer products are downloading than the connection cap allows, the free connections would sit idle.
+Here one product's missing bytes are split into ranges, each fetched by its own worker (a thread with its
+own connection) and written at its offset in `<dest>.part`, a sparse file of the product's full size.
+
+- Connections: every request that opens a connection to the service holds a token of one shared
+  `Connections` budget (the pipeline's cap): a product's first connection, its extra ones and the requests
+  that watch availability. Extra connections are only taken when nobody waits for one, and give theirs back
+  at the end of their current block as soon as somebody does (a product that came online, the watch), so the
+  cap is never exceeded and new products are never held up for long.
+- Work stealing: a worker asks for its range one block at a time (about `block_s` seconds of transfer), and
+  a worker without work takes the second half of the largest part nobody has asked for yet. A block is
+  always read to its end: closing a connection mid-body would leave the server counting it for a while.
+- Resume: `<dest>.part.ranges` (JSON: the product's size and MD5, the byte ranges on disk) says which
+  ranges of a full-size `.part` are written; it is saved every half second and when a worker stops, and
+  always before the `.part` grows to full size. A `.part` without it is a prefix (single stream), so a
+  part can always be read one way or the other whatever moment a run was killed at.
+- A server that answers 200 (or a Content-Range other than the one asked for) to a ranged request does not
+  honour ranges: the ranges already written that start at byte 0 are kept as a prefix and the product falls
+  back to one stream (download._download_locked).
+- Same guarantees as one stream: the caller holds the product lock throughout; every block is bounded to
+  the bytes it asked for (a longer body is refused and nothing is kept); free space is checked again as
+  the file fills; the whole file on disk is checked (size, MD5, zip) before the atomic rename.
+"""
+import collections
+import errno
+import json
+import logging
+import os
+import threading
+import time
+
+import requests
+
+from . import download as dl
+from .errors import AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, QuotaError, RemoteError
+from .paths import folder_problem
+from .providers.http import send_following_redirects, tls_failure_message
+
+log = logging.getLogger("sentinel_mirror")
+
+RANGES_SUFFIX = ".ranges"     # next to the `.part`: `<dest>.part.ranges`
+MIN_BLOCK = 1024 * 1024       # smallest request, and the smallest piece worth a connection of its own
+MAX_BLOCK = 256 * 1024 * 1024
+ALIGN = 64 * 1024
+SAVE_EVERY_S = 0.5            # ranges written since the last save are fetched again after a kill
+SPAWN_CHECK_S = 0.1           # how often a download looks for a freed connection to take
+CLOSE_GRACE_S = 0.05          # after closing a connection mid-body: the server notices within a chunk
+MAX_QUOTA_WAIT_S = 5.0
+QUOTA_RECHECK_S = 0.2
+
+
+class Connections:
+    """The connection budget shared by every request of a run to one service (the pipeline's cap).
+
+    `hold()` waits for a token (FIFO among waiters); `reserve()` queues without waiting (the pipeline's
+    coordinator must not block); `try_extra()` takes a token only when one is free and nobody waits;
+    `should_yield()` tells one extra connection per waiter to give its token back.
+    """
+
+    def __init__(self, capacity, block_s=1.0):
+        self.capacity = self.cap = max(1, int(capacity))
+        self.block_s = block_s
+        self.threads = set()   # idents of the extra workers: the pipeline's cancel breaks their requests too
+        self._cond = threading.Condition()
+        self._in_use = 0
+        self._queue = collections.deque()
+        self._yielding = 0
+        self.peak = 0
+
+    def reserve(self, on_grant=None):
+        """A place in the queue; `on_grant()` is called (under this budget's lock: keep it short) once granted."""
+        ticket = _Ticket(on_grant)
+        with self._cond:
+            self._queue.append(ticket)
+            self._grant()
+        return ticket
+
+    def cancel(self, ticket):
+        """Give back a reserved ticket, granted or not."""
+        with self._cond:
+            if ticket in self._queue:
+                self._queue.remove(ticket)
+            elif ticket.granted and not ticket.released:
+                ticket.released = True
+                self._release_locked()
+
+    def hold(self, cancelled=lambda: False):
+        return _Held(self, cancelled)
+
+    def acquire(self, cancelled=lambda: False):
+        ticket = self.reserve()
+        with self._cond:
+            while not ticket.granted:
+                if cancelled():
+                    self._queue.remove(ticket)
+                    raise Cancelled("Cancelled by the user.")
+                self._cond.wait(0.1)
+        return ticket
+
+    def try_extra(self):
+        with self._cond:
+            if self._queue or self._in_use >= self.capacity:
+                return False
+            self._take()
+            return True
+
+    def should_yield(self):
+        with self._cond:
+            if len(self._queue) > self._yielding:
+                self._yielding += 1
+                return True
+            return False
+
+    def release(self, yielded=False):
+        with self._cond:
+            if yielded:
+                self._yielding -= 1
+            self._release_locked()
+
+    def quota_hit(self):
+        """The service refused a connection (429): it allows fewer than we thought, for now."""
+        with self._cond:
+            self.capacity = max(1, min(self.capacity, self._in_use - 1))
+
+    def success(self):
+        with self._cond:
+            self.capacity = min(self.cap, self.capacity + 1)
+            self._grant()
+
+    def free(self):
+        with self._cond:
+            return 0 if self._queue else max(0, self.capacity - self._in_use)
+
+    def _take(self):
+        self._in_use += 1
+        self.peak = max(self.peak, self._in_use)
+
+    def _release_locked(self):
+        self._in_use -= 1
+        self._grant()
+        self._cond.notify_all()
+
+    def _grant(self):
+        while self._queue and self._in_use < self.capacity:
+            ticket = self._queue.popleft()
+            ticket.granted = True
+            self._take()
+            if ticket.on_grant is not None:
+                ticket.on_grant()
+
+
+class _Ticket:
+    __slots__ = ("granted", "released", "on_grant")
+
+    def __init__(self, on_grant=None):
+        self.granted = self.released = False
+        self.on_grant = on_grant
+
+
+class _Held:
+    def __init__(self, connections, cancelled):
+        self.connections, self.cancelled, self.ticket = connections, cancelled, None
+
+    def __enter__(self):
+        self.ticket = self.connections.acquire(self.cancelled)
+        return self
+
+    def __exit__(self, *exc):
+        self.connections.cancel(self.ticket)
+
+
+# ---- the ranges on disk ------------------------------------------------------------------------------------
+def ranges_path(part):
+    return part + RANGES_SUFFIX
+
+
+def _add(done, a, b):
+    """Insert [a, b) into a sorted list of disjoint [start, end) ranges, merging neighbours."""
+    if b <= a:
+        return
+    out = []
+    for s, e in done:
+        if e < a or s > b:
+            out.append([s, e])
+        else:
+            a, b = min(a, s), max(b, e)
+    out.append([a, b])
+    out.sort()
+    done[:] = out
+
+
+def _missing(done, size):
+    gaps, at = [], 0
+    for s, e in done:
+        if s > at:
+            gaps.append([at, s])
+        at = max(at, e)
+    if at < size:
+        gaps.append([at, size])
+    return gaps
+
+
+def load_ranges(part, size, md5):
+    """The ranges of `part` already written: from the sidecar when it matches a full-size part, else the
+    part's prefix. A sidecar for another product version, or one that cannot be read, is dropped."""
+    side = ranges_path(part)
+    try:
+        part_size = os.path.getsize(part)
+    except FileNotFoundError:
+        part_size = None
+    record = None
+    try:
+        with open(side, encoding="utf-8") as f:
+            record = json.load(f)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError):
+        log.info("Unreadable range record %s: ignored", os.path.basename(side))
+    if record is not None:
+        done = _valid_record(record, size, md5)
+        if done is not None and part_size == size:
+            return done
+        _remove(side)   # stale (the part was truncated back to a prefix, or is gone): the part says it all
+        if done is None and part_size == size:
+            _remove(part)   # a full-size part whose written ranges nobody knows: useless
+            return []
+    if part_size is None:
+        return []
+    if part_size > size:
+        _remove(part)
+        return []
+    return [[0, part_size]] if part_size else []
+
+
+def _valid_record(record, size, md5):
+    if not isinstance(record, dict) or record.get("size") != size or record.get("md5") != (md5 or None):
+        return None
+    done = []
+    for r in record.get("done") or []:
+        if (not isinstance(r, list) or len(r) != 2 or not all(type(x) is int for x in r)
+                or not 0 <= r[0] < r[1] <= size):
+            return None
+        _add(done, r[0], r[1])
+    return done
+
+
+def kept_bytes(part):
+    """How many bytes of the product a `.part` holds (read only: for reports and tests)."""
+    try:
+        with open(ranges_path(part), encoding="utf-8") as f:
+            return sum(e - s for s, e in json.load(f)["done"])
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+    try:
+        return os.path.getsize(part)
+    except FileNotFoundError:
+        return 0
+
+
+def save_ranges(part, size, md5, done):
+    side = ranges_path(part)
+    tmp = side + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump({"size": size, "md5": md5 or None, "done": done}, f)
+    os.replace(tmp, side)
+
+
+def to_prefix(part, done):
+    """Back to the one-stream layout: the part keeps only the bytes written from 0 on; the sidecar goes
+    after the truncation (a kill in between leaves a part shorter than the sidecar's size: a prefix)."""
+    prefix = done[0][1] if done and done[0][0] == 0 else 0
+    if os.path.exists(part):
+        with open(part, "r+b") as f:
+            f.truncate(prefix)
+    _remove(ranges_path(part))
+
+
+def unsegment(part, size, md5):
+    """Before one stream resumes a part: a segmented one becomes its prefix (no sidecar: nothing to do)."""
+    if not os.path.exists(ranges_path(part)):
+        return
+    if size is None:
+        _remove(part)
+        _remove(ranges_path(part))
+        return
+    to_prefix(part, load_ranges(part, size, md5))
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+# ---- the download ------------------------------------------------------------------------------------------
+class _Fallback(Exception):
+    """Ranges are not honoured: one stream."""
+
+
+class _Range:
+    __slots__ = ("pos", "end", "asked", "owner")
+
+    def __init__(self, pos, end):
+        self.pos, self.end, self.asked, self.owner = pos, end, pos, None
+
+    def stealable(self):
+        return self.end - max(self.pos, self.asked)
+
+
+def eligible(expected_size, connections):
+    return connections is not None and expected_size is not None and expected_size >= 2 * MIN_BLOCK
+
+
+def download_segmented(session, request, dest_path, expected_size, expected_md5, progress_cb, cancelled,
+                       chunk_size, refresh_request, timeout, check_zip, sleep, title, folder, connections):
+    """Called with the product lock and one connection token held. Returns download.DownloadResult."""
+    part = dest_path + ".part"
+    corrupt_retried = False
+    transferred = 0
+    while True:
+        done = load_ranges(part, expected_size, expected_md5)
+        job = _Job(session, request, part, expected_size, expected_md5, done, progress_cb, cancelled, chunk_size,
+                   refresh_request, timeout, sleep, title, folder, connections)
+        try:
+            if _missing(done, expected_size):
+                dl.free_space_check(folder, expected_size - sum(e - s for s, e in done), title)
+                job.run()
+        except _Fallback:
+            transferred += job.transferred
+            log.info("The server does not honour byte ranges for %s: downloading it on one stream", title)
+            to_prefix(part, job.done)
+            result = dl._download_locked(session, job.request, dest_path, expected_size, expected_md5, progress_cb,
+                                         cancelled, chunk_size, refresh_request, timeout, check_zip, sleep, title,
+                                         folder)
+            return dl.DownloadResult(result.path, result.size, result.md5, result.bytes_transferred + transferred)
+        transferred += job.transferred
+        request = job.request
+        md5 = dl.file_md5(part, cancelled)   # the file on disk, not the bytes received
+        problem = dl._verify(part, os.path.getsize(part), md5, expected_size, expected_md5, check_zip)
+        if problem is None:
+            os.replace(part, dest_path)
+            _remove(ranges_path(part))
+            connections.success()   # one connection more allowed again after a 429, like the pipeline does
+            return dl.DownloadResult(dest_path, expected_size, md5.hexdigest(), transferred)
+        _remove(part)
+        _remove(ranges_path(part))
+        if corrupt_retried:
+            raise ChecksumError(f"{title} was downloaded twice and is corrupt both times ({problem}). "
+                                "Try again later or report it to the catalogue.")
+        log.warning("%s is corrupt (%s): downloading it again from zero", title, problem)
+        corrupt_retried = True
+
+
+class _Job:
+    """One segmented download: its ranges, its workers, its sidecar."""
+
+    def __init__(self, session, request, part, size, md5, done, progress_cb, cancelled, chunk_size, refresh_request,
+                 timeout, sleep, title, folder, connections):
+        self.session, self.request, self.part, self.size, self.md5 = session, request, part, size, md5
+        self.done = [list(r) for r in done]
+        self.progress_cb, self.cancelled, self.chunk_size = progress_cb, cancelled, chunk_size
+        self.refresh_request, self.timeout, self.sleep = refresh_request, timeout, sleep
+        self.title, self.folder, self.connections = title, folder, connections
+        self.lock = threading.Condition()
+        self.ranges = [_Range(s, e) for s, e in _missing(self.done, size)]
+        self.rate = None              # bytes/s of one connection, last measured
+        self.generation = 0           # bumped when the credentials are refreshed
+        self.refreshed = False
+        self.stop = None              # the exception that ends the job for every worker
+        self.extras = []
+        self.prepared = False
+        self.transferred = 0
+        self.written = sum(e - s for s, e in self.done)
+        self.last_save = 0.0
+        self.next_space_check = self.written + dl.SPACE_CHECK_BYTES
+
+    # ---- coordination ----
+    def run(self):
+        """The caller's thread: first block alone (does the server honour ranges?), then as many workers as
+        free connections, then whatever is left; raises what stopped the job."""
+        try:
+            self._worker(object(), extra=False)
+        except BaseException as e:  # noqa: BLE001 - stops the extra workers too; raised below
+            self._halt(e)
+        finally:
+            for t in list(self.extras):
+                t.join()
+            with self.lock:
+                if self.prepared:
+                    self._save()
+        if self.stop is not None:
+            raise self.stop
+        if any(r.pos < r.end for r in self.ranges):   # cannot happen: every range ends done or the job stops
+            raise RemoteError(f"The download of {self.title} stopped before its end; it will resume next time.")
+
+    def _spawn_extras(self):
+        """Take every free connection there is work for (called by the first worker between chunks). The k
+        newcomers take 1/(k+1), 1/k, ..., 1/2 of what the range has left: even shares from the start."""
+        tokens = 0
+        while self.stop is None and tokens < self.connections.cap and self.connections.try_extra():
+            tokens += 1
+        if not tokens:
+            return
+        with self.lock:
+            taken = []
+            for j in range(tokens):
+                me = object()
+                rng = self._take(me, 1.0 / (tokens + 1 - j))
+                if rng is None:
+                    break
+                taken.append((me, rng))
+        for _ in range(tokens - len(taken)):
+            self.connections.release()
+        for me, rng in taken:
+            t = threading.Thread(target=self._extra, args=(me, rng), name="sentinel-mirror-segment", daemon=True)
+            self.extras.append(t)
+            t.start()
+
+    def _extra(self, me, rng):
+        self.connections.threads.add(threading.get_ident())
+        yielded = False
+        try:
+            yielded = self._worker(me, extra=True, rng=rng)
+        except BaseException as e:  # noqa: BLE001 - the first one stops the job; the caller's thread raises it
+            self._halt(e)
+        finally:
+            self.connections.threads.discard(threading.get_ident())
+            self.connections.release(yielded=yielded)
+            with self.lock:
+                self.lock.notify_all()   # the first worker may be waiting for the last range to end
+
+    def _halt(self, error):
+        with self.lock:
+            if self.stop is None:
+                self.stop = error
+            self.lock.notify_all()
+
+    def _take(self, me, share=0.5):
+        """An unowned range, else the last `share` of what the range with the most bytes nobody asked for yet
+        has left, at most those bytes (called locked)."""
+        for r in self.ranges:
+            if r.owner is None and r.pos < r.end:
+                r.owner = me
+                return r
+        victim = max(self.ranges, key=_Range.stealable, default=None)
+        if victim is None or victim.stealable() < 2 * MIN_BLOCK:
+            return None
+        start = max(victim.pos, victim.asked)
+        mid = max(start, victim.end - int((victim.end - victim.pos) * share))   # a share of what it has left
+        mid -= mid % ALIGN
+        if mid - start < MIN_BLOCK or victim.end - mid < MIN_BLOCK:
+            return None
+        r = _Range(mid, victim.end)
+        victim.end = mid
+        r.owner = me
+        self.ranges.append(r)
+        return r
+
+    def _worker(self, me, extra, rng=None):
+        """Fetch blocks until nothing is left to take. Returns True when it gave its connection to a waiter."""
+        rate, last_spawn = None, 0.0
+        failures, refused = 0, False
+        while True:
+            with self.lock:
+                if self.stop is not None:
+                    return False
+                if rng is not None and rng.pos >= rng.end:
+                    rng = None
+                if rng is None:
+                    rng = self._take(me)
+                if rng is None:
+                    if extra or not any(r.pos < r.end for r in self.ranges):
+                        return False
+                    self.lock.wait(0.1)   # the others may hand a range back (429, yield)
+                    continue
+                start = rng.pos
+                rate = rate or self.rate   # a newcomer: the connection speed another worker measured
+                # the first block is small (does the server honour ranges?); a newcomer's is larger
+                block = int(rate * self.connections.block_s) if rate else (4 if extra else 1) * MIN_BLOCK
+                stop = min(rng.end, start + max(MIN_BLOCK, min(block, MAX_BLOCK)))
+                if rng.end - stop < MIN_BLOCK:
+                    stop = rng.end   # no crumb left behind
+                rng.asked = max(rng.asked, stop)
+                generation = self.generation
+            if extra and self.connections.should_yield():
+                with self.lock:
+                    rng.owner, rng.asked = None, rng.pos
+                    self.lock.notify_all()
+                return True
+            if not extra and self.prepared and time.monotonic() - last_spawn >= SPAWN_CHECK_S:
+                last_spawn = time.monotonic()
+                self._spawn_extras()
+            t0 = time.monotonic()
+            try:
+                got = self._fetch(rng, start, stop, spawn=not extra)
+            except dl._Dropped as e:
+                got = e.args[0] if e.args else 0
+                failures = 0 if got else failures + 1
+                if self.stop is not None:
+                    return False
+                if self.cancelled():
+                    raise Cancelled("Cancelled by the user.") from None
+                if failures > dl.MAX_RESUMES:
+                    raise RemoteError(f"The connection kept breaking while downloading {self.title}; "
+                                      "it will resume from where it stopped next time.") from None
+                log.info("Connection dropped while downloading %s: resuming its range", self.title)
+                self.sleep(min(2.0, 0.1 * 2 ** failures))
+                continue
+            except QuotaError as e:
+                if not refused:
+                    # Most likely our own previous block on this connection, not yet counted as closed by the
+                    # server (it notices a moment after the last byte): ask once more after a pause.
+                    refused = True
+                    self.sleep(QUOTA_RECHECK_S)
+                    continue
+                if not extra and not any(t.is_alive() for t in self.extras):
+                    raise   # alone: the pipeline queues the product again (the ranges on disk are kept)
+                self.connections.quota_hit()
+                with self.lock:
+                    rng.owner = None
+                    self.lock.notify_all()
+                rng = None
+                if extra:
+                    log.info("The service refused one more connection for %s (HTTP 429)", self.title)
+                    return False
+                self.sleep(min(MAX_QUOTA_WAIT_S, e.retry_after or 1.0))
+                continue
+            except AuthError:
+                with self.lock:
+                    if generation == self.generation:   # nobody refreshed them since this request went out
+                        if self.refreshed or self.refresh_request is None:
+                            raise
+                        log.info("Credentials refused while downloading %s: refreshing them once", self.title)
+                        self.request, self.refreshed = self.refresh_request(), True
+                        self.generation += 1
+                continue
+            failures, refused = 0, False
+            if got:
+                rate = self.rate = got / max(1e-3, time.monotonic() - t0)
+
+    # ---- one block ----
+    def _fetch(self, rng, start, stop, spawn):
+        """GET bytes [start, stop) into the part. Returns the bytes received; _Dropped when it ended early."""
+        headers = dict(self.request.headers)
+        headers["Accept-Encoding"] = "identity"
+        headers["Range"] = f"bytes={start}-{stop - 1}"
+        try:
+            resp = send_following_redirects(self.session, "GET", self.request.url, headers=headers, stream=True,
+                                            timeout=self.timeout)
+        except requests.TooManyRedirects:
+            raise RemoteError(f"The download of {self.title} was redirected in a loop.") from None
+        except requests.exceptions.SSLError as e:
+            raise RemoteError(tls_failure_message(self.request.url, f"the download of {self.title}", e)) from None
+        except (requests.ConnectionError, requests.Timeout) as e:
+            raise dl._Dropped(0) from e
+        complete = False
+        try:
+            dl._check_status(resp, self.title)
+            if resp.status_code != 206:
+                raise _Fallback()
+            m = dl._CONTENT_RANGE.match(resp.headers.get("Content-Range", ""))
+            if (not m or int(m.group(1)) != start or int(m.group(2)) != stop - 1
+                    or m.group(3) not in ("*", str(self.size))):
+                raise _Fallback()
+            dl._check_not_a_message(resp, self.title)
+            encoding = resp.headers.get("Content-Encoding", "").strip().lower()
+            if encoding not in ("", "identity"):
+                raise RemoteError(f"The server sent {self.title} compressed ({encoding}) although it was asked "
+                                  "not to: the download was refused and will be tried again.")
+            length = resp.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > stop - start:
+                self._oversized(f"it announced {length} bytes for a range of {stop - start}")
+            self._prepare()
+            if spawn:
+                self._spawn_extras()   # ranges work: every free connection joins now
+            got = self._stream(resp, rng, start, stop, spawn)
+            complete = got == stop - start
+        finally:
+            resp.close()
+            if not complete:
+                time.sleep(CLOSE_GRACE_S)   # closed mid-body: let the server notice before the token is reused
+        return got
+
+    def _stream(self, resp, rng, start, stop, spawn):
+        pos, got, last_spawn = start, 0, time.monotonic()
+        try:
+            f = open(self.part, "r+b", buffering=0)
+        except OSError as e:
+            if e.errno not in dl.UNWRITABLE:
+                raise
+            raise FolderError(f"Cannot write {self.title} in the download folder {self.folder} "
+                              f"({folder_problem(e)}): choose a folder you can write to.") from e
+        with f:
+            f.seek(start)
+            try:
+                for chunk in resp.iter_content(self.chunk_size):
+                    if self.cancelled():
+                        raise Cancelled("Cancelled by the user.")
+                    if self.stop is not None:
+                        raise dl._Dropped(got)   # another worker ended the job: stop here, the run raises it
+                    if start == 0 and got == 0 and chunk[:1] in (b"{", b"[", b"<"):
+                        raise _Fallback()   # a message, not a product: one stream tells which (not online...)
+                    if pos + len(chunk) > stop:
+                        self._oversized(f"more than the {stop - start} bytes asked for")
+                    self._write(f, chunk)
+                    pos += len(chunk)
+                    got += len(chunk)
+                    self._wrote(rng, pos - len(chunk), pos)
+                    if spawn and time.monotonic() - last_spawn >= SPAWN_CHECK_S:
+                        last_spawn = time.monotonic()
+                        self._spawn_extras()
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, requests.Timeout,
+                    requests.exceptions.ContentDecodingError) as e:
+                raise dl._Dropped(got) from e
+        if got < stop - start:
+            raise dl._Dropped(got)
+        return got
+
+    def _oversized(self, why):
+        """Nothing larger than the product is ever kept: the part and its ranges go."""
+        with self.lock:
+            self.stop = self.stop or RemoteError(
+                f"The server sent more data than {self.title} has ({why}): the download was stopped and will be "
+                "tried again.")
+            _remove(self.part)
+            _remove(ranges_path(self.part))
+            self.prepared = False
+            self.done = []
+            self.lock.notify_all()
+        raise self.stop
+
+    def _prepare(self):
+        """The full-size sparse part, once ranges are known to work; the sidecar is written first."""
+        with self.lock:
+            if self.stop is not None:
+                raise dl._Dropped(0)   # the job is ending (maybe because the part was refused): no new part
+            if self.prepared:
+                return
+            save_ranges(self.part, self.size, self.md5, self.done)
+            try:
+                f = open(self.part, "r+b" if os.path.exists(self.part) else "wb")
+            except OSError as e:
+                if e.errno not in dl.UNWRITABLE:
+                    raise
+                raise FolderError(f"Cannot write {self.title} in the download folder {self.folder} "
+                                  f"({folder_problem(e)}): choose a folder you can write to.") from e
+            with f:
+                f.truncate(self.size)
+            self.prepared = True
+            self.last_save = time.monotonic()
+
+    def _write(self, f, chunk):
+        view = memoryview(chunk)
+        try:
+            while view:
+                view = view[f.write(view):]
+        except OSError as e:
+            if e.errno != errno.ENOSPC:
+                raise
+            # the sidecar never lists this chunk: the part resumes cleanly once space is freed
+            raise DiskFullError(f"The disk filled up while downloading {self.title}. Free some space and run "
+                                "again: the partial download is kept and resumes.") from e
+
+    def _wrote(self, rng, a, b):
+        with self.lock:
+            rng.pos = b
+            if b >= rng.end:
+                self.lock.notify_all()
+            _add(self.done, a, b)
+            self.transferred += b - a
+            self.written += b - a
+            done = self.written
+            if time.monotonic() - self.last_save >= SAVE_EVERY_S:
+                self._save()
+            check = done >= self.next_space_check
+            if check:
+                self.next_space_check = done + dl.SPACE_CHECK_BYTES
+        if check:   # the disk may be filling from elsewhere too (a sparse part reserves nothing)
+            dl.free_space_check(self.folder, self.size - done, self.title)
+        if self.progress_cb:
+            self.progress_cb(done, self.size)
+
+    def _save(self):
+        if self.prepared:
+            save_ranges(self.part, self.size, self.md5, self.done)
+            self.last_save = time.monotonic()
