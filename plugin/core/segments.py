@@ -401,8 +401,11 @@ class _Job:
     def _spawn_extras(self):
         """Take every free connection there is work for (called by the first worker between chunks). The k
         newcomers take 1/(k+1), 1/k, ..., 1/2 of what the range has left: even shares from the start."""
+        with self.lock:
+            work = any(r.owner is None and r.pos < r.end for r in self.ranges) or \
+                any(r.stealable() >= 2 * MIN_BLOCK for r in self.ranges)
         tokens = 0
-        while self.stop is None and tokens < self.connections.cap and self.connections.try_extra():
+        while work and self.stop is None and tokens < self.connections.cap and self.connections.try_extra():
             tokens += 1
         if not tokens:
             return
@@ -476,6 +479,8 @@ class _Job:
                 if rng is None:
                     if extra or not any(r.pos < r.end for r in self.ranges):
                         return False
+                    if self.cancelled():
+                        raise Cancelled("Cancelled by the user.")
                     self.lock.wait(0.1)   # the others may hand a range back (429, yield)
                     continue
                 start = rng.pos

@@ -67,6 +67,21 @@ def test_without_a_free_connection_it_is_one_stream_of_ranges(simulator_factory,
         connections.cancel(ticket)
 
 
+def test_a_waiting_request_gets_the_next_free_connection_before_any_extra():
+    """The availability watch (or a product that came online) waits for at most one block of an extra segment."""
+    connections = Connections(2)
+    base = connections.acquire()
+    assert connections.try_extra()                       # the product's second connection
+    watch = connections.reserve()
+    assert not watch.granted and not connections.try_extra()   # nobody jumps the queue
+    assert connections.should_yield() and not connections.should_yield()   # one extra gives way per waiter
+    connections.release(yielded=True)
+    assert watch.granted and connections.free() == 0
+    connections.cancel(watch)
+    connections.cancel(base)
+    assert connections.free() == 2 and connections.peak == 2
+
+
 KILLED = """
 import sys, requests
 from plugin.core.download import download_product
@@ -144,7 +159,8 @@ def test_a_refused_segment_is_taken_over_and_the_product_is_whole(simulator_fact
     connections = Connections(4)
     result = _get(sim, p, tmp_path / "p.zip", connections)
     assert md5_file(tmp_path / "p.zip") == p.md5
-    assert 1 <= sim.stats.statuses[("geodes.download", 429)] <= 2   # refused, and not asked again and again
+    # the two connections too many are refused, each asked once more (a lagging count looks the same), then given up
+    assert 1 <= sim.stats.statuses[("geodes.download", 429)] <= 4
     assert sim.stats.bytes_served[p.id] == p.size == result.bytes_transferred
     assert connections.capacity <= 3          # it asks for fewer connections from then on
 
