@@ -6,7 +6,9 @@ DONE or FAILED (or raises Cancelled). It:
 2. asks once (batched) for the availability of the rest, and for the staging of every offline one;
 3. downloads online products at once on a small thread pool (min of our cap and the provider's cap),
    while the others are staged: the online downloads start before that first staging pass, one connection
-   fewer until it ends;
+   fewer until it ends. Every request to the service holds a connection of one budget of that cap
+   (segments.Connections): downloads, the extra connections a product takes when fewer products than
+   connections are downloading (byte ranges, core/segments.py), and the availability watch;
 4. polls availability with ONE request per tick for all waiting products (per availability_batch). The
    gap between ticks starts at poll_interval_s and grows by poll_backoff up to poll_interval_max_s, but
    never beyond poll_lag_fraction x the time the run has lasted: a product that comes online is then
@@ -45,9 +47,9 @@ from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderE
                      ProductBusyError, QuotaError, SentinelMirrorError)
 from .models import Availability, ProductState, ProductStatus
 from .progress import NULL_PROGRESS
-from .segments import Connections
 from .providers.http import abort_requests, duration_text
 from .redact import redact
+from .segments import Connections
 
 log = logging.getLogger("sentinel_mirror")
 
@@ -167,7 +169,9 @@ class _Pipeline:
             now = self.opt.clock()
             self._expire(now)
             self._start_downloads(now)
-            if self._poll_due(now) and self._watch_connection():
+            if not self._poll_due(now):
+                self._watch_done()   # nothing to watch any more: a connection asked for is given back
+            elif self._watch_connection():
                 try:
                     self._poll(now)
                     self._restage(now)
@@ -316,7 +320,7 @@ class _Pipeline:
     def _poll_due(self, now):
         if not any(i.state in WAITING for i in self.items):
             return False
-        if now >= self.next_poll:
+        if now >= self.next_poll or self.watch_ticket is not None:   # due, or already waiting for a connection
             return True
         # A slot just freed and nothing is queued: look now rather than leave the slot idle.
         early = (self.slot_freed and self.active < self.limit
