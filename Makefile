@@ -7,7 +7,7 @@ VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 TESTENV = scripts/testenv.sh
 QGIS_PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: setup test test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi bench-timeseries bench-flood check-live clean
+.PHONY: setup test test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi bench-timeseries bench-flood bench-dock check-live clean
 
 setup:
 	WITH_DESKTOP=1 scripts/setup-harness.sh
@@ -55,7 +55,7 @@ deploy: zip
 demo: setup
 	$(TESTENV) $(PY) scripts/demo.py $(DEMO_ARGS)
 
-bench: bench-pipeline bench-ndvi bench-timeseries bench-flood
+bench: bench-pipeline bench-ndvi bench-timeseries bench-flood bench-dock
 
 bench-pipeline: $(PY)
 	$(TESTENV) $(PY) bench/bench_pipeline.py $(BENCH_ARGS)
@@ -75,6 +75,10 @@ bench-flood: $(PY)
 # Never part of `make test` or CI. Redacted report in live-check-output/ (LIVE_ARGS="--out DIR", "--help").
 check-live: $(PY)
 	$(TESTENV) $(PY) scripts/check_live.py $(LIVE_ARGS)
+
+# the dock in the real QGIS desktop (Xvfb) at ~290 products: main-thread stalls; BENCH_ARGS="--compare main"
+bench-dock: $(PY)
+	$(TESTENV) $(PY) bench/bench_dock.py $(BENCH_ARGS)
 
 clean:
 	rm -rf dist build .test-home test-output bench-output demo-output

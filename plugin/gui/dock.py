@@ -31,8 +31,10 @@ from .help import help_url
 from .options_factory import OBJECT_NAME as OPTIONS_PAGE_NAME
 from .quicklook import QuicklookLoader
 from .search_form import SearchForm
+from .status_batch import REFRESH_MS, StatusBatcher
 
 LOG = logging.getLogger("sentinel_mirror")
+FIT_ROWS = 20   # the rows a column's width is measured on (dates, tiles, sizes: all rows look alike)
 FORM_CLASS, _ = uic.loadUiType(str(about.UI_DIR / "dock.ui"))
 
 
@@ -69,6 +71,8 @@ class SentinelMirrorDock(QgsDockWidget):
         self.provider = None             # the catalogue client of the last search (its session serves quicklooks)
         self.search_task = None
         self.run = None                  # the DownloadRun in progress
+        self.statuses = None             # its StatusBatcher: pipeline updates reach the table a few times a second
+        self.loader = None               # the LayerLoader putting a finished run's layers on the map
         self.last_run = None
         self.quicklooks = QuicklookLoader(self)
         self.quicklooks.ready.connect(self._quicklook_ready)
@@ -76,6 +80,11 @@ class SentinelMirrorDock(QgsDockWidget):
         self._elapsed_timer = QTimer(self)
         self._elapsed_timer.setInterval(500)
         self._elapsed_timer.timeout.connect(self._show_elapsed)
+        self._progress = None            # (percent, label) not shown yet: the bar repaints at once on each value,
+        self._progress_timer = QTimer(self)   # so it follows a run a few times a second, not at every update
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(REFRESH_MS)
+        self._progress_timer.timeout.connect(self._show_progress)
 
         self.form = SearchForm(self.ui, self.canvas, is_shown=lambda: not self.isHidden(), parent=self)
         self.form.notice.connect(lambda text: self.bar.pushMessage(text, Qgis.MessageLevel.Info, 4))
@@ -129,8 +138,11 @@ class SentinelMirrorDock(QgsDockWidget):
         view.setModel(self.proxy)
         view.setItemDelegateForColumn(rm.STATE, rm.StateDelegate(view))
         header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Columns are sized to their contents once per search (_search_results), not live: a ResizeToContents header
+        # re-measures every row of the table each time a cell changes, a cost that grows with the results.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(rm.STATE, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(FIT_ROWS)
         header.setHighlightSections(False)
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
         view.sortByColumn(rm.DATE, Qt.SortOrder.AscendingOrder)
@@ -191,6 +203,7 @@ class SentinelMirrorDock(QgsDockWidget):
         self.model.set_products(products, checked=True)
         self.proxy.sort(self.ui.resultsView.horizontalHeader().sortIndicatorSection(),
                         self.ui.resultsView.horizontalHeader().sortIndicatorOrder())
+        self.ui.resultsView.resizeColumnsToContents()   # once per search, on FIT_ROWS rows (see _setup_results)
         layer = self.footprints.set_products(products, [True] * len(products))
         self._show_footprints(layer)
         if self.proxy.rowCount():
@@ -243,7 +256,7 @@ class SentinelMirrorDock(QgsDockWidget):
         self.footprints.set_ticked(ids)
 
     def _update_summary(self):
-        n, total = len(self.model.checked_products()), self.model.rowCount()
+        n, total = self.model.checked_count(), self.model.rowCount()
         shown = self.proxy.rowCount()
         text = f"{n} of {total} ticked · {rm.human_size(self.model.checked_size())}"
         if shown != total:
@@ -315,7 +328,11 @@ class SentinelMirrorDock(QgsDockWidget):
         run = DownloadRun(self.provider, products, folder, options=pipeline_options(config),
                           ndvi=optical and self.ui.ndviCheck.isChecked(), index=self.ui.indexCombo.currentData(),
                           views=optical and self.ui.loadCheck.isChecked(), parent=self)
-        run.statusChanged.connect(self.model.update_status)
+        self.statuses = StatusBatcher(parent=run)
+        self.statuses.batchReady.connect(self.model.apply_statuses)
+        run.statusChanged.connect(self.statuses.push)
+        for end in (run.finished, run.failed, run.cancelled):   # first the rows' final word, then the summary
+            end.connect(self.statuses.flush)
         run.progressChanged.connect(self._run_progress)
         run.messageChanged.connect(self.ui.progressBar.setToolTip)
         run.stepFailed.connect(self.show_error)
@@ -330,9 +347,16 @@ class SentinelMirrorDock(QgsDockWidget):
         run.start()
 
     def _run_progress(self, pct, label):
-        bar = self.ui.progressBar
-        bar.setFormat(label)
-        bar.setValue(int(round(pct * 10)))
+        self._progress = (pct, label)
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
+
+    def _show_progress(self):
+        self._progress_timer.stop()
+        if self._progress is not None:
+            (pct, label), self._progress = self._progress, None
+            self.ui.progressBar.setFormat(label)
+            self.ui.progressBar.setValue(int(round(pct * 10)))
 
     def _show_elapsed(self):
         if self.run is None or self.run.started is None:
@@ -342,6 +366,7 @@ class SentinelMirrorDock(QgsDockWidget):
                                      else f"{s // 60}:{s % 60:02d}")
 
     def _end_run(self):
+        self._show_progress()
         self._show_elapsed()
         self._elapsed_timer.stop()
         self.run.setParent(None)
@@ -350,10 +375,31 @@ class SentinelMirrorDock(QgsDockWidget):
         self.ui.progressBar.setFormat("%p %")
 
     def _run_finished(self, outcome):
+        if self.ui.loadCheck.isChecked() and (outcome.ndvi or outcome.views):
+            self._load_layers(outcome)   # the run ends once its last layer is on the map
+        else:
+            self._run_done(outcome, [])
+
+    def _load_layers(self, outcome):
+        """NDVI and natural colour layers, dated and grouped per tile and date, added a slice at a time."""
+        from .layer_loader import LayerLoader
+        loader = LayerLoader(QgsProject.instance(), ndvi_paths=outcome.ndvi_paths, natural_colour_paths=outcome.views,
+                             parent=self)
+        loader.progressChanged.connect(lambda pct: self._run_progress(pct, "Adding layers %p %"))
+        loader.finished.connect(lambda layers, errors: self._layers_loaded(outcome, layers, errors))
+        self.loader = loader
+        loader.start()
+
+    def _layers_loaded(self, outcome, layers, errors):
+        self.loader = None
+        if errors:   # a layer that cannot be shown must not hide the downloads
+            self.show_error(errors[0] if len(errors) == 1 else f"{len(errors)} layers could not be added: {errors[0]}")
+        self._run_done(outcome, layers)
+
+    def _run_done(self, outcome, layers):
         self._end_run()
         self.ui.progressBar.setValue(1000)
         done, failed = outcome.done, outcome.failed
-        layers = self._add_layers(outcome) if self.ui.loadCheck.isChecked() else []
         text = f"{len(done)} of {len(outcome.statuses)} downloaded"
         if outcome.ndvi:
             text += f", {len(outcome.ndvi)} NDVI"
@@ -362,6 +408,8 @@ class SentinelMirrorDock(QgsDockWidget):
             text += f"; {len(failed)} failed: " + (reasons[0] if len(reasons) == 1 else "hover the state for why.")
         else:
             text += "."
+        if len({lyr.name().rsplit(" ", 1)[-1] for lyr in layers}) > 1:
+            text += " The newest date is on the map; the others wait in the Layers panel, unticked."
         LOG.info("%s (%s)", text, outcome.folder)
         for st in failed:
             LOG.warning("%s failed: %s", st.product_id, st.reason)
@@ -373,20 +421,6 @@ class SentinelMirrorDock(QgsDockWidget):
         self.runFinished.emit("failed" if failed and not done else "done")
         if layers:
             self.layersAdded.emit(layers)
-
-    def _add_layers(self, outcome):
-        """Natural colour and NDVI layers, dated and grouped per tile and date (plugin/qgis/layers.py)."""
-        if not (outcome.ndvi or outcome.views):
-            return []
-        from ..qgis import layers as qlayers
-        try:
-            return list(qlayers.add_product_layers(ndvi_paths=outcome.ndvi_paths,
-                                                   natural_colour_paths=outcome.views,
-                                                   project=QgsProject.instance()))
-        except Exception as e:  # noqa: BLE001 (a layer that cannot be shown must not hide the downloads)
-            LOG.exception("adding layers failed")
-            self.show_error(user_message(e))
-        return []
 
     def _run_failed(self, message):
         self._end_run()
@@ -406,6 +440,8 @@ class SentinelMirrorDock(QgsDockWidget):
             cancel_task(self.search_task)
         if self.run is not None:
             self.run.cancel()
+        if self.loader is not None:
+            self.loader.cancel()
         self.ui.cancelButton.setEnabled(False)
 
     def open_folder(self, folder):
@@ -425,7 +461,7 @@ class SentinelMirrorDock(QgsDockWidget):
         ui.selectAllButton.setEnabled(what != "download")
         ui.selectNoneButton.setEnabled(what != "download")
         self.model.ticks_locked = what == "download"   # unticking a row mid-run would not stop its download
-        ui.downloadButton.setEnabled(not busy and bool(self.model.checked_products()))
+        ui.downloadButton.setEnabled(not busy and self.model.checked_count() > 0)
         if not busy:
             self.ui.progressBar.setRange(0, 1000)
             if self.last_run is None:   # the bar is about downloads: hidden until the first one

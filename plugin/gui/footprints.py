@@ -66,6 +66,7 @@ class FootprintsLayer:
         self._project = project or QgsProject.instance()
         self._layer_id = None
         self._fid = {}
+        self._ticked = set()     # product ids drawn as ticked
         self._band = None
         self.current = None      # the product outlined on the map
         self._project.layerWillBeRemoved.connect(self._layer_removed)
@@ -113,22 +114,26 @@ class FootprintsLayer:
             f.setAttributes([p.id, p.title, p.acquired.strftime("%Y-%m-%d"), p.tile or "",
                              p.cloud_cover, (p.size or 0) / 1e6, p.online, int(bool(tick))])
             features.append(f)
-        provider.addFeatures(features)
-        self._fid = {}
-        for f in layer.getFeatures():
-            self._fid[f["product_id"]] = f.id()
+        ok, added = provider.addFeatures(features)   # the provider numbers them: no second pass over the layer
+        self._fid = {p.id: f.id() for p, f in zip(products, added)} if ok else {}
+        self._ticked = {p.id for p, tick in zip(products, ticked) if tick}
         layer.updateExtents()
         layer.triggerRepaint()
         return layer
 
     def set_ticked(self, ticked_ids):
+        """Restyle the footprints whose tick changed, in one change to the layer and one repaint."""
         layer = self.layer
         if layer is None:
             return
+        ticked_ids = set(ticked_ids)
+        flipped = ticked_ids.symmetric_difference(self._ticked)
+        self._ticked = ticked_ids
         idx = layer.fields().indexOf("ticked")
-        changes = {fid: {idx: int(pid in ticked_ids)} for pid, fid in self._fid.items()}
-        layer.dataProvider().changeAttributeValues(changes)
-        layer.triggerRepaint()
+        changes = {self._fid[pid]: {idx: int(pid in ticked_ids)} for pid in flipped if pid in self._fid}
+        if changes:
+            layer.dataProvider().changeAttributeValues(changes)
+            layer.triggerRepaint()
 
     def highlight(self, product_id, canvas):
         """Outline the current row's footprint with a rubber band (the layer selection's opaque yellow would
@@ -170,3 +175,4 @@ class FootprintsLayer:
             self._project.removeMapLayer(self._layer_id)
         self._layer_id = None
         self._fid = {}
+        self._ticked = set()

@@ -78,6 +78,8 @@ class ResultsModel(QAbstractTableModel):
         self.ticks_locked = False   # during a download the ticks are what is being downloaded: not editable
         self._status = {}
         self._row = {}
+        self._n_checked = 0          # the totals of the ticked rows, kept as ticks change (the summary line)
+        self._size_checked = 0
 
     # --- content -------------------------------------------------------------------------------
     def set_products(self, products, checked=True):
@@ -86,6 +88,8 @@ class ResultsModel(QAbstractTableModel):
         self._checked = [checked] * len(self._products)
         self._status = {}
         self._row = {p.id: i for i, p in enumerate(self._products)}
+        self._n_checked = len(self._products) if checked else 0
+        self._size_checked = sum(p.size or 0 for p in self._products) if checked else 0
         self.endResetModel()
         self.checkedChanged.emit()
 
@@ -104,17 +108,24 @@ class ResultsModel(QAbstractTableModel):
     def checked_products(self):
         return [p for p, c in zip(self._products, self._checked) if c]
 
+    def checked_count(self):
+        return self._n_checked
+
     def checked_size(self):
-        return sum(p.size or 0 for p in self.checked_products())
+        return self._size_checked
 
     def set_checked(self, rows, checked):
-        changed = False
+        """Tick or untick rows: one dataChanged per run of adjacent rows, one checkedChanged in all."""
+        changed = []
         for row in rows:
             if 0 <= row < len(self._checked) and self._checked[row] != checked:
                 self._checked[row] = checked
-                changed = True
-                idx = self.index(row, DATE)
-                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.CheckStateRole])
+                changed.append(row)
+                sign = 1 if checked else -1
+                self._n_checked += sign
+                self._size_checked += sign * (self._products[row].size or 0)
+        for first, last in _runs(sorted(changed)):
+            self.dataChanged.emit(self.index(first, DATE), self.index(last, DATE), [Qt.ItemDataRole.CheckStateRole])
         if changed:
             self.checkedChanged.emit()
 
@@ -122,20 +133,47 @@ class ResultsModel(QAbstractTableModel):
         self.set_checked(range(len(self._products)), checked)
 
     def update_status(self, status):
-        """Apply a ProductStatus from the pipeline (main thread)."""
-        row = self._row.get(status.product_id)
-        if row is None:
+        """Apply one ProductStatus from the pipeline (main thread)."""
+        self.apply_statuses([status])
+
+    def apply_statuses(self, statuses):
+        """Apply ProductStatus updates in order (main thread): each change of state is reported once, and the
+        view is told once per run of adjacent changed rows, on the State column only: the cost follows what
+        changed, never the number of rows (no reset, no re-sort, no re-filter)."""
+        rows = set()
+        for status in statuses:
+            row = self._row.get(status.product_id)
+            if row is None:
+                continue
+            previous = self._status.get(status.product_id)
+            self._status[status.product_id] = status
+            rows.add(row)
+            if previous is None or previous.state is not status.state:
+                self.stateChanged.emit(status.product_id, status.state)
+        for first, last in _runs(sorted(rows)):
+            self.dataChanged.emit(self.index(first, STATE), self.index(last, STATE))
+
+    def sort(self, column, order=Qt.SortOrder.AscendingOrder):
+        """Reorder the rows on one column's raw values: one Python sort (not a Qt sort asking data() for both
+        sides of every comparison: thousands of calls at 300 rows). Ticks, statuses and the current row follow."""
+        if not 0 <= column < len(HEADERS) or not self._products:
             return
-        previous = self._status.get(status.product_id)
-        self._status[status.product_id] = status
-        self.dataChanged.emit(self.index(row, ONLINE), self.index(row, STATE))
-        if previous is None or previous.state is not status.state:
-            self.stateChanged.emit(status.product_id, status.state)
+        self.layoutAboutToBeChanged.emit()
+        keys = [self._sort_key(p, self._status.get(p.id), column) for p in self._products]
+        order_rows = sorted(range(len(self._products)), key=keys.__getitem__,
+                            reverse=order == Qt.SortOrder.DescendingOrder)
+        ids_before = [p.id for p in self._products]
+        self._products = [self._products[r] for r in order_rows]
+        self._checked = [self._checked[r] for r in order_rows]
+        self._row = {p.id: i for i, p in enumerate(self._products)}
+        old = self.persistentIndexList()
+        self.changePersistentIndexList(old, [self.index(self._row[ids_before[i.row()]], i.column()) for i in old])
+        self.layoutChanged.emit()
 
     def clear_status(self):
         self._status = {}
         if self._products:
-            self.dataChanged.emit(self.index(0, ONLINE), self.index(len(self._products) - 1, STATE))
+            self.dataChanged.emit(self.index(0, STATE), self.index(len(self._products) - 1, STATE))
 
     # --- Qt model API ------------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()):
@@ -244,6 +282,20 @@ class ResultsModel(QAbstractTableModel):
         return "\n".join(lines)
 
 
+def _runs(rows):
+    """(first, last) of each run of consecutive numbers in sorted `rows`."""
+    start = prev = None
+    for row in rows:
+        if prev is not None and row == prev + 1:
+            prev = row
+            continue
+        if start is not None:
+            yield start, prev
+        start = prev = row
+    if start is not None:
+        yield start, prev
+
+
 class ResultsFilterProxy(QSortFilterProxyModel):
     """Sorts on raw values and filters on one text per row (title, tile, date, platform, state)."""
 
@@ -254,6 +306,14 @@ class ResultsFilterProxy(QSortFilterProxyModel):
         self.setFilterKeyColumn(DATE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setDynamicSortFilter(False)  # rows must not jump around while their state ticks
+
+    def sort(self, column, order=Qt.SortOrder.AscendingOrder):
+        """The table's header sorts the source model (ResultsModel.sort, one Python sort); the proxy keeps its
+        order and only filters."""
+        source = self.sourceModel()
+        if source is not None and column >= 0:
+            source.sort(column, order)
+        super().sort(-1, order)
 
     def source_rows(self):
         return [self.mapToSource(self.index(r, 0)).row() for r in range(self.rowCount())]

@@ -1,4 +1,5 @@
-"""Layers on the map. MAIN THREAD ONLY (creates layers, edits the project's layer tree).
+"""Layers on the map. MAIN THREAD ONLY (edits the project's layer tree), except making a layer that is not in a
+project yet (product_layer, the *_layer and style_* functions): a task may do that and hand the layer over.
 
 - footprints: outline-only polygons, green = online, orange dashed = on tape; dated per feature so the
   Temporal Controller shows each acquisition on its day.
@@ -101,8 +102,9 @@ def set_acquisition_day(layer, acquired):
 
 
 # ---- layer tree --------------------------------------------------------------------------------------------
-def product_group(project, tile, acquired):
-    """'Sentinel-2 T31TCJ' > '2024-05-03' (created on demand, dates in order)."""
+def product_group(project, tile, acquired, shown=True, expanded=True):
+    """'Sentinel-2 T31TCJ' > '2024-05-03' (created on demand, dates in order; a date group created here is
+    ticked if `shown`, unfolded if `expanded`)."""
     root = project.layerTreeRoot()
     tile_name = f"Sentinel-2 T{tile}" if tile else "Sentinel Mirror"
     tile_group = root.findGroup(tile_name) or root.insertGroup(0, tile_name)
@@ -114,7 +116,10 @@ def product_group(project, tile, acquired):
         if child.name() == day:
             return child
     position = sum(1 for child in existing if child.name() < day)
-    return tile_group.insertGroup(position, day)
+    group = tile_group.insertGroup(position, day)
+    group.setItemVisibilityChecked(shown)
+    group.setExpanded(expanded)
+    return group
 
 
 def date_and_group(layer, project=None, tile=None, acquired=None, on_top=False):
@@ -157,14 +162,48 @@ def _product_raster(path, name, kind, what):
 
 
 def add_product_layers(ndvi_paths=(), natural_colour_paths=(), project=None):
-    """Add NDVI and natural-colour layers, dated and grouped; returns the layers (the dock's landing step)."""
+    """Add a few NDVI and natural-colour layers at once, dated and grouped; returns the layers. MAIN THREAD.
+    (A run's hundreds of layers go through plugin/gui/layer_loader.py: opened in a task, placed in slices.)"""
     project = project or QgsProject.instance()
-    added = []
-    for path in natural_colour_paths:
-        added.append(date_and_group(natural_colour_layer(path), project, *product_identity(path)))
-    for path in ndvi_paths:  # on top of the natural colour layer of the same date
-        added.append(date_and_group(ndvi_layer(path), project, *product_identity(path), on_top=True))
-    return added
+    return [place_product_layer(product_layer(kind, path), kind, project)
+            for kind, path in product_layer_jobs(ndvi_paths, natural_colour_paths)]
+
+
+def product_layer_jobs(ndvi_paths=(), natural_colour_paths=()):
+    """(kind, path) of each layer to add, in the order that puts each NDVI above the natural colour of its date."""
+    return [("colour", str(p)) for p in natural_colour_paths] + [("ndvi", str(p)) for p in ndvi_paths]
+
+
+def product_layer(kind, path):
+    """A new NDVI ("ndvi") or natural-colour ("colour") layer, styled and dated, not in any project yet: it may
+    be made on a task's thread (opening a raster computes its contrast stretch: the slow part), then moved to the
+    main thread to be placed."""
+    layer = ndvi_layer(path) if kind == "ndvi" else natural_colour_layer(path)
+    _tile, acquired = product_identity(path)
+    if acquired is not None:
+        set_acquisition_day(layer, acquired)
+    return layer
+
+
+def place_product_layer(layer, kind, project, shown=True, expanded=True):
+    """Put a layer from product_layer() in its tile/date group (created ticked if `shown`, unfolded with the
+    layers' legends if `expanded`). NDVI goes above the natural colour of its date. MAIN THREAD."""
+    tile, acquired = product_identity(layer.source().split("|")[0])
+    group = product_group(project, tile, acquired, shown=shown, expanded=expanded)
+    project.addMapLayer(layer, False)
+    node = group.insertLayer(0 if kind == "ndvi" else -1, layer)
+    node.setExpanded(expanded)
+    return layer
+
+
+def newest_per_tile(paths):
+    """{tile: the latest acquisition day} of product files (the dates a run shows at first)."""
+    newest = {}
+    for path in paths:
+        tile, acquired = product_identity(path)
+        if acquired is not None and (tile not in newest or acquired.date() > newest[tile]):
+            newest[tile] = acquired.date()
+    return newest
 
 
 def display_name(kind, path, fallback=None):

@@ -204,6 +204,7 @@ class Driver:
             dates = [c for c in group.children() if QgsLayerTree.isGroup(c)]
             for i, child in enumerate(dates):
                 child.setExpanded(i == 0)
+                child.setItemVisibilityChecked(True)   # the dock ticks only the newest date
         fp = dock.footprints.layer
         if fp is not None:
             root.findLayer(fp.id()).setItemVisibilityChecked(False)
