@@ -200,3 +200,20 @@ def test_the_cap_holds_with_segments_and_the_availability_watch(simulator_factor
     assert sim.stats.peak_open_downloads >= 3            # the big one took the free connections
     assert sim.stats.peak_connections <= 4
     assert not [s for (e, s) in sim.stats.statuses if s == 429]
+
+
+def test_the_pipeline_delivers_a_product_whose_segments_were_refused(simulator_factory, tmp_path):
+    """Through the pipeline: the service takes two connections where the provider says four."""
+    start = dt.date(2023, 6, 1)
+    sim = simulator_factory(collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), start=start, end=start + dt.timedelta(6),
+                            pad_to=8 * MB, bandwidth_bps=4 * MB, max_connections=2)
+    provider = GeodesProvider(Endpoints(geodes=sim.geodes_url), Credentials(api_key=sim.config.api_key),
+                              requests.Session())
+    products = provider.search(SearchQuery("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A", sim.config.start,
+                                           sim.config.end, bbox=BBox(1.40, 43.55, 1.50, 43.65)))[:1]
+    sim.prebuild([sim.product(p.id) for p in products])
+    sim.set_online(products[0].id)
+    [status] = run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(max_connections=4))
+    assert status.state.value == "done" and md5_file(status.path) == sim.product(products[0].id).md5
+    assert sim.stats.statuses[("geodes.download", 429)] >= 1
+    assert sim.stats.bytes_served[products[0].id] == products[0].size     # nothing fetched twice
