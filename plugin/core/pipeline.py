@@ -75,7 +75,8 @@ class PipelineOptions:
     restage_after_s: float = 1800.0     # ask again for staging of a product still offline after this
     staging_timeout_s: float = 4 * 3600.0
     segmented: bool = True              # one product on several connections when fewer products than connections
-    segment_block_s: float = 1.0        # a segment asks for about this much transfer at a time (work stealing)
+    segment_block_s: float = 2.0        # a segment asks for this much transfer at a time: what a waiting request
+                                        # may wait for, and one request's latency per block (CDSE: a redirect)
     max_attempts: int = 4               # transient failures (5xx, broken connections) per product
     retry_backoff_s: float = 5.0        # wait before retrying after a transient failure (doubles)
     default_retry_after_s: float = 10.0  # a 429 / not-online answer without Retry-After

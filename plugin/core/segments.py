@@ -59,7 +59,7 @@ class Connections:
     `should_yield()` tells one extra connection per waiter to give its token back.
     """
 
-    def __init__(self, capacity, block_s=1.0):
+    def __init__(self, capacity, block_s=2.0):
         self.capacity = self.cap = max(1, int(capacity))
         self.block_s = block_s
         self.threads = set()   # idents of the extra workers: the pipeline's cancel breaks their requests too
@@ -486,7 +486,7 @@ class _Job:
                 start = rng.pos
                 rate = rate or self.rate   # a newcomer: the connection speed another worker measured
                 # the first block is small (does the server honour ranges?); a newcomer's is larger
-                block = int(rate * self.connections.block_s) if rate else (4 if extra else 1) * MIN_BLOCK
+                block = int(rate * self.connections.block_s) if rate else (8 if extra else 1) * MIN_BLOCK
                 stop = min(rng.end, start + max(MIN_BLOCK, min(block, MAX_BLOCK)))
                 if rng.end - stop < MIN_BLOCK:
                     stop = rng.end   # no crumb left behind
