@@ -25,6 +25,7 @@ own connection) and written at its offset in `<dest>.part`, a sparse file of the
 """
 import collections
 import errno
+import hashlib
 import json
 import logging
 import os
@@ -46,8 +47,10 @@ MAX_BLOCK = 256 * 1024 * 1024
 ALIGN = 64 * 1024
 SAVE_EVERY_S = 0.5            # ranges written since the last save are fetched again after a kill
 SPAWN_CHECK_S = 0.1           # how often a download looks for a freed connection to take
+STRIPES = 4                   # pieces per worker when a product is first split: the done prefix grows all along
 CLOSE_GRACE_S = 0.05          # after closing a connection mid-body: the server notices within a chunk
 MAX_QUOTA_WAIT_S = 5.0
+HASH_STEP = 4 * 1024 * 1024   # the hasher reads the growing prefix this much at a time
 QUOTA_RECHECK_S = 0.2
 
 
@@ -340,7 +343,7 @@ def download_segmented(session, request, dest_path, expected_size, expected_md5,
             return dl.DownloadResult(result.path, result.size, result.md5, result.bytes_transferred + transferred)
         transferred += job.transferred
         request = job.request
-        md5 = dl.file_md5(part, cancelled)   # the file on disk, not the bytes received
+        md5 = job.file_md5()   # the file on disk, not the bytes received (most of it read during the download)
         problem = dl._verify(part, os.path.getsize(part), md5, expected_size, expected_md5, check_zip)
         if problem is None:
             os.replace(part, dest_path)
@@ -373,7 +376,11 @@ class _Job:
         self.refreshed = False
         self.stop = None              # the exception that ends the job for every worker
         self.extras = []
+        self.striped = False
+        self.finished = False
         self.prepared = False
+        self.md5_state = hashlib.md5()    # of the part's bytes [0, self.hashed), read back from the disk
+        self.hashed = 0
         self.transferred = 0
         self.written = sum(e - s for s, e in self.done)
         self.last_save = 0.0
@@ -383,6 +390,8 @@ class _Job:
     def run(self):
         """The caller's thread: first block alone (does the server honour ranges?), then as many workers as
         free connections, then whatever is left; raises what stopped the job."""
+        hasher = threading.Thread(target=self._follow_prefix, name="sentinel-mirror-hash", daemon=True)
+        hasher.start()
         try:
             self._worker(object(), extra=False)
         except BaseException as e:  # noqa: BLE001 - stops the extra workers too; raised below
@@ -391,12 +400,61 @@ class _Job:
             for t in list(self.extras):
                 t.join()
             with self.lock:
+                self.finished = True
+                self.lock.notify_all()
+            hasher.join()
+            with self.lock:
                 if self.prepared:
                     self._save()
         if self.stop is not None:
             raise self.stop
         if any(r.pos < r.end for r in self.ranges):   # cannot happen: every range ends done or the job stops
             raise RemoteError(f"The download of {self.title} stopped before its end; it will resume next time.")
+
+    def _follow_prefix(self):
+        """Hash the part from the disk as its written prefix grows, while the rest downloads: the MD5 check
+        at the end then reads only what was written last (a GiB takes seconds to hash)."""
+        with self.lock:
+            while not self.prepared and not self.finished and self.stop is None:
+                self.lock.wait(0.2)
+            if not self.prepared:
+                return
+        try:
+            with open(self.part, "rb") as f:
+                while True:
+                    with self.lock:
+                        while not self.finished and self.stop is None and self._prefix() - self.hashed < HASH_STEP:
+                            self.lock.wait(0.2)
+                        if self.stop is not None or self.hashed >= self._prefix():
+                            return
+                        end = self._prefix()
+                    f.seek(self.hashed)
+                    while self.hashed < end:
+                        if self.cancelled() or self.stop is not None:
+                            return
+                        block = f.read(min(dl.HASH_CHUNK, end - self.hashed))
+                        if not block:
+                            return
+                        self.md5_state.update(block)
+                        self.hashed += len(block)
+        except OSError:   # no part yet, or it went: the check at the end hashes what is left
+            return
+
+    def _prefix(self):
+        return self.done[0][1] if self.done and self.done[0][0] == 0 and self.prepared else 0
+
+    def file_md5(self):
+        """The MD5 of the whole part on disk: what the hasher read, then the rest."""
+        md5 = self.md5_state
+        with open(self.part, "rb") as f:
+            f.seek(self.hashed)
+            while True:
+                if self.cancelled():
+                    raise Cancelled("Cancelled by the user.")
+                block = f.read(dl.HASH_CHUNK)
+                if not block:
+                    return md5
+                md5.update(block)
 
     def _spawn_extras(self):
         """Take every free connection there is work for (called by the first worker between chunks). The k
@@ -410,10 +468,12 @@ class _Job:
         if not tokens:
             return
         with self.lock:
+            if not self.striped:
+                self._stripe(tokens + 1)
             taken = []
-            for j in range(tokens):
+            for _ in range(tokens):
                 me = object()
-                rng = self._take(me, 1.0 / (tokens + 1 - j))
+                rng = self._take(me)
                 if rng is None:
                     break
                 taken.append((me, rng))
@@ -442,6 +502,26 @@ class _Job:
             if self.stop is None:
                 self.stop = error
             self.lock.notify_all()
+
+    def _stripe(self, workers):
+        """Cut what nobody asked for yet into pieces, in file order, STRIPES per worker: the workers take
+        them from the front, so the done prefix (which the hasher follows) grows from the start (locked)."""
+        self.striped = True
+        spans = []
+        for r in self.ranges:
+            start = max(r.pos, r.asked)
+            if r.end - start >= MIN_BLOCK:
+                spans.append((start, r.end))
+                r.end = start
+        total = sum(e - s for s, e in spans)
+        piece = max(MIN_BLOCK, -(-total // (workers * STRIPES)))
+        piece += -piece % ALIGN
+        for s, e in spans:
+            while s < e:
+                cut = e if e - s < piece + MIN_BLOCK else s + piece
+                self.ranges.append(_Range(s, cut))
+                s = cut
+        self.ranges = sorted((r for r in self.ranges if r.pos < r.end or r.owner is not None), key=lambda r: r.pos)
 
     def _take(self, me, share=0.5):
         """An unowned range, else the last `share` of what the range with the most bytes nobody asked for yet
@@ -487,6 +567,11 @@ class _Job:
                 rate = rate or self.rate   # a newcomer: the connection speed another worker measured
                 # the first block is small (does the server honour ranges?); a newcomer's is larger
                 block = int(rate * self.connections.block_s) if rate else (8 if extra else 1) * MIN_BLOCK
+                # guided: never more than half a fair share of what nobody asked for yet, so that the workers
+                # end together (the last blocks are small enough for the others to take over half of them)
+                unasked = sum(r.stealable() for r in self.ranges)
+                workers = 1 + sum(1 for t in self.extras if t.is_alive())
+                block = min(block, unasked // (2 * workers))
                 stop = min(rng.end, start + max(MIN_BLOCK, min(block, MAX_BLOCK)))
                 if rng.end - stop < MIN_BLOCK:
                     stop = rng.end   # no crumb left behind
