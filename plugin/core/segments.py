@@ -9,9 +9,12 @@ own connection) and written at its offset in `<dest>.part`, a sparse file of the
   that watch availability. Extra connections are only taken when nobody waits for one, and give theirs back
   at the end of their current block as soon as somebody does (a product that came online, the watch), so the
   cap is never exceeded and new products are never held up for long.
-- Work stealing: a worker asks for its range one block at a time (about `block_s` seconds of transfer), and
-  a worker without work takes the second half of the largest part nobody has asked for yet. A block is
-  always read to its end: closing a connection mid-body would leave the server counting it for a while.
+- Work: when a product first gets extra connections, what is left is cut into pieces in file order (a few
+  per worker) that the workers take from the front; a worker asks for its piece one block at a time (at most
+  `block_s` seconds of transfer, and smaller towards the end so the workers finish together), and a worker
+  without a piece takes over the second half of the largest part nobody has asked for yet (work stealing).
+  A block is always read to its end: closing a connection mid-body would leave the server counting it for a
+  while.
 - Resume: `<dest>.part.ranges` (JSON: the product's size and MD5, the byte ranges on disk) says which
   ranges of a full-size `.part` are written; it is saved every half second and when a worker stops, and
   always before the `.part` grows to full size. A `.part` without it is a prefix (single stream), so a
@@ -21,7 +24,9 @@ own connection) and written at its offset in `<dest>.part`, a sparse file of the
   back to one stream (download._download_locked).
 - Same guarantees as one stream: the caller holds the product lock throughout; every block is bounded to
   the bytes it asked for (a longer body is refused and nothing is kept); free space is checked again as
-  the file fills; the whole file on disk is checked (size, MD5, zip) before the atomic rename.
+  the file fills; the whole file on disk is checked (size, MD5, zip) before the atomic rename. The MD5 is
+  of the bytes read back from the disk: a hasher thread follows the written prefix during the download, so
+  that the check at the end reads only the last pieces (hashing a GiB takes seconds).
 """
 import collections
 import errno
