@@ -159,8 +159,9 @@ def test_a_refused_segment_is_taken_over_and_the_product_is_whole(simulator_fact
     connections = Connections(4)
     result = _get(sim, p, tmp_path / "p.zip", connections)
     assert md5_file(tmp_path / "p.zip") == p.md5
-    # the two connections too many are refused, each asked once more (a lagging count looks the same), then given up
-    assert 1 <= sim.stats.statuses[("geodes.download", 429)] <= 4
+    # the connections too many are refused, each asked once more (a lagging count looks the same), then given
+    # up: a few 429s, never a stream of them
+    assert 1 <= sim.stats.statuses[("geodes.download", 429)] <= 8
     assert sim.stats.bytes_served[p.id] == p.size == result.bytes_transferred
     assert connections.capacity <= 3          # it asks for fewer connections from then on
 
