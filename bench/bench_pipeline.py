@@ -125,7 +125,8 @@ def ours_options(w, scale, segmented=True):
     from plugin.core.pipeline import PipelineOptions
     d = PipelineOptions()
     k = w.time_factor() * scale
-    return PipelineOptions(segmented=segmented, poll_interval_s=d.poll_interval_s * k, poll_interval_max_s=d.poll_interval_max_s * k,
+    return PipelineOptions(segmented=segmented,
+                           poll_interval_s=d.poll_interval_s * k, poll_interval_max_s=d.poll_interval_max_s * k,
                            restage_after_s=d.restage_after_s * k, staging_timeout_s=d.staging_timeout_s * k,
                            retry_backoff_s=d.retry_backoff_s * k, default_retry_after_s=d.default_retry_after_s * k)
 

@@ -462,8 +462,8 @@ class _Job:
                 md5.update(block)
 
     def _spawn_extras(self):
-        """Take every free connection there is work for (called by the first worker between chunks). The k
-        newcomers take 1/(k+1), 1/k, ..., 1/2 of what the range has left: even shares from the start."""
+        """Take every free connection there is work for (called by the first worker between chunks). The first
+        time, what is left is cut into pieces in file order (_stripe); newcomers take pieces, else steal."""
         with self.lock:
             work = any(r.owner is None and r.pos < r.end for r in self.ranges) or \
                 any(r.stealable() >= 2 * MIN_BLOCK for r in self.ranges)
@@ -528,9 +528,9 @@ class _Job:
                 s = cut
         self.ranges = sorted((r for r in self.ranges if r.pos < r.end or r.owner is not None), key=lambda r: r.pos)
 
-    def _take(self, me, share=0.5):
-        """An unowned range, else the last `share` of what the range with the most bytes nobody asked for yet
-        has left, at most those bytes (called locked)."""
+    def _take(self, me):
+        """An unowned range (the first in file order), else the second half of what the range with the most
+        bytes nobody asked for yet has left, at most those bytes (called locked)."""
         for r in self.ranges:
             if r.owner is None and r.pos < r.end:
                 r.owner = me
@@ -539,7 +539,7 @@ class _Job:
         if victim is None or victim.stealable() < 2 * MIN_BLOCK:
             return None
         start = max(victim.pos, victim.asked)
-        mid = max(start, victim.end - int((victim.end - victim.pos) * share))   # a share of what it has left
+        mid = max(start, victim.end - (victim.end - victim.pos) // 2)
         mid -= mid % ALIGN
         if mid - start < MIN_BLOCK or victim.end - mid < MIN_BLOCK:
             return None

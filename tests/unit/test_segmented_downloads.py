@@ -166,7 +166,8 @@ def test_a_refused_segment_is_taken_over_and_the_product_is_whole(simulator_fact
     assert connections.capacity <= 3          # it asks for fewer connections from then on
 
 
-@pytest.mark.parametrize("fault, params", [("oversized", {"extra_bytes": 2 * MB}), ("endless", {"limit_bytes": 32 * MB})])
+@pytest.mark.parametrize("fault, params", [("oversized", {"extra_bytes": 2 * MB}),
+                                           ("endless", {"limit_bytes": 32 * MB})])
 def test_an_oversized_answer_to_a_segmented_download_keeps_nothing(simulator_factory, tmp_path, fault, params):
     sim = simulator_factory(pad_to=4 * MB, max_connections=4)
     p = _product(sim)
@@ -193,7 +194,8 @@ def test_the_cap_holds_with_segments_and_the_availability_watch(simulator_factor
         sim.set_offline(p.id)
     sim.stats.reset()
     statuses = run_pipeline(provider, products, str(tmp_path),
-                            options=PipelineOptions(poll_interval_s=0.05, poll_interval_max_s=0.2, segment_block_s=0.25))
+                            options=PipelineOptions(poll_interval_s=0.05, poll_interval_max_s=0.2,
+                                                    segment_block_s=0.25))
     assert [s.state.value for s in statuses] == ["done"] * 3
     for p, s in zip(products, statuses):
         assert md5_file(s.path) == sim.product(p.id).md5
