@@ -3,9 +3,11 @@
 initProcessing() registers the Processing provider; initGui() adds the toolbar, the checkable dock action, the
 Raster menu and Help entries, the options page and the log bridge; unload() undoes exactly that, so
 load -> unload -> load leaves one of everything. The dock is built on first show (nothing heavy at load).
+Watches of products on tape (gui/watches.py) resume in background tasks once QGIS has started, with a notice in
+the message bar; unload() ends them without forgetting them.
 """
-from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import Qt
+from qgis.core import Qgis, QgsApplication
+from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtGui import QDesktopServices, QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -48,6 +50,7 @@ class SentinelMirrorPlugin:
         self.dock_action = None
         self.help_action = None
         self.options_factory = None
+        self.watches = None
 
     # ---- Processing ---------------------------------------------------------------------------------------
     def initProcessing(self):  # noqa: N802 (QGIS API name)
@@ -85,10 +88,44 @@ class SentinelMirrorPlugin:
         self.options_factory = OptionsFactory()
         self.iface.registerOptionsWidgetFactory(self.options_factory)
 
+        from .gui.watches import WatchManager
+
+        self.watches = WatchManager()   # no Qt parent: the tasks' connections keep it alive until they end
+        self.watches.fetched.connect(self._watch_fetched)
+        self.watches.failed.connect(lambda folder, message: self.iface.messageBar().pushMessage(
+            about.NAME, f"Watching the products on tape in {folder} stopped: {message}", Qgis.MessageLevel.Warning, 0))
+        QTimer.singleShot(0, self.resume_watches)   # once QGIS is up: the load itself stays light
+
+    def resume_watches(self):
+        """The watches an earlier session left (products on tape the user may have ordered meanwhile)."""
+        if self.watches is None:
+            return []
+        try:
+            started = self.watches.resume_all()
+        except Exception:  # noqa: BLE001 - a damaged journal or settings entry must not break QGIS' start
+            import logging
+            logging.getLogger("sentinel_mirror").exception("resuming the watches failed")
+            return []
+        if started:
+            n = sum(count for _, _, count in started)
+            self.iface.messageBar().pushMessage(
+                about.NAME, f"Watching {n} product{'s' * (n != 1)} on tape again (in {len(started)} folder"
+                f"{'s' * (len(started) != 1)}): each one is downloaded as soon as it is online. See or stop the "
+                "watch in the task manager.", Qgis.MessageLevel.Info, 10)
+        return started
+
+    def _watch_fetched(self, folder, done, left):
+        if done:
+            self.iface.messageBar().pushMessage(
+                about.NAME, f"{done} product{'s' * (done != 1)} came back from tape and were downloaded to {folder}"
+                + (f"; {left} still on tape (run the download again to keep watching)." if left else "."),
+                Qgis.MessageLevel.Success, 10)
+
     def set_dock_visible(self, visible):
         """Show (building it on first use) or hide the dock; the action's check state follows."""
         if visible and self.dock is None:
             self.dock = self._create_dock()
+            self.dock.watches = self.watches
         if self.dock is not None:
             self.dock.setUserVisible(visible)
         self.dock_action.setChecked(visible)
@@ -115,6 +152,9 @@ class SentinelMirrorPlugin:
 
     # ---- unload -------------------------------------------------------------------------------------------
     def unload(self):
+        if self.watches is not None:
+            self.watches.shutdown()   # ended, not forgotten: the next start resumes them
+            self.watches = None
         for task in plugin_tasks():
             _keep_until_ended(task)
             task.cancel()

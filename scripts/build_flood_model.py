@@ -71,7 +71,7 @@ def build():
               {"OUTPUT": (f"Footprints {when}", False)})
         child(m, f"{P}:download", f"download_{when}", f"Download {when}", 640, y + 60,
               {"INPUT": out(f"search_{when}", "OUTPUT"), "AUTHCFG": mp("AUTHCFG"), "LOAD_PRODUCTS": static(False),
-               "STAGING_TIMEOUT": static(0)},
+               "WAIT_HOURS": static(0)},
               {"OUTPUT_FOLDER": (f"Products folder {when}", False), "OUTPUT": (f"Download report {when}", False)})
     child(m, f"{P}:flood_map", "flood_map", "Flood map", 860, 260,
           {"BEFORE": out("download_before", "PRODUCTS"), "AFTER": out("download_after", "PRODUCTS"),

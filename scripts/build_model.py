@@ -57,8 +57,8 @@ def build():
         registry.addProvider(provider)
     m = QgsProcessingModelAlgorithm("Tile NDVI time series", "Models")
     m.setHelpContent({
-        "ALG_DESC": ("Searches a Sentinel-2 tile over a date range, downloads every product found (tape products "
-                     "staged at once, online ones in parallel, each verified) and computes one cloud-masked NDVI "
+        "ALG_DESC": ("Searches a Sentinel-2 tile over a date range, downloads every online product found (in "
+                     "parallel, each verified; products on tape are listed, to order in the catalogue's portal) and computes one cloud-masked NDVI "
                      "GeoTIFF per product. The NDVI layers load dated, so the Temporal Controller plays the series."),
         "ALG_CREATOR": "Sentinel Mirror",
         "TILE": "Sentinel-2 tile id, e.g. 31TCJ (Toulouse).",
@@ -84,9 +84,9 @@ def build():
           {"PROVIDER": mp("PROVIDER"), "COLLECTION": mp("COLLECTION"), "TILE": mp("TILE"), "START": mp("START"),
            "END": mp("END"), "MAX_CLOUD": mp("MAX_CLOUD"), "AUTHCFG": mp("AUTHCFG")},
           {"OUTPUT": ("Footprints", False)})
-    child(m, f"{P}:download", "download", "Stage and download", 420, 260,
+    child(m, f"{P}:download", "download", "Download", 420, 260,
           {"INPUT": out("search", "OUTPUT"), "AUTHCFG": mp("AUTHCFG"), "LOAD_PRODUCTS": static(True),
-           "STAGING_TIMEOUT": static(0)},
+           "WAIT_HOURS": static(0)},
           {"OUTPUT_FOLDER": ("Products folder", False), "OUTPUT": ("Download report", False)})
     child(m, f"{P}:ndvi", "ndvi", "NDVI per product", 420, 400,
           {"INPUTS": out("download", "PRODUCTS"), "CLOUD_MASK": static(True)},

@@ -64,7 +64,7 @@ def build():
           {})
     child(m, f"{P}:download", "download", "Stage and download", 420, 260,
           {"INPUT": out("search", "OUTPUT"), "AUTHCFG": mp("AUTHCFG"), "LOAD_PRODUCTS": static(False),
-           "STAGING_TIMEOUT": static(0)},
+           "WAIT_HOURS": static(0)},
           {"OUTPUT_FOLDER": ("Products folder", False)})
     child(m, f"{P}:ndvi", "ndvi", "NDVI per product", 420, 400,
           {"INPUTS": out("download", "PRODUCTS"), "CLOUD_MASK": static(True)},

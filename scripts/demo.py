@@ -1,8 +1,14 @@
 """`make demo`: the whole job on a fresh machine, no account needed.
 
-Starts the mirror simulator (tests/simulator) with part of the products on tape, runs the shipped Processing
-model "Tile NDVI time series" headless (search -> stage + download -> NDVI) on tile 31TCJ for a date range,
-then renders a PNG map of the NDVI series (one panel per date, footprints, colour ramp legend).
+Starts the mirror simulator (tests/simulator) with part of the products on tape, as on the real GEODES, and
+tells the real story:
+1. the shipped Processing model "Tile NDVI time series" runs headless (search -> download -> NDVI) on tile
+   31TCJ: the online products arrive at once; those on tape are listed with what to do (GEODES lets you bring
+   them back only from its explorer) and written to a text file in the download folder;
+2. the demo then simulates the user's order in the GEODES explorer (the simulator's control call), and the
+   download algorithm, told to wait for products on tape, watches their availability and fetches each one the
+   moment it is online; NDVI follows for them;
+3. a PNG map of the NDVI series (one panel per date, footprints, colour ramp legend).
 Prints where everything is and how long each phase took.
 
     make demo                       # or: scripts/testenv.sh .venv/bin/python scripts/demo.py --help
@@ -32,7 +38,8 @@ def parse_args():
     p.add_argument("--end", default="2023-07-15", type=dt.date.fromisoformat)
     p.add_argument("--max-cloud", default=70.0, type=float)
     p.add_argument("--offline-fraction", default=0.5, type=float, help="share of products on tape")
-    p.add_argument("--staging-delay", default="2,6", help="seconds a tape recall takes: S or MIN,MAX")
+    p.add_argument("--staging-delay", default="2,6",
+                   help="seconds a tape recall takes after the order: S or MIN,MAX")
     p.add_argument("--archive-px", default=600, type=int,
                    help="raster size of the simulated products in pixels at 10 m (600 = 6 km; 10980 = a full tile)")
     p.add_argument("--out", default=str(ROOT / "demo-output"))
@@ -57,21 +64,22 @@ def make_feedback(clock):
     from qgis.core import QgsProcessingFeedback
 
     # each algorithm's closing message starts the next phase (the model runs its children one after the other)
-    phase_after = (("products found", "staging + download"), ("downloaded and verified", "NDVI"),
+    phase_after = (("products found", "download (online at once)"), ("downloaded and verified", "NDVI"),
                    ("NDVI rasters written", "end"))
 
     class DemoFeedback(QgsProcessingFeedback):
-        staged = set()
-
         def pushInfo(self, info):  # noqa: N802 (QGIS API name)
-            if info.endswith(": staging") and info not in self.staged:
-                self.staged.add(info)
-                print(f"    recall from tape requested: {info[:-len(': staging')]}")
+            if info.endswith(": order in the GEODES explorer"):
+                print("   ", info.strip())
             for needle, phase in phase_after:
                 if needle in info:
                     print("   ", info)
                     clock.mark(phase)
             super().pushInfo(info)
+
+        def pushWarning(self, warning):  # noqa: N802 (QGIS API name): the instructions for the tape products
+            print("    >", warning)
+            super().pushWarning(warning)
 
         def reportError(self, error, fatalError=False):  # noqa: N802, N803
             print("    !", error)
@@ -169,7 +177,7 @@ def render_png(ndvi_paths, footprints_path, tile, png_path):
         painter.drawText(QRectF(xv - 30, y0 + 20, 60, 16), Qt.AlignCenter, f"{item.value:g}")
     painter.drawText(QRectF(0, y0 + 36, image.width(), 16), Qt.AlignCenter,
                      "NDVI = (NIR - red) / (NIR + red)  ·  footprints: green = was online, orange dashed = was on "
-                     "tape (staged)")
+                     "tape (ordered in the explorer)")
     painter.end()
     image.save(str(png_path))
     del layers, footprints
@@ -194,9 +202,10 @@ def main():
     app = QgsApplication([], False)
     app.initQgis()
     try:
-        # The simulator recalls tapes in seconds, not minutes: poll availability every second, as a user with a
-        # fast mirror would set in Settings > Options > Sentinel Mirror.
+        # The simulator recalls tapes in seconds, not hours: watch availability every second, as a user with a
+        # fast mirror would set in Settings > Options > Sentinel Mirror (the default is a minute, up to 15).
         QgsSettings().setValue("sentinel_mirror/poll_interval_s", 1.0)
+        QgsSettings().setValue("sentinel_mirror/poll_interval_max_s", 2.0)
         from processing.core.Processing import Processing
 
         Processing.initialize()
@@ -207,7 +216,7 @@ def main():
         QgsApplication.processingRegistry().addProvider(provider)
 
         delay = tuple(float(x) for x in args.staging_delay.split(","))
-        config = SimConfig(seed=6, tiles=(args.tile,), start=args.start, end=args.end,
+        config = SimConfig(seed=7, tiles=(args.tile,), start=args.start, end=args.end,
                            collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), offline_fraction=args.offline_fraction,
                            staging_delay_s=delay[0] if len(delay) == 1 else delay, bandwidth_bps=20e6,
                            max_connections=4, archive_px=args.archive_px,
@@ -217,12 +226,22 @@ def main():
             os.environ.update(sim.env())  # the plugin's headless settings: URLs + simulator credentials
             wanted = [p for p in sim.products if args.start <= p.acquired.date() <= args.end
                       and p.cloud_cover <= args.max_cloud]
-            print(f"simulator: {sim.geodes_url} — {len(wanted)} matching products, "
-                  f"{sum(p.availability.value != 'online' for p in wanted)} of them on tape "
-                  f"(staging {args.staging_delay} s)")
+            tape = [p for p in wanted if not p.online]
+            print(f"simulator: {sim.geodes_url} — {len(wanted)} matching products, {len(tape)} of them on tape "
+                  f"(back {args.staging_delay} s after the user's order in the explorer)")
+            print("\n1. the shipped model: search, download what is online, NDVI")
             results = run_model(args, out)
             footprints_path = results.pop("_footprints")
             clock = results.pop("_clock")
+            listed = out / "products" / "on-tape-GEODES.txt"
+            if listed.exists():
+                print(f"    the names of the products on tape are in {listed}")
+            if tape:
+                print(f"\n2. the user orders the {len(tape)} product(s) on tape in the GEODES explorer (simulated); "
+                      "the download, told to wait for them, watches and fetches each one as soon as it is online")
+                clock.mark("watch (after the order)")
+                print(f"    simulated order: {sim.order([p.id for p in tape])} product(s)")
+                fetch_tape_products(footprints_path, out, clock)
             ndvi_paths = sorted(str(p) for p in (out / "ndvi").glob("*_NDVI.tif"))
         t_render = time.monotonic()
         png = out / f"ndvi_{args.tile}.png"
@@ -232,7 +251,7 @@ def main():
 
         phases = clock.durations()
         print("\nphase timings:")
-        for phase in ("search", "staging + download", "NDVI"):
+        for phase in ("search", "download (online at once)", "NDVI", "watch (after the order)", "NDVI (tape products)"):
             print(f"  {phase:<24} {phases.get(phase, 0.0):6.1f} s")
         print(f"  {'render PNG':<24} {t_end - t_render:6.1f} s")
         print(f"  {'total (with QGIS start)':<24} {t_end - t_start:6.1f} s")
@@ -245,6 +264,31 @@ def main():
     finally:
         QgsApplication.processingRegistry().removeProvider("sentinelmirror")
         app.exitQgis()
+
+
+def fetch_tape_products(footprints_path, out, clock):
+    """What the user does after ordering: run the download again, waiting for the products on tape (it skips what is
+    already verified), then NDVI of what came."""
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProject
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    feedback = make_feedback(PhaseClock())   # this run's messages print; the phases are marked here
+    report = str(out / "download_report_after_order.gpkg")
+    if os.path.exists(report):
+        os.remove(report)
+    before = set((out / "products").glob("*.zip"))
+    res = processing.run("sentinelmirror:download", {
+        "INPUT": footprints_path, "OUTPUT_FOLDER": str(out / "products"), "OUTPUT": report, "LOAD_PRODUCTS": False,
+        "WAIT_HOURS": 0.05}, feedback=feedback, context=context)
+    new = sorted(str(p) for p in set((out / "products").glob("*.zip")) - before)
+    print(f"    the watch brought {len(new)} product(s); {res['ON_TAPE']} still on tape, {res['FAILED']} failed")
+    clock.mark("NDVI (tape products)")
+    if new:
+        processing.run("sentinelmirror:ndvi", {"INPUTS": new, "OUTPUT_FOLDER": str(out / "ndvi")}, feedback=feedback,
+                       context=context)
+    clock.mark("end")
 
 
 def run_model(args, out):

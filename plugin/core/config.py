@@ -20,9 +20,9 @@ class PluginConfig:
     endpoints: Endpoints = Endpoints()
     download_dir: str = ""
     parallel_downloads: int = 4        # upper bound; each provider also has its own cap
-    poll_interval_s: float = 10.0      # first availability poll; backs off to poll_interval_max_s
-    poll_interval_max_s: float = 120.0
-    staging_timeout_s: float = 4 * 3600.0
+    poll_interval_s: float = 60.0      # watching products on tape: first availability request after a minute...
+    poll_interval_max_s: float = 900.0  # ...backing off to one every 15 minutes
+    staging_timeout_s: float = 3 * 24 * 3600.0   # stop watching after (the user orders in the portal; recalls take hours)
     geodes_authcfg: str = ""           # QGIS authcfg ids only: never secrets
     cdse_authcfg: str = ""
     geodes_max_connections: int = 3    # pyGeodes' MAX_CONCURRENT_DOWNLOADS; the server's own limit is unverified

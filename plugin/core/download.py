@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 import requests
 
-from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, NotFoundError, NotOnlineError,
-                     ProductBusyError, QuotaError, RemoteError)
+from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, GoneError, NotFoundError,
+                     NotOnlineError, ProductBusyError, QuotaError, RemoteError)
 from .paths import folder_problem
 from .product_lock import ProductLock
-from .providers.http import retry_after_seconds, send_following_redirects, tls_failure_message
+from .providers.http import redirect_loop_error, retry_after_seconds, send_following_redirects, tls_failure_message
 from .redact import redact
 
 log = logging.getLogger("sentinel_mirror")
@@ -139,7 +139,8 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
     - `connections` (segments.Connections, the run's budget): the download holds one of its tokens while it
       talks to the server and, when `segmented`, takes the free ones too to fetch byte ranges in parallel
       (core/segments.py). Without it: one stream, no accounting.
-    - Raises NotOnlineError (202, 503, an empty or JSON/HTML body: the product is not on disk yet),
+    - Raises NotOnlineError (202, 503, an empty or JSON/HTML body: the product is not on disk yet; GoneError
+      for a 410, GEODES' answer for a product on tape),
       QuotaError (429), AuthError, NotFoundError, RemoteError, ChecksumError (corrupt twice),
       DiskFullError. Retry-After is carried by the first two.
     """
@@ -272,7 +273,7 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
         # redirects followed by hand: the credentials never reach another site (providers/http.py)
         resp = send_following_redirects(session, "GET", request.url, headers=headers, stream=True, timeout=timeout)
     except requests.TooManyRedirects:
-        raise RemoteError(f"The download of {title} was redirected in a loop.") from None
+        raise redirect_loop_error(f"the download of {title}", request.headers) from None
     except requests.exceptions.SSLError as e:   # a ConnectionError, but resuming will not fix it
         raise RemoteError(tls_failure_message(request.url, f"the download of {title}", e)) from None
     except (requests.ConnectionError, requests.Timeout) as e:
@@ -370,7 +371,9 @@ def _check_status(resp, title):
         raise NotOnlineError(f"{title} is not online yet (HTTP {code}){_quote_body(resp)}", retry_after)
     if code == 416:
         raise _RestartFromZero()
-    if code in (404, 410):
+    if code == 410:   # GEODES' answer for a product on tape; the pipeline checks availability before saying more
+        raise GoneError(f"{title} is not online: the service answered HTTP 410 (on tape){_quote_body(resp)}")
+    if code == 404:
         raise NotFoundError(f"{title} is no longer available from the catalogue (HTTP {code}).")
     raise RemoteError(f"The download of {title} failed with HTTP {code}{_quote_body(resp)}")
 

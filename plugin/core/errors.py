@@ -41,6 +41,11 @@ class NotOnlineError(SentinelMirrorError):
         self.retry_after = retry_after
 
 
+class GoneError(NotOnlineError):
+    """HTTP 410 to a download. On GEODES this is how a product on tape (Tier 3) answers (CS-SI/eodag #1776): the
+    pipeline asks the availability endpoint before it calls the product anything but "on tape"."""
+
+
 class ChecksumError(SentinelMirrorError):
     """A downloaded file does not match the catalogue's size/MD5 or is not a valid archive."""
 
@@ -55,10 +60,6 @@ class FolderError(SentinelMirrorError):
 
 class ProductBusyError(SentinelMirrorError):
     """Another run (another QGIS window, qgis_process) is downloading this product into the same folder now."""
-
-
-class StagingTimeoutError(SentinelMirrorError):
-    pass
 
 
 class ProductFormatError(SentinelMirrorError):

@@ -1,8 +1,9 @@
 """A small JSON journal in the destination folder, so a re-run (or a run after a crash or `kill -9`)
-skips verified products, resumes partial ones and keeps waiting for those being staged.
+skips verified products, resumes partial ones and resumes watching those on tape.
 
-One entry per product id: title, expected size and MD5, state, when staging was (first/last) requested
-(wall-clock seconds) and the verified file name. Written atomically (temp file + os.replace) under a
+One entry per product id: title, expected size and MD5, state, since when it has been on tape (wall-clock
+seconds) with its whole catalogue record (so a later process can rebuild the product and resume the watch),
+and the verified file name. Written atomically (temp file + os.replace) under a
 lock, so a crash leaves either the old or the new journal, never half of one.
 
 Re-verification policy (documented choice): a product journaled as verified is trusted again when its
@@ -33,7 +34,7 @@ VERSION = 1
 log = logging.getLogger("sentinel_mirror")
 
 VERIFIED = "verified"
-STAGING = "staging"
+TAPE = "tape"            # on tape, waiting for the user's order in the portal: the watch resumes it
 FAILED = "failed"
 STALE_TMP_S = 600.0   # a save takes milliseconds: a temporary file this old was left by a killed run
 
@@ -86,18 +87,27 @@ class Journal:
         return paths.inside(self.folder, paths.safe_filename(entry["file"]))
 
     def update(self, product, **fields):
-        """Merge fields into the product's entry (in memory: flush() writes it)."""
+        """Merge fields into the product's entry (in memory: flush() writes it); a field set to None is removed."""
         with self._lock:
             entry = self._entries.setdefault(product.id, {})
             entry.update(title=product.title, size=product.size, md5=product.checksum)
             entry.update({k: redact(v) if isinstance(v, str) else v for k, v in fields.items()})
+            for key in [k for k, v in fields.items() if v is None]:   # a field set to None is removed
+                entry.pop(key, None)
             self._changed.add(product.id)
             self._dirty = True
+
+    def pending(self, provider_name=None):
+        """The catalogue records of the products on tape (of one provider, or all)."""
+        with self._lock:
+            return [dict(e["record"]) for e in self._entries.values()
+                    if e.get("state") == TAPE and isinstance(e.get("record"), dict)
+                    and (provider_name is None or e["record"].get("provider") == provider_name)]
 
     def flush(self):
         """Write the journal if it changed. The pipeline calls this off the download critical path (after
         starting the next downloads). No fsync: os.replace is atomic for a crash or kill -9; a power cut
-        may lose the latest entries, which only costs a re-hash of files or a repeated staging request."""
+        may lose the latest entries, which only costs a re-hash of files."""
         with self._lock:
             if self._dirty:
                 self._save_locked()

@@ -10,8 +10,8 @@ from .errors import InvalidInputError
 
 class Availability(enum.Enum):
     ONLINE = "online"    # on disk: downloadable now
-    STAGING = "staging"  # recall from tape requested, not on disk yet
-    OFFLINE = "offline"  # on tape (or long-term archive); must be staged first
+    STAGING = "staging"  # being brought back (no service here reports it: GEODES and CDSE say online or not)
+    OFFLINE = "offline"  # on tape (or long-term archive): the user orders it in the service's web portal
     UNKNOWN = "unknown"
 
 
@@ -104,6 +104,7 @@ class SearchQuery:
     bbox: Optional[BBox] = None
     max_cloud: float = 100.0
     relative_orbit: Optional[int] = None
+    product_type: Optional[str] = None   # GEODES PEPS_S1_L1: "GRD" (None: the default), "SLC" or "any"
 
     def __post_init__(self):
         collection(self.provider, self.collection)
@@ -120,6 +121,8 @@ class SearchQuery:
             raise InvalidInputError(f"Maximum cloud cover must be between 0 and 100 %, got {self.max_cloud}.")
         if self.relative_orbit is not None and not 1 <= self.relative_orbit <= 175:
             raise InvalidInputError(f"Relative orbit must be between 1 and 175, got {self.relative_orbit}.")
+        if self.product_type not in (None, "GRD", "SLC", "any"):
+            raise InvalidInputError(f"Sentinel-1 product type must be GRD, SLC or any, got {self.product_type!r}.")
 
     @property
     def kind(self):
@@ -156,11 +159,41 @@ class Product:
     def with_availability(self, availability):
         return replace(self, availability=availability)
 
+    def to_dict(self):
+        """Plain JSON-able values: the download journal keeps the products on tape so a later process can resume
+        watching them (product_from_dict)."""
+        return {"provider": self.provider, "id": self.id, "title": self.title, "collection": self.collection,
+                "platform": self.platform, "acquired": self.acquired.isoformat(), "tile": self.tile,
+                "relative_orbit": self.relative_orbit, "cloud_cover": self.cloud_cover, "size": self.size,
+                "checksum": self.checksum, "availability": self.availability.value, "footprint": self.footprint,
+                "quicklook_url": self.quicklook_url, "download_url": self.download_url,
+                "extra": {k: v for k, v in self.extra.items() if isinstance(v, (str, int, float, bool, type(None)))}}
+
+
+def product_from_dict(data):
+    """The Product that to_dict wrote; InvalidInputError when the record is damaged (a journal anyone can edit)."""
+    try:
+        acquired = dt.datetime.fromisoformat(data["acquired"])
+        collection(data["provider"], data["collection"])
+        return Product(provider=data["provider"], id=str(data["id"]), title=str(data["title"]),
+                       collection=data["collection"], platform=str(data.get("platform") or ""),
+                       acquired=acquired if acquired.tzinfo else acquired.replace(tzinfo=dt.timezone.utc),
+                       tile=data.get("tile"), relative_orbit=data.get("relative_orbit"),
+                       cloud_cover=data.get("cloud_cover"), size=data.get("size"), checksum=data.get("checksum"),
+                       availability=Availability(data.get("availability", "unknown")),
+                       footprint=data.get("footprint"), quicklook_url=data.get("quicklook_url"),
+                       download_url=data.get("download_url"), extra=dict(data.get("extra") or {}))
+    except (KeyError, TypeError, ValueError) as e:
+        raise InvalidInputError(f"A product record in the download journal is damaged ({e}).") from None
+
 
 class ProductState(enum.Enum):
-    """Where a product is in the staging/download pipeline (shown per row in the dock)."""
+    """Where a product is in the download pipeline (shown per row in the dock).
+
+    OFFLINE: on tape, waiting for the user's order in the service's portal (the status reason says where, e.g.
+    "order in the GEODES explorer"); the pipeline watches it and downloads it once online. Not a failure."""
     OFFLINE = "offline"
-    STAGING = "staging"
+    STAGING = "staging"   # kept for old journals and layers; the pipeline no longer reports it
     QUEUED = "queued"
     DOWNLOADING = "downloading"
     VERIFYING = "verifying"

@@ -1,35 +1,36 @@
-"""The staging and download scheduler: every tape product staged at once, downloads never idle.
+"""The download scheduler: online products at once and in parallel; products on tape listed and watched.
 
-run_pipeline() is called from a worker thread (QgsTask, Processing) and blocks until every product is
-DONE or FAILED (or raises Cancelled). It:
+run_pipeline() is called from a worker thread (QgsTask, Processing) and blocks until every product is done,
+failed or on tape and no longer watched (or raises Cancelled). It:
 1. skips products the journal/folder show as verified, and resumes `.part` files;
-2. asks once (batched) for the availability of the rest, and for the staging of every offline one;
-3. downloads online products at once on a small thread pool (min of our cap and the provider's cap),
-   while the others are staged: the online downloads start before that first staging pass, one connection
-   fewer until it ends. Every request to the service holds a connection of one budget of that cap
-   (segments.Connections): downloads, the extra connections a product takes when fewer products than
-   connections are downloading (byte ranges, core/segments.py), and the availability watch;
-4. polls availability with ONE request per tick for all waiting products (per availability_batch). The
-   gap between ticks starts at poll_interval_s and grows by poll_backoff up to poll_interval_max_s, but
-   never beyond poll_lag_fraction x the time the run has lasted: a product that comes online is then
-   noticed with a delay of at most that fraction of the makespan so far (this is what keeps the makespan
-   within a few % of the lower bound) while a long run still polls rarely. A tick is also brought
-   forward when a download slot frees up and nothing is queued;
-5. re-requests staging of a product still not online after restage_after_s (the PEPS "stuck on tape"
-   bug) and gives up on it after staging_timeout_s, reporting it while the others go on;
-6. never drops a product because of a 429 or a "not online" answer: it goes back to the queue or to
-   the waiting set, not before the server's Retry-After. A 429 also lowers our parallelism by one
-   (restored one step per success) so a service with a lower cap than announced is not hammered.
-   Retry-After is floored at MIN_RETRY_AFTER_S ("0" means now, not a tight loop) and capped at
-   retry_after_max_s (an hour-long one would strand the product: we come back then and ask again).
+2. asks once (batched) for the availability of the rest (the availability endpoint, never the search's
+   description); online products (and those whose state is unknown) download at once on a small thread pool
+   (min of our cap and the provider's cap), verified. Every request to the service holds a connection of one
+   budget of that cap (segments.Connections): the downloads, the extra connections a product takes when
+   fewer products than connections are downloading (byte ranges, core/segments.py), and the watch's
+   availability requests;
+3. sets the others ON TAPE (ProductState.OFFLINE, reason e.g. "order in the GEODES explorer"): neither GEODES nor
+   CDSE can be asked by API to bring a product back (provider.offline_recall says how the user does it, with
+   its source). They are journaled with their catalogue record, so a later process can resume watching them
+   (pending_products), and their names and the instructions are written to a text file in the folder
+   (TAPE_LIST_NAME). No GET is sent to "start a recall"; a product gets at most one download GET until the
+   availability endpoint says it is online (a 410 or "not online" answer sends it back to the tape list);
+4. WATCHES for `watch_s` (0: not at all, the run ends once the online products are in): ONE availability
+   request per tick for all products on tape (per availability_batch). The gap between ticks starts at
+   poll_interval_s and grows by poll_backoff up to poll_interval_max_s, but never beyond poll_lag_fraction x the
+   time the products have been on tape (a product that comes online is then noticed with a delay of at most that
+   fraction of the wait so far, while a long watch still polls rarely). A product is downloaded the moment it is
+   reported online. A product still on tape when the watch ends stays ON TAPE (never failed) and journaled;
+5. never drops a product because of a 429: it goes back to the queue, not before the server's Retry-After
+   (floored at MIN_RETRY_AFTER_S, capped at retry_after_max_s), and our parallelism drops by one (restored one
+   step per success) so a service with a lower cap than announced is not hammered.
 
 Threads: the caller's thread coordinates (provider calls, journal, progress.set); pool threads only
 download. `on_status(ProductStatus)` is called from BOTH kinds of threads (serialised by a lock): on every
 state change and, throttled to status_interval_s per product, on download progress. Qt callers must
 marshal it to their own thread (a queued signal). Once a product's status is final (done, failed,
 cancelled) nothing more is reported for it. A cancel also breaks the requests the pool threads are waiting
-on (providers/http.abort_requests): they end within a second even when a server is slow to answer, and
-QGIS, which waits for them when it exits, is not held up.
+on (providers/http.abort_requests). A cancel keeps products on tape journaled: the watch can be resumed.
 """
 import concurrent.futures
 import logging
@@ -43,9 +44,9 @@ from typing import Callable, Optional
 from . import journal as journal_mod
 from . import paths
 from .download import download_product, file_md5, is_zip
-from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, NotFoundError, NotOnlineError,
-                     ProductBusyError, QuotaError, SentinelMirrorError)
-from .models import Availability, ProductState, ProductStatus
+from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, GoneError, InvalidInputError,
+                     NotFoundError, NotOnlineError, ProductBusyError, QuotaError, SentinelMirrorError)
+from .models import Availability, ProductState, ProductStatus, product_from_dict
 from .progress import NULL_PROGRESS
 from .providers.http import abort_requests, duration_text
 from .redact import redact
@@ -54,32 +55,28 @@ from .segments import Connections
 log = logging.getLogger("sentinel_mirror")
 
 FINAL = (ProductState.DONE, ProductState.FAILED, ProductState.CANCELLED)
-WAITING = (ProductState.OFFLINE, ProductState.STAGING)
+ON_TAPE = ProductState.OFFLINE
 TICK_S = 0.25                   # longest the coordinator sleeps: bounds the delay to notice a cancel
 CANCEL_GRACE_S = 0.7            # how long running downloads get to stop after a cancel
-POLL_FAILURES_BEFORE_GIVING_UP = 8
-# ...and that long: early in a run 8 polls are a minute or two, and a short service outage must not fail
-# products that have been staging for hours (the staging timeout still bounds the wait).
-POLL_OUTAGE_BEFORE_GIVING_UP_S = 900.0
 MIN_RETRY_AFTER_S = 1.0         # "Retry-After: 0" means now, but not a tight loop on an overloaded service
 BUSY_RETRY_S = 5.0              # another run is downloading the product into this folder: look again after
+TAPE_LIST_NAME = "on-tape-{service}.txt"
 
 
 @dataclass(frozen=True)
 class PipelineOptions:
     max_connections: int = 4            # our cap; the provider's max_connections also applies (the min)
-    poll_interval_s: float = 5.0        # first and shortest gap between availability polls
-    poll_interval_max_s: float = 120.0  # longest gap
+    poll_interval_s: float = 60.0       # first and shortest gap between availability requests while watching
+    poll_interval_max_s: float = 900.0  # longest gap
     poll_backoff: float = 1.5           # the gap grows by this factor per tick...
-    poll_lag_fraction: float = 0.03     # ...but never beyond this fraction of the time the run has lasted
-    restage_after_s: float = 1800.0     # ask again for staging of a product still offline after this
-    staging_timeout_s: float = 4 * 3600.0
+    poll_lag_fraction: float = 0.03     # ...but never beyond this fraction of the time the products have waited
+    watch_s: float = 0.0                # how long to watch products on tape (0: list them and end)
     segmented: bool = True              # one product on several connections when fewer products than connections
     segment_block_s: float = 2.0        # a segment asks for this much transfer at a time: what a waiting request
                                         # may wait for, and one request's latency per block (CDSE: a redirect)
     max_attempts: int = 4               # transient failures (5xx, broken connections) per product
     retry_backoff_s: float = 5.0        # wait before retrying after a transient failure (doubles)
-    default_retry_after_s: float = 10.0  # a 429 / not-online answer without Retry-After
+    default_retry_after_s: float = 10.0  # a 429 without Retry-After
     retry_after_max_s: float = 300.0    # a longer Retry-After is cut to this (the product is kept and asked again)
     status_interval_s: float = 0.1      # per-product progress reports at most this often
     clock: Callable[[], float] = field(default=time.time, compare=False)  # wall clock: journal times survive restarts
@@ -89,12 +86,25 @@ class PipelineOptions:
 
 def run_pipeline(provider, products, folder, *, options=PipelineOptions(), progress=NULL_PROGRESS, on_status=None,
                  stats=None):
-    """Stage and download `products` into `folder`; one final ProductStatus per product, in input order.
+    """Download `products` into `folder`, watching those on tape; one ProductStatus per product, in input order.
 
-    `stats` (optional dict) is filled with request counts: poll_ticks, availability_requests (during
-    polls), staging_requests, max_requests_per_tick.
+    `stats` (optional dict) is filled with: poll_ticks, availability_requests (while watching),
+    max_requests_per_tick, on_tape (titles still on tape at the end), instructions (what the user must do for
+    them, or ""), tape_list (the text file naming them, or None).
     """
     return _Pipeline(provider, products, folder, options, progress, on_status, stats).run()
+
+
+def pending_products(folder, provider_name=None):
+    """The products a run left on tape in `folder` (journaled with their catalogue record): what a later process
+    resumes watching. Damaged records are skipped (logged)."""
+    out = []
+    for record in journal_mod.Journal(folder).pending(provider_name):
+        try:
+            out.append(product_from_dict(record))
+        except InvalidInputError as e:
+            log.warning("%s: %s", folder, e)
+    return out
 
 
 @dataclass(eq=False)
@@ -104,10 +114,9 @@ class _Item:
     state: ProductState = ProductState.QUEUED
     bytes_done: int = 0
     reason: str = ""
+    note: str = ""                          # said even when DONE (no checksum was available)
     path: Optional[str] = None
-    first_request: Optional[float] = None   # staging first asked (journal time survives restarts)
-    last_request: Optional[float] = None
-    deadline: Optional[float] = None
+    tape_since: Optional[float] = None      # first seen on tape (journal time survives restarts)
     not_before: float = 0.0
     attempts: int = 0
     last_emit: float = 0.0
@@ -118,7 +127,8 @@ class _Pipeline:
         self.provider, self.folder, self.opt = provider, folder, options
         self.progress, self.on_status = progress, on_status
         self.stats = stats if stats is not None else {}
-        self.stats.update(poll_ticks=0, availability_requests=0, staging_requests=0, max_requests_per_tick=0)
+        self.stats.update(poll_ticks=0, availability_requests=0, max_requests_per_tick=0, on_tape=[],
+                          instructions="", tape_list=None)
         provider_cap = getattr(provider, "max_connections", None) or options.max_connections
         self.cap = max(1, min(options.max_connections, provider_cap))
         self.limit = self.cap
@@ -126,6 +136,7 @@ class _Pipeline:
         self.connections = Connections(self.cap, options.segment_block_s)
         self.watch_ticket = None
         self.batch = max(1, getattr(provider, "availability_batch", 1) or 1)
+        self.recall = provider.offline_recall
         self.items = []
         seen, names = set(), set()
         for p in products:
@@ -139,13 +150,14 @@ class _Pipeline:
         self.active = 0
         self.workers = set()   # idents of the pool threads downloading now: a cancel breaks their requests
         self.slot_freed = False
-        self.poll_failures, self.poll_failing_since = 0, None
+        self.listed = None     # the tape list last written (titles)
 
     # ---- driver ------------------------------------------------------------------------------------
     def run(self):
         paths.writable_folder(self.folder)   # FolderError, one sentence, before anything is asked of the service
         self.journal = journal_mod.Journal(self.folder)
         self.start = self.opt.clock()
+        self.watch_end = self.start + max(0.0, self.opt.watch_s)
         self.interval = self.opt.poll_interval_s
         self.last_poll = self.start
         self.next_poll = self.start + self.opt.poll_interval_s
@@ -160,6 +172,7 @@ class _Pipeline:
             self._watch_done()
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.journal.flush()
+        self._end_watch()
         self.progress.set(100.0)
         return [self._status(i) for i in self.items]
 
@@ -168,20 +181,21 @@ class _Pipeline:
             self._check_cancel()
             self._drain(0)
             now = self.opt.clock()
-            self._expire(now)
             self._start_downloads(now)
             if not self._poll_due(now):
                 self._watch_done()   # nothing to watch any more: a connection asked for is given back
             elif self._watch_connection():
                 try:
                     self._poll(now)
-                    self._restage(now)
                 finally:
                     self._watch_done()
                 self._start_downloads(self.opt.clock())
             self.journal.flush()   # after the downloads started: never on their critical path
+            self._write_tape_list()
             self._report_progress()
-            if all(i.state in FINAL for i in self.items) and not self.active:
+            busy = self.active or any(i.state is ProductState.QUEUED for i in self.items)
+            waiting = any(i.state is ON_TAPE for i in self.items)
+            if not busy and (not waiting or now >= self.watch_end):
                 return
             wait = min(max(0.0, self._next_wake(now) - self.opt.clock()), TICK_S)
             if self.active:
@@ -199,110 +213,69 @@ class _Pipeline:
             self._drain(min(0.1, max(0.0, deadline - time.monotonic())))
         for item in self.items:
             if item.state not in FINAL:
-                self._set(item, ProductState.CANCELLED, reason="Cancelled by the user.")
+                why = ("Stopped watching: it is still on tape (the next run resumes the watch)."
+                       if item.state is ON_TAPE else "Cancelled by the user.")
+                self._set(item, ProductState.CANCELLED, reason=why)
+        self._write_tape_list(cancelled=True)
         raise Cancelled("Cancelled by the user.")
 
     def _next_wake(self, now):
-        times = [now + TICK_S]
-        if any(i.state in WAITING for i in self.items):
+        times = [now + TICK_S, self.watch_end]
+        if any(i.state is ON_TAPE for i in self.items):
             times.append(self.next_poll)
         if self.active < self.limit:
             times += [i.not_before for i in self.items if i.state is ProductState.QUEUED]
-        times += [i.deadline for i in self.items if i.state in WAITING and i.deadline]
         return min(times)
 
-    # ---- start of a run: journal, folder, first availability, one staging pass -----------------------
+    # ---- start of a run: journal, folder, first availability ----------------------------------------
     def _skip_verified(self):
         for item in self.items:
             self._check_cancel()
             p = item.product
             entry = self.journal.get(p.id) or {}
-            trusted = (self.journal.verified_path(p.id) == item.dest and entry.get("md5") == p.checksum
-                       and _size_is(item.dest, p.size))
+            trusted = (self.journal.verified_path(p.id) == item.dest and _same_md5(entry.get("md5"), p.checksum)
+                       and os.path.exists(item.dest) and (p.size is None or _size_is(item.dest, p.size)))
             if not trusted and os.path.exists(item.dest) and p.size is not None and _size_is(item.dest, p.size):
                 trusted = _file_matches(item.dest, p.checksum, self.progress.cancelled)  # hashed once, then journaled
                 if trusted:
                     self.journal.update(p, state=journal_mod.VERIFIED, file=os.path.basename(item.dest))
             if trusted:
-                item.path, item.bytes_done = item.dest, p.size or 0
+                item.path, item.bytes_done = item.dest, p.size or os.path.getsize(item.dest)
                 self._set(item, ProductState.DONE)
 
     def _initial_states(self):
         todo = [i for i in self.items if i.state not in FINAL]
+        known = self._availability(todo)
+        now = self.opt.clock()
+        for item in todo:
+            avail = known.get(item.product.id, Availability.UNKNOWN)   # never the search's description
+            if avail is Availability.ONLINE or avail is Availability.UNKNOWN:
+                self._set(item, ProductState.QUEUED)   # UNKNOWN: one download GET finds out
+            else:
+                self._to_tape(item, now)
+
+    def _availability(self, items):
         known = {}
-        for chunk in _chunks(todo, self.batch):
+        for chunk in _chunks(items, self.batch):
             try:
                 known.update(self.provider.availability([i.product for i in chunk]))
             except Cancelled:
                 raise
-            except Exception as e:  # noqa: BLE001 - fall back on what the search said
-                log.warning("Availability check failed (%s); using the search results", e)
-        now = self.opt.clock()
-        to_stage = []
-        for item in todo:
-            avail = known.get(item.product.id, item.product.availability)
-            requested = (self.journal.get(item.product.id) or {}).get("staging_requested_at")
-            if not isinstance(requested, (int, float)) or isinstance(requested, bool):
-                requested = None   # the journal is a file anyone can edit: a bad time is no time
-            if avail is Availability.ONLINE or avail is Availability.UNKNOWN:
-                self._set(item, ProductState.QUEUED)   # UNKNOWN: the download itself tells (not online → waits)
-                continue
-            if not getattr(self.provider, "staging_supported", True):
-                self._fail(item, f"{item.product.title} is offline and {self.provider.name.upper()} offers no way "
-                                 "to bring it back online: try again later or use another catalogue.")
-                continue
-            item.deadline = now + self.opt.staging_timeout_s
-            if avail is Availability.STAGING or (requested and now - requested < self.opt.restage_after_s):
-                item.first_request = item.last_request = requested or now
-                item.deadline = item.first_request + self.opt.staging_timeout_s   # a restart does not reset it
-                self._set(item, ProductState.STAGING)
-            else:
-                self._set(item, ProductState.OFFLINE)
-                to_stage.append(item)
-        self._first_staging_pass(to_stage)
+            except Exception as e:  # noqa: BLE001 - unknown: one download GET will tell
+                log.warning("Availability check failed (%s): downloading will tell", e)
+        return known
 
-    def _first_staging_pass(self, items):
-        """Online products start downloading first: on GEODES the pass is one GET per product, and 50 of them
-        at a real round-trip time would idle every connection for seconds. The staging requests go out on a
-        connection held back from the downloads meanwhile, so that they do not trip the service's cap."""
-        if items and self.cap > 1:
-            self.limit = self.cap - 1
-            self._start_downloads(self.opt.clock())
-        if items:
-            with self.connections.hold(self.progress.cancelled):
-                self._request_staging(items, self.opt.clock())
-        self.limit = self.cap
+    def _to_tape(self, item, now, reason=None):
+        entry = self.journal.get(item.product.id) or {}
+        since = entry.get("tape_since")
+        if not isinstance(since, (int, float)) or isinstance(since, bool):
+            since = now   # the journal is a file anyone can edit: a bad time is no time
+        item.tape_since = since
+        item.bytes_done = 0
+        self.journal.update(item.product, state=journal_mod.TAPE, tape_since=since, record=item.product.to_dict())
+        self._set(item, ON_TAPE, reason=reason or self.recall.state)
 
-    # ---- staging and polling ---------------------------------------------------------------------------
-    def _request_staging(self, items, now):
-        for chunk in _chunks(items, getattr(self.provider, "staging_batch", self.batch)):
-            if self.cancel.is_set() or self.progress.cancelled():
-                return  # the coordinator loop reports the cancel
-            try:
-                self.provider.request_staging([i.product for i in chunk])
-                self.stats["staging_requests"] += 1
-            except Cancelled:
-                raise
-            except Exception as e:  # noqa: BLE001 - the others are asked again at the next poll
-                done = set(getattr(e, "requested", None) or ())   # a 429 mid-pass: those went through
-                gone = set(getattr(e, "missing", None) or ())     # a 404: waiting would last until the timeout
-                log.warning("Staging request failed for %d product(s): %s", len(chunk) - len(done), e)
-                for item in chunk:
-                    if item.product.id in gone:
-                        self._fail(item, "The catalogue no longer has this product (it answered HTTP 404 to the "
-                                         "staging request): it may have been withdrawn or replaced; search again.")
-                    elif item.product.id not in done:
-                        item.reason = f"Staging request failed, will ask again: {e}"
-                        if item.state is ProductState.STAGING:
-                            item.last_request = now   # a restage that did not go through: retry later
-                chunk = [i for i in chunk if i.product.id in done]
-            for item in chunk:
-                item.first_request = item.first_request or now
-                item.last_request = now
-                item.reason = ""
-                self.journal.update(item.product, state=journal_mod.STAGING, staging_requested_at=now)
-                self._set(item, ProductState.STAGING)
-
+    # ---- the watch -----------------------------------------------------------------------------------
     def _watch_connection(self):
         """True when the watch holds a connection of the budget now; else it stays queued for one (the extra
         segments give theirs back at the end of their block) and the coordinator goes on meanwhile."""
@@ -319,7 +292,7 @@ class _Pipeline:
         return set(self.workers) | set(self.connections.threads)
 
     def _poll_due(self, now):
-        if not any(i.state in WAITING for i in self.items):
+        if now >= self.watch_end or not any(i.state is ON_TAPE for i in self.items):
             return False
         if now >= self.next_poll or self.watch_ticket is not None:   # due, or already waiting for a connection
             return True
@@ -331,8 +304,8 @@ class _Pipeline:
         return early
 
     def _poll(self, now):
-        waiting = [i for i in self.items if i.state in WAITING]
-        requests_this_tick, errors = 0, []
+        waiting = [i for i in self.items if i.state is ON_TAPE]
+        requests_this_tick = 0
         for chunk in _chunks(waiting, self.batch):
             try:
                 answer = self.provider.availability([i.product for i in chunk])
@@ -340,60 +313,62 @@ class _Pipeline:
             except Cancelled:
                 raise
             except QuotaError as e:
-                errors.append(e)
                 self.next_poll = max(self.next_poll, now + self._retry_wait(e.retry_after))
                 break
-            except Exception as e:  # noqa: BLE001 - keep waiting, ask again next tick
-                errors.append(e)
+            except AuthError as e:   # the key or login went bad: watching cannot go on without the user
+                for item in waiting:
+                    self._fail(item, f"Could not check whether it is online: {e}")
+                return
+            except Exception as e:  # noqa: BLE001 - an outage: keep watching, ask again next tick
+                log.warning("Availability request failed while watching (%s): asking again later", e)
                 continue
             for item in chunk:
-                self._apply_availability(item, answer.get(item.product.id), now)
+                if answer.get(item.product.id) is Availability.ONLINE:
+                    self._set(item, ProductState.QUEUED, reason="")
         self.stats["poll_ticks"] += 1
         self.stats["availability_requests"] += requests_this_tick
         self.stats["max_requests_per_tick"] = max(self.stats["max_requests_per_tick"], requests_this_tick)
-        self._after_poll_errors(errors, waiting, now)
-        never_asked = [i for i in self.items if i.state is ProductState.OFFLINE and i.first_request is None]
-        self._request_staging(never_asked, now)
         self.last_poll = now
         self.interval = min(self.interval * self.opt.poll_backoff, self.opt.poll_interval_max_s)
-        gap = max(self.opt.poll_interval_s, min(self.interval, self.opt.poll_lag_fraction * (now - self.start)))
+        since = min((i.tape_since for i in waiting if i.tape_since is not None), default=self.start)
+        gap = max(self.opt.poll_interval_s, min(self.interval, self.opt.poll_lag_fraction * (now - since)))
         self.next_poll = max(self.next_poll, now + gap)
 
-    def _apply_availability(self, item, avail, now):
-        if item.state not in WAITING:
+    def _write_tape_list(self, cancelled=False):
+        """The names of the products on tape and what to do, in a text file in the folder (rewritten when the list
+        changes, removed when it empties)."""
+        titles = sorted(i.product.title for i in self.items
+                        if i.state is ON_TAPE or (cancelled and i.tape_since is not None and i.state not in
+                                                  (ProductState.DONE, ProductState.FAILED)))
+        if titles == self.listed:
             return
-        if avail is Availability.ONLINE or (avail is Availability.UNKNOWN and now >= item.not_before):
-            self._set(item, ProductState.QUEUED)
+        self.listed = titles
+        path = paths.inside(self.folder, TAPE_LIST_NAME.format(service=self.recall.service))
+        try:
+            if not titles:
+                if os.path.exists(path):
+                    os.remove(path)
+                self.stats["tape_list"] = None
+                return
+            tmp = path + ".part"
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(f"{self.recall.instructions(len(titles))}\n{self.recall.portal_url}\n\n")
+                f.write("".join(t + "\n" for t in titles))
+            os.replace(tmp, path)
+            self.stats["tape_list"] = path
+        except OSError as e:   # the list is a convenience: the run goes on
+            log.warning("Could not write the list of products on tape %s (%s)", path, e)
 
-    def _after_poll_errors(self, errors, waiting, now):
-        if not errors:
-            self.poll_failures, self.poll_failing_since = 0, None
-            return
-        self.poll_failures += 1
-        self.poll_failing_since = self.poll_failing_since or now
-        log.warning("Availability poll failed (%d in a row): %s", self.poll_failures, errors[-1])
-        outage = (self.poll_failures >= POLL_FAILURES_BEFORE_GIVING_UP
-                  and now - self.poll_failing_since >= POLL_OUTAGE_BEFORE_GIVING_UP_S)
-        if outage or isinstance(errors[-1], AuthError):
-            for item in waiting:
-                if item.state in WAITING:
-                    self._set(item, ProductState.FAILED,
-                              reason=f"Could not check whether it is online: {errors[-1]}")
-
-    def _restage(self, now):
-        due = [i for i in self.items if i.state in WAITING and i.last_request is not None
-               and now - i.last_request >= self.opt.restage_after_s]
-        if due:
-            log.info("Asking again for staging of %d product(s) still offline", len(due))
-            self._request_staging(due, now)
-
-    def _expire(self, now):
-        for item in self.items:
-            if item.state in WAITING and item.deadline is not None and now >= item.deadline:
-                why = f" Last answer: {item.reason}" if item.reason else ""
-                self._set(item, ProductState.FAILED,
-                          reason=f"Still not online after {duration_text(self.opt.staging_timeout_s)} of staging: "
-                                 f"the archive may be unavailable; try again later.{why}")
+    def _end_watch(self):
+        on_tape = [i for i in self.items if i.state is ON_TAPE]
+        self.stats["on_tape"] = [i.product.title for i in on_tape]
+        self.stats["instructions"] = self.recall.instructions(len(on_tape)) if on_tape else ""
+        if on_tape:
+            watched = (f" Watched for {duration_text(self.opt.watch_s)}: still on tape; run the download again "
+                       "to resume watching." if self.opt.watch_s > 0 else "")
+            for item in on_tape:
+                item.reason = self.recall.state + ("." + watched if watched else "")
+            log.info("%s Product names: %s", self.stats["instructions"], self.stats["tape_list"] or "")
 
     # ---- downloads ---------------------------------------------------------------------------------------
     def _start_downloads(self, now):
@@ -460,7 +435,10 @@ class _Pipeline:
             error = Cancelled("Cancelled by the user.")   # a request broken by the cancel is no failure
         if error is None:
             item.path, item.bytes_done, item.reason = result.path, result.size, ""
-            self.journal.update(p, state=journal_mod.VERIFIED, file=os.path.basename(result.path))
+            if not p.checksum:
+                item.note = (f"{self.recall.service} gave no checksum for this product: it was checked as a complete "
+                             "zip archive only.")
+            self.journal.update(p, state=journal_mod.VERIFIED, file=os.path.basename(result.path), record=None)
             self.limit = min(self.cap, self.limit + 1)
             self._set(item, ProductState.DONE)
         elif isinstance(error, Cancelled):
@@ -470,18 +448,12 @@ class _Pipeline:
             self.limit = max(1, self.active)
             item.not_before = now + self._retry_wait(error.retry_after)
             self._set(item, ProductState.QUEUED, reason=str(error))
+        elif isinstance(error, GoneError) and self._says_online(item):
+            self._fail(item, f"{p.title}: the service answered HTTP 410 (Gone) although it reports the product "
+                             "online: it may have been withdrawn or replaced; search again.")
         elif isinstance(error, NotOnlineError):
-            # Never dropped: the product waits for staging like the others (the GET may have triggered it).
-            item.not_before = now + max(self._retry_wait(error.retry_after, 0.0), self.opt.poll_interval_s)
-            item.deadline = item.deadline or now + self.opt.staging_timeout_s
-            item.reason = str(error)
-            item.bytes_done = 0
-            # On PEPS/GEODES-style services that GET was itself the staging order; a service that needs an
-            # explicit order gets one after restage_after_s. Asking at once would ignore Retry-After.
-            item.first_request = item.first_request or now
-            item.last_request = item.last_request or now
-            self._set(item, ProductState.STAGING, reason=str(error))
-            self.next_poll = min(self.next_poll, max(item.not_before, self.last_poll + self.opt.poll_interval_s))
+            # On tape after all (a 410 on GEODES): no further GET until the availability endpoint says online.
+            self._to_tape(item, now)
         elif isinstance(error, ProductBusyError):
             # Another run writes it: wait for it (not counted as a failure); the next try finds it verified.
             if item.reason != str(error):
@@ -501,6 +473,10 @@ class _Pipeline:
             log.error("Unexpected error while downloading %s", p.title, exc_info=error)
             self._fail(item, f"Unexpected error: {error!r}")
 
+    def _says_online(self, item):
+        """After a 410: does the availability endpoint call the product online (then it is gone, not on tape)?"""
+        return self._availability([item]).get(item.product.id) is Availability.ONLINE
+
     def _retry_wait(self, retry_after, default=None):
         """How long to honour a Retry-After (None: the server did not say)."""
         if retry_after is None:
@@ -508,7 +484,7 @@ class _Pipeline:
         return min(max(retry_after, MIN_RETRY_AFTER_S), self.opt.retry_after_max_s)
 
     def _fail(self, item, reason):
-        self.journal.update(item.product, state=journal_mod.FAILED, reason=reason)
+        self.journal.update(item.product, state=journal_mod.FAILED, reason=reason, record=None)
         self._set(item, ProductState.FAILED, reason=reason)
 
     # ---- reporting ---------------------------------------------------------------------------------------
@@ -535,18 +511,19 @@ class _Pipeline:
             self.on_status(self._status(item))
 
     def _status(self, item):
-        reason = item.reason if item.state is not ProductState.DONE else ""
+        reason = item.note if item.state is ProductState.DONE else item.reason
         return ProductStatus(item.product.id, item.state, item.bytes_done, item.product.size, reason,
                              item.path if item.state is ProductState.DONE else None)
 
     def _report_progress(self):
+        """Done and on-tape products count as finished: the bar says how much of what can come now has come."""
         sizes = [i.product.size for i in self.items]
         by_bytes = all(s for s in sizes)
         total = sum(sizes) if by_bytes else len(self.items)
         done = 0.0
         for item in self.items:
             weight = item.product.size if by_bytes else 1
-            if item.state in FINAL:
+            if item.state in FINAL or item.state is ON_TAPE:
                 done += weight
             elif item.product.size:
                 done += weight * min(1.0, item.bytes_done / item.product.size)
@@ -554,11 +531,14 @@ class _Pipeline:
 
 
 def _unique_name(product, taken):
-    """`<title>.zip`, or `<title>_<id>.zip` when another product of the batch already has that title (catalogues
-    do list distinct products under one name): two downloads must never share a `.part` or a final file."""
-    name = paths.safe_filename(product.title, ".zip")
+    """The zip's own name (GEODES data asset, e.g. THEIA's `…_C_V4-0.zip`) or `<title>.zip`; `<name>_<id>.zip` when
+    another product of the batch already has that name (catalogues do list distinct products under one name): two
+    downloads must never share a `.part` or a final file."""
+    stem = str(product.extra.get("file_name") or "")
+    stem = stem[:-4] if stem.lower().endswith(".zip") else product.title
+    name = paths.safe_filename(stem, ".zip")
     if name.lower() in taken:   # lower(): the folder may be on a case-insensitive file system
-        name = paths.safe_filename(f"{paths.safe_filename(product.title)[:150]}_{paths.safe_filename(product.id)[:48]}",
+        name = paths.safe_filename(f"{paths.safe_filename(stem)[:150]}_{paths.safe_filename(product.id)[:48]}",
                                    ".zip")
     taken.add(name.lower())
     return name
@@ -566,6 +546,10 @@ def _unique_name(product, taken):
 
 def _chunks(seq, n):
     return [seq[k:k + n] for k in range(0, len(seq), n)]
+
+
+def _same_md5(a, b):
+    return (a or "").lower() == (b or "").lower()
 
 
 def _size_is(path, size):

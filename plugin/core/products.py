@@ -232,6 +232,7 @@ class _Folder:
         self.label = os.path.basename(path)
         base = os.path.basename(path)
         own = (os.path.exists(os.path.join(path, f"{base}_MTD_ALL.xml"))
+               or os.path.exists(os.path.join(path, "DATA", f"{base}_MTD_ALL.xml"))
                or any(os.path.exists(os.path.join(path, f"MTD_MSIL{x}.xml")) for x in ("2A", "1C"))
                or os.path.exists(os.path.join(path, "manifest.safe")))
         self.root = os.path.dirname(path) if own else path
@@ -259,7 +260,8 @@ class _Folder:
 
 def _recognise(names):
     for n in names:
-        m = re.match(r"^([^/]+)/\1_MTD_ALL\.xml$", n)
+        # THEIA V4-0 may keep the metadata under DATA/ (unverified: shared/notes/real-services.md): both are read
+        m = re.match(r"^([^/]+)/(?:DATA/)?\1_MTD_ALL\.xml$", n)
         if m:
             return ProductKind.MAJA_L2A, m.group(1)
         m = re.match(r"^([^/]+\.SAFE)/MTD_MSIL(2A|1C)\.xml$", n)
@@ -302,7 +304,8 @@ def _require(box, member, what):
 
 
 def _open_maja(box, top, reflectance):
-    mtd = _xml(box, f"{top}/{top}_MTD_ALL.xml")
+    mtd_name = f"{top}/{top}_MTD_ALL.xml"
+    mtd = _xml(box, mtd_name if mtd_name in box.members else f"{top}/DATA/{top}_MTD_ALL.xml")
     quant = float(_text(mtd, "REFLECTANCE_QUANTIFICATION_VALUE", "10000"))
     nodata = -10000.0
     for el in mtd.iter("SPECIAL_VALUE"):

@@ -20,7 +20,7 @@ from qgis.PyQt.QtWidgets import QHeaderView, QPushButton, QSizePolicy, QWidget
 from .. import about
 from ..core.errors import AuthError, FolderError, NotFoundError, SentinelMirrorError
 from ..core.indices import INDEX_NAMES
-from ..core.models import ProductKind
+from ..core.models import ProductKind, ProductState
 from ..core.paths import writable_folder
 from ..qgis.messages import user_message
 from ..tasks.base import cancel_task
@@ -74,6 +74,7 @@ class SentinelMirrorDock(QgsDockWidget):
         self.statuses = None             # its StatusBatcher: pipeline updates reach the table a few times a second
         self.loader = None               # the LayerLoader putting a finished run's layers on the map
         self.last_run = None
+        self.watches = None              # gui/watches.WatchManager, set by the plugin: watches products on tape
         self.quicklooks = QuicklookLoader(self)
         self.quicklooks.ready.connect(self._quicklook_ready)
         self.quicklooks.unavailable.connect(self._quicklook_unavailable)
@@ -167,8 +168,9 @@ class SentinelMirrorDock(QgsDockWidget):
     def _open_catalogue(self):
         """Set self.provider to the client of the chosen catalogue; False (the error shown) when it cannot be."""
         from ..qgis.catalogue import open_catalogue
-        try:
-            self.provider = open_catalogue(self.provider_name())
+        try:   # a CDSE one-time code (two-factor accounts) is good for one login: used once, then dropped
+            totp, self.cdse_totp = getattr(self, "cdse_totp", ""), ""
+            self.provider = open_catalogue(self.provider_name(), totp=totp if self.provider_name() == "cdse" else "")
         except SentinelMirrorError as e:
             self.show_error(user_message(e), settings_button=isinstance(e, AuthError))
             return False
@@ -325,7 +327,8 @@ class SentinelMirrorDock(QgsDockWidget):
         if not self._open_catalogue():
             return
         optical = self.form.collection() is not None and self.form.collection().kind is not ProductKind.S1
-        run = DownloadRun(self.provider, products, folder, options=pipeline_options(config),
+        # the run ends once the online products are in; products on tape are watched apart (gui/watches.py)
+        run = DownloadRun(self.provider, products, folder, options=pipeline_options(config, watch_s=0.0),
                           ndvi=optical and self.ui.ndviCheck.isChecked(), index=self.ui.indexCombo.currentData(),
                           views=optical and self.ui.loadCheck.isChecked(), parent=self)
         self.statuses = StatusBatcher(parent=run)
@@ -400,10 +403,13 @@ class SentinelMirrorDock(QgsDockWidget):
         self._end_run()
         self.ui.progressBar.setValue(1000)
         done, failed = outcome.done, outcome.failed
+        tape = [st for st in outcome.statuses if st.state is ProductState.OFFLINE]
         text = f"{len(done)} of {len(outcome.statuses)} downloaded"
         if outcome.ndvi:
             text += f", {len(outcome.ndvi)} NDVI"
         reasons = sorted({st.reason for st in failed if st.reason})
+        if tape:
+            text += f", {len(tape)} on tape"
         if failed:   # one shared reason (a wrong key, a full disk) is said at once; several: see the rows
             text += f"; {len(failed)} failed: " + (reasons[0] if len(reasons) == 1 else "hover the state for why.")
         else:
@@ -416,11 +422,35 @@ class SentinelMirrorDock(QgsDockWidget):
         if done:
             self._push_with_button(text, "Open folder", lambda: self.open_folder(outcome.folder),
                                    Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success)
-        else:
+        elif failed or not tape:
             self.show_error(text, settings_button=any(self._looks_like_auth(r) for r in reasons))
-        self.runFinished.emit("failed" if failed and not done else "done")
+        if tape:
+            self._tape_products(outcome.folder, tape)
+        self.runFinished.emit("failed" if failed and not done and not tape else "done")
+        if any("two-factor" in r for r in reasons):
+            self.ask_cdse_code()
         if layers:
             self.layersAdded.emit(layers)
+
+    def ask_cdse_code(self):
+        """CDSE refused a login that may need a one-time code: ask for it, then download again (the verified
+        products are skipped)."""
+        from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit
+        code, ok = QInputDialog.getText(self, "CDSE one-time code",
+                                        "This CDSE account may use two-factor login. Type the current code from "
+                                        "your authenticator app to download again:", QLineEdit.EchoMode.Normal, "")
+        if ok and code.strip():
+            self.cdse_totp = code.strip()
+            self.download()
+
+    def _tape_products(self, folder, tape):
+        """The instructions for the products on tape, and their watch (which outlives this run and QGIS)."""
+        from .tape_notice import push_tape_notice
+        titles = sorted(p.title for p in self.model.products() if p.id in {st.product_id for st in tape})
+        self.tape_button = push_tape_notice(self.bar, Qgis.MessageLevel.Info, self.provider.offline_recall, titles,
+                                            folder)
+        if self.watches is not None:
+            self.watches.watch(folder, self.provider.name)
 
     def _run_failed(self, message):
         self._end_run()

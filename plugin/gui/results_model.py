@@ -64,6 +64,8 @@ def state_text(status):
         return f"downloading {human_size(status.bytes_done)}"
     if status.state is ProductState.FAILED:
         return "failed"
+    if status.state is ProductState.OFFLINE:   # waiting for the user's order in the portal (the tooltip says where)
+        return "on tape"
     return status.state.value
 
 

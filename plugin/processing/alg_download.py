@@ -3,7 +3,7 @@ from qgis.core import (QgsFeature, QgsFeatureRequest, QgsFeatureSink, QgsField, 
                        QgsProcessingOutputMultipleLayers, QgsProcessingOutputNumber, QgsProcessingParameterAuthConfig,
                        QgsProcessingParameterBoolean, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterFeatureSource, QgsProcessingParameterFolderDestination,
-                       QgsProcessingParameterNumber)
+                       QgsProcessingParameterNumber, QgsProcessingParameterString)
 
 from ..core.errors import InvalidInputError
 from ..core.paths import writable_folder
@@ -28,8 +28,8 @@ def report_fields():
 
 class DownloadAlgorithm(SentinelMirrorAlgorithm):
     INPUT, AUTHCFG, OUTPUT_FOLDER, LOAD_PRODUCTS = "INPUT", "AUTHCFG", "OUTPUT_FOLDER", "LOAD_PRODUCTS"
-    STAGING_TIMEOUT, OUTPUT, DOWNLOADED, FAILED = "STAGING_TIMEOUT", "OUTPUT", "DOWNLOADED", "FAILED"
-    PRODUCTS = "PRODUCTS"
+    WAIT_HOURS, OUTPUT, DOWNLOADED, FAILED = "WAIT_HOURS", "OUTPUT", "DOWNLOADED", "FAILED"
+    PRODUCTS, ON_TAPE, CDSE_TOTP = "PRODUCTS", "ON_TAPE", "CDSE_TOTP"
 
     def name(self):
         return "download"
@@ -39,14 +39,19 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
 
     def shortHelpString(self):  # noqa: N802
         return ("Downloads the products of a footprints layer (from 'Search Sentinel products'; tick 'Selected "
-                "features only' to take a subset) into a folder. Products on tape are all asked for staging at "
-                "once while the online ones download in parallel; each download resumes after a dropped "
-                "connection and lands only once its size and MD5 are verified. Running it again skips what "
-                "is already there.\n\nOutputs: the folder, and a report (one row per product: state done or "
-                "failed, and why). A product still on tape after the staging timeout is reported as failed "
-                "while the others finish.\n\nThe authentication configuration holds the GEODES API key (Basic, "
-                "key as password) or the CDSE username/password; empty = the one chosen in Settings > Options "
-                "> Sentinel Mirror, else the SENTINEL_MIRROR_* environment variables.")
+                "features only' to take a subset) into a folder. Online products download at once, in parallel; "
+                "each download resumes after a dropped connection and lands only once its size and MD5 are "
+                "verified. Running it again skips what is already there.\n\nProducts on tape cannot be "
+                "brought back by this algorithm: neither GEODES nor CDSE offers a way to order them except by "
+                "hand in their web portal (the GEODES explorer, the CDSE Data Workspace). They are listed in the "
+                "log, in the report (state 'order in the GEODES explorer') and in a text file in the folder. "
+                "'Wait for products on tape' keeps watching them that many hours after you have ordered them "
+                "(0: end once the online products are in); run the algorithm again later to fetch them.\n\n"
+                "Outputs: the folder, and a report (one row per product: done, on tape or failed, and why).\n\n"
+                "The authentication configuration holds the GEODES API key (Basic, key as password) or the CDSE "
+                "username/password; empty = the one chosen in Settings > Options > Sentinel Mirror, else the "
+                "SENTINEL_MIRROR_* environment variables. A CDSE account with two-factor login also needs the "
+                "current one-time code (or SENTINEL_MIRROR_CDSE_TOTP).")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, "Footprints (products to download)",
@@ -55,10 +60,13 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
                                                            optional=True))
         self.addParameter(QgsProcessingParameterBoolean(self.LOAD_PRODUCTS,
                                                         "Load downloaded products (natural colour)", True))
-        timeout = QgsProcessingParameterNumber(self.STAGING_TIMEOUT, "Staging timeout (minutes, 0 = settings)",
-                                               compat.NUMBER_DOUBLE, 0.0, True, 0.0)
-        timeout.setFlags(timeout.flags() | compat.PARAMETER_ADVANCED)
-        self.addParameter(timeout)
+        self.addParameter(QgsProcessingParameterNumber(
+            self.WAIT_HOURS, "Wait for products on tape (hours; 0 = do not wait)", compat.NUMBER_DOUBLE, 0.0, False,
+            0.0, 24.0 * 30))
+        totp = QgsProcessingParameterString(self.CDSE_TOTP, "CDSE one-time code (two-factor accounts only)",
+                                            optional=True)
+        totp.setFlags(totp.flags() | compat.PARAMETER_ADVANCED)
+        self.addParameter(totp)
         # the folder chosen in Settings > Options > Sentinel Mirror, when there is one
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, "Download folder",
                                                                   read_settings().download_dir or None))
@@ -68,6 +76,7 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
         self.addOutput(QgsProcessingOutputMultipleLayers(self.PRODUCTS, "Downloaded product archives"))
         self.addOutput(QgsProcessingOutputNumber(self.DOWNLOADED, "Products downloaded"))
         self.addOutput(QgsProcessingOutputNumber(self.FAILED, "Products failed"))
+        self.addOutput(QgsProcessingOutputNumber(self.ON_TAPE, "Products on tape (to order in the portal)"))
 
     def prepare(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)
@@ -82,10 +91,10 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
             raise InvalidInputError(f"The footprints mix catalogues ({', '.join(providers)}): download each "
                                     "catalogue's products separately.")
         config = load_config()
-        timeout_min = self.parameterAsDouble(parameters, self.STAGING_TIMEOUT, context)
-        self.options = pipeline_options(config, staging_timeout_s=timeout_min * 60 if timeout_min else None)
+        wait_h = self.parameterAsDouble(parameters, self.WAIT_HOURS, context)
+        self.options = pipeline_options(config, watch_s=max(0.0, wait_h) * 3600.0)
         self.catalogue = open_catalogue(providers[0], self.parameterAsString(parameters, self.AUTHCFG, context),
-                                        config)
+                                        config, totp=self.parameterAsString(parameters, self.CDSE_TOTP, context))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.raise_prepare_error()
@@ -100,15 +109,16 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
 
         def on_status(status):  # pipeline threads: only through the thread-safe progress adapter
             if last_state.get(status.product_id) is not status.state and status.state in (
-                    ProductState.STAGING, ProductState.DOWNLOADING, ProductState.DONE):
+                    ProductState.OFFLINE, ProductState.DOWNLOADING, ProductState.DONE):
                 progress.message(f"{titles.get(status.product_id, status.product_id)}: {status.state.value}")
             last_state[status.product_id] = status.state
 
         from ..core.pipeline import run_pipeline  # the pipeline's thread pool loads only when downloading
 
+        stats = {}
         try:
             statuses = run_pipeline(self.catalogue, self.products, folder, options=self.options, progress=progress,
-                                    on_status=on_status)
+                                    on_status=on_status, stats=stats)
         except Exception as e:  # noqa: BLE001
             raise processing_error(e) from None
 
@@ -118,18 +128,23 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
                                              footprints.CRS)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        done, failed = [], []
+        done, failed, on_tape = [], [], []
+        recall = self.catalogue.offline_recall
         for product in self.products:
             status = by_id.get(product.id)
             state = status.state if status else ProductState.FAILED
             reason = status.reason if status else "The pipeline did not report this product."
-            (done if state is ProductState.DONE else failed).append((product, status, reason))
+            (done if state is ProductState.DONE else on_tape if state is ProductState.OFFLINE else failed).append(
+                (product, status, reason))
+            state_text = state.value
+            if state is ProductState.OFFLINE:   # on tape: what to do, not a failure
+                state_text, reason = recall.state, f"{reason} {stats.get('instructions', '')}".strip()
             feature = QgsFeature(fields)
             geom = footprints.geometry_from_geojson(product.footprint)
             if not geom.isEmpty():
                 feature.setGeometry(geom)
             feature.setAttributes([product.id, product.title, product.tile, footprints.to_qdatetime(product.acquired),
-                                   state.value, reason or None, status.path if status else None, product.size])
+                                   state_text, reason or None, status.path if status else None, product.size])
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
         # Closed now, so the report is complete on disk even when the run ends with "no product could be
         # downloaded" below (the exception's traceback would otherwise keep the writer open).
@@ -139,14 +154,22 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
         for product, _, reason in failed:
             feedback.reportError(f"{product.title}: {reason}", False)
         feedback.pushInfo(f"{len(done)} of {len(self.products)} products downloaded and verified in {folder}.")
-        if not done:
+        for product, status, _ in done:
+            if status and status.reason:   # e.g. no checksum from the catalogue: checked as a zip only
+                feedback.pushInfo(f"{product.title}: {status.reason}")
+        if on_tape:
+            feedback.pushWarning(f"{stats['instructions']} Open {recall.portal_url}. The names are also in "
+                                 f"{stats.get('tape_list') or folder}:")
+            for product, _, _ in on_tape:
+                feedback.pushInfo(f"    {product.title}: {recall.state}")
+        if failed and not done and not on_tape:
             raise QgsProcessingException(f"No product could be downloaded. {failed[0][0].title}: {failed[0][2]}")
 
         if self.parameterAsBoolean(parameters, self.LOAD_PRODUCTS, context):
             self._load_natural_colour(done, folder, context, feedback)
         return {self.OUTPUT_FOLDER: folder, self.OUTPUT: dest_id, self.PRODUCTS: [s.path for _, s, _ in done],
                 self.DOWNLOADED: len(done),
-                self.FAILED: len(failed)}
+                self.FAILED: len(failed), self.ON_TAPE: len(on_tape)}
 
     def _load_natural_colour(self, done, folder, context, feedback):
         from ..core.products import natural_colour_vrt

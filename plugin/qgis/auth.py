@@ -18,6 +18,7 @@ from ..core.providers.base import Credentials
 ENV_GEODES_KEY = "SENTINEL_MIRROR_GEODES_API_KEY"
 ENV_CDSE_USER = "SENTINEL_MIRROR_CDSE_USERNAME"
 ENV_CDSE_PASSWORD = "SENTINEL_MIRROR_CDSE_PASSWORD"
+ENV_CDSE_TOTP = "SENTINEL_MIRROR_CDSE_TOTP"   # a one-time code is good for one login: headless runs only
 
 
 def _load(authcfg):
@@ -48,9 +49,10 @@ def _geodes_key(config):
                     "use Basic with the API key as the password.")
 
 
-def credentials_for(provider, authcfg="", environ=None):
+def credentials_for(provider, authcfg="", environ=None, totp=""):
     """Credentials for "geodes" or "cdse" from an authcfg id, else from the environment, else empty
-    (searching GEODES needs no key; the provider raises AuthError when a secret is actually needed)."""
+    (searching GEODES needs no key; the provider raises AuthError when a secret is actually needed).
+    `totp`: a CDSE two-factor account's one-time code for this login (else SENTINEL_MIRROR_CDSE_TOTP)."""
     environ = os.environ if environ is None else environ
     authcfg = (authcfg or "").strip()
     if provider == "geodes":
@@ -67,6 +69,8 @@ def credentials_for(provider, authcfg="", environ=None):
             if config.method() != "Basic":
                 raise AuthError(f"The authentication configuration {authcfg!r} uses the {config.method()} "
                                 "method: for CDSE use Basic with your username and password.")
-            return Credentials(username=config.config("username"), password=config.config("password"))
-        return Credentials(username=environ.get(ENV_CDSE_USER, ""), password=environ.get(ENV_CDSE_PASSWORD, ""))
+            return Credentials(username=config.config("username"), password=config.config("password"),
+                               totp=(totp or environ.get(ENV_CDSE_TOTP, "")).strip())
+        return Credentials(username=environ.get(ENV_CDSE_USER, ""), password=environ.get(ENV_CDSE_PASSWORD, ""),
+                           totp=(totp or environ.get(ENV_CDSE_TOTP, "")).strip())
     raise InvalidInputError(f"Unknown provider {provider!r}: choose geodes or cdse.")

@@ -49,7 +49,7 @@ def product_identity(path_or_title):
 def style_footprints(layer):
     categories = []
     for value, colour, label, dash in ((True, ONLINE_COLOUR, "online", "solid"),
-                                       (False, OFFLINE_COLOUR, "on tape (staged on download)", "dash")):
+                                       (False, OFFLINE_COLOUR, "on tape (order it in the portal)", "dash")):
         symbol = QgsFillSymbol.createSimple({"color": "0,0,0,0", "style": "no", "outline_color": colour,
                                              "outline_width": "0.6", "outline_style": dash})
         categories.append(QgsRendererCategory(value, symbol, label))

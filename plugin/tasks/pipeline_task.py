@@ -2,7 +2,8 @@
 
 Signals (main thread):
 - statusChanged(object): a plugin.core.models.ProductStatus each time a product changes state
-  (offline -> staging -> queued -> downloading (bytes) -> verifying -> done / failed with reason).
+  (queued -> downloading (bytes) -> verifying -> done / failed with reason; offline = on tape, to order in the
+  service's portal, watched while options.watch_s lasts).
 - resultsReady(list): the final list[ProductStatus] (one per product; failed ones carry `reason`).
 - failed(str), cancelledByUser(), messageChanged(str): see tasks/base.py. After a cancel only `.part` files
   remain in the folder: a product lands only once complete and verified.
@@ -17,10 +18,10 @@ class PipelineTask(CoreTask):
     resultsReady = pyqtSignal(list)
     statusChanged = pyqtSignal(object)
 
-    def __init__(self, provider, products, folder, options=None):
+    def __init__(self, provider, products, folder, options=None, description=None):
         products = list(products)
-        super().__init__(f"Sentinel Mirror: download {len(products)} product{'s' * (len(products) != 1)} "
-                         f"from {provider.name.upper()}")
+        super().__init__(description or f"Sentinel Mirror: download {len(products)} product"
+                                        f"{'s' * (len(products) != 1)} from {provider.name.upper()}")
         self.provider, self.products, self.folder, self.options = provider, products, folder, options
 
     def work(self, progress):

@@ -176,7 +176,7 @@ class Driver:
 
     def _several_states(self):
         states = self._current_states()
-        return ("downloading" in states and len(states) >= 3) or self.finished is not None
+        return ("downloading" in states and len(states) >= 2) or self.finished is not None   # e.g. on tape + downloading
 
     def shot_download(self):
         self.report["mid_download_states"] = sorted(self._current_states())

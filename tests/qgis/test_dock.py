@@ -9,7 +9,7 @@ import pytest
 from qgis.core import QgsLayerTree, QgsProject, QgsRasterLayer
 from qgis.PyQt.QtCore import QDate, QPoint, Qt
 from qgis.PyQt.QtGui import QImage, QPainter
-from qgis.PyQt.QtWidgets import QPushButton, QTextEdit
+from qgis.PyQt.QtWidgets import QLabel, QPushButton, QTextEdit
 
 from plugin.core.models import Availability, ProductState
 from plugin.gui import results_model as rm
@@ -17,6 +17,7 @@ from plugin.gui import options_page
 from plugin.gui.dock import SentinelMirrorDock
 from tests.qgis.dock_helpers import (GapMeter, clear_project, point_dock_at, restore_settings, set_dates,
                                      zoom_lonlat)
+from tests.simulator import md5_file
 
 START, END = dt.date(2023, 6, 1), dt.date(2023, 7, 31)
 L2A = "THEIA_REFLECTANCE_SENTINEL2_L2A"
@@ -38,6 +39,13 @@ def make_dock(qgis_iface, qgis_new_project, monkeypatch, tmp_path, qtbot):
 
     yield make
     for dock in docks:
+        if dock.watches is not None:   # a watch left running (or registered) would outlive the test
+            dock.watches.shutdown()
+            qtbot.waitUntil(lambda d=dock: not d.watches.active(), timeout=10000)
+            from plugin.qgis import watches
+            for folder, name in watches.registered():
+                if folder.startswith(str(tmp_path)):
+                    watches.forget(folder, name)
         dock.cancel()
         qtbot.waitUntil(lambda d=dock: not d._busy(), timeout=10000)
         dock.cleanup()
@@ -129,7 +137,7 @@ def test_sort_filter_and_select_all_none(make_dock, simulator, qtbot):
 
 
 # ------------------------------------------------------------------------------------------------ download
-def test_download_with_tape_products_states_and_layers(make_dock, simulator_factory, qtbot):
+def test_download_with_tape_products_states_and_layers(make_dock, simulator_factory, qtbot, monkeypatch):
     sim = simulator_factory(offline_fraction=0.5, staging_delay_s=(0.5, 1.5), seed=3)
     dock = make_dock(sim)
     dock.ui.ndviCheck.setChecked(True)
@@ -144,29 +152,45 @@ def test_download_with_tape_products_states_and_layers(make_dock, simulator_fact
     assert tape and online, "the seed must give both kinds in the first rows"
 
     seen = record_states(dock)
-    # while a tape product stages, "Online" keeps the catalogue's word and only "State" says staging
-    staging_cells = []
-    dock.model.dataChanged.connect(lambda *_: staging_cells.extend(
-        (dock.model.index(dock.model.row_of(p.id), rm.ONLINE).data(),
-         dock.model.index(dock.model.row_of(p.id), rm.STATE).data()) for p in tape
-        if dock.model.status(p.id) is not None and dock.model.status(p.id).state is ProductState.STAGING))
+    from plugin.gui.watches import WatchManager
+    dock.watches = WatchManager()   # what the plugin attaches (plugin/main.py)
     with qtbot.waitSignal(dock.runFinished, timeout=120000) as blocker:
         qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
         assert not dock.ui.searchButton.isEnabled() and dock.ui.cancelButton.isEnabled()
     assert blocker.args == ["done"]
-    assert staging_cells and all(cells == ("on tape", "staging") for cells in staging_cells), set(staging_cells)
-
-    for p in tape:
-        states = seen[p.id]
-        assert ProductState.STAGING in states and states[-1] is ProductState.DONE, (p.title, states)
-        assert states.index(ProductState.STAGING) < states.index(ProductState.DONE)
     for p in online:
         assert ProductState.DOWNLOADING in seen[p.id] and seen[p.id][-1] is ProductState.DONE, seen[p.id]
-    for p in chosen:
         row = dock.model.row_of(p.id)
         assert dock.model.index(row, rm.STATE).data() == "done"
-        assert dock.model.index(row, rm.ONLINE).data() == ("online" if p in online else "on tape")
         assert Path(dock.model.status(p.id).path).is_file()
+    for p in tape:   # on tape, never failed, no GET sent for it
+        assert ProductState.FAILED not in seen[p.id] and seen[p.id][-1] is ProductState.OFFLINE, seen[p.id]
+        row = dock.model.row_of(p.id)
+        assert dock.model.index(row, rm.STATE).data() == "on tape"
+        assert dock.model.index(row, rm.ONLINE).data() == "on tape"
+        assert sim.stats.offline_gets[p.id] == 0
+    # the instructions, with one button that opens the explorer and copies the names
+    notice = " ".join([w.text() for w in dock.bar.findChildren(QLabel)] +
+                      [w.toPlainText() for w in dock.bar.findChildren(QTextEdit)])
+    assert f"{len(tape)} product" in notice and "on tape at GEODES" in notice and "its explorer" in notice, notice
+    from qgis.PyQt.QtWidgets import QApplication
+    opened = []
+    monkeypatch.setattr("plugin.gui.tape_notice.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
+    qtbot.mouseClick(dock.tape_button, Qt.MouseButton.LeftButton)
+    assert opened == [sim.geodes_url]
+    assert sorted(QApplication.clipboard().text().splitlines()) == sorted(p.title for p in tape)
+    # the watch runs in the background (the dock is free again); the user orders the products in the explorer
+    assert dock.watches.active() and dock.ui.searchButton.isEnabled()
+    fetched = []
+    dock.watches.fetched.connect(lambda folder, done, left: fetched.append((done, left)))
+    sim.order([p.id for p in tape])
+    qtbot.waitUntil(lambda: bool(fetched), timeout=60000)
+    assert fetched == [(len(tape), 0)] and not dock.watches.active()
+    folder = Path(dock.last_run.outcome.folder)
+    for p in chosen:   # every product there once, MD5-verified, none downloaded twice
+        [path] = [f for f in folder.glob("*.zip") if f.name == sim.product(p.id).zip_name]
+        assert md5_file(path) == sim.product(p.id).md5
+        assert sim.stats.bytes_served[p.id] == sim.product(p.id).size
     assert dock.ui.progressBar.value() == 1000
 
     # the message bar says it, with a button that opens the folder
@@ -176,12 +200,12 @@ def test_download_with_tape_products_states_and_layers(make_dock, simulator_fact
     root = QgsProject.instance().layerTreeRoot()
     group = root.findGroup("Sentinel-2 T31TCJ")
     assert group is not None
-    dates = {p.acquired.date().isoformat() for p in chosen}
+    dates = {p.acquired.date().isoformat() for p in online}   # the run's layers: what was online at once
     assert {c.name() for c in group.children() if QgsLayerTree.isGroup(c)} == dates
     layers = [node.layer() for node in group.findLayers()]
     assert all(isinstance(lyr, QgsRasterLayer) and lyr.isValid() for lyr in layers)
-    assert sum("NDVI" in lyr.name() for lyr in layers) == len(chosen)
-    assert sum("Natural colour" in lyr.name() for lyr in layers) == len(chosen)
+    assert sum("NDVI" in lyr.name() for lyr in layers) == len(online)
+    assert sum("Natural colour" in lyr.name() for lyr in layers) == len(online)
     del layers
 
 
@@ -628,7 +652,7 @@ def test_index_choice_next_to_compute_gives_that_index_layers(make_dock, simulat
                    if isinstance(lyr, QgsRasterLayer) and not lyr.name().startswith("Natural colour"))
     assert names == sorted(f"NBR T31TCJ {p.acquired.date().isoformat()}" for p in chosen)
     folder = Path(dock.model.status(chosen[0].id).path).parent
-    assert sorted(p.name for p in folder.glob("*_NBR.tif")) == sorted(f"{p.title}_NBR.tif" for p in chosen)
+    assert sorted(p.name for p in folder.glob("*_NBR.tif")) == sorted(f"{p.extra['file_name'][:-4]}_NBR.tif" for p in chosen)
     dock.form.save_inputs()                             # the choice is remembered with the other inputs
     again = make_dock(sim)
     assert again.ui.indexCombo.currentData() == "NBR"

@@ -101,7 +101,12 @@ def iface(qgis_iface, monkeypatch):
 
 @pytest.fixture
 def load(package_dir, iface, qgis_processing):
-    """load() does what QGIS does when it starts a plugin: import, classFactory, initGui."""
+    """load() does what QGIS does when it starts a plugin: import, classFactory, initGui. No watch of products on
+    tape registered by another test (or session) is resumed: each test registers its own."""
+    from qgis.core import QgsSettings
+    settings, key = QgsSettings(), "sentinel_mirror/watches"
+    registered = settings.value(key)
+    settings.remove(key)
     loaded = []
 
     def _load(fresh_import=False):
@@ -116,6 +121,7 @@ def load(package_dir, iface, qgis_processing):
     for plugin in loaded:
         plugin.unload()  # unload is idempotent: tests that already unloaded are not affected
     flush_deletes()
+    settings.setValue(key, registered) if registered is not None else settings.remove(key)
 
 
 def inventory(iface):

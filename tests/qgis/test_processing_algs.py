@@ -58,14 +58,28 @@ def test_download_then_ndvi(simulator_factory, sim_env, tmp_path):
     footprints = run("search", search_params(MAX_CLOUD=100, END="2023-06-15"))["OUTPUT"]
     want = expected(sim, end=JUNE["start"].replace(day=15))
     assert any(p.availability.value != "online" for p in want), "the test needs products on tape"
-    res = run("download", {"INPUT": footprints, "OUTPUT_FOLDER": str(tmp_path / "dl"), "OUTPUT": "memory:",
-                           "LOAD_PRODUCTS": False})
-    assert res["DOWNLOADED"] == len(want) and res["FAILED"] == 0
+    tape = [p for p in want if p.availability.value != "online"]
+    params = {"INPUT": footprints, "OUTPUT_FOLDER": str(tmp_path / "dl"), "OUTPUT": "memory:", "LOAD_PRODUCTS": False}
+    # wait 0 h (the default): the online products come at once, the tape ones are listed with what to do
+    res = run("download", params)
+    assert (res["DOWNLOADED"], res["ON_TAPE"], res["FAILED"]) == (len(want) - len(tape), len(tape), 0)
+    report = {f["id"]: f for f in res["OUTPUT"].getFeatures()}
+    for p in tape:
+        assert report[p.id]["state"] == "order in the GEODES explorer"
+        assert "on tape at GEODES" in report[p.id]["reason"] and "request their transfer" in report[p.id]["reason"]
+        assert sim.stats.offline_gets[p.id] == 0   # no GET for a product the availability endpoint says is on tape
+    listed = (tmp_path / "dl" / "on-tape-GEODES.txt").read_text(encoding="utf-8")
+    assert all(p.title in listed for p in tape)
+    # the user orders them in the explorer; run again, waiting for them this time
+    sim.order()
+    res = run("download", {**params, "WAIT_HOURS": 0.05})
+    assert res["DOWNLOADED"] == len(want) and res["FAILED"] == 0 and res["ON_TAPE"] == 0
     report = {f["id"]: f for f in res["OUTPUT"].getFeatures()}
     for p in want:
         assert report[p.id]["state"] == "done"
         assert md5(report[p.id]["path"]) == p.md5  # verified archive, byte for byte
-    assert sorted(Path(x).name for x in res["PRODUCTS"]) == sorted(f"{p.title}.zip" for p in want)
+        assert sim.stats.bytes_served[p.id] == p.size   # nothing downloaded twice
+    assert sorted(Path(x).name for x in res["PRODUCTS"]) == sorted(p.zip_name for p in want)
     assert not list((tmp_path / "dl").glob("*.part"))
 
     masked = run("ndvi", {"INPUTS": res["PRODUCTS"], "OUTPUT_FOLDER": str(tmp_path / "ndvi")})
@@ -111,8 +125,11 @@ def test_shipped_model_runs_search_download_ndvi(simulator_factory, sim_env, tmp
         "download:Products folder": str(tmp_path / "dl"), "download:Download report": str(tmp_path / "rep.gpkg"),
         "ndvi:NDVI folder": str(tmp_path / "ndvi")})
     want = expected(sim, end=JUNE["start"].replace(day=20))
+    online = [p for p in want if p.online]   # the model does not wait for products on tape
+    assert online and len(online) < len(want)
     tifs = sorted(p.name for p in (tmp_path / "ndvi").glob("*_NDVI.tif"))
-    assert tifs == sorted(f"{p.title}_NDVI.tif" for p in want)
+    assert tifs == sorted(f"{p.built_title}_NDVI.tif" for p in online)
+    assert (tmp_path / "dl" / "on-tape-GEODES.txt").exists()
     assert QgsVectorLayer(res["search:Footprints"]).featureCount() == len(want)
 
 

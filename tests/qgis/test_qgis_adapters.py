@@ -250,7 +250,7 @@ def test_nonsense_in_the_settings_file_cannot_make_the_pipeline_hammer_the_catal
                    staging_timeout_s=0.0)
     opts = pipeline_options(junk)
     assert opts.poll_interval_s >= 1.0 and opts.poll_interval_max_s >= opts.poll_interval_s
-    assert opts.max_connections >= 1 and opts.staging_timeout_s >= 60.0
+    assert opts.max_connections >= 1 and opts.watch_s >= 60.0
     assert pipeline_options(junk, poll_interval_s=0.2).poll_interval_s == 0.2   # explicit overrides stay
 
 

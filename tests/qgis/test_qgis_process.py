@@ -65,7 +65,7 @@ def test_qgis_process_runs_the_shipped_model(installed_plugin, simulator, tmp_pa
                          env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     want = expected(simulator, end=dt.date(2023, 6, 12))
-    assert sorted(p.name for p in (tmp_path / "ndvi").glob("*_NDVI.tif")) == sorted(f"{p.title}_NDVI.tif"
+    assert sorted(p.name for p in (tmp_path / "ndvi").glob("*_NDVI.tif")) == sorted(f"{p.built_title}_NDVI.tif"
                                                                                      for p in want)
 
 

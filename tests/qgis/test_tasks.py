@@ -70,6 +70,7 @@ def test_qgis_keeps_ticking_while_a_batch_downloads(qgis_app, simulator_factory,
     sim = sim_env(simulator_factory(offline_fraction=0.3, bandwidth_bps=400_000, pad_to=600_000))
     products = search(sim).results
     assert len(products) >= 6
+    sim.order()   # the user has ordered the tape ones in the GEODES explorer: the task watches and fetches them
     task = PipelineTask(open_catalogue("geodes"), products, str(tmp_path),
                         pipeline_options(load_config(), poll_interval_s=0.2))
     ticks = []

@@ -35,9 +35,17 @@ def parse_args(argv=None):
     ap.add_argument("--offline-fraction", type=float, default=0.5, help="GEODES products starting on tape")
     ap.add_argument("--cdse-offline-fraction", type=float, default=0.0)
     ap.add_argument("--staging-delay", type=_delay, default=(20.0, 60.0), help="SECONDS or MIN,MAX")
-    ap.add_argument("--stuck-fraction", type=float, default=0.0)
-    ap.add_argument("--stuck-rerequest-after", type=float, default=30.0)
-    ap.add_argument("--offline-response", choices=OFFLINE_RESPONSES, default="202-json")
+    ap.add_argument("--order-after", type=float, default=None, metavar="SECONDS",
+                    help="simulate the user's order in the web portal of every product on tape this long after the "
+                         "start (default: never; or POST {base}/_sim/order with {\"ids\": [...]} or {} for all)")
+    ap.add_argument("--offline-response", choices=OFFLINE_RESPONSES, default="202-json",
+                    help="what CDSE answers to a download of an offline product (GEODES always answers 410)")
+    ap.add_argument("--wrong-key-redirect-loop", action="store_true",
+                    help="GEODES answers a wrong API key with redirects in a loop (pyGeodes FAQ)")
+    ap.add_argument("--maja-mtd-in-data", action="store_true", help="THEIA zips keep _MTD_ALL.xml under DATA/")
+    ap.add_argument("--cdse-totp", default=None, help="CDSE two-factor account: the one-time code to accept")
+    ap.add_argument("--cdse-duplicate-baselines", type=float, default=0.0,
+                    help="fraction of CDSE acquisitions also listed under an older processing baseline")
     ap.add_argument("--bandwidth", type=float, default=None, help="bytes/s per connection (default unlimited)")
     ap.add_argument("--max-connections", type=int, default=None, help="open downloads per service, then 429")
     ap.add_argument("--retry-after", type=int, default=5)
@@ -55,8 +63,9 @@ def main(argv=None):
     cfg = SimConfig(seed=a.seed, tiles=a.tiles, start=a.start, end=a.end,
                     collections=tuple(c for c in a.collections.split(",") if c),
                     offline_fraction=a.offline_fraction, cdse_offline_fraction=a.cdse_offline_fraction,
-                    staging_delay_s=a.staging_delay, stuck_fraction=a.stuck_fraction,
-                    stuck_rerequest_after_s=a.stuck_rerequest_after, offline_response=a.offline_response,
+                    staging_delay_s=a.staging_delay, offline_response=a.offline_response,
+                    wrong_key_redirect_loop=a.wrong_key_redirect_loop, maja_mtd_in_data=a.maja_mtd_in_data,
+                    cdse_totp=a.cdse_totp, cdse_duplicate_baselines=a.cdse_duplicate_baselines,
                     bandwidth_bps=a.bandwidth, max_connections=a.max_connections, retry_after_s=a.retry_after,
                     token_lifetime_s=a.token_lifetime, pad_to=a.pad_to, full_size=a.full_size,
                     work_dir=a.work_dir, port=a.port)
@@ -70,6 +79,11 @@ def main(argv=None):
         for k, v in sim.env().items():
             print(f"export {k}={shlex.quote(v)}")
         sys.stdout.flush()
+        if a.order_after is not None:
+            timer = threading.Timer(a.order_after, lambda: print(
+                f"# simulated portal order: {sim.order()} product(s) on tape ordered", file=sys.stderr))
+            timer.daemon = True
+            timer.start()
         try:
             while not stop.wait(0.5):
                 pass

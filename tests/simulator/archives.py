@@ -352,7 +352,7 @@ def _render(scene, rasters, writers, qkl_step):
     return [np.concatenate(ql[b]) for b in ("B4", "B3", "B2")]
 
 
-def _maja_members(info, scene, geo, workdir):
+def _maja_members(info, scene, geo, workdir, mtd_in_data=False):
     t = info.title
     n = scene.n
     r = {}
@@ -393,7 +393,8 @@ def _maja_members(info, scene, geo, workdir):
     members = [_Member(f"{t}/", b""), _Member(f"{t}/MASKS/", b"")]
     for key in [f"{k}_{b}" for k in ("FRE", "SRE") for b in BANDS + BANDS_20M] + ["CLM", "MG2", "EDG", "SAT"]:
         members.append(_Member(r[key].name, r[key].finish(workdir)))
-    members.append(_Member(f"{t}/{t}_MTD_ALL.xml", _maja_mtd(info, geo, n).encode()))
+    # mtd_in_data: <top>/DATA/ as one public listing of a V4-0 zip shows (unverified; real-services.md)
+    members.append(_Member(f"{t}/{'DATA/' if mtd_in_data else ''}{t}_MTD_ALL.xml", _maja_mtd(info, geo, n).encode()))
     members.append(_Member(f"{t}/{t}_QKL_ALL.jpg", _quicklook(workdir, qkl)))
     return members
 
@@ -921,7 +922,7 @@ def _write_padding(zf, name, size, seed):
 
 
 def build_archive(kind: ProductKind, title: str, dest_path: str, *, full_size=False, seed=0,
-                  pad_to: Optional[int] = None, size: Optional[int] = None, footprint=None) -> None:
+                  pad_to: Optional[int] = None, size: Optional[int] = None, footprint=None, mtd_in_data=False) -> None:
     """Write a synthetic product zip for `title` to dest_path (atomically: temp name, then rename).
 
     size (px at 10 m) overrides the default small size (120) or full_size (10980); SAFE sizes must be
@@ -943,7 +944,7 @@ def build_archive(kind: ProductKind, title: str, dest_path: str, *, full_size=Fa
     part = dest_path + ".part"
     try:
         if kind is ProductKind.MAJA_L2A:
-            members = _maja_members(info, scene, tile_geocoding(info.tile), workdir)
+            members = _maja_members(info, scene, tile_geocoding(info.tile), workdir, mtd_in_data)
             top = f"{info.title}/"
         elif kind is ProductKind.S1:
             members = _s1_members(info, scene, workdir, footprint, full_size)

@@ -50,11 +50,13 @@ class SimProduct:
     cloud_cover: float
     bbox: tuple                       # lon/lat west, south, east, north
     footprint: dict
-    staging_delay_s: float
-    stuck: bool = False
-    state: str = "online"             # online | offline | staging
-    first_request_at: Optional[float] = None
+    staging_delay_s: float            # how long the recall takes once the user has ordered it
+    state: str = "online"             # online | offline (on tape) | ordered (recall under way after a portal order)
+    ordered_at: Optional[float] = None
     ready_at: Optional[float] = None
+    product_type: Optional[str] = None   # GEODES product:type (S1: GRD or SLC)
+    archive_title: Optional[str] = None  # the archive's own name when it differs from the title (THEIA V4-0, SLC)
+    no_checksum: bool = False         # CDSE: an old entity listed with ContentLength 0 and no Checksum
     size: Optional[int] = None        # filled when the archive is built
     md5: Optional[str] = None
     path: Optional[str] = None
@@ -69,25 +71,21 @@ class SimProduct:
 
     # --- tape --------------------------------------------------------------------------------------
     def refresh(self, now):
-        if self.state == "staging" and self.ready_at is not None and now >= self.ready_at:
+        if self.state == "ordered" and self.ready_at is not None and now >= self.ready_at:
             self.state = "online"
         return self.state
 
-    def trigger_staging(self, now, rerequest_after_s):
-        """A request for the product while it is not on disk (the implicit PEPS-style staging order)."""
+    def order(self, now):
+        """The user's order in the web portal (GEODES explorer, CDSE Data Workspace): the recall starts. No API
+        request does this (shared/notes/real-services.md); tests and the demo call MirrorSimulator.order."""
         if self.state == "offline":
-            self.state = "staging"
-            self.first_request_at = now
-            self.ready_at = None if self.stuck else now + self.staging_delay_s
-        elif (self.state == "staging" and self.ready_at is None
-              and now - self.first_request_at >= rerequest_after_s):
-            self.ready_at = now + self.staging_delay_s   # re-requested late enough: unsticks
+            self.state, self.ordered_at, self.ready_at = "ordered", now, now + self.staging_delay_s
 
     @property
     def availability(self):
         if self._catalogue is not None:
             self._catalogue.refresh(self)
-        return {"online": Availability.ONLINE, "staging": Availability.STAGING,
+        return {"online": Availability.ONLINE, "ordered": Availability.STAGING,
                 "offline": Availability.OFFLINE}[self.state]
 
     @property
@@ -102,7 +100,18 @@ class SimProduct:
 
     @property
     def zip_name(self):
-        return self.title + ".zip"
+        return (self.archive_title if self.archive_title and self.kind is ProductKind.MAJA_L2A else self.title) + ".zip"
+
+    @property
+    def built_title(self):
+        """The title the archive (and its quicklook) is built from."""
+        return self.archive_title or self.title
+
+    @property
+    def advertised_md5(self):
+        """GEODES writes Sentinel-1 MD5s in upper case (recorded hrefs and descriptions), the others lower case."""
+        self.ensure_archive()
+        return self.md5.upper() if self.is_s1 and self.provider == "geodes" else self.md5
 
     @property
     def cdse_name(self):
@@ -112,7 +121,7 @@ class SimProduct:
     def download_url(self):
         self.ensure_archive()
         if self.provider == "geodes":
-            return f"{self.base_url}/api/download/{self.id}/files/{self.md5}"
+            return f"{self.base_url}/api/download/{self.id}/files/{self.advertised_md5}"
         return f"{self.base_url}/odata/v1/Products({self.id})/$value"
 
     @property
@@ -329,9 +338,15 @@ class Catalogue:
         products = []
         for coll in collections:
             title = _title(coll, platform, acquired, gen, rel, tile)
-            products.append(self._product(coll, title, platform=platform, acquired=acquired, tile=tile,
-                                          relative_orbit=rel, absolute_orbit=absolute, cloud_cover=cloud,
-                                          bbox=bbox, footprint=footprint))
+            fields = dict(platform=platform, acquired=acquired, tile=tile, relative_orbit=rel, absolute_orbit=absolute,
+                          cloud_cover=cloud, bbox=bbox, footprint=footprint)
+            if coll == "THEIA_REFLECTANCE_SENTINEL2_L2A":   # V4-0: identifier without the version, zip with it
+                fields["archive_title"] = title + "_" + THEIA_VERSION
+            products.append(self._product(coll, title, **fields))
+            if coll in CDSE_COLLECTIONS and scene.random() < cfg.cdse_duplicate_baselines:
+                # CDSE lists some acquisitions twice, under an older processing baseline too (clcr/pyeo #144)
+                old = _title(coll, platform, acquired, gen - dt.timedelta(minutes=30), rel, tile, older=True)
+                products.append(self._product(coll, old, **fields))
         return products
 
     def _product(self, coll, title, **fields):
@@ -341,14 +356,15 @@ class Catalogue:
         r = random.Random(f"{cfg.seed}|{coll}|{title}")
         frac = cfg.offline_fraction if provider == "geodes" else cfg.cdse_offline_fraction
         offline = r.random() < frac
-        stuck = offline and r.random() < cfg.stuck_fraction
         lo, hi = cfg.delay_range()
         delay = lo + (hi - lo) * r.random()
+        no_checksum = provider == "cdse" and r.random() < cfg.cdse_no_checksum_fraction
         uid = uuid.uuid5(_UUID_NS, f"{cfg.seed}|{coll}|{title}")
         pid = f"URN:FEATURE:DATA:gdh:{uid}:V1" if provider == "geodes" else str(uid)
+        fields.setdefault("product_type", PRODUCT_TYPES.get(coll))
         return SimProduct(id=pid, provider=provider, collection=coll, kind=find_collection(provider, coll).kind,
-                          title=title, staging_delay_s=delay, stuck=stuck, state="offline" if offline else "online",
-                          **fields)
+                          title=title, staging_delay_s=delay, state="offline" if offline else "online",
+                          no_checksum=no_checksum, **fields)
 
     # --- Sentinel-1 --------------------------------------------------------------------------------
     def _s1_products(self, tile, collections):
@@ -395,19 +411,31 @@ class Catalogue:
         ring = s1_footprint(lon0, lat0, direction, along + jitter[0], across + jitter[1])
         bbox = ring_bounds(ring)
         footprint = {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
-        return [self._product(coll, title, platform=platform, acquired=start, tile=None, relative_orbit=rel,
-                              absolute_orbit=absolute, cloud_cover=None, bbox=bbox, footprint=footprint,
-                              orbit_state=direction, polarisations=("VV", "VH"), stop=stop, area_tile=tile)
-                for coll in collections]
+        fields = dict(platform=platform, acquired=start, tile=None, relative_orbit=rel, absolute_orbit=absolute,
+                      cloud_cover=None, bbox=bbox, footprint=footprint, orbit_state=direction,
+                      polarisations=("VV", "VH"), stop=stop, area_tile=tile)
+        out = [self._product(coll, title, **fields) for coll in collections]
+        if "PEPS_S1_L1" in collections:
+            # PEPS_S1_L1 mixes GRD and SLC (recorded); the SLC's archive is built like the GRD's (DEPARTURES.md)
+            slc = title.replace("_IW_GRDH_1SDV_", "_IW_SLC__1SDV_")
+            out.append(self._product("PEPS_S1_L1", slc, product_type="SLC", archive_title=title, **fields))
+        return out
 
 
-def _title(coll, platform, acquired, gen, rel, tile):
+THEIA_VERSION = "V4-0"   # THEIA L2A as recorded in 2026: everything reprocessed to V4-0
+OLDER_BASELINE = {"0509": "0500", "0400": "0301", "0213": "0212"}
+SLC_SMALL_BYTES = 1_000_000
+PRODUCT_TYPES = {"PEPS_S2_L1C": "S2MSI1C", "THEIA_REFLECTANCE_SENTINEL2_L2A": "REFLECTANCE", "PEPS_S1_L1": "GRD"}
+
+
+def _title(coll, platform, acquired, gen, rel, tile, older=False):
     if coll == "THEIA_REFLECTANCE_SENTINEL2_L2A":
-        version = "V3-1" if acquired.year >= 2022 else "V2-2"
-        return (f"SENTINEL2{platform[-1]}_{acquired:%Y%m%d-%H%M%S}-{acquired.microsecond // 1000:03d}"
-                f"_L2A_T{tile}_C_{version}")
+        return f"SENTINEL2{platform[-1]}_{acquired:%Y%m%d-%H%M%S}-{acquired.microsecond // 1000:03d}_L2A_T{tile}_C"
     level = "L2A" if coll in ("sentinel-2-l2a",) else "L1C"
-    return (f"{platform}_MSI{level}_{acquired:%Y%m%dT%H%M%S}_N{_baseline(acquired.date())}_R{rel:03d}"
+    baseline = _baseline(acquired.date())
+    if older:
+        baseline = OLDER_BASELINE[baseline]
+    return (f"{platform}_MSI{level}_{acquired:%Y%m%dT%H%M%S}_N{baseline}_R{rel:03d}"
             f"_T{tile}_{gen:%Y%m%dT%H%M%S}")
 
 
@@ -415,8 +443,9 @@ def _title(coll, platform, acquired, gen, rel, tile):
 class ArchiveStore:
     """Builds each product's zip once (real archives from archives.py), remembers size and MD5 next to it."""
 
-    def __init__(self, work_dir, full_size=False, pad_to=None, seed=0, px=None):
+    def __init__(self, work_dir, full_size=False, pad_to=None, seed=0, px=None, mtd_in_data=False):
         self.work_dir, self.full_size, self.pad_to, self.seed, self.px = work_dir, full_size, pad_to, seed, px
+        self.mtd_in_data = mtd_in_data
         self._locks = {}
         self._guard = threading.Lock()
 
@@ -427,16 +456,17 @@ class ArchiveStore:
     def quicklook(self, product):
         """The product's catalogue quicklook, from the scene its archive is (or will be) built from."""
         from . import archives
-        return archives.quicklook_png(product.kind, product.title, seed=self.seed, size=self.px,
+        return archives.quicklook_png(product.kind, product.built_title, seed=self.seed, size=self.px,
                                       full_size=self.full_size)
 
     s1_flood_date = None      # set: S1 archives are flood-scenario GRDs (s1_grd.build_catalogue_grd)
 
     def ensure(self, product):
         variant = f"{'full' if self.full_size else 'small'}-pad{self.pad_to or 0}-seed{self.seed}-px{self.px or 0}"
+        maja_data = self.mtd_in_data and product.kind is ProductKind.MAJA_L2A
         if product.is_s1 and self.s1_flood_date:
             variant += f"-flood{self.s1_flood_date:%Y%m%d}"
-        folder = os.path.join(self.work_dir, variant, product.kind.value)
+        folder = os.path.join(self.work_dir, variant + ("-mtd-in-data" if maja_data else ""), product.kind.value)
         path = os.path.join(folder, product.zip_name)
         meta_path = path + ".meta.json"
         with self._lock(path):
@@ -448,12 +478,17 @@ class ArchiveStore:
                 tmp = path + ".building"
                 extra = ({"footprint": product.footprint["coordinates"][0]} if product.is_s1 else
                          {"size": self.px} if self.px else {})
-                if product.is_s1 and self.s1_flood_date:
+                if maja_data:
+                    extra["mtd_in_data"] = True
+                pad_to = self.pad_to
+                if product.product_type == "SLC" and not self.full_size:   # an SLC is several times its GRD (recorded: ~4.8 GB vs ~1 GB)
+                    pad_to = 4 * pad_to if pad_to else SLC_SMALL_BYTES
+                if product.is_s1 and self.s1_flood_date and product.product_type != "SLC":
                     from .s1_grd import build_catalogue_grd
                     build_catalogue_grd(product, tmp, self.s1_flood_date, self.seed)
                 else:
-                    _build(product.kind, product.title, tmp, full_size=self.full_size, seed=self.seed,
-                           pad_to=self.pad_to, **extra)
+                    _build(product.kind, product.built_title, tmp, full_size=self.full_size, seed=self.seed,
+                           pad_to=pad_to, **extra)
                 meta = {"size": os.path.getsize(tmp), "md5": md5_file(tmp)}
                 os.replace(tmp, path)
                 with open(meta_path, "w") as f:

@@ -15,13 +15,17 @@ class SimConfig:
     start: dt.date = dt.date(2023, 1, 1)
     end: dt.date = dt.date(2023, 12, 31)
     collections: Tuple[str, ...] = S2_COLLECTIONS
-    # tape
+    # tape: an offline product comes back only after the user's order in the web portal (sim.order / POST
+    # {base}/_sim/order / --order-after); a GEODES download GET of it answers 410 and changes nothing
     offline_fraction: float = 0.0            # GEODES products that start on tape
-    cdse_offline_fraction: float = 0.0       # CDSE keeps S2 online; >0 only to test "offline, no staging call"
-    staging_delay_s: Union[float, Tuple[float, float]] = 1.0
-    stuck_fraction: float = 0.0              # of the offline ones: never come online unless re-requested
-    stuck_rerequest_after_s: float = 5.0     # ... at least this long after the first request
-    offline_response: str = "202-json"
+    cdse_offline_fraction: float = 0.0       # CDSE products offline (ordered in the Data Workspace)
+    staging_delay_s: Union[float, Tuple[float, float]] = 1.0   # from the order to online
+    offline_response: str = "202-json"       # CDSE only: what $value answers for an offline product (unverified)
+    wrong_key_redirect_loop: bool = False    # GEODES: a wrong/missing key gets redirects in a loop (pyGeodes FAQ)
+    maja_mtd_in_data: bool = False           # THEIA zips with <top>/DATA/<top>_MTD_ALL.xml (unverified layout)
+    cdse_totp: Optional[str] = None          # CDSE two-factor account: the password grant needs totp=<this>
+    cdse_duplicate_baselines: float = 0.0    # CDSE S2 acquisitions also listed under an older baseline
+    cdse_no_checksum_fraction: float = 0.0   # CDSE entities with ContentLength 0 and no Checksum
     # network
     bandwidth_bps: Optional[float] = None    # per connection
     max_connections: Optional[int] = None    # open downloads per service; more -> 429

@@ -86,7 +86,7 @@ class Stats:
             self.statuses = Counter()
             self.log = []
             self.bytes_served = Counter()
-            self.staging_requests = Counter()
+            self.offline_gets = Counter()       # product id -> download GETs answered "not online"
             self.grants = Counter()            # CDSE token grants issued: "password" / "refresh_token"
             self.open_by_service = Counter()
             self.peak_open_downloads = 0
@@ -103,9 +103,9 @@ class Stats:
         with self._lock:
             self.bytes_served[product_id] += n
 
-    def staged(self, product_id):
+    def offline_get(self, product_id):
         with self._lock:
-            self.staging_requests[product_id] += 1
+            self.offline_gets[product_id] += 1
 
     def try_open(self, service, cap):
         """Count one more open download unless `cap` are already open; False when over the cap."""

@@ -1,6 +1,6 @@
 """GEODES as the recording and EODAG/pyGeodes show it: STAC search (POST, page/limit ≤ 80, context.matched),
-fastavailability, availability/{title}, download (X-API-Key, Range; the GET stages an offline product),
-quicklooks."""
+fastavailability, availability/{title}, download (X-API-Key, Range; 410 for a product on tape, with no side
+effect: only the user's order in the explorer brings it back), quicklooks."""
 import datetime as dt
 import json
 import re
@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 from .catalogue import bbox_intersects, geometry_bbox
 from .http_util import json_response, reply
 
-_DOWNLOAD = re.compile(r"^/api/download/(?P<urn>URN:[^/]+)/files/(?P<md5>[0-9a-f]{32})$")
-_QUICKLOOK = re.compile(r"^/api/quicklook/(?P<urn>URN:[^/]+)/files/(?P<md5>[0-9a-f]{32})$")
-_HREF = re.compile(r"/api/download/(?P<urn>URN:[^/]+)/files/(?P<md5>[0-9a-f]{32})$")
+_DOWNLOAD = re.compile(r"^/api/download/(?P<urn>URN:[^/]+)/files/(?P<md5>[0-9a-fA-F]{32})$")
+_QUICKLOOK = re.compile(r"^/api/quicklook/(?P<urn>URN:[^/]+)/files/(?P<md5>[0-9a-fA-F]{32})$")
+_HREF = re.compile(r"/api/download/(?P<urn>URN:[^/]+)/files/(?P<md5>[0-9a-fA-F]{32})$")
 _AVAIL = re.compile(r"^/availability/(?P<title>[^/]+)$")
 QUERYABLES = {
     "grid:code": ("contains", "eq"),
@@ -27,7 +27,9 @@ QUERYABLES = {
     "sat:orbit_state": ("eq",),
     "sar:polarizations": ("eq",),
 }
-PRODUCT_TYPE = {"PEPS_S2_L1C": "S2MSI1C", "THEIA_REFLECTANCE_SENTINEL2_L2A": "REFLECTANCE", "PEPS_S1_L1": "GRD"}
+# The recorded descriptions' "Is online" line: false on every PEPS item, true on every THEIA item, whatever the
+# real storage state (CS-SI/eodag #1777); the simulator writes the same so a client cannot lean on it.
+DESCRIPTION_SAYS_ONLINE = {"PEPS_S2_L1C": False, "PEPS_S1_L1": False, "THEIA_REFLECTANCE_SENTINEL2_L2A": True}
 
 
 def route(method, sub):
@@ -52,6 +54,9 @@ def _check_key(sim, request, required):
     if key is None and not required:
         return
     if key != sim.config.api_key:
+        if sim.config.wrong_key_redirect_loop:   # pyGeodes FAQ: "Exceeded 30 redirects" = outdated or wrong key
+            # 307 keeps a POST a POST (the real status and target are unverified)
+            reply({"code": 307, "description": "Temporary Redirect"}, 307, {"Location": request.full_path.rstrip("?")})
         reply({"code": 401, "description": "Invalid or missing API key"}, 401)
 
 
@@ -67,7 +72,7 @@ def search(sim, request, _product, _environ):
         _bad("Request body is not valid JSON")
     if not isinstance(body, dict):
         _bad("Request body must be a JSON object")
-    page, limit = body.get("page", 1), body.get("limit", 10)
+    page, limit = _integer(body.get("page", 1)), _integer(body.get("limit", 10))
     if not isinstance(page, int) or page < 1:
         _bad(f"page must be a positive integer, got {page!r}")
     if not isinstance(limit, int) or not 1 <= limit <= sim.config.geodes_max_limit:
@@ -110,6 +115,13 @@ def search(sim, request, _product, _environ):
                           "context": {"returned": len(features), "limit": per_page, "matched": len(items)}})
 
 
+def _integer(value):
+    """page/limit as numbers or numeric strings (EODAG sends "page": "1"; the real service accepts it)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _iso(t):
     return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
@@ -127,7 +139,7 @@ def _matches_query(p, query):
     values = {"grid:code": "T" + p.tile if p.tile else None, "eo:cloud_cover": p.cloud_cover,
               "start_datetime": p.acquired, "end_datetime": p.stop or p.acquired,
               "sat:relative_orbit": p.relative_orbit, "identifier": p.title, "platform": p.platform,
-              "product:type": PRODUCT_TYPE.get(p.collection), "sat:absolute_orbit": p.absolute_orbit,
+              "product:type": p.product_type, "sat:absolute_orbit": p.absolute_orbit,
               "sat:orbit_state": p.orbit_state.capitalize() if p.is_s1 else "Descending",
               "sar:polarizations": list(p.polarisations) or None}
     for name, ops in query.items():
@@ -162,7 +174,6 @@ def _matches_query(p, query):
 
 def _item(sim, p):
     p.ensure_archive()
-    online = p.online
     date_path = f"{p.acquired:%Y/%m/%d}/{p.platform}"
     item = {
         "stac_version": "1.0.0-beta.2",
@@ -173,7 +184,7 @@ def _item(sim, p):
         "collection": p.collection,
         "properties": {
             "grid:code": "T" + p.tile if p.tile else None,
-            "product:type": PRODUCT_TYPE.get(p.collection),
+            "product:type": p.product_type,
             "endpoint_url": p.endpoint_url,
             "instrument": "MSI",
             "sat:orbit_state": "Descending",
@@ -198,7 +209,8 @@ def _item(sim, p):
                 "type": "image/png", "roles": ["overview"]},
             p.zip_name: {
                 "href": p.download_url, "title": p.zip_name,
-                "description": _description(p.size, online, "RAWDATA", p.md5),
+                "description": _description(p.size, DESCRIPTION_SAYS_ONLINE[p.collection], "RAWDATA",
+                                            p.advertised_md5),
                 "type": "application/zip", "roles": ["data"]},
         },
     }
@@ -233,7 +245,7 @@ def fast_availability(sim, request, _product, _environ):
         if p is None:
             continue
         p.ensure_archive()
-        out.append({"id": p.id, "files": [{"checksum": p.md5, "available": p.online}]})
+        out.append({"id": p.id, "files": [{"checksum": p.advertised_md5, "available": p.online}]})
     return json_response({"products": out})
 
 
@@ -242,7 +254,7 @@ def availability_one(sim, request, product, _environ):
     if product is None or product.provider != "geodes":
         reply({"code": 404, "description": "Product not found"}, 404)
     product.ensure_archive()
-    return json_response({"files": [{"checksum": product.md5, "available": product.online}]})
+    return json_response({"files": [{"checksum": product.advertised_md5, "available": product.online}]})
 
 
 # --- download, quicklook -------------------------------------------------------------------------------
@@ -250,7 +262,7 @@ def download(sim, request, product, environ):
     _check_key(sim, request, required=True)
     if product is None or product.provider != "geodes":
         reply({"code": 404, "description": "Product not found"}, 404)
-    return sim.serve_download("geodes", request, product, environ, stage_on_request=True)
+    return sim.serve_download("geodes", request, product, environ)
 
 
 def quicklook(sim, _request, product, _environ):

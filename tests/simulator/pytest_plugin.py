@@ -10,7 +10,7 @@ from .config import SimConfig
 from .server import MirrorSimulator
 
 FAST = dict(tiles=("31TCJ",), start=dt.date(2023, 6, 1), end=dt.date(2023, 7, 31), staging_delay_s=0.2,
-            stuck_rerequest_after_s=0.5, retry_after_s=1)
+            retry_after_s=1)
 
 
 @pytest.fixture(scope="session")

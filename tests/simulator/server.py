@@ -55,7 +55,7 @@ class MirrorSimulator:
             self._tmp = work_dir = tempfile.mkdtemp(prefix="sentinel-mirror-sim-")
         os.makedirs(work_dir, exist_ok=True)
         archives = ArchiveStore(work_dir, self.config.full_size, self.config.pad_to, self.config.seed,
-                                self.config.archive_px)
+                                self.config.archive_px, self.config.maja_mtd_in_data)
         archives.s1_flood_date = self.config.s1_flood_date   # flood-scenario GRDs (s1_grd.py) when set
         self.catalogue = Catalogue(self.config, archives, self.clock)
         self.catalogue.lock = self.lock     # one lock for every tape-state change
@@ -130,10 +130,23 @@ class MirrorSimulator:
             p = self.product(key)
             p.state, p.ready_at = "online", None
 
-    def set_offline(self, key, stuck=False):
+    def set_offline(self, key):
         with self.lock:
             p = self.product(key)
-            p.state, p.ready_at, p.first_request_at, p.stuck = "offline", None, None, stuck
+            p.state, p.ready_at, p.ordered_at = "offline", None, None
+
+    def order(self, keys=None):
+        """Simulate the user's order in the web portal (GEODES explorer, CDSE Data Workspace) of these products
+        (ids or titles; None: every product on tape): each comes online staging_delay_s later. Returns how many
+        were ordered. Also reachable over HTTP: POST {base_url}/_sim/order {"ids": [...]} or {} for all."""
+        with self.lock:
+            now = self.clock()
+            chosen = self.catalogue.products if keys is None else [self.product(k) for k in keys]
+            ordered = [p for p in chosen if p.refresh(now) == "offline"]
+            for p in ordered:
+                p.order(now)
+            self.stats.record("sim.order", "POST", "/_sim/order", 200)
+            return len(ordered)
 
     def prebuild(self, products=None):
         """Build (or load from the work dir cache) the archives now rather than on first listing."""
@@ -158,6 +171,8 @@ class MirrorSimulator:
         path = request.path
         service, _, sub = path.lstrip("/").partition("/")
         sub = "/" + sub
+        if service == "_sim" and sub == "/order" and request.method == "POST":
+            return self._order_call(request)(environ, start_response)
         route = None
         if service == "geodes":
             route = geodes_api.route(request.method, sub)
@@ -210,6 +225,17 @@ class MirrorSimulator:
                                          500)
         return response
 
+    def _order_call(self, request):
+        """The control call behind `sim.order` (for the demo, the command line and other processes)."""
+        import json
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+            keys = body.get("ids")
+            n = self.order(None if keys is None else list(keys))
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            return json_response({"code": 400, "description": f"bad order: {e}"}, 400)
+        return json_response({"ordered": n})
+
     # --- shared by both services -------------------------------------------------------------------
     def offline_reply(self):
         mode = self.config.offline_response
@@ -224,20 +250,20 @@ class MirrorSimulator:
         return json_response({"code": 503, "description": "Product being staged"}, 503,
                              {"Retry-After": str(self.config.retry_after_s)})
 
-    def serve_download(self, service, request, product, environ, stage_on_request):
-        """A product body (206 on Range), or the configured not-online reply (staging it if the service
-        stages on request), or 429 when the service's connection cap is reached."""
+    def serve_download(self, service, request, product, environ):
+        """A product body (206 on Range); for a product not online, GEODES' 410 (CS-SI/eodag #1776) or CDSE's
+        configured reply, with no side effect; 429 when the service's connection cap is reached."""
         cap = self.config.max_connections
         fault = self.faults.take(f"{service}.download", product.id, kinds=BODY_FAULTS)
         with self.lock:
             state = product.refresh(self.clock())
-            if state != "online":
-                if stage_on_request:
-                    product.trigger_staging(self.clock(), self.config.stuck_rerequest_after_s)
-                    self.stats.staged(product.id)
         if state != "online":
+            self.stats.offline_get(product.id)
             if cap is not None and self.stats.open_by_service[service] >= cap:
                 return self.quota_reply()
+            if service == "geodes":
+                return json_response({"code": 410, "description": "Gone: the product is stored on tape (Tier 3)"},
+                                     410)
             return self.offline_reply()
         product.ensure_archive()
         if not self.stats.try_open(service, cap):

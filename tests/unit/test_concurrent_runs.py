@@ -163,7 +163,7 @@ def test_two_pipelines_into_one_folder_one_waits_and_says_so_both_end_verified(s
                                      on_status=lambda s: seen.append((name, s.state, s.reason)))
     first = threading.Thread(target=run, args=("first",))
     first.start()
-    part = tmp_path / (products[0].title + ".zip.part")
+    part = tmp_path / (products[0].extra["file_name"] + ".part")   # THEIA V4-0: the zip's own name
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not part.exists():
         time.sleep(0.01)

@@ -193,17 +193,15 @@ def test_429_carries_retry_after(small, tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-@pytest.mark.parametrize("style", ["202-json", "202-empty", "200-json-error", "503-retry-after"])
-def test_every_offline_answer_is_not_online_and_never_stored(simulator_factory, tmp_path, style):
-    sim = simulator_factory(offline_response=style, retry_after_s=3, staging_delay_s=60)
+def test_a_geodes_410_is_on_tape_not_removed_and_never_stored(simulator_factory, tmp_path):
+    from plugin.core.errors import GoneError
+    sim = simulator_factory(offline_fraction=0.5, staging_delay_s=60)
     p = _geodes(sim, offline=True)[0]
-    with pytest.raises(NotOnlineError) as e:
+    with pytest.raises(GoneError) as e:
         _get(sim, p, tmp_path / "p.zip")
+    assert isinstance(e.value, NotOnlineError) and "410" in str(e.value) and "on tape" in str(e.value)
+    assert "no longer" not in str(e.value)
     assert os.listdir(tmp_path) == []
-    if style == "503-retry-after":
-        assert e.value.retry_after == 3
-    if style == "200-json-error":
-        assert "restoring from tape" in str(e.value)
 
 
 def test_html_answer_is_never_stored(small, tmp_path):

@@ -150,7 +150,8 @@ def test_catalogue_simulator_serves_flood_scenario_products(tmp_path):
     cfg = SimConfig(collections=("PEPS_S1_L1",), start=dt.date(2023, 5, 1), end=dt.date(2023, 5, 31),
                     s1_flood_date=dt.date(2023, 5, 20), work_dir=str(tmp_path / "sim"))
     with MirrorSimulator(cfg) as sim:
-        desc = sorted((p for p in sim.products if p.orbit_state == "descending"), key=lambda p: p.acquired)
+        desc = sorted((p for p in sim.products if p.orbit_state == "descending" and p.product_type != "SLC"),
+                      key=lambda p: p.acquired)   # PEPS_S1_L1 lists SLC too (recorded): the flood scenario is GRD
         before = [p for p in desc if p.acquired.date() < cfg.s1_flood_date][-1]
         after = next(p for p in desc if p.acquired.date() >= cfg.s1_flood_date
                      and p.relative_orbit == before.relative_orbit)

@@ -4,7 +4,7 @@ import json
 import os
 import threading
 
-from plugin.core.journal import JOURNAL_NAME, STAGING, VERIFIED, Journal
+from plugin.core.journal import JOURNAL_NAME, TAPE, VERIFIED, Journal
 from plugin.core.models import Availability, Product
 
 
@@ -16,12 +16,12 @@ def _product(k, title=None):
 
 def test_entries_survive_a_reload(tmp_path):
     j = Journal(str(tmp_path))
-    j.update(_product(1), state=STAGING, staging_requested_at=123.5)
+    j.update(_product(1), state=TAPE, tape_since=123.5)
     j.update(_product(2), state=VERIFIED, file="S2B_TITLE_2.zip")
     j.flush()
     again = Journal(str(tmp_path))
-    assert again.get("id1") == {"title": "S2B_TITLE_1", "size": 101, "md5": f"{1:032x}", "state": STAGING,
-                                "staging_requested_at": 123.5}
+    assert again.get("id1") == {"title": "S2B_TITLE_1", "size": 101, "md5": f"{1:032x}", "state": TAPE,
+                                "tape_since": 123.5}
     assert again.verified_path("id2") == os.path.join(os.path.realpath(tmp_path), "S2B_TITLE_2.zip")
     assert again.verified_path("id1") is None and again.get("nope") is None
     assert sorted(os.listdir(tmp_path)) == [JOURNAL_NAME]   # no temp file left behind
@@ -31,9 +31,9 @@ def test_a_damaged_journal_is_ignored_not_fatal(tmp_path):
     (tmp_path / JOURNAL_NAME).write_text('{"version": 1, "products": {"id1": {"state": "verif')  # cut by a crash
     j = Journal(str(tmp_path))
     assert j.get("id1") is None
-    j.update(_product(1), state=STAGING)
+    j.update(_product(1), state=TAPE)
     j.flush()
-    assert json.loads((tmp_path / JOURNAL_NAME).read_text())["products"]["id1"]["state"] == STAGING
+    assert json.loads((tmp_path / JOURNAL_NAME).read_text())["products"]["id1"]["state"] == TAPE
 
 
 def test_the_journal_cannot_point_outside_the_folder(tmp_path):
@@ -48,7 +48,7 @@ def test_concurrent_updates_are_all_kept(tmp_path):
 
     def work(k):
         for n in range(20):
-            j.update(_product(k), state=STAGING, n=n)
+            j.update(_product(k), state=TAPE, n=n)
             j.flush()
     threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
     for t in threads:

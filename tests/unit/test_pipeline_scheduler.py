@@ -1,14 +1,16 @@
 """The scheduler's decisions, with an in-memory catalogue, a fake clock and an instant fake downloader.
 
-What a user would notice: every tape product is staged in one pass, online ones are fetched at once, the
-service is polled with one request per tick, a product stuck on tape is asked again and finally reported
-while the others finish, a 429 or a "not online" answer never loses a product, and a second run skips
-what is already verified.
+What a user would notice: online products are fetched at once; products on tape are listed with what to do
+(neither GEODES nor CDSE can be asked by API to bring them back) and get at most one download GET until the
+availability endpoint says they are online; the watch asks with one request per tick, gently, and fetches each
+product as soon as the user's portal order has brought it back; a 429 never loses a product; a second run (or
+another process) skips what is verified and resumes the watch from the journal.
 """
 import dataclasses
 import datetime as dt
 import hashlib
 import io
+import json
 import os
 import threading
 import zipfile
@@ -17,10 +19,11 @@ import pytest
 
 from plugin.core import journal as journal_mod
 from plugin.core.download import DownloadResult
-from plugin.core.errors import Cancelled, NotOnlineError, QuotaError, RemoteError
+from plugin.core.errors import Cancelled, GoneError, QuotaError, RemoteError
 from plugin.core.models import Availability, Product, ProductState
-from plugin.core.pipeline import PipelineOptions, run_pipeline
+from plugin.core.pipeline import PipelineOptions, pending_products, run_pipeline
 from plugin.core.progress import CallbackProgress
+from plugin.core.providers.geodes import offline_recall
 
 
 def _zip_bytes(name):
@@ -45,46 +48,42 @@ class FakeClock:
 
 
 class FakeCatalogue:
-    """Products come online `delay` fake seconds after staging is requested (never, when stuck)."""
+    """GEODES-like: products on tape come online `delay` fake seconds after the user orders them in the portal
+    (order(), at a fake time: `order_at`); a download GET of one answers 410 and changes nothing."""
 
     def __init__(self, clock, specs, batch=50, max_connections=4):
         self.clock, self.name = clock, "geodes"
         self.max_connections, self.availability_batch, self.session = max_connections, batch, object()
-        self.products, self.delay, self.body, self.requested = [], {}, {}, {}
-        self.staging_calls, self.availability_calls, self.download_calls = [], [], []
-        self.stuck_until_rerequest = set()
+        self.offline_recall = offline_recall("https://geodes-portal.cnes.fr")
+        self.products, self.delay, self.body, self.ordered = [], {}, {}, {}
+        self.availability_calls, self.download_calls = [], []
+        self.order_at = None   # fake seconds after the start at which the user orders every product on tape
+        self.start = clock.now()
         self.faults = {}   # product id -> list of exceptions to raise on the next downloads
         for k, (online, delay) in enumerate(specs):
             body = _zip_bytes(f"p{k}")
             p = Product("geodes", f"id{k}", f"S2A_PRODUCT_{k}", "THEIA_REFLECTANCE_SENTINEL2_L2A", "S2A",
                         dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc), "31TCJ", 51, 3.0, len(body),
-                        hashlib.md5(body).hexdigest(),
-                        Availability.ONLINE if online else Availability.OFFLINE)
+                        hashlib.md5(body).hexdigest(), Availability.UNKNOWN)
             self.products.append(p)
             self.body[p.id] = body
             self.delay[p.id] = None if online else delay
 
+    def order(self, pids=None):
+        for pid in pids or [p.id for p in self.products]:
+            self.ordered.setdefault(pid, self.clock.now())
+
     def online(self, pid):
         if self.delay[pid] is None:
             return True
-        asks = self.requested.get(pid, [])
-        if not asks:
-            return False
-        if pid in self.stuck_until_rerequest and len(asks) < 2:
-            return False
-        return self.clock.now() >= asks[-1] + self.delay[pid]
+        if self.order_at is not None and self.clock.now() - self.start >= self.order_at:
+            self.order()
+        return pid in self.ordered and self.clock.now() >= self.ordered[pid] + self.delay[pid]
 
     def availability(self, products):
         assert len(products) <= self.availability_batch
         self.availability_calls.append([p.id for p in products])
-        return {p.id: (Availability.ONLINE if self.online(p.id) else
-                       Availability.STAGING if self.requested.get(p.id) else Availability.OFFLINE)
-                for p in products}
-
-    def request_staging(self, products):
-        self.staging_calls.append([p.id for p in products])
-        for p in products:
-            self.requested.setdefault(p.id, []).append(self.clock.now())
+        return {p.id: Availability.ONLINE if self.online(p.id) else Availability.OFFLINE for p in products}
 
     def download_request(self, product):
         from plugin.core.providers.base import DownloadRequest
@@ -101,7 +100,7 @@ class FakeCatalogue:
         if faults:
             raise faults.pop(0)
         if not self.online(pid):
-            raise NotOnlineError(f"{title} is not online yet (HTTP 202)")
+            raise GoneError(f"{title} is not online: the service answered HTTP 410 (on tape)")
         body = self.body[pid]
         progress_cb(len(body) // 2, len(body))
         with open(dest + ".part", "wb") as f:
@@ -112,37 +111,79 @@ class FakeCatalogue:
 
 
 def _options(clock, cat, **kw):
-    base = dict(poll_interval_s=1.0, poll_interval_max_s=30.0, restage_after_s=600.0, staging_timeout_s=3600.0,
-                retry_backoff_s=1.0, default_retry_after_s=2.0, clock=clock.now, sleep=clock.sleep,
-                download=cat.download)
+    base = dict(poll_interval_s=1.0, poll_interval_max_s=30.0, watch_s=3600.0, retry_backoff_s=1.0,
+                default_retry_after_s=2.0, clock=clock.now, sleep=clock.sleep, download=cat.download)
     base.update(kw)
     return PipelineOptions(**base)
 
 
-def test_stages_all_offline_at_once_and_delivers_everything(tmp_path):
+def test_online_at_once_tape_listed_with_instructions_and_no_get(tmp_path):
     clock = FakeClock()
-    cat = FakeCatalogue(clock, [(True, 0)] * 3 + [(False, 30 + 10 * k) for k in range(5)])
-    seen = []
-    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat), on_status=seen.append)
-    assert [s.state for s in statuses] == [ProductState.DONE] * 8
-    # one staging call, covering exactly the five tape products, before any poll
-    assert cat.staging_calls == [[f"id{k}" for k in range(3, 8)]]
+    cat = FakeCatalogue(clock, [(True, 0)] * 3 + [(False, 30)] * 4)
+    seen, stats = [], {}
+    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, watch_s=0),
+                            on_status=seen.append, stats=stats)
+    assert [s.state for s in statuses] == [ProductState.DONE] * 3 + [ProductState.OFFLINE] * 4
+    assert all(s.reason == "order in the GEODES explorer" for s in statuses[3:])   # on tape, not failed
+    assert sorted(cat.download_calls) == ["id0", "id1", "id2"]     # no GET for a product the endpoint says is on tape
+    assert cat.availability_calls == [[f"id{k}" for k in range(7)]]   # one batched request, no watch
+    assert clock.now() - cat.start < 1.0
+    assert stats["instructions"].startswith("4 products are on tape at GEODES. GEODES lets you bring them back only "
+                                            "from its explorer: open it, find these products, request their "
+                                            "transfer.")
+    listed = open(stats["tape_list"], encoding="utf-8").read().splitlines()
+    assert os.path.dirname(stats["tape_list"]) == str(tmp_path)
+    assert listed[0] == stats["instructions"] and listed[3:] == [f"S2A_PRODUCT_{k}" for k in range(3, 7)]
+    assert not any(s.state is ProductState.FAILED for s in seen)
+
+
+def test_the_watch_fetches_each_product_once_the_user_has_ordered_it(tmp_path):
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(True, 0)] * 2 + [(False, 40 + 10 * k) for k in range(5)])
+    cat.order_at = 300.0
+    stats = {}
+    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat), stats=stats)
+    assert [s.state for s in statuses] == [ProductState.DONE] * 7
     for s, p in zip(statuses, cat.products):
-        assert s.path == os.path.join(str(tmp_path), p.title + ".zip")
         assert open(s.path, "rb").read() == cat.body[p.id]
-    # every poll is one request for all products still waiting
+    assert sorted(cat.download_calls) == sorted(p.id for p in cat.products)   # one GET each, once online
     first, *polls = cat.availability_calls
-    assert len(first) == 8 and all(len(c) >= 1 for c in polls)
-    assert all(set(c) <= {f"id{k}" for k in range(3, 8)} for c in polls)
-    # each tape product was fetched only once it was online (no wasted "not online" GETs)
-    assert sorted(cat.download_calls) == sorted(p.id for p in cat.products)
-    states = {s.state for s in seen}
-    assert {ProductState.STAGING, ProductState.DOWNLOADING, ProductState.DONE} <= states
+    assert len(first) == 7 and polls and all(set(c) <= {f"id{k}" for k in range(2, 7)} for c in polls)
+    assert stats["max_requests_per_tick"] == 1 and stats["poll_ticks"] == len(polls)
+    assert stats["on_tape"] == [] and stats["tape_list"] is None and not os.path.exists(tmp_path / "on-tape-GEODES.txt")
+    assert clock.now() - cat.start < 300 + 80 + 0.03 * 400 + 2   # noticed within a few % of the wait
 
 
-def test_poll_gap_backs_off_but_stays_a_small_fraction_of_elapsed_time(tmp_path):
+def test_an_unknown_product_gets_one_get_then_waits_for_the_endpoint(tmp_path):
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(True, 0), (False, 20)])
+    real, calls = cat.availability, []
+
+    def first_fails(products):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RemoteError("GEODES failed the availability request with HTTP 502")
+        return real(products)
+    cat.availability = first_fails
+    cat.order_at = 100.0
+    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat))
+    assert [s.state for s in statuses] == [ProductState.DONE] * 2
+    # one 410 (then the product is on tape), one download once the endpoint said online: nothing in between
+    assert cat.download_calls.count("id1") == 2 and len(calls) > 5
+
+
+def test_a_410_for_a_product_said_online_is_reported_as_withdrawn(tmp_path):
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(True, 0)])
+    cat.faults["id0"] = [GoneError("HTTP 410")]
+    [status] = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat))
+    assert status.state is ProductState.FAILED and "withdrawn" in status.reason
+
+
+def test_poll_gap_backs_off_but_stays_a_small_fraction_of_the_wait(tmp_path):
     clock = FakeClock()
     cat = FakeCatalogue(clock, [(False, 2000)])
+    cat.order()
     start = clock.now()
     times = []
     real = cat.availability
@@ -151,8 +192,7 @@ def test_poll_gap_backs_off_but_stays_a_small_fraction_of_elapsed_time(tmp_path)
         times.append(clock.now() - start)
         return real(products)
     cat.availability = timed
-    opts = _options(clock, cat, poll_interval_s=1.0, poll_interval_max_s=600.0, poll_lag_fraction=0.05,
-                    restage_after_s=10_000)
+    opts = _options(clock, cat, poll_interval_s=1.0, poll_interval_max_s=600.0, poll_lag_fraction=0.05)
     run_pipeline(cat, cat.products, str(tmp_path), options=opts)
     gaps = [b - a for a, b in zip(times[1:], times[2:])]
     assert gaps[0] < 2.0                      # starts short
@@ -163,26 +203,16 @@ def test_poll_gap_backs_off_but_stays_a_small_fraction_of_elapsed_time(tmp_path)
     assert len(times) < 120                   # far fewer than one poll a second for 33 minutes
 
 
-def test_stuck_product_is_restaged_then_reported_while_others_finish(tmp_path):
-    clock = FakeClock()
-    cat = FakeCatalogue(clock, [(True, 0), (False, 20), (False, 5), (False, 5)])
-    cat.stuck_until_rerequest.add("id2")           # the PEPS bug: comes online only when asked again
-    cat.delay["id3"] = 10 ** 9                      # never comes online
-    opts = _options(clock, cat, restage_after_s=100.0, staging_timeout_s=500.0)
-    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=opts)
-    by_id = {s.product_id: s for s in statuses}
-    assert [by_id[f"id{k}"].state for k in range(3)] == [ProductState.DONE] * 3
-    assert by_id["id3"].state is ProductState.FAILED
-    assert "Still not online after 8 min" in by_id["id3"].reason
-    assert len(cat.requested["id2"]) == 2
-    assert not os.path.exists(os.path.join(str(tmp_path), "S2A_PRODUCT_3.zip"))
+def test_default_watch_is_gentle():
+    d = PipelineOptions()
+    assert d.poll_interval_s == 60.0 and d.poll_interval_max_s == 900.0
 
 
-def test_429_and_not_online_answers_never_drop_a_product(tmp_path):
+def test_429_never_drops_a_product(tmp_path):
     clock = FakeClock()
     cat = FakeCatalogue(clock, [(True, 0), (True, 0)])
     cat.faults["id0"] = [QuotaError("429", retry_after=7), QuotaError("429", retry_after=7)]
-    cat.faults["id1"] = [NotOnlineError("202 JSON", retry_after=5), RemoteError("HTTP 500")]
+    cat.faults["id1"] = [RemoteError("HTTP 500")]
     starts = {}
     real = cat.download
 
@@ -195,8 +225,6 @@ def test_429_and_not_online_answers_never_drop_a_product(tmp_path):
     assert [s.state for s in statuses] == [ProductState.DONE, ProductState.DONE]
     gaps = [b - a for a, b in zip(starts["id0"], starts["id0"][1:])]
     assert len(gaps) == 2 and all(g >= 7 for g in gaps)           # Retry-After honoured
-    assert starts["id1"][1] - starts["id1"][0] >= 5
-    assert cat.staging_calls == []   # the refused GET was the staging order: no extra request before Retry-After
 
 
 def test_transient_errors_give_up_after_max_attempts(tmp_path):
@@ -209,20 +237,33 @@ def test_transient_errors_give_up_after_max_attempts(tmp_path):
     assert statuses[1].state is ProductState.DONE
 
 
-def test_second_run_skips_verified_and_keeps_waiting_for_staged(tmp_path):
+def test_another_process_resumes_the_watch_from_the_journal(tmp_path):
     clock = FakeClock()
     cat = FakeCatalogue(clock, [(True, 0), (True, 0), (False, 50)])
-    opts = _options(clock, cat, staging_timeout_s=20.0, restage_after_s=1000.0)
-    first = run_pipeline(cat, cat.products, str(tmp_path), options=opts)
-    assert [s.state for s in first] == [ProductState.DONE, ProductState.DONE, ProductState.FAILED]
+    first = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, watch_s=20.0))
+    assert [s.state for s in first] == [ProductState.DONE, ProductState.DONE, ProductState.OFFLINE]
+    assert "still on tape" in first[2].reason
     entry = journal_mod.Journal(str(tmp_path)).get("id2")
-    assert entry["state"] == journal_mod.STAGING and entry["staging_requested_at"]  # a re-run keeps waiting
+    assert entry["state"] == journal_mod.TAPE and entry["tape_since"]
+    # a new process knows nothing but the folder: it rebuilds the product from the journal
+    [again] = pending_products(str(tmp_path), "geodes")
+    assert again == cat.products[2]
     cat.download_calls.clear()
-    cat.staging_calls.clear()
-    second = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, restage_after_s=1000.0))
+    cat.order()
+    second = run_pipeline(cat, [again] + cat.products[:2], str(tmp_path), options=_options(clock, cat))
     assert [s.state for s in second] == [ProductState.DONE] * 3
     assert cat.download_calls == ["id2"]      # verified products are not fetched again
-    assert cat.staging_calls == []            # staged ~20 s ago: no new request before restage_after_s
+    assert pending_products(str(tmp_path)) == []
+
+
+def test_the_watch_ends_with_products_still_on_tape_never_failed(tmp_path):
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(False, 10 ** 9)] * 2)
+    started = clock.now()
+    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, watch_s=1000.0))
+    assert [s.state for s in statuses] == [ProductState.OFFLINE] * 2
+    assert 1000 <= clock.now() - started < 1100 and cat.download_calls == []
+    assert len(pending_products(str(tmp_path))) == 2
 
 
 def test_file_already_in_folder_without_journal_is_hashed_and_kept(tmp_path):
@@ -238,7 +279,7 @@ def test_file_already_in_folder_without_journal_is_hashed_and_kept(tmp_path):
     assert bad.read_bytes() == cat.body["id1"]
 
 
-def test_cancel_raises_and_reports_cancelled(tmp_path):
+def test_cancel_raises_reports_cancelled_and_keeps_the_watch_resumable(tmp_path):
     clock = FakeClock()
     cat = FakeCatalogue(clock, [(False, 100)] * 3)
     seen = []
@@ -247,7 +288,9 @@ def test_cancel_raises_and_reports_cancelled(tmp_path):
         run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat), progress=progress,
                      on_status=seen.append)
     assert {s.state for s in seen[-3:]} == {ProductState.CANCELLED}
+    assert all("Stopped watching" in s.reason for s in seen[-3:])
     assert not [n for n in os.listdir(tmp_path) if n.endswith(".zip")]
+    assert len(pending_products(str(tmp_path))) == 3
 
 
 def test_parallelism_is_the_min_of_ours_and_the_providers(tmp_path):
@@ -273,16 +316,6 @@ def test_parallelism_is_the_min_of_ours_and_the_providers(tmp_path):
     assert peak[0] == 2
 
 
-def test_offline_product_on_a_catalogue_without_staging_is_reported_at_once(tmp_path):
-    clock = FakeClock()
-    cat = FakeCatalogue(clock, [(True, 0), (False, 10)])
-    cat.staging_supported = False
-    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat))
-    assert statuses[0].state is ProductState.DONE
-    assert statuses[1].state is ProductState.FAILED and "offers no way to bring it back" in statuses[1].reason
-    assert cat.staging_calls == [] and clock.now() - 1_000_000.0 < 1.0
-
-
 def test_two_products_with_the_same_title_get_two_files(tmp_path):
     # Catalogues do list distinct products (ids) under one name; sharing a .part would corrupt both.
     clock = FakeClock()
@@ -296,10 +329,11 @@ def test_two_products_with_the_same_title_get_two_files(tmp_path):
         assert open(s.path, "rb").read() == cat.body[p.id]
 
 
-def test_a_short_availability_outage_does_not_fail_products_being_staged(tmp_path):
+def test_an_availability_outage_does_not_fail_products_on_tape(tmp_path):
     # 503s for five minutes while products are on tape: they must keep waiting, then arrive.
     clock = FakeClock()
     cat = FakeCatalogue(clock, [(False, 400)] * 3)
+    cat.order()
     real, start = cat.availability, clock.now()
 
     def flaky(products):
@@ -311,43 +345,23 @@ def test_a_short_availability_outage_does_not_fail_products_being_staged(tmp_pat
     assert [s.state for s in statuses] == [ProductState.DONE] * 3
 
 
-def test_a_lasting_availability_outage_is_reported(tmp_path):
-    clock = FakeClock()
-    cat = FakeCatalogue(clock, [(False, 600)])
-    real, start = cat.availability, clock.now()
-
-    def down(products):
-        if clock.now() - start > 1:
-            raise RemoteError("GEODES could not be reached")
-        return real(products)
-    cat.availability = down
-    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, poll_interval_s=5.0))
-    assert statuses[0].state is ProductState.FAILED and "could not be reached" in statuses[0].reason
-    assert clock.now() - start < 3600   # well before the staging timeout
-
-
-def test_a_hand_edited_journal_time_does_not_crash_the_run(tmp_path):
+def test_a_hand_edited_journal_does_not_crash_the_run(tmp_path):
     clock = FakeClock()
     cat = FakeCatalogue(clock, [(False, 30)])
-    (tmp_path / journal_mod.JOURNAL_NAME).write_text(
-        '{"version": 1, "products": {"id0": {"state": "staging", "staging_requested_at": "yesterday"}}}')
+    cat.order()
+    (tmp_path / journal_mod.JOURNAL_NAME).write_text(json.dumps({"version": 1, "products": {
+        "id0": {"state": "tape", "tape_since": "yesterday"}, "idX": {"state": "tape", "record": {"id": 1}}}}))
+    assert pending_products(str(tmp_path)) == []        # a damaged record is skipped
     statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat))
-    assert statuses[0].state is ProductState.DONE and cat.staging_calls == [["id0"]]
+    assert statuses[0].state is ProductState.DONE
 
 
-def test_staging_timeout_counts_from_the_journaled_request_across_a_restart(tmp_path):
+def test_a_product_without_checksum_says_so_when_done(tmp_path):
     clock = FakeClock()
-    cat = FakeCatalogue(clock, [(False, 10 ** 9)])          # never comes online
-    opts = _options(clock, cat, staging_timeout_s=1000.0, restage_after_s=5000.0)
-    journal = journal_mod.Journal(str(tmp_path))
-    journal.update(cat.products[0], state=journal_mod.STAGING, staging_requested_at=clock.now() - 800.0)
-    journal.flush()
-    cat.requested["id0"] = [clock.now() - 800.0]
-    started = clock.now()
-    [status] = run_pipeline(cat, cat.products, str(tmp_path), options=opts)
-    assert status.state is ProductState.FAILED
-    assert clock.now() - started < 300.0        # 200 s left of the 1000 s, not a fresh 1000 s
-    assert cat.staging_calls == []              # and no new staging request before restage_after_s
+    cat = FakeCatalogue(clock, [(True, 0)])
+    cat.products[0] = dataclasses.replace(cat.products[0], checksum=None, size=None)
+    [status] = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat))
+    assert status.state is ProductState.DONE and "no checksum" in status.reason and "zip" in status.reason
 
 
 def _download_starts(cat, clock):

@@ -1,4 +1,6 @@
-"""The whole pipeline (GEODES client + scheduler + downloader + journal) against the mirror simulator."""
+"""The whole pipeline (GEODES client + scheduler + downloader + journal) against the mirror simulator, which
+answers as the evidence says (shared/notes/real-services.md): 410 for a product on tape, no recall by GET, the
+user's order in the portal simulated by sim.order()."""
 import os
 import threading
 import time
@@ -11,7 +13,7 @@ from plugin.core import download as download_mod
 from plugin.core.errors import Cancelled
 from plugin.core.journal import JOURNAL_NAME
 from plugin.core.models import Availability, BBox, ProductState, SearchQuery
-from plugin.core.pipeline import PipelineOptions, run_pipeline
+from plugin.core.pipeline import PipelineOptions, pending_products, run_pipeline
 from plugin.core.progress import CallbackProgress
 from plugin.core.providers.base import Credentials, Endpoints
 from plugin.core.providers.geodes import GeodesProvider
@@ -19,8 +21,9 @@ from plugin.core.segments import kept_bytes
 from tests.simulator import md5_file
 
 MB = 2 ** 20
-FAST = dict(poll_interval_s=0.05, poll_interval_max_s=0.5, restage_after_s=30.0, staging_timeout_s=30.0,
-            retry_backoff_s=0.05, default_retry_after_s=0.2)
+FAST = dict(poll_interval_s=0.05, poll_interval_max_s=0.5, watch_s=30.0, retry_backoff_s=0.05,
+            default_retry_after_s=0.2)
+NO_WATCH = {**FAST, "watch_s": 0.0}
 
 
 def _provider(sim):
@@ -53,28 +56,52 @@ def sim(simulator_factory):
                              staging_delay_s=(0.3, 0.8), max_connections=4)
 
 
-def test_mixed_batch_is_delivered_with_one_availability_request_per_tick(sim, tmp_path):
+def _gets(sim, pid):
+    return [r for r in sim.stats.log if r.endpoint == "geodes.download" and r.product_id == pid]
+
+
+def test_tile_search_then_download_lists_tape_then_the_watch_brings_them_after_the_order(simulator_factory, tmp_path):
+    sim = simulator_factory(collections=("PEPS_S2_L1C",), offline_fraction=0.5, pad_to=256 * 1024,
+                            staging_delay_s=(0.3, 0.8), max_connections=3)
     provider = _provider(sim)
-    products = _products(sim, provider, 6, offline=(1, 3, 5))
+    cfg = sim.config
+    found = provider.search(SearchQuery("geodes", "PEPS_S2_L1C", cfg.start, cfg.end, tile="31TCJ"))
+    truth = {p.id: sim.product(p.id).online for p in found}
+    assert found and any(truth.values()) and not all(truth.values())
+    # the rows' states come from the availability endpoint (the description says "Is online: false" for all)
+    assert all(p.availability is (Availability.ONLINE if truth[p.id] else Availability.OFFLINE) for p in found)
+    tape = [p for p in found if not truth[p.id]]
     sim.stats.reset()
     stats, seen = {}, []
-    statuses = run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST),
-                            on_status=seen.append, stats=stats)
+    statuses = run_pipeline(provider, found, str(tmp_path), options=PipelineOptions(**NO_WATCH), stats=stats,
+                            on_status=seen.append)
+    by_id = {s.product_id: s for s in statuses}
+    _check_delivered(sim, [by_id[p.id] for p in found if truth[p.id]], tmp_path)
+    for p in tape:
+        assert by_id[p.id].state is ProductState.OFFLINE and by_id[p.id].reason == "order in the GEODES explorer"
+        assert len(_gets(sim, p.id)) <= 1            # at most one download GET per tape product
+    assert not any(s.state is ProductState.FAILED for s in seen)
+    assert stats["instructions"].startswith(f"{len(tape)} products are on tape at GEODES.")
+    listed = (tmp_path / "on-tape-GEODES.txt").read_text(encoding="utf-8").splitlines()
+    assert sorted(listed[3:]) == sorted(p.title for p in tape)
+    # the user orders them in the explorer; a later run (here: another process would do the same) resumes the watch
+    sim.order([p.id for p in tape])
+    resumed = pending_products(str(tmp_path), "geodes")
+    assert sorted(p.id for p in resumed) == sorted(p.id for p in tape)
+    stats = {}
+    statuses = run_pipeline(provider, resumed, str(tmp_path), options=PipelineOptions(**FAST), stats=stats)
     _check_delivered(sim, statuses, tmp_path)
-    assert stats["poll_ticks"] >= 1 and stats["max_requests_per_tick"] == 1
-    # the simulator saw the initial check plus one request per tick, never one per product
-    assert sim.stats.requests["geodes.availability"] == stats["poll_ticks"] + 1
-    assert all(sim.stats.staging_requests[products[k].id] == 1 for k in (1, 3, 5))
-    for p in products:
-        assert sim.stats.bytes_served[p.id] <= sim.product(p.id).size + 1   # (+1: the 1-byte staging GET)
-    assert sorted(os.listdir(tmp_path)) == sorted([JOURNAL_NAME] + [p.title + ".zip" for p in products])
-    states = [s.state for s in seen if s.product_id == products[1].id]
-    assert states[:2] == [ProductState.OFFLINE, ProductState.STAGING] and states[-1] is ProductState.DONE
+    assert stats["max_requests_per_tick"] == 1
+    assert sim.stats.requests["geodes.availability"] == stats["poll_ticks"] + 2   # first check + one per tick
+    for p in found:   # nothing downloaded twice
+        assert sim.stats.bytes_served[p.id] == sim.product(p.id).size
+    assert not (tmp_path / "on-tape-GEODES.txt").exists() and pending_products(str(tmp_path)) == []
 
 
 def test_second_run_transfers_zero_bytes(sim, tmp_path):
     provider = _provider(sim)
     products = _products(sim, provider, 4, offline=(0,))
+    sim.order()
     run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST))
     sim.stats.reset()
     statuses = run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST))
@@ -84,7 +111,7 @@ def test_second_run_transfers_zero_bytes(sim, tmp_path):
 
 
 class _CannotTell:
-    """A catalogue whose availability endpoint cannot tell: every decision comes from the download answer."""
+    """A catalogue whose availability endpoint cannot tell: the download answer decides."""
 
     def __init__(self, inner):
         self.inner = inner
@@ -96,23 +123,34 @@ class _CannotTell:
         return {p.id: Availability.UNKNOWN for p in products}
 
 
-@pytest.mark.parametrize("style", ["202-json", "202-empty", "200-json-error", "503-retry-after"])
-def test_each_offline_answer_waits_and_then_delivers(simulator_factory, tmp_path, style):
-    sim = simulator_factory(collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), pad_to=256 * 1024,
-                            staging_delay_s=0.6, offline_response=style, retry_after_s=1)
+def test_a_geodes_410_means_on_tape_and_is_asked_once(sim, tmp_path):
     provider = _provider(sim)
     products = _products(sim, provider, 3, offline=(0, 1))
-    products = [p.with_availability(Availability.ONLINE) for p in products]  # a stale search result
-    seen = []
-    statuses = run_pipeline(_CannotTell(provider), products, str(tmp_path), options=PipelineOptions(**FAST),
-                            on_status=seen.append)
-    _check_delivered(sim, statuses, tmp_path)
-    for p in products[:2]:
-        gets = [r for r in sim.stats.log if r.endpoint == "geodes.download" and r.product_id == p.id]
-        assert len(gets) >= 2 and gets[-1].status == 200   # answered "not online" first, then the product
-        if style == "503-retry-after":   # Retry-After: 1 honoured between attempts
-            assert all(b.t - a.t >= 0.95 for a, b in zip(gets, gets[1:]))
-        assert any(s.state is ProductState.STAGING and s.product_id == p.id for s in seen)
+    statuses = run_pipeline(_CannotTell(provider), products, str(tmp_path),
+                            options=PipelineOptions(**{**FAST, "watch_s": 1.0}))
+    assert [s.state for s in statuses] == [ProductState.OFFLINE, ProductState.OFFLINE, ProductState.DONE]
+    assert all("no longer" not in s.reason and "removed" not in s.reason for s in statuses)
+    assert [len(_gets(sim, p.id)) for p in products[:2]] == [1, 1]    # one GET (410), none while watching
+    assert {r.status for p in products[:2] for r in _gets(sim, p.id)} == {410}
+
+
+@pytest.mark.parametrize("style", ["202-json", "202-empty", "200-json-error", "503-retry-after"])
+def test_each_cdse_offline_answer_puts_the_product_on_the_data_workspace_list(simulator_factory, tmp_path, style):
+    from plugin.core.providers.cdse import CdseProvider
+    sim = simulator_factory(collections=("sentinel-2-l2a",), cdse_offline_fraction=1.0, pad_to=256 * 1024,
+                            offline_response=style, retry_after_s=1)
+    provider = CdseProvider(Endpoints(cdse=sim.cdse_url, cdse_auth=sim.cdse_auth_url, cdse_download=sim.cdse_url),
+                            Credentials(username=sim.config.cdse_user, password=sim.config.cdse_password),
+                            requests.Session())
+    cfg = sim.config
+    products = provider.search(SearchQuery("cdse", "sentinel-2-l2a", cfg.start, cfg.end, tile="31TCJ"))[:2]
+    stats = {}
+    statuses = run_pipeline(_CannotTell(provider), products, str(tmp_path), options=PipelineOptions(**NO_WATCH),
+                            stats=stats)
+    assert all(s.state is ProductState.OFFLINE and s.reason == "order in the CDSE Data Workspace" for s in statuses)
+    assert stats["instructions"].startswith("2 products are offline at CDSE. CDSE lets you bring them back only from "
+                                            "its Data Workspace")
+    assert all(sim.stats.offline_gets[p.id] == 1 for p in products)
 
 
 def test_429_over_the_connection_cap_never_drops_a_product(simulator_factory, tmp_path):
@@ -127,26 +165,6 @@ def test_429_over_the_connection_cap_never_drops_a_product(simulator_factory, tm
     assert sim.stats.statuses[("geodes.download", 429)] <= 6
 
 
-def test_stuck_product_is_restaged_or_reported_while_the_others_finish(simulator_factory, tmp_path):
-    sim = simulator_factory(collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), pad_to=256 * 1024,
-                            staging_delay_s=0.3, stuck_rerequest_after_s=0.5)
-    provider = _provider(sim)
-    products = _products(sim, provider, 4, offline=(0, 1))
-    sim.set_offline(products[0].id, stuck=True)   # unsticks when asked again (the PEPS bug)
-    sim.set_offline(products[1].id, stuck=True)
-    sim.catalogue.find(products[1].id).staging_delay_s = 3600   # ...but this one never comes back
-    opts = PipelineOptions(**{**FAST, "restage_after_s": 0.8, "staging_timeout_s": 3.0})
-    t0 = time.monotonic()
-    statuses = run_pipeline(provider, products, str(tmp_path), options=opts)
-    assert time.monotonic() - t0 < 6
-    by_id = {s.product_id: s for s in statuses}
-    failed = by_id.pop(products[1].id)
-    assert failed.state is ProductState.FAILED and "Still not online after 3 s" in failed.reason
-    _check_delivered(sim, by_id.values(), tmp_path)
-    assert sim.stats.staging_requests[products[0].id] >= 2
-    assert not (tmp_path / (products[1].title + ".zip")).exists()
-
-
 def test_cancel_stops_within_a_second_leaving_only_part_files(simulator_factory, tmp_path):
     sim = simulator_factory(collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), pad_to=4 * MB,
                             bandwidth_bps=1 * MB)
@@ -159,11 +177,11 @@ def test_cancel_stops_within_a_second_leaving_only_part_files(simulator_factory,
         run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST),
                      progress=CallbackProgress(is_cancelled=flag.is_set), on_status=seen.append)
     assert time.monotonic() - when[0] < 1.0
-    names = set(os.listdir(tmp_path)) - {JOURNAL_NAME}
+    names = set(os.listdir(tmp_path)) - {JOURNAL_NAME, "on-tape-GEODES.txt"}   # the tape list stays: still on tape
     assert names and all(n.endswith((".zip.part", ".zip.part.ranges")) for n in names)   # ranges: segments done
     assert {s.state for s in seen[-3:]} == {ProductState.CANCELLED}
     time.sleep(0.3)   # nothing keeps writing after the cancel
-    assert set(os.listdir(tmp_path)) - {JOURNAL_NAME} == names
+    assert set(os.listdir(tmp_path)) - {JOURNAL_NAME, "on-tape-GEODES.txt"} == names
 
 
 def test_disk_full_is_a_clear_failure_and_nothing_truncated_is_stored(sim, tmp_path, monkeypatch):
@@ -204,7 +222,7 @@ def test_expired_token_mid_batch_is_refreshed_without_failing_the_batch(simulato
 KILLED_RUN = """
 import sys, requests
 from plugin.core.models import BBox, SearchQuery
-from plugin.core.pipeline import PipelineOptions, run_pipeline
+from plugin.core.pipeline import PipelineOptions, pending_products, run_pipeline
 from plugin.core.providers.base import Credentials, Endpoints
 from plugin.core.providers.geodes import GeodesProvider
 url, key, folder, start, end = sys.argv[1:6]
@@ -213,11 +231,12 @@ provider = GeodesProvider(Endpoints(geodes=url), Credentials(api_key=key), reque
 found = provider.search(SearchQuery("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A", dt.date.fromisoformat(start),
                                     dt.date.fromisoformat(end), bbox=BBox(1.40, 43.55, 1.50, 43.65)))
 products = sorted(found, key=lambda p: p.acquired)[:2]
-run_pipeline(provider, products, folder, options=PipelineOptions(poll_interval_s=0.05, poll_interval_max_s=0.5))
+run_pipeline(provider, products, folder, options=PipelineOptions(poll_interval_s=0.05, poll_interval_max_s=0.5,
+                                                                 watch_s=600))
 """
 
 
-def test_a_run_killed_mid_download_resumes_and_keeps_waiting_for_staging(simulator_factory, tmp_path):
+def test_a_run_killed_mid_download_resumes_the_download_and_the_watch(simulator_factory, tmp_path):
     import signal
     import subprocess
     import sys
@@ -225,7 +244,7 @@ def test_a_run_killed_mid_download_resumes_and_keeps_waiting_for_staging(simulat
                             staging_delay_s=4.0)
     provider = _provider(sim)
     products = _products(sim, provider, 2, offline=(1,))
-    part = tmp_path / (products[0].title + ".zip.part")
+    part = tmp_path / (products[0].extra["file_name"] + ".part")   # THEIA V4-0: the zip's name, with the version
     root = Path(__file__).resolve().parents[2]
     child = subprocess.Popen([sys.executable, "-c", KILLED_RUN, sim.geodes_url, sim.config.api_key, str(tmp_path),
                               str(sim.config.start), str(sim.config.end)], cwd=root,
@@ -238,30 +257,34 @@ def test_a_run_killed_mid_download_resumes_and_keeps_waiting_for_staging(simulat
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
     kept = kept_bytes(str(part))   # the ranges its sidecar lists (segmented), or its size (one stream)
-    assert kept >= MB and not (tmp_path / (products[0].title + ".zip")).exists()
-    assert sim.stats.staging_requests[products[1].id] == 1
+    assert kept >= MB and not (tmp_path / products[0].extra["file_name"]).exists()
+    assert len(_gets(sim, products[1].id)) == 0   # on tape: no GET sent
+    # the new process knows only the folder: the journal has the tape product's record
+    assert [p.id for p in pending_products(str(tmp_path))] == [products[1].id]
     deadline = time.monotonic() + 10
     while sim.stats.open_downloads and time.monotonic() < deadline:
         time.sleep(0.05)
     before = sim.stats.bytes_served[products[0].id]
-    statuses = run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST))
+    sim.order()
+    statuses = run_pipeline(provider, [products[0]] + pending_products(str(tmp_path)), str(tmp_path),
+                            options=PipelineOptions(**FAST))
     _check_delivered(sim, statuses, tmp_path)
     assert sim.stats.bytes_served[products[0].id] - before == products[0].size - kept   # resumed, not restarted
-    assert sim.stats.staging_requests[products[1].id] == 1   # still being staged: not asked again
+    assert sim.stats.bytes_served[products[1].id] == products[1].size
 
 
 def test_a_product_the_catalogue_no_longer_has_fails_at_once(sim, tmp_path):
-    # GEODES answers 404 to the staging GET: the product is gone, waiting hours for it would help nobody.
+    # GEODES answers 404 to the download: the product is gone, waiting hours for it would help nobody.
     provider = _provider(sim)
-    products = _products(sim, provider, 3, offline=(0, 1))
+    products = _products(sim, provider, 3)
     sim.inject("404", product_id=products[0].id, count=100)
     t0 = time.monotonic()
     statuses = run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST))
-    assert time.monotonic() - t0 < 5     # not the 30 s staging timeout
+    assert time.monotonic() - t0 < 5
     gone, *others = statuses
-    assert gone.state is ProductState.FAILED and "no longer has this product" in gone.reason
+    assert gone.state is ProductState.FAILED and "no longer available" in gone.reason
     _check_delivered(sim, others, tmp_path)
-    assert sim.stats.statuses[("geodes.download", 404)] == 1   # asked once, not at every poll
+    assert sim.stats.statuses[("geodes.download", 404)] == 1
 
 
 def test_cancel_ends_every_download_thread_even_while_the_server_is_slow_to_answer(sim, tmp_path):
@@ -289,38 +312,3 @@ def test_cancel_ends_every_download_thread_even_while_the_server_is_slow_to_answ
     assert not [t for t in workers if t.is_alive()]
     assert time.monotonic() - when[0] < 2.0
     assert not [n for n in os.listdir(tmp_path) if n.endswith(".zip")]
-
-
-def test_online_downloads_start_while_the_staging_requests_go_out(sim, tmp_path):
-    # One GEODES staging GET per tape product: at a real round-trip time, 50 of them take seconds that the
-    # online downloads must not wait for. The GETs take a held-back connection: no 429 from the cap of 4.
-    provider = GeodesProvider(Endpoints(geodes=sim.geodes_url), Credentials(api_key=sim.config.api_key),
-                              requests.Session())
-    products = _products(sim, provider, 8, offline=range(6))
-    for p in products[:6]:
-        sim.inject("timeout", product_id=p.id, endpoint="geodes.download", delay_s=0.1)   # a slow staging GET
-    sim.stats.reset()
-    statuses = run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST))
-    _check_delivered(sim, statuses, tmp_path)
-    first_get = {}
-    for r in sim.stats.log:
-        if r.endpoint == "geodes.download":
-            first_get.setdefault(r.product_id, r.t)
-    last_staging = max(first_get[p.id] for p in products[:6])
-    first_online = min(first_get[p.id] for p in products[6:])
-    assert first_online < last_staging - 0.3
-    assert sim.stats.statuses[("geodes.download", 429)] == 0
-
-
-def test_cancel_during_a_slow_staging_pass_stops_within_a_second(sim, tmp_path):
-    provider = _provider(sim)
-    products = _products(sim, provider, 8, offline=range(6))
-    for p in products[:6]:
-        sim.inject("timeout", product_id=p.id, endpoint="geodes.download", delay_s=0.4)   # a slow staging GET
-    flag, when = threading.Event(), []
-    threading.Timer(0.5, lambda: (when.append(time.monotonic()), flag.set())).start()
-    with pytest.raises(Cancelled):
-        run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST),
-                     progress=CallbackProgress(is_cancelled=flag.is_set))
-    assert time.monotonic() - when[0] < 1.0   # not after the 2.4 s the six GETs take
-    assert sum(sim.stats.staging_requests.values()) < 6

@@ -50,6 +50,20 @@ def test_maja_reader(zips):
     assert open_product(zips[MAJA], reflectance="SRE").red_path.endswith("_SRE_B4.tif")
 
 
+@pytest.mark.parametrize("mtd_in_data", [False, True])
+def test_theia_v4_reader_accepts_the_metadata_at_the_top_or_under_data(tmp_path, mtd_in_data):
+    # V4-0 zips: top folder named like the zip; _MTD_ALL.xml at <top>/ or <top>/DATA/ (which one is unverified)
+    title = "SENTINEL2B_20200106-105907-758_L2A_T31TCH_C_V4-0"
+    path = tmp_path / f"{title}.zip"
+    build_archive(ProductKind.MAJA_L2A, title, str(path), mtd_in_data=mtd_in_data)
+    names = zipfile.ZipFile(path).namelist()
+    assert (f"{title}/DATA/{title}_MTD_ALL.xml" in names) == mtd_in_data
+    r = open_product(str(path))
+    assert r.kind is ProductKind.MAJA_L2A and r.product_id == title and r.tile == "31TCH"
+    assert r.acquired == dt.datetime(2020, 1, 6, 10, 59, 7, 758000, tzinfo=dt.timezone.utc)
+    assert gdal.Open(r.red_path).RasterXSize == 120
+
+
 def test_sen2cor_l2a_reader_reads_boa_offset(zips):
     r = open_product(zips[L2A])
     assert r.kind is ProductKind.SAFE_L2A and r.tile == "31TCJ" and r.baseline == "05.10"

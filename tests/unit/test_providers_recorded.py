@@ -44,7 +44,7 @@ def test_geodes_recorded_item_parses_into_the_expected_product(geodes):
     assert p.cloud_cover == pytest.approx(67.54958344531)
     assert p.size == 764210185
     assert p.checksum == "86f828c4c7e921615d1cd0476604f780"
-    assert p.availability is Availability.OFFLINE and not p.online
+    assert p.availability is Availability.UNKNOWN   # "Is online: false" is not trusted: search() asks the endpoint
     assert p.download_url == f"https://geodes-portal.cnes.fr/api/download/{urn}/files/86f828c4c7e921615d1cd0476604f780"
     assert p.quicklook_url.startswith(f"https://geodes-portal.cnes.fr/api/quicklook/{urn}/files/") and \
         p.quicklook_url.endswith("?scope=gdh")
@@ -116,3 +116,76 @@ def test_retry_after_is_read_as_seconds_or_http_date():
     in_a_minute = email.utils.formatdate(time.time() + 60, usegmt=True)
     assert 55 <= retry_after_seconds(SimpleNamespace(headers={"Retry-After": in_a_minute})) <= 61
     assert retry_after_seconds(SimpleNamespace(headers={}), default=5) == 5
+
+
+# --- the 2026 recordings of the live GEODES (tests/fixtures/recorded/geodes-2026, from CNES/pyGeodes) -----------
+GEODES_2026 = ("geodes_items_PEPS_S1_L1.json", "geodes_items_PEPS_S2_L1C.json",
+               "geodes_items_THEIA_REFLECTANCE_SENTINEL2_L2A.json", "pygeodes_PEPS_S1_L1_S1C_GRD_item_offline.json")
+
+
+def _recorded_items():
+    for name in GEODES_2026:
+        data = _load("geodes-2026/" + name)
+        for feature in data["features"] if "features" in data else [data]:
+            yield name, feature
+
+
+def _data_asset(feature):
+    return next((k, a) for k, a in feature["assets"].items() if "data" in a["roles"])
+
+
+@pytest.mark.parametrize("name,feature", list(_recorded_items()), ids=lambda v: v if isinstance(v, str) else v["id"][-14:])
+def test_every_recorded_geodes_item_parses_with_tile_type_size_checksum_and_availability(geodes, name, feature):
+    props = feature["properties"]
+    key, asset = _data_asset(feature)
+    p = geodes.parse_feature(feature, feature["collection"])
+    description = parse_description(asset["description"])
+    href_md5 = asset["href"].rsplit("/", 1)[1]
+    assert p.id == feature["id"] and p.title == props["identifier"]
+    assert p.size == description["size"] > 0
+    assert p.checksum == href_md5.lower() and len(p.checksum) == 32      # S1 MD5s are upper case: compared lower
+    assert p.download_url == asset["href"]                                  # the href as the service wrote it
+    assert p.extra["product_type"] == props["product:type"]
+    # the description's "Is online" is not a storage state (every PEPS item says false, every THEIA one true)
+    assert p.availability is Availability.UNKNOWN
+    assert p.acquired == dt.datetime.fromisoformat(props["start_datetime"].replace("Z", "+00:00"))
+    if feature["collection"] == "PEPS_S1_L1":
+        assert p.tile is None and p.kind.value == "s1"
+        assert props["product:type"] in ("GRD", "SLC")
+        assert ("_GRDH_" in p.title) == (props["product:type"] == "GRD") and ("_SLC_" in p.title) == (
+            props["product:type"] == "SLC")
+    else:
+        assert p.tile == props["grid:code"][1:] and p.tile in p.title
+    if feature["collection"] == "THEIA_REFLECTANCE_SENTINEL2_L2A":   # V4-0: identifier without the version
+        assert not p.title.endswith("_V4-0") and p.extra["file_name"] == p.title + "_V4-0.zip" == key
+
+
+def test_recorded_online_flags_are_what_the_notes_say():
+    flags = {}
+    for name, feature in _recorded_items():
+        flags.setdefault(feature["collection"], set()).add(parse_description(_data_asset(feature)[1]["description"])
+                                                           ["online"])
+    assert flags == {"PEPS_S1_L1": {False}, "PEPS_S2_L1C": {False}, "THEIA_REFLECTANCE_SENTINEL2_L2A": {True}}
+
+
+def test_recorded_sentinel1_mixes_grd_and_slc_and_slc_sizes_show(geodes):
+    items = [geodes.parse_feature(f, "PEPS_S1_L1") for n, f in _recorded_items() if f["collection"] == "PEPS_S1_L1"]
+    grd = [p for p in items if p.extra["product_type"] == "GRD"]
+    slc = [p for p in items if p.extra["product_type"] == "SLC"]
+    assert len(grd) == 21 and len(slc) == 20
+    assert min(p.size for p in slc) > 4e9 > 2.1e9 > max(p.size for p in grd)   # SLC ~4.8 GB, GRD ~1-2 GB
+
+
+@pytest.mark.parametrize("case", [str.upper, str.lower])
+def test_availability_answer_matches_an_upper_case_href_whatever_the_case(geodes, case):
+    feature = next(f for n, f in _recorded_items() if f["collection"] == "PEPS_S1_L1")
+    p = geodes.parse_feature(feature, "PEPS_S1_L1")
+    answer = [{"id": p.id, "files": [{"checksum": case(p.checksum), "available": True}]}]
+    assert geodes._availability_of(p, answer) is Availability.ONLINE
+
+
+def test_pipeline_names_a_theia_v4_file_after_its_zip(geodes):
+    from plugin.core.pipeline import _unique_name
+    feature = next(f for n, f in _recorded_items() if f["collection"] == "THEIA_REFLECTANCE_SENTINEL2_L2A")
+    p = geodes.parse_feature(feature, feature["collection"])
+    assert _unique_name(p, set()) == p.title + "_V4-0.zip"

@@ -12,6 +12,7 @@ from plugin.core.errors import (AuthError, InvalidInputError, MalformedResponseE
 from plugin.core.models import Availability, BBox, SearchQuery
 from plugin.core.providers import Credentials, default_session, make_provider
 from plugin.core.providers.http import RetryPolicy
+from tests.simulator.catalogue import OLDER_BASELINE
 
 YEAR = dict(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31))
 TOULOUSE = BBox(1.3, 43.5, 1.5, 43.7)
@@ -84,58 +85,57 @@ def test_search_results_carry_the_real_archive_size_and_md5(simulator):
         assert hashlib.md5(body).hexdigest() == p.checksum
 
 
-# --- availability and staging --------------------------------------------------------------------------
-def test_geodes_availability_is_one_request_per_batch_and_tracks_staging(simulator_factory):
+# --- availability, fidelity to the real services -----------------------------------------------------------
+def _truth(sim):
+    return {p.id: Availability.ONLINE if p.online else Availability.OFFLINE for p in sim.products}
+
+
+def test_geodes_availability_is_one_request_per_batch_and_follows_the_portal_order(simulator_factory):
     sim = simulator_factory(**YEAR, offline_fraction=0.5, staging_delay_s=0.3,
                             collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",))
     g = provider(sim, "geodes")
     found = g.search(geodes_query())
+    # the search's rows come from the availability endpoint (THEIA descriptions all say "Is online: true")
+    assert {p.id: p.availability for p in found} == {p.id: _truth(sim)[p.id] for p in found}
     before = sim.stats.count("availability")
     states = g.availability(found)
     assert sim.stats.count("availability") - before == 2          # 73 products, 50 a request
-    truth = {p.id: p.availability for p in sim.products}
-    assert states == truth
     offline = [p for p in found if states[p.id] is Availability.OFFLINE]
-    assert offline
-    g.request_staging(offline)
-    assert all(sim.product(p.id).state == "staging" for p in offline)
-    assert all(sim.stats.bytes_served[p.id] == 0 for p in offline)   # the trigger never carries a product body
+    assert offline and states == {p.id: _truth(sim)[p.id] for p in found}
+    sim.order([p.id for p in offline])   # the user's request in the GEODES explorer
+    assert set(g.availability(offline).values()) == {Availability.OFFLINE}   # recalling: still not available
     time.sleep(0.4)
     assert set(g.availability(offline).values()) == {Availability.ONLINE}
+    assert sim.stats.count("download") == 0
 
 
-@pytest.mark.parametrize("mode", ["202-json", "202-empty", "200-json-error", "503-retry-after"])
-def test_geodes_staging_request_accepts_every_plausible_not_online_answer(simulator_factory, mode):
-    sim = simulator_factory(offline_fraction=1.0, offline_response=mode, staging_delay_s=60,
-                            collections=("PEPS_S2_L1C",))
-    sleeps = Sleeps()
-    g = provider(sim, "geodes", sleeps)
-    products = g.search(geodes_query(collection="PEPS_S2_L1C"))
-    g.request_staging(products)
-    assert {sim.product(p.id).state for p in products} == {"staging"}
-    assert sim.stats.count("download") == len(products)          # one GET each, no retry
-    assert sleeps == []
-
-
-def test_geodes_staging_over_the_connection_cap_is_a_quota_error(simulator_factory):
-    sim = simulator_factory(offline_fraction=1.0, max_connections=0, retry_after_s=9, collections=("PEPS_S2_L1C",))
+def test_geodes_sentinel1_is_grd_by_default_slc_on_request_with_upper_case_md5s_verified(simulator_factory, tmp_path):
+    from plugin.core.download import download_product
+    sim = simulator_factory(start=dt.date(2023, 7, 1), end=dt.date(2023, 7, 20), collections=("PEPS_S1_L1",))
     g = provider(sim, "geodes")
-    products = g.search(geodes_query(collection="PEPS_S2_L1C"))
-    with pytest.raises(QuotaError) as e:
-        g.request_staging(products)
-    assert e.value.retry_after == 9 and e.value.requested == []
+    query = dict(provider="geodes", collection="PEPS_S1_L1", tile="31TCJ", start=sim.config.start, end=sim.config.end)
+    grd = g.search(SearchQuery(**query))
+    slc = g.search(SearchQuery(**query, product_type="SLC"))
+    both = g.search(SearchQuery(**query, product_type="any"))
+    assert grd and {p.extra["product_type"] for p in grd} == {"GRD"}
+    assert slc and {p.extra["product_type"] for p in slc} == {"SLC"} and len(both) == len(grd) + len(slc)
+    assert min(p.size for p in slc) > 3 * max(p.size for p in grd)    # an SLC's size shows
+    p = grd[0]
+    assert p.download_url.rsplit("/", 1)[1].isupper() and p.checksum == p.checksum.lower()
+    result = download_product(g.session, g.download_request(p), str(tmp_path / "s1.zip"), expected_size=p.size,
+                              expected_md5=p.download_url.rsplit("/", 1)[1])   # upper case as GEODES writes it
+    assert result.md5 == sim.product(p.id).md5
 
 
-def test_geodes_staging_404_is_reported_per_product_and_the_others_are_asked(simulator_factory):
-    sim = simulator_factory(offline_fraction=1.0, staging_delay_s=60, collections=("PEPS_S2_L1C",))
-    g = provider(sim, "geodes")
-    products = g.search(geodes_query(collection="PEPS_S2_L1C"))[:3]
-    sim.inject("404", product_id=products[1].id)
-    with pytest.raises(NotFoundError) as e:
-        g.request_staging(products)
-    assert e.value.missing == [products[1].id]
-    assert e.value.requested == [products[0].id, products[2].id]
-    assert sim.product(products[2].id).state == "staging"     # the pass went on after the 404
+def test_geodes_redirect_loop_on_a_keyed_request_is_a_key_problem(simulator_factory, tmp_path):
+    from plugin.core.download import download_product
+    sim = simulator_factory(wrong_key_redirect_loop=True)
+    g = provider(sim, "geodes", creds=Credentials(api_key="outdated"))
+    found = g.search(geodes_query(start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 30)))   # search needs no key
+    with pytest.raises(AuthError, match="API key .*outdated or wrong"):
+        g.availability(found)
+    with pytest.raises(AuthError, match="API key .*outdated or wrong"):
+        download_product(g.session, g.download_request(found[0]), str(tmp_path / "p.zip"))
 
 
 def test_cdse_availability_batches_ids_and_reads_online(simulator_factory):
@@ -144,10 +144,46 @@ def test_cdse_availability_batches_ids_and_reads_online(simulator_factory):
     found = c.search(cdse_query())
     states = c.availability(found)
     assert sim.stats.requests["cdse.availability"] == 4               # 73 ids, 20 a request
-    assert states == {p.id: p.availability for p in sim.products}
+    assert states == _truth(sim)
     assert Availability.OFFLINE in states.values()
-    c.request_staging([p for p in found if states[p.id] is Availability.OFFLINE])   # documented no-op
-    assert sim.stats.requests["cdse.download"] == 0 and c.staging_supported is False
+    assert c.offline_recall.state == "order in the CDSE Data Workspace"
+
+
+def test_cdse_duplicate_baselines_keep_the_newest_unless_asked(simulator_factory):
+    sim = simulator_factory(cdse_duplicate_baselines=0.5, collections=("sentinel-2-l2a",))
+    listed = sim.products_of("cdse")
+    older = set(OLDER_BASELINE.values())
+    newest = [p for p in listed if p.title.split("_")[3][1:] not in older]
+    assert len(listed) > len(newest) > 0                       # some acquisitions are listed twice
+    found = provider(sim, "cdse").search(cdse_query(start=sim.config.start, end=sim.config.end))
+    assert sorted(p.id for p in found) == sorted(p.id for p in newest)
+    every = provider(sim, "cdse", keep_all_baselines=True).search(cdse_query(start=sim.config.start,
+                                                                                 end=sim.config.end))
+    assert len(every) == len(listed)
+
+
+def test_cdse_two_factor_account_logs_in_with_the_one_time_code(simulator_factory):
+    sim = simulator_factory(cdse_totp="428913", collections=("sentinel-2-l2a",))
+    env = sim.env()
+    user, password = env["SENTINEL_MIRROR_CDSE_USERNAME"], env["SENTINEL_MIRROR_CDSE_PASSWORD"]
+    product = provider(sim, "cdse").search(cdse_query(start=sim.config.start, end=sim.config.end))[0]
+    with pytest.raises(AuthError, match="two-factor"):
+        provider(sim, "cdse", creds=Credentials(username=user, password=password)).download_request(product)
+    ok = provider(sim, "cdse", creds=Credentials(username=user, password=password, totp="428913"))
+    assert ok.download_request(product).headers["Authorization"].startswith("Bearer ")
+    assert "totp" not in repr(Credentials(totp="428913")) or "428913" not in repr(Credentials(totp="428913"))
+
+
+def test_cdse_product_without_size_or_checksum_is_verified_as_a_zip(simulator_factory, tmp_path):
+    from plugin.core.models import ProductState
+    from plugin.core.pipeline import PipelineOptions, run_pipeline
+    sim = simulator_factory(cdse_no_checksum_fraction=1.0, collections=("sentinel-2-l2a",))
+    c = provider(sim, "cdse")
+    found = c.search(cdse_query(start=sim.config.start, end=sim.config.end))[:2]
+    assert all(p.size is None and p.checksum is None for p in found)
+    statuses = run_pipeline(c, found, str(tmp_path), options=PipelineOptions())
+    assert all(s.state is ProductState.DONE and "no checksum" in s.reason for s in statuses)
+    assert all(hashlib.md5(open(s.path, "rb").read()).hexdigest() == sim.product(s.product_id).md5 for s in statuses)
 
 
 # --- failures ------------------------------------------------------------------------------------------
@@ -210,9 +246,8 @@ def test_json_without_the_promised_keys_is_quoted(simulator):
 def test_geodes_bad_key_says_where_to_set_it(simulator):
     g = provider(simulator, "geodes", creds=Credentials(api_key="wrong"))
     found = g.search(geodes_query(start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 30)))   # search needs no key
-    for call in (lambda: g.availability(found), lambda: g.request_staging(found[:1])):
-        with pytest.raises(AuthError, match="Settings → Options → Sentinel Mirror → GEODES authentication"):
-            call()
+    with pytest.raises(AuthError, match="Settings → Options → Sentinel Mirror → GEODES authentication"):
+        g.availability(found)
     with pytest.raises(AuthError, match="SENTINEL_MIRROR_GEODES_API_KEY"):
         provider(simulator, "geodes", creds=Credentials()).download_request(found[0])
 
@@ -371,7 +406,7 @@ def test_sentinel1_tile_search_returns_the_slices_over_the_tile_once_with_orbits
         simulator_factory, name):
     sim = simulator_factory(**YEAR, tiles=("31TCJ", "33UUP"), collections=tuple(S1_COLLECTION.values()),
                             geodes_page_cap=15, cdse_page_cap=15, page_overlap=2)
-    expected = {p.id: p for p in sim.products_of(name) if p.area_tile == "31TCJ"}
+    expected = {p.id: p for p in sim.products_of(name) if p.area_tile == "31TCJ" and p.product_type in (None, "GRD")}
     assert len(expected) == 61      # two tracks, S1A only in 2023 (S1B lost, S1C not launched): every 12 days
     query = SearchQuery(name, S1_COLLECTION[name], bbox=None, tile="T31TCJ", max_cloud=20, **YEAR)
     found = provider(sim, name).search(query)
@@ -393,7 +428,7 @@ def test_sentinel1_orbit_filter_and_extent_search(simulator_factory):
     for name in ("geodes", "cdse"):
         found = provider(sim, name).search(SearchQuery(name, S1_COLLECTION[name], bbox=TOULOUSE,
                                                        relative_orbit=orbit, **YEAR))
-        expected = {p.id for p in sim.products_of(name) if p.relative_orbit == orbit}
+        expected = {p.id for p in sim.products_of(name) if p.relative_orbit == orbit and p.product_type != "SLC"}
         assert len(expected) == 31 and {p.id for p in found} == expected
         assert {p.relative_orbit for p in found} == {orbit}
         assert {p.extra["orbit_direction"] for p in found} == {"ascending"}
@@ -411,14 +446,14 @@ def test_sentinel1_downloads_and_verifies_then_ndvi_says_radar_while_optical_suc
     optical = geodes.search(SearchQuery("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A", bbox=None, tile="31TCJ",
                                         start=sim.config.start, end=sim.config.end))[:2]
     assert len(radar) == 3 and len(optical) == 2
-    options = PipelineOptions(poll_interval_s=0.05, poll_interval_max_s=0.3, retry_backoff_s=0.05,
-                              staging_timeout_s=20.0)
+    sim.order()   # the user's request in the GEODES explorer for those on tape
+    options = PipelineOptions(poll_interval_s=0.05, poll_interval_max_s=0.3, retry_backoff_s=0.05, watch_s=20.0)
     statuses = run_pipeline(geodes, radar + optical, str(tmp_path), options=options)
     assert [s.state for s in statuses] == [ProductState.DONE] * 5, statuses
     for s in statuses:
         assert hashlib.md5(open(s.path, "rb").read()).hexdigest() == sim.product(s.product_id).md5
     results, errors = compute_ndvi_batch([s.path for s in statuses], str(tmp_path / "ndvi"))
-    assert sorted(r.product_id for r in results) == sorted(p.title for p in optical)
+    assert sorted(r.product_id for r in results) == sorted(p.extra["file_name"][:-4] for p in optical)   # V4-0 zips
     assert [e[0] for e in errors] == [s.path for s in statuses[:3]]
     for _, message in errors:
         assert "Sentinel-1" in message or "radar" in message, message

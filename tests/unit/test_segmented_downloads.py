@@ -184,7 +184,7 @@ def test_the_cap_holds_with_segments_and_the_availability_watch(simulator_factor
     sim = simulator_factory(collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), start=start, end=start + dt.timedelta(20),
                             pad_to=12 * MB, bandwidth_bps=4 * MB, max_connections=4, staging_delay_s=(1.0, 2.0))
     provider = GeodesProvider(Endpoints(geodes=sim.geodes_url), Credentials(api_key=sim.config.api_key),
-                              requests.Session())
+                              requests.Session(), max_connections=4)
     products = sorted(provider.search(SearchQuery("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A", sim.config.start,
                                                   sim.config.end, bbox=BBox(1.40, 43.55, 1.50, 43.65))),
                       key=lambda p: p.acquired)[:3]
@@ -193,8 +193,9 @@ def test_the_cap_holds_with_segments_and_the_availability_watch(simulator_factor
     for p in products[1:]:
         sim.set_offline(p.id)
     sim.stats.reset()
+    sim.order([p.id for p in products[1:]])   # the user's order in the portal: online 1-2 s later
     statuses = run_pipeline(provider, products, str(tmp_path),
-                            options=PipelineOptions(poll_interval_s=0.05, poll_interval_max_s=0.2,
+                            options=PipelineOptions(poll_interval_s=0.05, poll_interval_max_s=0.2, watch_s=30.0,
                                                     segment_block_s=0.25))
     assert [s.state.value for s in statuses] == ["done"] * 3
     for p, s in zip(products, statuses):
@@ -211,7 +212,7 @@ def test_the_pipeline_delivers_a_product_whose_segments_were_refused(simulator_f
     sim = simulator_factory(collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",), start=start, end=start + dt.timedelta(6),
                             pad_to=8 * MB, bandwidth_bps=4 * MB, max_connections=2)
     provider = GeodesProvider(Endpoints(geodes=sim.geodes_url), Credentials(api_key=sim.config.api_key),
-                              requests.Session())
+                              requests.Session(), max_connections=4)
     products = provider.search(SearchQuery("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A", sim.config.start,
                                            sim.config.end, bbox=BBox(1.40, 43.55, 1.50, 43.65)))[:1]
     sim.prebuild([sim.product(p.id) for p in products])

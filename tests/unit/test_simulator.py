@@ -74,34 +74,81 @@ def test_body_faults(simulator):
     assert _get(simulator, p).status_code == 200 and time.monotonic() - t >= 0.3
 
 
-@pytest.mark.parametrize("mode,status", [("202-json", 202), ("202-empty", 202), ("200-json-error", 200),
-                                         ("503-retry-after", 503)])
-def test_offline_get_stages_and_never_returns_a_product(simulator_factory, mode, status):
-    sim = simulator_factory(offline_fraction=1.0, offline_response=mode, staging_delay_s=0.3)
+def test_geodes_tape_get_answers_410_and_changes_nothing_until_the_portal_order(simulator_factory):
+    sim = simulator_factory(offline_fraction=1.0, staging_delay_s=0.3)
     p = sim.products_of("geodes")[0]
-    r = _get(sim, p)
-    assert r.status_code == status and len(r.content) < 300 and not r.content.startswith(b"PK")
-    if mode == "503-retry-after":
-        assert r.headers["Retry-After"] == "1"
-    assert p.state == "staging" and sim.stats.staging_requests[p.id] == 1
+    for _ in range(3):
+        r = _get(sim, p)
+        assert r.status_code == 410 and not r.content.startswith(b"PK")
+    time.sleep(0.4)
+    assert p.state == "offline" and sim.stats.offline_gets[p.id] == 3      # a GET is no recall
+    # the user's order in the GEODES explorer, simulated by the control call
+    assert requests.post(f"{sim.base_url}/_sim/order", json={"ids": [p.title]}, timeout=5).json() == {"ordered": 1}
+    assert p.state == "ordered" and _get(sim, p).status_code == 410
     time.sleep(0.35)
     assert p.online and _get(sim, p).content.startswith(b"PK")
 
 
-def test_stuck_product_comes_online_only_when_re_requested_late(simulator_factory):
-    # wide margins: the "too early" request must stay early even on a loaded machine
-    sim = simulator_factory(offline_fraction=1.0, stuck_fraction=1.0, staging_delay_s=0.1,
-                            stuck_rerequest_after_s=1.5)
-    p = sim.products_of("geodes")[0]
-    _get(sim, p)
+@pytest.mark.parametrize("mode,status", [("202-json", 202), ("202-empty", 202), ("200-json-error", 200),
+                                         ("503-retry-after", 503)])
+def test_cdse_offline_get_never_returns_a_product(simulator_factory, mode, status):
+    sim = simulator_factory(cdse_offline_fraction=1.0, offline_response=mode, staging_delay_s=0.1)
+    p = sim.products_of("cdse")[0]
+    token = requests.post(sim.cdse_auth_url, data={"client_id": "cdse-public", "grant_type": "password",
+                          "username": sim.config.cdse_user, "password": sim.config.cdse_password}).json()
+    r = requests.get(p.download_url, headers={"Authorization": f"Bearer {token['access_token']}"}, timeout=10)
+    assert r.status_code == status and len(r.content) < 300 and not r.content.startswith(b"PK")
     time.sleep(0.2)
-    _get(sim, p)                      # too early: still stuck
-    time.sleep(0.3)
-    assert p.state == "staging"
-    time.sleep(1.2)
-    _get(sim, p)                      # 1.7 s after the first request: unsticks
-    time.sleep(0.3)
-    assert p.online
+    assert p.state == "offline"
+    assert sim.order() == len(sim.products_of("cdse"))   # every product ordered in the Data Workspace
+
+
+def test_geodes_items_follow_the_recordings(simulator_factory):
+    sim = simulator_factory(offline_fraction=0.5, collections=("THEIA_REFLECTANCE_SENTINEL2_L2A", "PEPS_S1_L1",
+                                                                "PEPS_S2_L1C"))
+    seen = {}
+    for coll in ("THEIA_REFLECTANCE_SENTINEL2_L2A", "PEPS_S1_L1", "PEPS_S2_L1C"):
+        # page and limit as strings, as EODAG sends them
+        r = requests.post(f"{sim.geodes_url}/api/stac/search", json={"page": "1", "limit": "80", "collections": [coll]},
+                          timeout=30)
+        assert r.status_code == 200, r.text
+        seen[coll] = r.json()["features"]
+    for f in seen["PEPS_S2_L1C"] + seen["PEPS_S1_L1"]:
+        data = next(a for a in f["assets"].values() if "data" in a["roles"])
+        assert "Is online: false" in data["description"]         # whatever the real state (recorded)
+    for f in seen["THEIA_REFLECTANCE_SENTINEL2_L2A"]:
+        data = next(a for a in f["assets"].values() if "data" in a["roles"])
+        assert "Is online: true" in data["description"]
+        ident = f["properties"]["identifier"]
+        assert not ident.endswith("_V4-0") and data["title"] == ident + "_V4-0.zip"
+    types = {f["properties"]["product:type"] for f in seen["PEPS_S1_L1"]}
+    assert types == {"GRD", "SLC"}
+    for f in seen["PEPS_S1_L1"]:
+        data = next(a for a in f["assets"].values() if "data" in a["roles"])
+        md5 = data["href"].rsplit("/", 1)[1]
+        assert md5 == md5.upper() and f"Checksum MD5: {md5}" in data["description"]
+    slc = [p for p in sim.products_of("geodes", "PEPS_S1_L1") if p.product_type == "SLC"]
+    grd = [p for p in sim.products_of("geodes", "PEPS_S1_L1") if p.product_type == "GRD"]
+    assert slc and all(s.size > 3 * g.size for s, g in zip(slc, grd))
+
+
+def test_wrong_key_redirect_loop_and_cdse_totp(simulator_factory):
+    sim = simulator_factory(wrong_key_redirect_loop=True, cdse_totp="123456")
+    p = _geodes(sim)
+    with pytest.raises(requests.TooManyRedirects):
+        requests.get(p.download_url, headers={"X-API-Key": "outdated"}, timeout=10)
+    form = {"client_id": "cdse-public", "grant_type": "password", "username": sim.config.cdse_user,
+            "password": sim.config.cdse_password}
+    assert requests.post(sim.cdse_auth_url, data=form, timeout=10).status_code == 401
+    assert requests.post(sim.cdse_auth_url, data={**form, "totp": "123456"}, timeout=10).status_code == 200
+
+
+def test_maja_metadata_under_data_when_asked(simulator_factory):
+    sim = simulator_factory(maja_mtd_in_data=True, collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",))
+    p = sim.products[0]
+    top = p.zip_name[:-4]
+    with zipfile.ZipFile(p.ensure_archive()) as z:
+        assert f"{top}/DATA/{top}_MTD_ALL.xml" in z.namelist()
 
 
 def test_connection_cap_answers_429_with_retry_after(simulator_factory):
@@ -178,8 +225,8 @@ def test_sentinel1_slices_follow_the_real_naming_orbits_and_repeat_cycle():
     cfg = SimConfig(seed=5, tiles=("31TCJ",), start=dt.date(2021, 11, 1), end=dt.date(2025, 12, 31),
                     collections=("PEPS_S1_L1",))
     with MirrorSimulator(cfg) as sim, MirrorSimulator(cfg) as again:
-        s1 = sim.products
-        assert [p.title for p in s1] == [p.title for p in again.products]          # deterministic
+        assert [p.title for p in sim.products] == [p.title for p in again.products]          # deterministic
+        s1 = [p for p in sim.products if p.product_type == "GRD"]   # PEPS_S1_L1 holds SLC too (recorded)
         assert {p.platform for p in s1} == {"S1A", "S1B", "S1C"}
         name = re.compile(r"^(S1[ABC])_IW_GRDH_1SDV_(\d{8}T\d{6})_(\d{8}T\d{6})_(\d{6})_([0-9A-F]{6})_[0-9A-F]{4}$")
         corners = tile_footprint("31TCJ").lonlat_polygon(points_per_side=1)
@@ -262,10 +309,11 @@ def test_quicklook_is_a_natural_colour_preview_of_the_archive(simulator, tmp_pat
     # the archive's own masks, seen on the quicklook's grid (nearest pixel centres)
     z = f"/vsizip/{p.ensure_archive()}"
     if collection.startswith("THEIA"):
-        masks = [f"{z}/{p.title}/MASKS/{p.title}_{m}_R1.tif" for m in ("CLM", "MG2")]
+        t = p.built_title   # V4-0: the zip's top folder carries the version, the identifier does not
+        masks = [f"{z}/{t}/MASKS/{t}_{m}_R1.tif" for m in ("CLM", "MG2")]
         clm, mg2 = (gdal.Translate("", m, format="MEM", width=128, height=128).ReadAsArray() for m in masks)
         cloud, clear = (clm & 2) > 0, (clm == 0) & (mg2 & 4 == 0)                      # opaque cloud; no cloud, snow
-        fre = f"{z}/{p.title}/{p.title}_FRE_B4.tif"
+        fre = f"{z}/{t}/{t}_FRE_B4.tif"
         nodata = gdal.Translate("", fre, format="MEM", width=128, height=128).ReadAsArray() == -10000
     else:
         scl_name = next(n for n in zipfile.ZipFile(p.path).namelist() if n.endswith("_SCL_20m.jp2"))

@@ -23,17 +23,43 @@ class Endpoints:
     cdse_download: str = "https://download.dataspace.copernicus.eu"
 
 
+@dataclass(frozen=True)
+class OfflineRecall:
+    """How a product that is not online comes back, for one service. Each provider states it in its code with
+    its source. Neither GEODES nor CDSE has an API call for it: the user orders the products in the service's
+    web portal and the pipeline watches their availability. (A service with a documented order call would get
+    a provider method, called by the pipeline where it sets products on tape.)"""
+    service: str        # "GEODES"
+    place: str          # where the user orders them: "explorer", "Data Workspace"
+    portal_url: str     # opens that place
+    action: str         # what to do there: "request {their} transfer", "order {them}"
+    where: str = "on tape"
+
+    @property
+    def state(self):
+        """The short state a row shows: 'order in the GEODES explorer'."""
+        return f"order in the {self.service} {self.place}"
+
+    def instructions(self, count):
+        are = "product is" if count == 1 else "products are"
+        them = "it" if count == 1 else "them"
+        these = "this product" if count == 1 else "these products"
+        action = self.action.format(them=them, their="its" if count == 1 else "their")
+        each = "it" if count == 1 else "each one"
+        return (f"{count} {are} {self.where} at {self.service}. {self.service} lets you bring {them} back only from "
+                f"its {self.place}: open it, find {these}, {action}. Sentinel Mirror will download {each} as soon as "
+                "it is online.")
+
+
 class CatalogueProvider(Protocol):
     name: str                   # "geodes" | "cdse"
     max_connections: int        # parallel downloads the service allows (CDSE: 4)
     availability_batch: int     # products one availability request may cover (1 = no batching)
     session: requests.Session   # the one session every request goes through (proxy, UA, TLS verify)
+    offline_recall: OfflineRecall   # how a product on tape comes back (the user, in the portal)
 
     def search(self, query: SearchQuery, progress: Optional[Progress] = None) -> list: ...
     def availability(self, products: Sequence[Product]) -> Dict[str, Availability]: ...
-    def request_staging(self, products: Sequence[Product]) -> None:
-        """May raise QuotaError (`.requested`: the ids asked before it) or NotFoundError (`.missing`: the ids the
-        catalogue no longer has; `.requested`: the others, asked)."""
     def download_request(self, product: Product) -> DownloadRequest: ...
     def refresh_credentials(self) -> None:
         """Called once after a 401/403 mid-download: get a fresh token (CDSE) or raise AuthError."""
@@ -46,3 +72,4 @@ class Credentials:
     api_key: str = field(default="", repr=False)    # GEODES X-API-Key
     username: str = ""                              # CDSE
     password: str = field(default="", repr=False)   # CDSE
+    totp: str = field(default="", repr=False)       # CDSE two-factor accounts: the one-time code of this login

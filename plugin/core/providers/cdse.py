@@ -4,9 +4,10 @@ Protocol as documented in shared/notes/apis.md (CDSE documentation pages, EODAG 
 recorded OData answer). Search is anonymous; downloads need a bearer token, refreshed before it expires and
 again after a 401 (refresh_credentials).
 
-Staging: CDSE documents no ordering call for offline Sentinel-2 products (EODAG sets order_enabled: false;
-S2 is understood to be kept online). request_staging therefore sends nothing: a product that is offline is
-reported as such, and `staging_supported` is False so the pipeline can say so rather than wait for it.
+Offline products: see offline_recall (ordered by the user in the Data Workspace). Two-factor accounts send a
+one-time code with the login (Credentials.totp). The same acquisition can be listed under two processing
+baselines: search() keeps the newest unless keep_all_baselines. Old entities may come without size or checksum
+("ContentLength": 0, "Checksum": []): they are verified as complete zips only.
 """
 import datetime as dt
 import logging
@@ -18,7 +19,7 @@ from ..errors import AuthError, MalformedResponseError
 from ..models import Product
 from ..progress import NULL_PROGRESS, check_cancelled
 from ..redact import one_line, remember_secret
-from .base import DownloadRequest
+from .base import DownloadRequest, OfflineRecall
 from .common import (MAX_RESULTS, add_unseen, availability_from_flag, boxes, check_query, day_start, iso_z,
                      orbit_direction, parse_time, polarisations, search_extent, too_many)
 from .http import JsonHttp, check_credentials_transport, malformed_answer, quote_body, require, same_site, snippet
@@ -40,6 +41,35 @@ COLLECTION_FILTERS = {
 }
 
 
+DATA_WORKSPACE_URL = "https://dataspace.copernicus.eu/"   # the Data Workspace is opened from the portal's home page
+TOTP_HINT = ("This account uses two-factor login: give the current one-time code (the Processing parameter, the "
+             "SENTINEL_MIRROR_CDSE_TOTP environment variable, or the dock's prompt).")
+
+
+def offline_recall():
+    """"It is not possible to order DAD by using OData, STAC or S3 … DAD (Offline data) can only be ordered by using
+    the Data Workspace" (CDSE documentation, Quotas page; eu-cdse/documentation)."""
+    return OfflineRecall(service=SERVICE, place="Data Workspace", portal_url=DATA_WORKSPACE_URL,
+                         action="order {them}", where="offline")
+
+
+_BASELINE = re.compile(r"^(?P<head>S2[A-D]_MSI\w{3}_\d{8}T\d{6})_N(?P<n>\d{4})_(?P<tail>R\d{3}_T\w{5})_\d{8}T\d{6}$")
+
+
+def newest_baselines(products):
+    """One product per acquisition: CDSE lists some under two processing baselines (clcr/pyeo #144: N0510 and
+    N0509 of one datatake); the highest baseline is kept. Order otherwise unchanged."""
+    best = {}
+    for p in products:
+        m = _BASELINE.match(p.title)
+        if m:
+            key = (m["head"], m["tail"])
+            if key not in best or m["n"] > best[key][0]:
+                best[key] = (m["n"], p.id)
+    keep = {pid for _, pid in best.values()}
+    return [p for p in products if not _BASELINE.match(p.title) or p.id in keep]
+
+
 def _attr(kind, name, op, value):
     return (f"Attributes/OData.CSC.{kind}Attribute/any(att:att/Name eq '{name}' and "
             f"att/OData.CSC.{kind}Attribute/Value {op} {value})")
@@ -53,9 +83,14 @@ class CdseProvider:
     name = "cdse"
     max_connections = 4          # CDSE allows 4 concurrent downloads per user
     availability_batch = 20      # Ids per OData query (keeps the URL short)
-    staging_supported = False    # see module docstring
 
-    def __init__(self, endpoints, credentials, session, *, sleep=time.sleep, policy=None, clock=time.monotonic):
+    def __init__(self, endpoints, credentials, session, *, sleep=time.sleep, policy=None, clock=time.monotonic,
+                 keep_all_baselines=False, **_ignored):
+        self.offline_recall = offline_recall()
+        self.keep_all_baselines = keep_all_baselines
+        self._totp = (credentials.totp or "").strip()
+        if self._totp:
+            remember_secret(self._totp)   # masked by value like the password
         self.base = endpoints.cdse.rstrip("/")
         self.auth_url = endpoints.cdse_auth
         self.download_base = endpoints.cdse_download.rstrip("/")
@@ -93,7 +128,7 @@ class CdseProvider:
                 break
             url, params = next_url, None   # the next link carries every parameter
         progress.set(100.0)
-        return products
+        return products if self.keep_all_baselines else newest_baselines(products)
 
     def search_params(self, query):
         coll, ptype = COLLECTION_FILTERS[query.collection]
@@ -146,7 +181,7 @@ class CdseProvider:
             extra={"s3_path": item.get("S3Path"), "orbit_direction": orbit_direction(attrs.get("orbitDirection")),
                    "polarisations": polarisations(attrs.get("polarisationChannels"))})
 
-    # --- availability and staging ------------------------------------------------------------------
+    # --- availability ------------------------------------------------------------------
     def availability(self, products):
         """{product id: ONLINE | OFFLINE | UNKNOWN}: one OData query by Id per `availability_batch`."""
         out = {}
@@ -162,12 +197,6 @@ class CdseProvider:
             for p in batch:
                 out[p.id] = availability_from_flag(online.get(p.id))
         return out
-
-    def request_staging(self, products):
-        offline = [p.title for p in products]
-        if offline:
-            log.info("CDSE has no staging request for offline products; %d stay offline: %s", len(offline),
-                     ", ".join(offline[:5]) + ("…" if len(offline) > 5 else ""))
 
     # --- tokens and downloads ----------------------------------------------------------------------
     def download_request(self, product):
@@ -207,10 +236,14 @@ class CdseProvider:
     def _grant_password(self):
         if not self.username or not self._password:
             raise AuthError(f"Downloading from {SERVICE} needs an account. {AUTH_HINT}")
-        response = self._token_request({"grant_type": "password", "username": self.username,
-                                        "password": self._password})
+        form = {"grant_type": "password", "username": self.username, "password": self._password}
+        if self._totp:   # two-factor accounts (CDSE Token documentation); a code is good for one login
+            form["totp"], self._totp = self._totp, ""
+        response = self._token_request(form)
         if response.status_code != 200:
-            raise AuthError(f"{SERVICE} refused the username or password (HTTP {response.status_code}). {AUTH_HINT} "
+            what = "the one-time code (or the password)" if "totp" in form else "the username or password"
+            hint = "" if "totp" in form else f" If the account uses two-factor login: {TOTP_HINT}"
+            raise AuthError(f"{SERVICE} refused {what} (HTTP {response.status_code}). {AUTH_HINT}{hint} "
                             f"The service said: {quote_body(response, 120)}")
         self._store(response)
 

@@ -4,20 +4,19 @@ Protocol as documented in shared/notes/apis.md (EODAG geodes.yml + GeodesSearch,
 search): POST {base}/api/stac/search, 80 items a page at most; size, MD5 and the online flag are free text
 in the data asset's description; X-API-Key for availability and downloads.
 
-Staging: GEODES documents no staging call. As on PEPS, a GET of the download URL of an offline product is
-assumed to start its recall from tape; request_staging sends the cheapest such GET (Range: bytes=0-0,
-body discarded), so the trigger costs one byte even when the product turns out to be online.
+Products on tape (Tier 3): see OFFLINE_RECALL. The search description's "Is online" line is not a storage state
+(CS-SI/eodag #1777; recorded PEPS items all say false, THEIA ones true): search() asks /fastavailability.
 """
 import logging
 import re
 import time
 from urllib.parse import urlsplit
 
-from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaError
+from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaError, RemoteError
 from ..models import Availability, Product, ProductKind
 from ..progress import NULL_PROGRESS, check_cancelled
 from ..redact import one_line, remember_secret
-from .base import DownloadRequest
+from .base import DownloadRequest, OfflineRecall
 from .common import (MAX_RESULTS, add_unseen, availability_from_flag, boxes, check_query, day_end, day_start, iso_z,
                      orbit_direction, parse_time, platform_name, polarisations, search_extent, too_many)
 from .http import JsonHttp, check_credentials_transport, malformed_answer, require, same_origin, snippet
@@ -32,6 +31,16 @@ PAGE_LIMIT = 80          # the GEODES API documentation caps pages at 80
 # pyGeodes sends its downloads to gdh-portal-prod for hrefs not on geodes-portal (shared/notes/apis.md)
 OFFICIAL_ALIASES = {"geodes-portal.cnes.fr": ("gdh-portal-prod.cnes.fr",)}
 _DESCRIPTION_KEYS = {"File size": "size", "Is online": "online", "Checksum MD5": "md5"}
+S1_COLLECTION = "PEPS_S1_L1"
+S1_DEFAULT_TYPE = "GRD"   # PEPS_S1_L1 mixes GRD and SLC (recorded); SLC only when asked for
+MAX_CONNECTIONS = 3       # pyGeodes' MAX_CONCURRENT_DOWNLOADS; the server's own limit is unverified
+
+
+def offline_recall(portal_url):
+    """GEODES has no API to order a product on tape: CS-SI/eodag PR #2154 ("Order mechanism is not available in the
+    current provider API"), no order call in CNES/pyGeodes; a download GET answers 410 (CS-SI/eodag #1776). Users
+    request the transfer in the GEODES web portal's explorer (alexisInSAR/EZ-InSAR GEODESapi.py)."""
+    return OfflineRecall(service=SERVICE, place="explorer", portal_url=portal_url, action="request {their} transfer")
 
 
 def parse_description(text):
@@ -58,17 +67,17 @@ def parse_description(text):
 
 class GeodesProvider:
     name = "geodes"
-    max_connections = 4          # not documented by GEODES; a polite default
     availability_batch = 50      # hrefs per POST /fastavailability
-    staging_supported = True     # implicitly, by a GET of the download URL (see module docstring)
-    staging_batch = 1            # one GET per product anyway: the pipeline checks for a cancel between them
 
-    def __init__(self, endpoints, credentials, session, *, sleep=time.sleep, policy=None):
+    def __init__(self, endpoints, credentials, session, *, sleep=time.sleep, policy=None,
+                 max_connections=MAX_CONNECTIONS, **_ignored):
         self.base = endpoints.geodes.rstrip("/")
         self.api_key = (credentials.api_key or "").strip()
         remember_secret(self.api_key)   # masked by value wherever text leaves the plugin (core.redact)
         self.session = session
         self.http = JsonHttp(session, SERVICE, AUTH_HINT, policy=policy, sleep=sleep)
+        self.max_connections = max(1, int(max_connections or MAX_CONNECTIONS))
+        self.offline_recall = offline_recall(self.base)
 
     # --- search ------------------------------------------------------------------------------------
     def search(self, query, progress=None):
@@ -96,8 +105,20 @@ class GeodesProvider:
             if len(seen) >= MAX_RESULTS:   # a service that keeps saying "next" cannot keep us paging forever
                 too_many(len(seen), SERVICE)
             page += 1
+        products = self._with_availability(products, progress)
         progress.set(100.0)
         return products
+
+    def _with_availability(self, products, progress):
+        """The search's "Is online" line is not trusted: the availability endpoint says, batched. If it cannot be
+        asked, the rows say "unknown" and a download finds out (one GET)."""
+        try:
+            check_cancelled(progress)
+            known = self.availability(products)
+        except (MalformedResponseError, AuthError, QuotaError, NotFoundError, RemoteError) as e:
+            log.warning("GEODES availability after the search failed (%s): online state unknown", e)
+            return products
+        return [p.with_availability(known.get(p.id, Availability.UNKNOWN)) for p in products]
 
     def search_body(self, query):
         q = {
@@ -110,6 +131,8 @@ class GeodesProvider:
             q["eo:cloud_cover"] = {"lte": query.max_cloud}
         if query.relative_orbit is not None:
             q["sat:relative_orbit"] = {"eq": query.relative_orbit}
+        if query.collection == S1_COLLECTION and (query.product_type or S1_DEFAULT_TYPE) != "any":
+            q["product:type"] = {"eq": query.product_type or S1_DEFAULT_TYPE}
         body = {"page": 1, "limit": PAGE_LIMIT, "collections": [query.collection], "query": q,
                 "sortBy": [{"field": "start_datetime", "direction": "asc"}]}
         extent = search_extent(query)
@@ -142,6 +165,8 @@ class GeodesProvider:
                                          f"without a data asset to download: {snippet(assets)}")
         key, asset = data_asset
         info = parse_description(asset.get("description"))
+        # THEIA V4-0: `identifier` has no version suffix, the zip has it (recorded); the title is the identifier
+        # (what the explorer finds), the file keeps the zip's name (extra["file_name"])
         title = props.get("identifier") or asset.get("title") or key
         title = one_line(re.sub(r"\.(zip|SAFE)$", "", str(title).rsplit("/", 1)[-1]))   # no forged log lines
         when = props.get("start_datetime") or props.get("datetime")
@@ -157,11 +182,12 @@ class GeodesProvider:
             relative_orbit=int(orbit) if orbit is not None else None,
             cloud_cover=float(cloud) if cloud is not None else None,
             size=info.get("size"), checksum=info.get("md5"),
-            availability=availability_from_flag(info.get("online")),
+            availability=Availability.UNKNOWN,   # not the description's "Is online": see search()
             footprint=feature.get("geometry"), quicklook_url=quicklook, download_url=asset["href"],
             extra={"endpoint_url": props.get("endpoint_url"), "file_name": str(key).rsplit("/", 1)[-1],
                    "orbit_direction": orbit_direction(props.get("sat:orbit_state")),
-                   "polarisations": polarisations(props.get("sar:polarizations"))})
+                   "polarisations": polarisations(props.get("sar:polarizations")),
+                   "product_type": props.get("product:type")})
 
     # --- availability ------------------------------------------------------------------------------
     def availability(self, products):
@@ -183,43 +209,16 @@ class GeodesProvider:
 
     @staticmethod
     def _availability_of(product, entries):
-        link = product.download_url or ""
+        link = (product.download_url or "").lower()   # Sentinel-1 MD5s are upper case: compare without case
         for entry in entries:
-            if not isinstance(entry, dict) or not entry.get("id") or entry["id"] not in link:
+            if not isinstance(entry, dict) or not entry.get("id") or str(entry["id"]).lower() not in link:
                 continue
             for f in entry.get("files") or []:
-                if isinstance(f, dict) and f.get("checksum") and f["checksum"] in link:
+                if isinstance(f, dict) and f.get("checksum") and str(f["checksum"]).lower() in link:
                     return availability_from_flag(bool(f.get("available")))
         return Availability.UNKNOWN
 
-    # --- staging and downloads ---------------------------------------------------------------------
-    def request_staging(self, products):
-        """Ask for the recall of every product (see module docstring). Re-asking is harmless.
-
-        A 429 stops the pass with QuotaError (its `.requested` lists the ids already asked for). A 404 does
-        not stop it: the others are asked, then NotFoundError lists in `.missing` the ids the catalogue no
-        longer has (waiting for those would last until the staging timeout) and in `.requested` the others."""
-        requested, missing = [], []
-        for p in products:
-            req = self.download_request(p)
-            try:
-                response = self.http.send("GET", req.url, headers={**req.headers, "Range": "bytes=0-0"},
-                                          stream=True, expect=(200, 202, 206, 503), what="staging request")
-            except QuotaError as e:
-                e.requested = requested
-                raise
-            except NotFoundError:
-                missing.append(p.id)
-                continue
-            response.close()   # whatever came back (a byte, a JSON note, nothing) is not the product
-            requested.append(p.id)
-            log.debug("GEODES staging requested for %s: HTTP %s", p.title, response.status_code)
-        if missing:
-            error = NotFoundError(f"{SERVICE} no longer has {len(missing)} of the products (HTTP 404 to the "
-                                  "staging request).")
-            error.requested, error.missing = requested, missing
-            raise error
-
+    # --- downloads ---------------------------------------------------------------------------------
     def download_request(self, product):
         url = product.download_url
         if not url:

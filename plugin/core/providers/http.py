@@ -149,6 +149,17 @@ def send_following_redirects(session, method, url, *, headers=None, **kwargs):
     raise requests.TooManyRedirects(f"More than {MAX_REDIRECTS} redirects")
 
 
+def redirect_loop_error(what, headers):
+    """A redirect loop. On a request carrying an API key or token it is a key problem: pyGeodes' troubleshooting
+    page says "Exceeded 30 redirects" usually means the API key is outdated or wrong."""
+    if any(k.lower() in CREDENTIAL_HEADERS for k in headers or {}):
+        return AuthError(f"The service redirected {what} in a loop, which usually means the API key (or login) is "
+                         "outdated or wrong: create a new key in your account settings on the service's site and set "
+                         "it in Settings → Options → Sentinel Mirror.")
+    return RemoteError(f"The service redirected {what} in a loop: check the service address in Settings → Options → "
+                       "Sentinel Mirror.")
+
+
 def duration_text(seconds):
     """'45 s', '8 min', '4.0 h': a wait or a timeout as a user reads it."""
     if seconds < 120:
@@ -304,8 +315,7 @@ class JsonHttp:
             try:
                 response = send_following_redirects(self.session, method, url, **kwargs)
             except requests.TooManyRedirects:
-                raise RemoteError(f"{self.service} redirected the {what} in a loop: check the service address "
-                                  "in Settings → Options → Sentinel Mirror.") from None
+                raise redirect_loop_error(f"the {self.service} {what}", kwargs.get("headers")) from None
             except requests.exceptions.SSLError as e:   # a ConnectionError, but retrying will not fix it
                 raise RemoteError(tls_failure_message(url, f"the {self.service} {what}", e)) from None
             except (requests.ConnectionError, requests.Timeout) as e:

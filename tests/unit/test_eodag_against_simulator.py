@@ -1,0 +1,63 @@
+"""EODAG, the reference client for GEODES (pinned in requirements-dev.txt), configured only with the simulator's
+address and key, gets what it gets from the real GEODES: a search (with availability from /fastavailability),
+online products downloaded with the catalogue's MD5, and HTTP 410 for products on tape (CS-SI/eodag #1776).
+
+Only EODAG's own geodes provider configuration is used (eodag/resources/providers/geodes.yml): the user
+configuration overrides the search endpoint, the auth matching URL and the API key, nothing else."""
+import datetime as dt
+import hashlib
+import logging
+import os
+
+import pytest
+
+if os.environ.get("CI"):
+    import eodag   # CI installs requirements-dev.txt: a missing EODAG is a failure there
+else:
+    eodag = pytest.importorskip("eodag", reason="EODAG is pinned in requirements-dev.txt: run make setup")
+
+
+@pytest.fixture
+def dag(simulator_factory, tmp_path, monkeypatch):
+    sim = simulator_factory(collections=("PEPS_S2_L1C",), offline_fraction=0.5, start=dt.date(2023, 6, 1),
+                            end=dt.date(2023, 6, 30))
+    conf = tmp_path / "eodag.yml"
+    conf.write_text(f"""
+geodes:
+  priority: 1
+  search:
+    api_endpoint: {sim.geodes_url}/api/stac/search
+    discover_collections:
+      fetch_url: null
+  auth:
+    matching_url: {sim.geodes_url}
+    credentials:
+      apikey: {sim.config.api_key}
+""")
+    monkeypatch.setenv("EODAG_EXT_COLLECTIONS_CFG_URI", "")     # no collection list from the internet
+    monkeypatch.setenv("EODAG_CFG_DIR", str(tmp_path / "eodag-home"))
+    logging.getLogger("eodag").setLevel(logging.WARNING)
+    gateway = eodag.EODataAccessGateway(user_conf_file_path=str(conf))
+    return gateway, sim
+
+
+def test_eodag_searches_the_simulator_downloads_online_products_and_gets_410_for_tape(dag, tmp_path):
+    from eodag.utils.exceptions import NotAvailableError
+    gateway, sim = dag
+    found = gateway.search(collection="S2_MSI_L1C", start="2023-06-01", end="2023-07-01",
+                           geom=[1.3, 43.5, 1.5, 43.7], provider="geodes")
+    assert len(found) == len(sim.products_of("geodes")) == 6
+    assert sim.stats.requests["geodes.availability"] == 1              # EODAG asks /fastavailability, batched
+    online = [p for p in found if sim.product(p.properties["uid"]).online]
+    tape = [p for p in found if not sim.product(p.properties["uid"]).online]
+    assert online and tape
+    assert {p.properties["order:status"] for p in online} == {"succeeded"}   # EODAG's "online"
+    assert {p.properties["order:status"] for p in tape} == {"orderable"}
+    for p in online:
+        path = gateway.download(p, output_dir=str(tmp_path / "out"), extract=False, wait=0.001, timeout=0.002)
+        assert hashlib.md5(open(path, "rb").read()).hexdigest() == sim.product(p.properties["uid"]).md5
+    for p in tape:
+        with pytest.raises(NotAvailableError, match="410"):
+            gateway.download(p, output_dir=str(tmp_path / "out"), extract=False, wait=0.001, timeout=0.002)
+    assert sim.stats.statuses[("geodes.download", 410)] == len(tape)
+    assert all(sim.product(p.properties["uid"]).state == "offline" for p in tape)   # the GET recalled nothing
