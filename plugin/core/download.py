@@ -21,6 +21,7 @@ import requests
 
 from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, GoneError, NotFoundError,
                      NotOnlineError, ProductBusyError, QuotaError, RemoteError)
+from .part_ranges import unsegment
 from .paths import folder_problem
 from .product_lock import ProductLock
 from .providers.http import redirect_loop_error, retry_after_seconds, send_following_redirects, tls_failure_message
@@ -136,7 +137,7 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
     - `refresh_request()`: called once after a 401/403; returns a fresh DownloadRequest (new token).
     - `progress_cb(bytes_done, bytes_total)` after each chunk; `cancelled()` checked after each chunk
       (raises Cancelled and keeps the part for a later resume).
-    - `connections` (segments.Connections, the run's budget): the download holds one of its tokens while it
+    - `connections` (connections.Connections, the run's budget): the download holds one of its tokens while it
       talks to the server and, when `segmented`, takes the free ones too to fetch byte ranges in parallel
       (core/segments.py). Without it: one stream, no accounting.
     - Raises NotOnlineError (202, 503, an empty or JSON/HTML body: the product is not on disk yet; GoneError
@@ -165,12 +166,12 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
                 refresh_request, timeout, check_zip, sleep, title, folder)
         from . import segments   # it builds on this module's helpers
         if connections is None:
-            segments.unsegment(dest_path + ".part", expected_size, expected_md5)
+            unsegment(dest_path + ".part", expected_size, expected_md5)
             return _download_locked(*args)
         with connections.hold(cancelled):
             if segmented and segments.eligible(expected_size, connections):
                 return segments.download_segmented(*args, connections)
-            segments.unsegment(dest_path + ".part", expected_size, expected_md5)
+            unsegment(dest_path + ".part", expected_size, expected_md5)
             return _download_locked(*args)
     finally:
         lock.release()

@@ -6,7 +6,7 @@ failed or on tape and no longer watched (or raises Cancelled). It:
 2. asks once (batched) for the availability of the rest (the availability endpoint, never the search's
    description); online products (and those whose state is unknown) download at once on a small thread pool
    (min of our cap and the provider's cap), verified. Every request to the service holds a connection of one
-   budget of that cap (segments.Connections): the downloads, the extra connections a product takes when
+   budget of that cap (connections.Connections): the downloads, the extra connections a product takes when
    fewer products than connections are downloading (byte ranges, core/segments.py), and the watch's
    availability requests;
 3. sets the others ON TAPE (ProductState.OFFLINE, reason e.g. "order in the GEODES explorer"): neither GEODES nor
@@ -43,6 +43,7 @@ from typing import Callable, Optional
 
 from . import journal as journal_mod
 from . import paths
+from .connections import Connections
 from .download import download_product, file_md5, is_zip
 from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, GoneError, InvalidInputError,
                      NotFoundError, NotOnlineError, ProductBusyError, QuotaError, SentinelMirrorError)
@@ -50,7 +51,6 @@ from .models import Availability, ProductState, ProductStatus, product_from_dict
 from .progress import NULL_PROGRESS
 from .providers.http import abort_requests, duration_text
 from .redact import redact
-from .segments import Connections
 
 log = logging.getLogger("sentinel_mirror")
 

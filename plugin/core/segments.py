@@ -5,7 +5,7 @@ Here one product's missing bytes are split into ranges, each fetched by its own 
 own connection) and written at its offset in `<dest>.part`, a sparse file of the product's full size.
 
 - Connections: every request that opens a connection to the service holds a token of one shared
-  `Connections` budget (the pipeline's cap): a product's first connection, its extra ones and the requests
+  `connections.Connections` budget (the pipeline's cap): a product's first connection, its extra ones and the requests
   that watch availability. Extra connections are only taken when nobody waits for one, and give theirs back
   at the end of their current block as soon as somebody does (a product that came online, the watch), so the
   cap is never exceeded and new products are never held up for long.
@@ -15,8 +15,8 @@ own connection) and written at its offset in `<dest>.part`, a sparse file of the
   without a piece takes over the second half of the largest part nobody has asked for yet (work stealing).
   A block is always read to its end: closing a connection mid-body would leave the server counting it for a
   while.
-- Resume: `<dest>.part.ranges` (JSON: the product's size and MD5, the byte ranges on disk) says which
-  ranges of a full-size `.part` are written; it is saved every half second and when a worker stops, and
+- Resume: `<dest>.part.ranges` (core/part_ranges.py: the product's size and MD5, the byte ranges on disk)
+  says which ranges of a full-size `.part` are written; it is saved every half second and when a worker stops, and
   always before the `.part` grows to full size. A `.part` without it is a prefix (single stream), so a
   part can always be read one way or the other whatever moment a run was killed at.
 - A server that answers 200 (or a Content-Range other than the one asked for) to a ranged request does not
@@ -28,10 +28,8 @@ own connection) and written at its offset in `<dest>.part`, a sparse file of the
   of the bytes read back from the disk: a hasher thread follows the written prefix during the download, so
   that the check at the end reads only the last pieces (hashing a GiB takes seconds).
 """
-import collections
 import errno
 import hashlib
-import json
 import logging
 import os
 import threading
@@ -41,12 +39,12 @@ import requests
 
 from . import download as dl
 from .errors import AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, QuotaError, RemoteError
+from .part_ranges import add_range, load_ranges, missing_ranges, ranges_path, remove_file, save_ranges, to_prefix
 from .paths import folder_problem
-from .providers.http import send_following_redirects, tls_failure_message
+from .providers.http import redirect_loop_error, send_following_redirects, tls_failure_message
 
 log = logging.getLogger("sentinel_mirror")
 
-RANGES_SUFFIX = ".ranges"     # next to the `.part`: `<dest>.part.ranges`
 MIN_BLOCK = 1024 * 1024       # smallest request, and the smallest piece worth a connection of its own
 MAX_BLOCK = 256 * 1024 * 1024
 ALIGN = 64 * 1024
@@ -57,252 +55,6 @@ CLOSE_GRACE_S = 0.05          # after closing a connection mid-body: the server 
 MAX_QUOTA_WAIT_S = 5.0
 HASH_STEP = 4 * 1024 * 1024   # the hasher reads the growing prefix this much at a time
 QUOTA_RECHECK_S = 0.2
-
-
-class Connections:
-    """The connection budget shared by every request of a run to one service (the pipeline's cap).
-
-    `hold()` waits for a token (FIFO among waiters); `reserve()` queues without waiting (the pipeline's
-    coordinator must not block); `try_extra()` takes a token only when one is free and nobody waits;
-    `should_yield()` tells one extra connection per waiter to give its token back.
-    """
-
-    def __init__(self, capacity, block_s=2.0):
-        self.capacity = self.cap = max(1, int(capacity))
-        self.block_s = block_s
-        self.threads = set()   # idents of the extra workers: the pipeline's cancel breaks their requests too
-        self._cond = threading.Condition()
-        self._in_use = 0
-        self._queue = collections.deque()
-        self._yielding = 0
-        self.peak = 0
-
-    def reserve(self, on_grant=None):
-        """A place in the queue; `on_grant()` is called (under this budget's lock: keep it short) once granted."""
-        ticket = _Ticket(on_grant)
-        with self._cond:
-            self._queue.append(ticket)
-            self._grant()
-        return ticket
-
-    def cancel(self, ticket):
-        """Give back a reserved ticket, granted or not."""
-        with self._cond:
-            if ticket in self._queue:
-                self._queue.remove(ticket)
-            elif ticket.granted and not ticket.released:
-                ticket.released = True
-                self._release_locked()
-
-    def hold(self, cancelled=lambda: False):
-        return _Held(self, cancelled)
-
-    def acquire(self, cancelled=lambda: False):
-        ticket = self.reserve()
-        with self._cond:
-            while not ticket.granted:
-                if cancelled():
-                    self._queue.remove(ticket)
-                    raise Cancelled("Cancelled by the user.")
-                self._cond.wait(0.1)
-        return ticket
-
-    def try_extra(self):
-        with self._cond:
-            if self._queue or self._in_use >= self.capacity:
-                return False
-            self._take()
-            return True
-
-    def should_yield(self):
-        with self._cond:
-            if len(self._queue) > self._yielding:
-                self._yielding += 1
-                return True
-            return False
-
-    def release(self, yielded=False):
-        with self._cond:
-            if yielded:
-                self._yielding -= 1
-            self._release_locked()
-
-    def quota_hit(self):
-        """The service refused a connection (429): it allows fewer than we thought, for now."""
-        with self._cond:
-            self.capacity = max(1, min(self.capacity, self._in_use - 1))
-
-    def success(self):
-        with self._cond:
-            self.capacity = min(self.cap, self.capacity + 1)
-            self._grant()
-
-    def free(self):
-        with self._cond:
-            return 0 if self._queue else max(0, self.capacity - self._in_use)
-
-    def _take(self):
-        self._in_use += 1
-        self.peak = max(self.peak, self._in_use)
-
-    def _release_locked(self):
-        self._in_use -= 1
-        self._grant()
-        self._cond.notify_all()
-
-    def _grant(self):
-        while self._queue and self._in_use < self.capacity:
-            ticket = self._queue.popleft()
-            ticket.granted = True
-            self._take()
-            if ticket.on_grant is not None:
-                ticket.on_grant()
-
-
-class _Ticket:
-    __slots__ = ("granted", "released", "on_grant")
-
-    def __init__(self, on_grant=None):
-        self.granted = self.released = False
-        self.on_grant = on_grant
-
-
-class _Held:
-    def __init__(self, connections, cancelled):
-        self.connections, self.cancelled, self.ticket = connections, cancelled, None
-
-    def __enter__(self):
-        self.ticket = self.connections.acquire(self.cancelled)
-        return self
-
-    def __exit__(self, *exc):
-        self.connections.cancel(self.ticket)
-
-
-# ---- the ranges on disk ------------------------------------------------------------------------------------
-def ranges_path(part):
-    return part + RANGES_SUFFIX
-
-
-def _add(done, a, b):
-    """Insert [a, b) into a sorted list of disjoint [start, end) ranges, merging neighbours."""
-    if b <= a:
-        return
-    out = []
-    for s, e in done:
-        if e < a or s > b:
-            out.append([s, e])
-        else:
-            a, b = min(a, s), max(b, e)
-    out.append([a, b])
-    out.sort()
-    done[:] = out
-
-
-def _missing(done, size):
-    gaps, at = [], 0
-    for s, e in done:
-        if s > at:
-            gaps.append([at, s])
-        at = max(at, e)
-    if at < size:
-        gaps.append([at, size])
-    return gaps
-
-
-def load_ranges(part, size, md5):
-    """The ranges of `part` already written: from the sidecar when it matches a full-size part, else the
-    part's prefix. A sidecar for another product version, or one that cannot be read, is dropped."""
-    side = ranges_path(part)
-    try:
-        part_size = os.path.getsize(part)
-    except FileNotFoundError:
-        part_size = None
-    record = None
-    try:
-        with open(side, encoding="utf-8") as f:
-            record = json.load(f)
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError):
-        log.info("Unreadable range record %s: ignored", os.path.basename(side))
-    if record is not None:
-        done = _valid_record(record, size, md5)
-        if done is not None and part_size == size:
-            return done
-        _remove(side)   # stale (the part was truncated back to a prefix, or is gone): the part says it all
-        if done is None and part_size == size:
-            _remove(part)   # a full-size part whose written ranges nobody knows: useless
-            return []
-    if part_size is None:
-        return []
-    if part_size > size:
-        _remove(part)
-        return []
-    return [[0, part_size]] if part_size else []
-
-
-def _valid_record(record, size, md5):
-    if not isinstance(record, dict) or record.get("size") != size or record.get("md5") != (md5 or None):
-        return None
-    done = []
-    for r in record.get("done") or []:
-        if (not isinstance(r, list) or len(r) != 2 or not all(type(x) is int for x in r)
-                or not 0 <= r[0] < r[1] <= size):
-            return None
-        _add(done, r[0], r[1])
-    return done
-
-
-def kept_bytes(part):
-    """How many bytes of the product a `.part` holds (read only: for reports and tests)."""
-    try:
-        with open(ranges_path(part), encoding="utf-8") as f:
-            return sum(e - s for s, e in json.load(f)["done"])
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0
-    try:
-        return os.path.getsize(part)
-    except FileNotFoundError:
-        return 0
-
-
-def save_ranges(part, size, md5, done):
-    side = ranges_path(part)
-    tmp = side + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump({"size": size, "md5": md5 or None, "done": done}, f)
-    os.replace(tmp, side)
-
-
-def to_prefix(part, done):
-    """Back to the one-stream layout: the part keeps only the bytes written from 0 on; the sidecar goes
-    after the truncation (a kill in between leaves a part shorter than the sidecar's size: a prefix)."""
-    prefix = done[0][1] if done and done[0][0] == 0 else 0
-    if os.path.exists(part):
-        with open(part, "r+b") as f:
-            f.truncate(prefix)
-    _remove(ranges_path(part))
-
-
-def unsegment(part, size, md5):
-    """Before one stream resumes a part: a segmented one becomes its prefix (no sidecar: nothing to do)."""
-    if not os.path.exists(ranges_path(part)):
-        return
-    if size is None:
-        _remove(part)
-        _remove(ranges_path(part))
-        return
-    to_prefix(part, load_ranges(part, size, md5))
-
-
-def _remove(path):
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
 
 
 # ---- the download ------------------------------------------------------------------------------------------
@@ -335,7 +87,7 @@ def download_segmented(session, request, dest_path, expected_size, expected_md5,
         job = _Job(session, request, part, expected_size, expected_md5, done, progress_cb, cancelled, chunk_size,
                    refresh_request, timeout, sleep, title, folder, connections)
         try:
-            if _missing(done, expected_size):
+            if missing_ranges(done, expected_size):
                 dl.free_space_check(folder, expected_size - sum(e - s for s, e in done), title)
                 job.run()
         except _Fallback:
@@ -352,11 +104,11 @@ def download_segmented(session, request, dest_path, expected_size, expected_md5,
         problem = dl._verify(part, os.path.getsize(part), md5, expected_size, expected_md5, check_zip)
         if problem is None:
             os.replace(part, dest_path)
-            _remove(ranges_path(part))
+            remove_file(ranges_path(part))
             connections.success()   # one connection more allowed again after a 429, like the pipeline does
             return dl.DownloadResult(dest_path, expected_size, md5.hexdigest(), transferred)
-        _remove(part)
-        _remove(ranges_path(part))
+        remove_file(part)
+        remove_file(ranges_path(part))
         if corrupt_retried:
             raise ChecksumError(f"{title} was downloaded twice and is corrupt both times ({problem}). "
                                 "Try again later or report it to the catalogue.")
@@ -375,7 +127,7 @@ class _Job:
         self.refresh_request, self.timeout, self.sleep = refresh_request, timeout, sleep
         self.title, self.folder, self.connections = title, folder, connections
         self.lock = threading.Condition()
-        self.ranges = [_Range(s, e) for s, e in _missing(self.done, size)]
+        self.ranges = [_Range(s, e) for s, e in missing_ranges(self.done, size)]
         self.rate = None              # bytes/s of one connection, last measured
         self.generation = 0           # bumped when the credentials are refreshed
         self.refreshed = False
@@ -648,7 +400,7 @@ class _Job:
             resp = send_following_redirects(self.session, "GET", self.request.url, headers=headers, stream=True,
                                             timeout=self.timeout)
         except requests.TooManyRedirects:
-            raise RemoteError(f"The download of {self.title} was redirected in a loop.") from None
+            raise redirect_loop_error(f"the download of {self.title}", self.request.headers) from None
         except requests.exceptions.SSLError as e:
             raise RemoteError(tls_failure_message(self.request.url, f"the download of {self.title}", e)) from None
         except (requests.ConnectionError, requests.Timeout) as e:
@@ -722,8 +474,8 @@ class _Job:
             self.stop = self.stop or RemoteError(
                 f"The server sent more data than {self.title} has ({why}): the download was stopped and will be "
                 "tried again.")
-            _remove(self.part)
-            _remove(ranges_path(self.part))
+            remove_file(self.part)
+            remove_file(ranges_path(self.part))
             self.prepared = False
             self.done = []
             self.lock.notify_all()
@@ -766,7 +518,7 @@ class _Job:
             rng.pos = b
             if b >= rng.end:
                 self.lock.notify_all()
-            _add(self.done, a, b)
+            add_range(self.done, a, b)
             self.transferred += b - a
             self.written += b - a
             done = self.written

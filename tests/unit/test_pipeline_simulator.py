@@ -17,7 +17,7 @@ from plugin.core.pipeline import PipelineOptions, pending_products, run_pipeline
 from plugin.core.progress import CallbackProgress
 from plugin.core.providers.base import Credentials, Endpoints
 from plugin.core.providers.geodes import GeodesProvider
-from plugin.core.segments import kept_bytes
+from plugin.core.part_ranges import kept_bytes
 from tests.simulator import md5_file
 
 MB = 2 ** 20

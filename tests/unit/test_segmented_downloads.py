@@ -22,7 +22,8 @@ from plugin.core.models import BBox, SearchQuery
 from plugin.core.pipeline import PipelineOptions, run_pipeline
 from plugin.core.providers.base import Credentials, DownloadRequest, Endpoints
 from plugin.core.providers.geodes import GeodesProvider
-from plugin.core.segments import Connections, kept_bytes, ranges_path
+from plugin.core.connections import Connections
+from plugin.core.part_ranges import kept_bytes, ranges_path
 from tests.simulator import md5_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +87,7 @@ KILLED = """
 import sys, requests
 from plugin.core.download import download_product
 from plugin.core.providers.base import DownloadRequest
-from plugin.core.segments import Connections
+from plugin.core.connections import Connections
 url, key, dest, size, md5 = sys.argv[1:]
 download_product(requests.Session(), DownloadRequest(url, {"X-API-Key": key}), dest, expected_size=int(size),
                  expected_md5=md5, connections=Connections(4))
