@@ -62,12 +62,13 @@ def load_ranges(part, size, md5):
         log.info("Unreadable range record %s: ignored", os.path.basename(side))
     if record is not None:
         done = _valid_record(record, size, md5)
-        if done is not None and part_size == size:
-            return done
-        remove_file(side)   # stale (the part was truncated back to a prefix, or is gone): the part says it all
-        if done is None and part_size == size:
-            remove_file(part)   # a full-size part whose written ranges nobody knows: useless
+        if done is None:   # another version of the product, or garbage: nothing in the part can be trusted
+            remove_file(part)
+            remove_file(side)
             return []
+        if part_size == size:
+            return done
+        remove_file(side)   # a kill between to_prefix's truncation and this removal: the part is a prefix
     if part_size is None:
         return []
     if part_size > size:

@@ -23,7 +23,7 @@ from plugin.core.pipeline import PipelineOptions, run_pipeline
 from plugin.core.providers.base import Credentials, DownloadRequest, Endpoints
 from plugin.core.providers.geodes import GeodesProvider
 from plugin.core.connections import Connections
-from plugin.core.part_ranges import kept_bytes, ranges_path
+from plugin.core.part_ranges import kept_bytes, load_ranges, ranges_path, save_ranges
 from tests.simulator import md5_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,6 +81,21 @@ def test_a_waiting_request_gets_the_next_free_connection_before_any_extra():
     connections.cancel(watch)
     connections.cancel(base)
     assert connections.free() == 2 and connections.peak == 2
+
+
+def test_what_a_part_holds_whatever_moment_a_run_was_killed_at(tmp_path):
+    part = str(tmp_path / "p.zip.part")
+    with open(part, "wb") as f:
+        f.truncate(10 * MB)
+    save_ranges(part, 10 * MB, "ab" * 16, [[0, MB], [5 * MB, 6 * MB]])
+    assert load_ranges(part, 10 * MB, "ab" * 16) == [[0, MB], [5 * MB, 6 * MB]]     # segmented, full size
+    with open(part, "r+b") as f:                          # killed after cutting back to a prefix, before the
+        f.truncate(MB)                                    # record went: the part is its prefix
+    assert load_ranges(part, 10 * MB, "ab" * 16) == [[0, MB]] and not os.path.exists(ranges_path(part))
+    with open(part, "r+b") as f:
+        f.truncate(10 * MB)
+    save_ranges(part, 10 * MB, "cd" * 16, [[0, 9 * MB]])   # the catalogue has a new version of the product
+    assert load_ranges(part, 10 * MB, "ab" * 16) == [] and not os.path.exists(part)
 
 
 KILLED = """
