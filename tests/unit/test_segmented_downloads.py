@@ -56,6 +56,16 @@ def test_one_product_uses_every_connection_and_lands_verified(simulator_factory,
     assert not [s for (e, s) in sim.stats.statuses if s == 429]
 
 
+def test_a_corrupt_range_is_caught_by_the_md5_of_the_whole_file(simulator_factory, tmp_path):
+    sim = simulator_factory(pad_to=4 * MB, max_connections=4)
+    p = _product(sim)
+    sim.inject("corrupt", product_id=p.id, offsets=(100,))   # flips a byte of the first range served
+    result = _get(sim, p, tmp_path / "p.zip", Connections(4))
+    assert md5_file(tmp_path / "p.zip") == p.md5
+    assert result.bytes_transferred == sim.stats.bytes_served[p.id] == 2 * p.size   # caught, fetched again
+    assert sorted(os.listdir(tmp_path)) == ["p.zip"]
+
+
 def test_without_a_free_connection_it_is_one_stream_of_ranges(simulator_factory, tmp_path):
     sim = simulator_factory(pad_to=4 * MB, max_connections=4)
     p = _product(sim)
