@@ -322,8 +322,10 @@ class _Job:
                     continue
                 start = rng.pos
                 rate = rate or self.rate   # a newcomer: the connection speed another worker measured
-                # the first block is small (does the server honour ranges?); a newcomer's is larger
-                block = int(rate * self.connections.block_s) if rate else (8 if extra else 1) * MIN_BLOCK
+                # the first block is small when connections are free to join at its first byte (they take
+                # over what it did not ask for), larger for a newcomer or when no connection is free
+                alone = not extra and not self.connections.free()
+                block = int(rate * self.connections.block_s) if rate else (8 if extra or alone else 1) * MIN_BLOCK
                 # guided: never more than half a fair share of what nobody asked for yet, so that the workers
                 # end together (the last blocks are small enough for the others to take over half of them)
                 unasked = sum(r.stealable() for r in self.ranges)
