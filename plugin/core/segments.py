@@ -447,7 +447,7 @@ class _Job:
         with f:
             f.seek(start)
             try:
-                for chunk in resp.iter_content(self.chunk_size):
+                for chunk in dl._body(resp, self.chunk_size):   # not iter_content: see download._body
                     if self.cancelled():
                         raise Cancelled("Cancelled by the user.")
                     if self.stop is not None:
