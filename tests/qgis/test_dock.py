@@ -1,6 +1,7 @@
 """The dock driven like a user would, against the mirror simulator: type a tile, search, tick, download with
 products on tape, watch the rows' states, cancel, get the layers; bad input refused at the field before any
-request; QGIS stays responsive (main-thread gap < 100 ms) during a search and a download."""
+request; the search and the download run off the main thread, which keeps handling events (stall times: make
+bench-dock)."""
 import datetime as dt
 import time
 from pathlib import Path
@@ -592,31 +593,48 @@ def test_removing_the_results_layer_is_harmless(make_dock, simulator, qtbot):
 
 
 # ------------------------------------------------------------------------------------------------ responsiveness
-def test_main_thread_never_freezes_during_search_and_download(make_dock, simulator_factory, qtbot):
-    # same load as the Processing side's gap check (tests/qgis/test_tasks.py); the simulator shares our process
+def test_search_and_download_run_off_the_main_thread_which_keeps_handling_events(make_dock, simulator_factory,
+                                                                                  qtbot, monkeypatch):
+    """Structural, not timed (how long the main thread stalls is measured by `make bench-dock`): the search and the
+    download each run in a QgsTask on a worker thread, and a main-thread timer keeps firing during both, so the
+    window repaints and answers clicks while they run."""
+    import threading
+
+    from plugin.tasks.pipeline_task import PipelineTask
+    from plugin.tasks.search_task import SearchTask
+    threads = {}
+    for cls in (SearchTask, PipelineTask):
+        def work(self, progress, _orig=cls.work, _name=cls.__name__):
+            threads[_name] = threading.current_thread()
+            return _orig(self, progress)
+        monkeypatch.setattr(cls, "work", work)
     sim = simulator_factory(offline_fraction=0.3, staging_delay_s=0.5, bandwidth_bps=400_000, pad_to=600_000, seed=7)
     dock = make_dock(sim)
     dock.ui.ndviCheck.setChecked(False)
     dock.ui.loadCheck.setChecked(False)
     dock.ui.tileEdit.setText("31TCJ")
-    dock.warm_up.join(10)   # the dock loads the catalogue clients in the background while a user types
+    dock.warm_up.join(10)
     meter = GapMeter()
     with qtbot.waitSignal(dock.searchFinished, timeout=30000):
-        meter.start()     # the click itself (inputs checked, catalogue client built, task queued) counts too
+        meter.start()
         qtbot.mouseClick(dock.ui.searchButton, Qt.MouseButton.LeftButton)
-        meter._tick()
-    search_gap = meter.stop().max_gap
-
-    meter = GapMeter()
+    search_ticks = meter.stop().ticks
+    meter = GapMeter(interval_ms=20)
+    started = time.perf_counter()
     with qtbot.waitSignal(dock.runFinished, timeout=120000) as blocker:
         meter.start()
         qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
-        meter._tick()
-    download_gap = meter.stop().max_gap
+    elapsed = time.perf_counter() - started
+    meter.stop()
     assert blocker.args == ["done"]
-    assert meter.ticks > 20
-    print(f"longest main-thread gap: search {search_gap * 1000:.0f} ms, download {download_gap * 1000:.0f} ms")
-    assert search_gap < 0.1 and download_gap < 0.1
+    main = threading.main_thread()
+    assert set(threads) == {"SearchTask", "PipelineTask"}
+    assert all(t is not main for t in threads.values())
+    assert search_ticks >= 1
+    # a 20 ms timer over a download of ~seconds: a main thread blocked by the download would fire it a few times
+    # at most; a quarter of the expected ticks is generous for a loaded machine
+    assert meter.ticks >= max(5, 0.25 * elapsed / 0.02), (meter.ticks, elapsed)
+    print(f"main-thread ticks: search {search_ticks}, download {meter.ticks} over {elapsed:.1f} s")
 
 
 def test_a_quicklook_cancelled_before_it_starts_is_let_go(make_dock, simulator, qtbot):
