@@ -674,3 +674,23 @@ def test_index_choice_next_to_compute_gives_that_index_layers(make_dock, simulat
     dock.form.save_inputs()                             # the choice is remembered with the other inputs
     again = make_dock(sim)
     assert again.ui.indexCombo.currentData() == "NBR"
+
+
+def test_sentinel1_product_type_choice_grd_by_default_slc_on_request(make_dock, simulator_factory, qtbot):
+    sim = simulator_factory(collections=("PEPS_S1_L1",), seed=5)
+    dock = make_dock(sim)
+    combo = dock.form.s1_type_combo
+    assert not combo.isVisibleTo(dock)                      # optical collections: no such choice
+    dock.ui.collectionCombo.setCurrentIndex(dock.ui.collectionCombo.findData("PEPS_S1_L1"))
+    assert combo.isVisibleTo(dock) and combo.currentData() == "GRD"
+    by_type = {p.id: p.product_type for p in sim.products_of("geodes", "PEPS_S1_L1")}
+    assert search(dock, qtbot) is True
+    grd = dock.model.products()
+    assert grd and {by_type[p.id] for p in grd} == {"GRD"}
+    combo.setCurrentIndex(combo.findData("SLC"))
+    assert search(dock, qtbot) is True
+    slc = dock.model.products()
+    assert slc and {by_type[p.id] for p in slc} == {"SLC"}
+    assert min(p.size for p in slc) > 3 * max(p.size for p in grd)   # the size column tells them apart
+    dock.ui.providerCombo.setCurrentIndex(dock.ui.providerCombo.findData("cdse"))
+    assert not combo.isVisibleTo(dock)                      # CDSE's radar collection is GRD only
