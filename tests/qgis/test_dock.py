@@ -182,11 +182,25 @@ def test_download_with_tape_products_states_and_layers(make_dock, simulator_fact
     assert sorted(QApplication.clipboard().text().splitlines()) == sorted(p.title for p in tape)
     # the watch runs in the background (the dock is free again); the user orders the products in the explorer
     assert dock.watches.active() and dock.ui.searchButton.isEnabled()
-    fetched = []
+    qtbot.waitUntil(lambda: dock.watches_button.text() == "Watches (1)", timeout=5000)   # the user can see it
+    qtbot.mouseClick(dock.watches_button, Qt.MouseButton.LeftButton)
+    watch_list = dock.watches_button.dialog()
+    assert watch_list.isVisible() and watch_list.table.rowCount() == 1
+    assert watch_list.table.item(0, 2).text() == str(len(tape))
+    fetched, watch_layers = [], []
     dock.watches.fetched.connect(lambda folder, done, left: fetched.append((done, left)))
+    dock.watches.layersAdded.connect(lambda folder, layers: watch_layers.extend(lyr.name() for lyr in layers))
     sim.order([p.id for p in tape])
     qtbot.waitUntil(lambda: bool(fetched), timeout=60000)
     assert fetched == [(len(tape), 0)] and not dock.watches.active()
+    qtbot.waitUntil(lambda: watch_list.table.rowCount() == 0 and not watch_list.empty.isHidden(), timeout=5000)
+    watch_list.close()
+    # what the watch brought in got what the run asked for: the NDVI and the layers, like the online ones
+    qtbot.waitUntil(lambda: sum(n.startswith("NDVI") for n in watch_layers) == len(tape)
+                    and not dock.watches.follow_ups, timeout=60000)
+    assert sorted(watch_layers) == sorted([f"NDVI T31TCJ {p.acquired.date().isoformat()}" for p in tape]
+                                          + [n for n in watch_layers if n.startswith("Natural colour")])
+    assert sum(n.startswith("Natural colour") for n in watch_layers) == len(tape)
     folder = Path(dock.last_run.outcome.folder)
     for p in chosen:   # every product there once, MD5-verified, none downloaded twice
         [path] = [f for f in folder.glob("*.zip") if f.name == sim.product(p.id).zip_name]
@@ -201,12 +215,12 @@ def test_download_with_tape_products_states_and_layers(make_dock, simulator_fact
     root = QgsProject.instance().layerTreeRoot()
     group = root.findGroup("Sentinel-2 T31TCJ")
     assert group is not None
-    dates = {p.acquired.date().isoformat() for p in online}   # the run's layers: what was online at once
+    dates = {p.acquired.date().isoformat() for p in chosen}   # the run's (online at once) and the watch's
     assert {c.name() for c in group.children() if QgsLayerTree.isGroup(c)} == dates
     layers = [node.layer() for node in group.findLayers()]
     assert all(isinstance(lyr, QgsRasterLayer) and lyr.isValid() for lyr in layers)
-    assert sum("NDVI" in lyr.name() for lyr in layers) == len(online)
-    assert sum("Natural colour" in lyr.name() for lyr in layers) == len(online)
+    assert sum("NDVI" in lyr.name() for lyr in layers) == len(chosen)
+    assert sum("Natural colour" in lyr.name() for lyr in layers) == len(chosen)
     del layers
 
 
