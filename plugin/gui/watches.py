@@ -45,8 +45,10 @@ class WatchManager(QObject):
         from ..core.pipeline import pending_products
         key = (str(folder), provider_name)
         if key in self.tasks:
-            if choices is not None:
+            if choices is not None:   # a new run into a watched folder: its choices from now on
                 watches.register(*key, choices=choices)
+                if key in self.follow_ups:
+                    self.follow_ups[key].choices = dict(choices)
             return len(self.tasks[key].products)
         products = pending_products(key[0], provider_name)
         if not products:
