@@ -16,8 +16,12 @@ Contenders, each in its own fresh subprocess (imports and QGIS start-up outside 
               included): count, mean, median, std, p10, p90, valid and masked shares per parcel and date.
 - qgis_zonal: processing.run("native:zonalstatisticsfb") once per date on the same rasters and parcels, count
               and mean only, output to memory.
-- io_floor:   for reference, decoding every strip of every raster and nothing else: the part of the work no
-              per-date method can avoid when parcels touch every block of the tile.
+- io_floor:   decoding every strip of every raster and nothing else, on both cores as ours reads
+              (GTiff NUM_THREADS): the part of the work no per-date method can avoid when parcels touch every
+              block of the tile; io_floor_1t: the same on one thread, as QGIS decodes.
+Each is run on every encoding asked (--encodings): the plugin's default output (float32, tiled, ZSTD 1; the
+goal line), uncompressed float32 strips and Int16 (x 10000, band scale 1e-4, ZSTD 1), the latter two made
+from the first --encoding-dates rasters.
 Both must count the same pixels and give means equal to 1e-6 (checked here; the run fails otherwise), on every
 parcel-date with at least two valid pixels: where a polygon holds one valid pixel centre or none, QGIS switches to
 area-weighted partial pixels (QgsZonalStatistics' precise-intersection fallback), a different definition.
@@ -30,6 +34,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -92,6 +97,85 @@ def ndvi_rasters(folder, size, dates):
     return paths
 
 
+def masked_rasters(paths):
+    """The masked-pixels raster the engine writes beside each index raster (plugin/core/ndvi.py), for the
+    bench's rasters: here every nodata pixel is a cloud, so masked = nodata."""
+    from osgeo import gdal
+
+    from plugin.core.ndvi import CREATION_OPTIONS, NODATA, masked_pixels_path
+
+    gdal.UseExceptions()
+    for path in paths:
+        side = masked_pixels_path(path)
+        if os.path.exists(side):
+            continue
+        ds = gdal.Open(path)
+        tmp = side + ".part"
+        out = gdal.GetDriverByName("GTiff").Create(tmp, ds.RasterXSize, ds.RasterYSize, 1, gdal.GDT_Byte,
+                                                   CREATION_OPTIONS)
+        out.SetProjection(ds.GetProjection())
+        out.SetGeoTransform(ds.GetGeoTransform())
+        out.SetMetadata({"MASKED_PIXELS_OF": os.path.basename(path)})
+        for y0 in range(0, ds.RasterYSize, 512):
+            v = ds.GetRasterBand(1).ReadAsArray(0, y0, ds.RasterXSize, min(512, ds.RasterYSize - y0))
+            out.GetRasterBand(1).WriteArray((v == NODATA).astype(np.uint8), 0, y0)
+        out = ds = None
+        os.replace(tmp, side)
+    return paths
+
+
+ENCODINGS = {   # name -> gdal.Translate options from the default rasters (None: the default rasters themselves)
+    "float32_zstd": None,
+    "float32_plain": dict(creationOptions=["TILED=NO", "BIGTIFF=IF_SAFER"]),
+    "int16_zstd": "int16",
+}
+
+
+def encoded_rasters(folder, sources, encoding):
+    """The first rasters re-encoded: uncompressed float32 strips (GTiff defaults), or Int16 like the engine's
+    int16 output (round(index x 10000), nodata -32768, band scale 1e-4, tiled 512, ZSTD 1)."""
+    from osgeo import gdal
+
+    from plugin.core.indices import INT16_NODATA, INT16_SCALE
+    from plugin.core.ndvi import CREATION_OPTIONS, NODATA
+
+    gdal.UseExceptions()
+    if ENCODINGS[encoding] is None:
+        return sources
+    os.makedirs(folder, exist_ok=True)
+    out = []
+    for src in sources:
+        path = os.path.join(folder, os.path.basename(src))
+        out.append(path)
+        if os.path.exists(path):
+            continue
+        from plugin.core.ndvi import masked_pixels_path
+        if os.path.exists(masked_pixels_path(src)):
+            shutil.copyfile(masked_pixels_path(src), masked_pixels_path(path))
+        tmp = path + ".part"
+        if encoding == "int16_zstd":
+            ds = gdal.Open(src)
+            dst = gdal.GetDriverByName("GTiff").Create(tmp, ds.RasterXSize, ds.RasterYSize, 1, gdal.GDT_Int16,
+                                                       CREATION_OPTIONS)
+            dst.SetProjection(ds.GetProjection())
+            dst.SetGeoTransform(ds.GetGeoTransform())
+            dst.SetMetadata(ds.GetMetadata())
+            b = dst.GetRasterBand(1)
+            b.SetNoDataValue(INT16_NODATA)
+            b.SetScale(INT16_SCALE)
+            b.SetOffset(0.0)
+            for y0 in range(0, ds.RasterYSize, 512):
+                v = ds.GetRasterBand(1).ReadAsArray(0, y0, ds.RasterXSize, min(512, ds.RasterYSize - y0))
+                q = np.rint(v.astype(np.float64) * 10000).astype(np.int16)
+                q[v == NODATA] = INT16_NODATA
+                b.WriteArray(q, 0, y0)
+            dst = ds = None
+        else:
+            gdal.Translate(tmp, src, format="GTiff", **ENCODINGS[encoding])
+        os.replace(tmp, path)
+    return out
+
+
 def parcels_gpkg(path, size, count):
     from osgeo import ogr, osr
 
@@ -136,6 +220,16 @@ def profile_products(folder, count, px):
     return paths
 
 
+def index_beside(zips):
+    """<title>_NDVI.tif (+ its masked-pixels raster) beside each zip, as the panel's Compute writes them."""
+    from plugin.core.ndvi import compute_index
+
+    for z in zips:
+        out = os.path.splitext(z)[0] + "_NDVI.tif"
+        if not os.path.exists(out):
+            compute_index(z, out)
+
+
 # ---------------------------------------------------------------- contenders (children)
 
 def read_parcels(gpkg):
@@ -153,16 +247,22 @@ def child_ours(args):
 
     ids, geoms = read_parcels(args.gpkg)
     rasters = args.rasters.split(",")
+    from plugin.core.timeseries.parcels import series_grids
+
     t0 = time.perf_counter()
     obs = find_observations(rasters)
     parcels = Parcels(geoms, f"EPSG:{EPSG}", ids)
+    grids = series_grids(obs)
+    for g in grids:            # the one-off part: rasterising the parcels (cached, reused by every date)
+        parcels.pixels(grids, g).by_label
+    setup = time.perf_counter() - t0
     counts, means = [], []
     for s in parcel_statistics(parcels, obs):
         counts.append(s.valid.copy())
         means.append(s.stats["mean"].copy())
     work = time.perf_counter() - t0
     np.savez(args.out_file, count=np.array(counts), mean=np.array(means))
-    print("RESULT " + json.dumps({"work": work}))
+    print("RESULT " + json.dumps({"work": work, "setup": setup}))
 
 
 def child_floor(args):
@@ -172,7 +272,9 @@ def child_floor(args):
     gdal.UseExceptions()
     t0 = time.perf_counter()
     for r in args.rasters.split(","):
-        ds = gdal.OpenEx(r, gdal.OF_RASTER, open_options=["NUM_THREADS=ALL_CPUS"])
+        ds = gdal.OpenEx(r, gdal.OF_RASTER)
+        if args.threads != "1" and ds.GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE"):   # as ours reads
+            ds = gdal.OpenEx(r, gdal.OF_RASTER, open_options=[f"NUM_THREADS={args.threads}"])
         band = ds.GetRasterBand(1)
         for y0 in range(0, ds.RasterYSize, 512):
             band.ReadAsArray(0, y0, ds.RasterXSize, min(512, ds.RasterYSize - y0))
@@ -214,15 +316,17 @@ def child_qgis(args):
 
 
 def child_profile(args):
+    """A point over every date of a folder, as the panel's task reads it (rasters preferred when asked)."""
     from plugin.core.timeseries.profile import point_profile
     from plugin.core.timeseries.sources import find_observations
 
+    paths = args.rasters.split(",") if args.rasters else args.folder
     t0 = time.perf_counter()
-    obs = find_observations(args.folder)
+    obs = find_observations(paths, prefer_rasters=args.prefer_rasters)
     x0, _, _, y0, _, _ = obs[0].grid.transform
     rows = point_profile(obs, x0 + args.px * 10 * 0.37, y0 - args.px * 10 * 0.61, obs[0].grid.wkt)
     work = time.perf_counter() - t0
-    print("RESULT " + json.dumps({"work": work, "dates": len(rows),
+    print("RESULT " + json.dumps({"work": work, "dates": len(rows), "kinds": sorted({o.kind for o in obs}),
                                   "masked": sum(r.state == "masked" for r in rows)}))
 
 
@@ -261,6 +365,11 @@ def main():
     ap.add_argument("--profile-dates", dest="profile_dates", type=int, default=300)
     ap.add_argument("--profile-px", dest="profile_px", type=int, default=120)
     ap.add_argument("--skip", default="", help="comma-separated: parcels,profile")
+    ap.add_argument("--encodings", default=",".join(ENCODINGS),
+                    help="NDVI raster encodings measured, the first one gives the goal line (default: all, "
+                         "float32_zstd = the plugin's default output first)")
+    ap.add_argument("--encoding-dates", dest="encoding_dates", type=int, default=8,
+                    help="dates re-encoded for the encodings after the first (disk: 482 MB a date uncompressed)")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench-output", "timeseries"))
     ap.add_argument("--child")
     ap.add_argument("--gpkg")
@@ -268,6 +377,8 @@ def main():
     ap.add_argument("--out-file", dest="out_file")
     ap.add_argument("--folder")
     ap.add_argument("--px", type=int)
+    ap.add_argument("--threads", default="ALL_CPUS")
+    ap.add_argument("--prefer-rasters", dest="prefer_rasters", action="store_true")
     args = ap.parse_args()
     if args.child:
         return {"ours": child_ours, "qgis": child_qgis, "floor": child_floor,
@@ -279,49 +390,93 @@ def main():
     print(f"timeseries bench: {args.parcels} parcels x {args.dates} dates on a {args.size} px tile; "
           f"point profile over {args.profile_dates} dates ({args.profile_px} px MAJA zips)", flush=True)
     if "parcels" not in skip:
-        rasters = ndvi_rasters(os.path.join(args.out, f"ndvi_{args.size}"), args.size, args.dates)
+        rasters = masked_rasters(ndvi_rasters(os.path.join(args.out, f"ndvi_{args.size}"), args.size, args.dates))
         gpkg = parcels_gpkg(os.path.join(args.out, f"parcels_{args.size}_{args.parcels}.gpkg"), args.size,
                             args.parcels)
-        warm(rasters)
-        k = args.qgis_dates or args.dates
         base = [PY, os.path.abspath(__file__), "--gpkg", gpkg]
         ours_file, qgis_file = os.path.join(args.out, "ours.npz"), os.path.join(args.out, "qgis.npz")
-        ours, o_wall, o_peak, o_cpu = measure(base + ["--child", "ours", "--rasters", ",".join(rasters),
-                                                      "--out-file", ours_file], env)
-        floor, f_wall, f_peak, f_cpu = measure([PY, os.path.abspath(__file__), "--child", "floor", "--rasters",
-                                                ",".join(rasters)], env)
-        qgis, q_wall, q_peak, q_cpu = measure(base + ["--child", "qgis", "--rasters", ",".join(rasters[:k]),
-                                                      "--out-file", qgis_file], env)
-        a, b = np.load(ours_file), np.load(qgis_file)
-        # QGIS switches to area-weighted pixels where a polygon holds at most one valid pixel centre
-        # (QgsZonalStatistics' "precise intersection" fallback): those parcel-dates are not comparable
-        comparable = a["count"][:k] >= 2
-        tiny = int((a["count"][:k] == 1).sum())
-        same_count = np.array_equal(a["count"][:k][comparable], b["count"][comparable])
-        both = comparable
-        diff = float(np.nanmax(np.abs(a["mean"][:k][both] - b["mean"][both]))) if both.any() else 0.0
-        q_all = qgis["work"] * args.dates / k
-        print(f"{'contender':<12}{'work s':>9}{'process s':>11}{'CPU s':>8}{'peak MB':>9}")
-        print(f"{'ours':<12}{ours['work']:>9.2f}{o_wall:>11.2f}{o_cpu:>8.2f}{o_peak:>9.0f}  all {args.dates} dates")
-        print(f"{'qgis_zonal':<12}{qgis['work']:>9.2f}{q_wall:>11.2f}{q_cpu:>8.2f}{q_peak:>9.0f}  {k} dates"
-              + (f" (scaled to {args.dates}: {q_all:.1f} s)" if k != args.dates else ""))
-        print(f"{'io_floor':<12}{floor['work']:>9.2f}{f_wall:>11.2f}{f_cpu:>8.2f}{f_peak:>9.0f}  all {args.dates} "
-              "dates: decode every strip of every raster, nothing else")
-        print(f"same pixels counted: {same_count}; largest |mean difference| = {diff:.2e} "
-              f"({int(both.sum())} parcel-dates with >= 2 valid pixels compared; {tiny} with exactly one, where "
-              f"QGIS weighs pixels by area instead, left out)")
-        if not same_count or diff > 1e-6:
-            raise SystemExit("ours and QGIS disagree: the ratio would compare different work")
-        lines.append(f"timeseries: parcels ours/qgis_zonal = {ours['work'] / q_all:.2f}, peak = {o_peak:.0f} MB "
-                     f"(io_floor/qgis_zonal = {floor['work'] / q_all:.2f})")
+        ratios = {}
+        print(f"{'encoding':<15}{'contender':<12}{'dates':>6}{'work s':>9}{'s/date':>8}{'process s':>11}"
+              f"{'CPU s':>8}{'peak MB':>9}")
+        for enc in filter(None, args.encodings.split(",")):
+            if enc not in ENCODINGS:
+                raise SystemExit(f"unknown encoding {enc}: one of {', '.join(ENCODINGS)}")
+            paths = (rasters if ENCODINGS[enc] is None else
+                     encoded_rasters(os.path.join(args.out, f"ndvi_{args.size}_{enc}"),
+                                     rasters[:args.encoding_dates], enc))
+            n = len(paths)
+            k = min(args.qgis_dates or n, n)
+            warm(paths)
+            joined = ",".join(paths)
+            floor, f_wall, f_peak, f_cpu = measure([PY, os.path.abspath(__file__), "--child", "floor",
+                                                    "--rasters", joined], env)
+            ours, o_wall, o_peak, o_cpu = measure(base + ["--child", "ours", "--rasters", joined,
+                                                          "--out-file", ours_file], env)
+            floor1, f1_wall, f1_peak, f1_cpu = measure([PY, os.path.abspath(__file__), "--child", "floor",
+                                                        "--threads", "1", "--rasters", joined], env)
+            qgis, q_wall, q_peak, q_cpu = measure(base + ["--child", "qgis", "--rasters", ",".join(paths[:k]),
+                                                          "--out-file", qgis_file], env)
+            a, b = np.load(ours_file), np.load(qgis_file)
+            q_mean = b["mean"]           # (QGIS applies the Int16 band scale itself, like ours)
+            # QGIS switches to area-weighted pixels where a polygon holds at most one valid pixel centre
+            # (QgsZonalStatistics' "precise intersection" fallback): those parcel-dates are not comparable
+            comparable = a["count"][:k] >= 2
+            tiny = int((a["count"][:k] == 1).sum())
+            same_count = np.array_equal(a["count"][:k][comparable], b["count"][comparable])
+            diff = float(np.nanmax(np.abs(a["mean"][:k][comparable] - q_mean[comparable]))) \
+                if comparable.any() else 0.0
+            q_all = qgis["work"] * n / k
+            for name, r, wall, cpu, peak, dates in (("io_floor", floor, f_wall, f_cpu, f_peak, n),
+                                                    ("io_floor_1t", floor1, f1_wall, f1_cpu, f1_peak, n),
+                                                    ("ours", ours, o_wall, o_cpu, o_peak, n),
+                                                    ("qgis_zonal", qgis, q_wall, q_cpu, q_peak, k)):
+                print(f"{enc:<15}{name:<12}{dates:>6}{r['work']:>9.2f}{r['work'] / dates:>8.3f}{wall:>11.2f}"
+                      f"{cpu:>8.2f}{peak:>9.0f}")
+            print(f"{enc:<15}same pixels counted: {same_count}; largest |mean difference| = {diff:.2e} "
+                  f"({int(comparable.sum())} parcel-dates with >= 2 valid pixels compared; {tiny} with exactly "
+                  f"one, where QGIS weighs pixels by area instead, left out)"
+                  + (f"; QGIS timed on {k} of {n} dates and scaled" if k != n else ""), flush=True)
+            if not same_count or diff > 1e-6:
+                raise SystemExit("ours and QGIS disagree: the ratio would compare different work")
+            per_date = (ours["work"] - ours["setup"]) / n
+            print(f"{enc:<15}ours: {ours['setup']:.2f} s once (rasterising the parcels), then {per_date:.3f} s a "
+                  f"date; per date ours/qgis_zonal = {per_date / (q_all / n):.2f}, io_floor/qgis_zonal = "
+                  f"{floor['work'] / q_all:.2f}, io_floor_1t/qgis_zonal = {floor1['work'] / q_all:.2f}")
+            ratios[enc] = (ours["work"] / q_all, floor["work"] / q_all, ours["work"] / floor["work"], o_peak, n)
+        if ratios:
+            first = next(iter(ratios))
+            r = ratios[first]
+            others = "; ".join(f"{e}: {v[0]:.2f} (floor {v[1]:.2f}, {v[4]} dates)" for e, v in ratios.items()
+                               if e != first)
+            lines.append(f"timeseries: parcels ours/qgis_zonal = {r[0]:.2f}, peak = {r[3]:.0f} MB ({first}, "
+                         f"{r[4]} dates; io_floor/qgis_zonal = {r[1]:.2f}, ours/io_floor = {r[2]:.2f}"
+                         + (f"; {others}" if others else "") + ")")
     if "profile" not in skip:
+        me = [PY, os.path.abspath(__file__), "--child", "profile"]
         folder = os.path.join(args.out, f"profile_{args.profile_px}_{args.profile_dates}")
-        warm(profile_products(folder, args.profile_dates, args.profile_px))
-        res, wall, peak, cpu = measure([PY, os.path.abspath(__file__), "--child", "profile", "--folder", folder,
-                                        "--px", str(args.profile_px)], env)
-        print(f"point profile: {res['dates']} dates ({res['masked']} masked) in {res['work']:.2f} s "
+        zips = profile_products(folder, args.profile_dates, args.profile_px)
+        warm(zips)
+        zipped, wall, peak, _ = measure(me + ["--folder", folder, "--px", str(args.profile_px)], env)
+        print(f"point profile, zips read in place: {zipped['dates']} dates ({zipped['masked']} masked) in "
+              f"{zipped['work']:.2f} s (process {wall:.2f} s, peak {peak:.0f} MB)")
+        index_beside(zips)             # what the panel's Compute writes beside the zips
+        fast, wall, peak, _ = measure(me + ["--folder", folder, "--px", str(args.profile_px),
+                                            "--prefer-rasters"], env)
+        if fast["masked"] != zipped["masked"] or fast["dates"] != zipped["dates"]:
+            raise SystemExit(f"the index rasters give {fast['masked']} masked dates, the zips {zipped['masked']}")
+        print(f"point profile, index rasters + masked-pixels rasters beside the zips (what the panel reads): "
+              f"{fast['dates']} dates ({fast['masked']} masked, as from the zips) in {fast['work']:.2f} s "
               f"(process {wall:.2f} s, peak {peak:.0f} MB)")
-        lines.append(f"timeseries: point profile over {res['dates']} dates = {res['work']:.2f} s")
+        full = masked_rasters(ndvi_rasters(os.path.join(args.out, f"ndvi_{args.size}"), args.size, args.dates))
+        big, wall, peak, _ = measure(me + ["--rasters", ",".join(full), "--px", str(args.size),
+                                           "--prefer-rasters"], env)
+        per = big["work"] / max(1, big["dates"])
+        print(f"point profile, {args.size} px index rasters + masked-pixels rasters: {big['dates']} dates "
+              f"({big['masked']} masked) in {big['work']:.2f} s = {1000 * per:.1f} ms a date "
+              f"(x {args.profile_dates} = {per * args.profile_dates:.2f} s)")
+        lines.append(f"timeseries: point profile over {fast['dates']} dates = {fast['work']:.2f} s (index rasters; "
+                     f"{args.size} px: {1000 * per:.1f} ms a date, {per * args.profile_dates:.2f} s for "
+                     f"{args.profile_dates}; zips read in place {zipped['work']:.2f} s)")
     print("goals: parcels ours/qgis_zonal <= 0.10, peak <= 500 MB; point profile over 300 dates < 3 s")
     for line in lines:
         print(line)

@@ -73,6 +73,33 @@ def expected(zip_path, use_masks=True):
     return np.where(bad, np.nan, ndvi), masked
 
 
+# Independent formulas of two other indices: (first band, second band, SAT_R1 bits of their 10 m bands)
+ND_INDICES = {"NDMI": ("B8", "B11", 0b1000), "NDWI": ("B3", "B8", 0b1010)}
+
+
+def expected_index(zip_path, name):
+    """(index float64 with NaN where not valid, masked bool) of a normalized difference of ND_INDICES: 20 m
+    bands (B11) replicated 2 x 2 with np.repeat; the saturation bits are only those of the 10 m bands."""
+    a_name, b_name, sat_bits = ND_INDICES[name]
+
+    def band(b):
+        member = f"_FRE_{b}.tif"
+        arr = raw(zip_path, member).astype(np.float64)
+        if b in ("B5", "B8A", "B11", "B12"):
+            arr = np.repeat(np.repeat(arr, 2, axis=0), 2, axis=1)
+        return arr
+
+    a, b = band(a_name), band(b_name)
+    nodata = (a == -10000) | (b == -10000) | (a + b == 0)
+    masked = (((raw(zip_path, "_CLM_R1.tif") & CLM_ANY_CLOUD_OR_SHADOW) != 0)
+              | ((raw(zip_path, "_MG2_R1.tif") & MG2_SHADOW) != 0)
+              | (raw(zip_path, "_EDG_R1.tif") != 0)
+              | ((raw(zip_path, "_SAT_R1.tif") & sat_bits) != 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = (a - b) / (a + b)
+    return np.where(nodata | masked, np.nan, np.clip(value, -1, 1)), masked
+
+
 def date_of(zip_path):
     m = re.search(r"_(\d{8})-", os.path.basename(zip_path))
     return dt.datetime.strptime(m[1], "%Y%m%d").date()

@@ -11,8 +11,13 @@ Output (documented contract):
 - 20 m bands (B5, B8A, B11, B12) are read at 20 m and replicated 2 x 2 onto the 10 m grid (exact nearest);
   or, on request (resolution=20), the output is on the 20 m grid and the 10 m bands are averaged 2 x 2.
 - NODATA = -9999: where a band is no data, where the denominator is 0, or where a selected mask flags the
-  pixel. Valid values lie in [-1, 1] (a negative reflectance after the L2A/L1C offset can push a ratio
-  outside; those are clipped to the range).
+  pixel. Which of these it was is kept beside the output when masks are applied: "<out stem>_masked.tif"
+  (masked_pixels_path), UInt8 on the same grid, 1 where a selected mask flagged the pixel, 0 elsewhere
+  (tiled, ZSTD: a few MB a tile), written in the same pass and in place before the index file gets its
+  name; its metadata MASKED_PIXELS_OF names the index file. A point of a time series is then read from two
+  tiled GeoTIFFs (milliseconds) instead of a product zip (seconds), and a masked date still shows as masked.
+  Valid values lie in [-1, 1] (a negative reflectance after the L2A/L1C offset can push a ratio outside;
+  those are clipped to the range).
 - Metadata: PRODUCT_ID, ACQUISITION_DATE, REFLECTANCE (FRE/SRE/BOA/TOA), INDEX, INDEX_FORMULA, BANDS (with
   their resolution and resampling), INDEX_KIND and NDVI_KIND (surface / top-of-atmosphere), MASK_POLICY,
   MASKS_APPLIED, VALUE_RANGE, ENCODING, NODATA_MEANING.
@@ -70,7 +75,9 @@ TILE = 512
 MAX_SIDE = 2 * 10980
 COMPRESSED, PLAIN = "compressed", "plain"      # output layouts: ours (tiled, ZSTD, overviews) or GTiff defaults
 SUB_ROWS = 16           # rows per arithmetic slice: a slice's arrays stay in the core's cache
+ROW_PIXELS = 4096       # index_of_arrays: pixels per row of the arithmetic
 OVERVIEW_FACTORS = (2, 4, 8, 16, 32)
+MASKED_SUFFIX = "_masked"
 
 
 def codec_options(gtiff_creation_options):
@@ -130,6 +137,7 @@ class NdviResult:
     masks_unavailable: tuple = ()      # asked for, but the product has no such mask (e.g. L1C water)
     index: str = "NDVI"
     encoding: str = FLOAT32
+    masked_path: Optional[str] = None  # the masked-pixels raster beside it (masks applied), else None
 
     @property
     def top_of_atmosphere(self):
@@ -197,10 +205,18 @@ def compute_index(zip_path, out_path, *, index="NDVI", masks=MaskPolicy(), refle
                          f"(no atmospheric correction).")
     if missing:
         progress.message(f"{reader.product_id}: no mask for {', '.join(missing)} in this product.")
+    masked_path = masked_pixels_path(out_path) if rules else None
     valid = run_index(inputs, out_path, encoding=encoding, layout=layout, progress=progress,
-                      block_size=block_size, threads=threads)
+                      block_size=block_size, threads=threads, masked_path=masked_path)
     return NdviResult(out_path, reader.product_id, reader.acquired, reader.is_toa, valid, reader.reflectance,
-                      reader.tile, reader.kind, tuple(r.label for r in rules), tuple(missing), spec.name, encoding)
+                      reader.tile, reader.kind, tuple(r.label for r in rules), tuple(missing), spec.name, encoding,
+                      masked_path)
+
+
+def masked_pixels_path(index_path):
+    """The masked-pixels raster written beside an index raster: '<stem>_masked.tif'."""
+    stem, _ = os.path.splitext(str(index_path))
+    return stem + MASKED_SUFFIX + ".tif"
 
 
 def compute_ndvi(zip_path, out_path, **kwargs):
@@ -241,23 +257,35 @@ def index_window(zip_path, index="NDVI", window=None, *, masks=MaskPolicy(), ref
 
 def index_of_arrays(index, reflectance):
     """The index computed on arrays already in memory (a composite, a stack of parcel pixels...): reflectance
-    maps each band the index uses (indices.INDICES[index].bands, e.g. B8 and B4 for NDVI) to a 2-D array of
-    reflectance in 0..1 (NaN = no data), all of one shape. Returns a float32 array, NaN where a band is no
-    data or the denominator is 0; the engine's arithmetic, clipped to [-1, 1] like the rasters."""
+    maps each band the index uses (indices.INDICES[index].bands, e.g. B8 and B4 for NDVI) to an array of
+    reflectance in 0..1 (NaN = no data), all of one shape (any: 1-D pixel lists too). Returns a float32 array
+    of that shape, NaN where a band is no data or the denominator is 0; the engine's arithmetic, clipped to
+    [-1, 1] like the rasters."""
     spec = get_index(index)
     missing = [b for b in spec.bands if b not in reflectance]
     if missing:
         raise InvalidInputError(f"{spec.name} needs the bands {', '.join(spec.bands)}: {', '.join(missing)} missing.")
     # float64 as given: EVI's denominator cancels, float32 inputs would cost it 1e-6
-    arrays = [np.ascontiguousarray(np.atleast_2d(np.asarray(reflectance[b], dtype=np.float64))) for b in spec.bands]
-    if len({a.shape for a in arrays}) != 1:
+    given = [np.asarray(reflectance[b], dtype=np.float64) for b in spec.bands]
+    if len({a.shape for a in given}) != 1:
         raise InvalidInputError(f"The bands of {spec.name} must have one shape, not "
-                                f"{', '.join(str(a.shape) for a in arrays)}.")
+                                f"{', '.join(str(a.shape) for a in given)}.")
+    shape = given[0].shape
+    # any shape (the pixels gathered under parcels are 1-D): computed as rows of at most ROW_PIXELS, so the
+    # scratch rows stay small whatever the number of pixels
+    n = int(np.prod(shape))
+    w = max(1, min(n, ROW_PIXELS))
+    h = -(-n // w)
+    arrays = []
+    for a in given:
+        flat = np.full(h * w, np.nan)
+        flat[:n] = a.ravel()
+        arrays.append(flat.reshape(h, w))
     inputs = IndexInputs([Band("", 1.0, 0.0, None) for _ in arrays], spec.name, spec)
-    h, w = arrays[0].shape
     out = np.empty((h, w), np.float32)
     _Arithmetic(inputs).rows(arrays, [], out, 0, h, _Scratch(w, spec.kind))
     out[out == np.float32(NODATA)] = np.nan
+    out = out.ravel()[:n].reshape(shape)
     return out
 
 
@@ -553,11 +581,11 @@ class _Arithmetic:
             dst *= scale
             dst += offset
 
-    def rows(self, arrays, layers, out, a, b, k):
+    def rows(self, arrays, layers, out, a, b, k, masked=None):
         """The index of rows [a, b) into `out` (float32, or int16 = round(index x 10000)), no data included;
         returns the number of valid pixels. arrays: the bands' raw rows in the index's order; layers: mask
         (rows, bits) pairs, a pixel is masked where rows & bits (or rows, when bits is None) is non-zero;
-        k: this thread's _Scratch."""
+        k: this thread's _Scratch; masked: uint8 rows set to 1 where a mask flags the pixel, 0 elsewhere."""
         u8 = np.uint8
         valid = 0
         floating = any(x.dtype.kind == "f" for x in arrays)
@@ -576,6 +604,8 @@ class _Arithmetic:
                     else:
                         np.bitwise_and(rows[sl], bits, out=tmp)
                         np.bitwise_or(acc, tmp, out=acc)
+                if masked is not None:
+                    np.minimum(acc, 1, out=masked[sl])       # only the masks so far: 1 = masked
                 for i, value in self.invalid:
                     np.equal(raw[i], value, out=flag)
                     np.bitwise_or(acc, flag.view(u8), out=acc)
@@ -655,8 +685,9 @@ class _Scratch:
 class _OutBlock:
     """A computed block: index rows and their nearest-neighbour decimations, one per overview level."""
 
-    def __init__(self, rows, width, factors, dtype=np.float32):
+    def __init__(self, rows, width, factors, dtype=np.float32, masked=False):
         self.values = np.empty((rows, width), dtype)
+        self.masked = np.empty((rows, width), np.uint8) if masked else None
         self.levels = [np.empty((-(-rows // f), -(-width // f)), dtype) for f in factors]
 
     def decimate(self, a, b):
@@ -674,9 +705,10 @@ class _Writer(threading.Thread):
     the dataset's NUM_THREADS. Overview rows are kept until a whole row of overview tiles is ready, so every
     tile is compressed and written once."""
 
-    def __init__(self, ds, factors, height, pool, stop, dtype=np.float32):
+    def __init__(self, ds, factors, height, pool, stop, dtype=np.float32, masked_ds=None):
         super().__init__(daemon=True)
         self.ds, self.factors, self.height, self.pool, self.stop = ds, factors, height, pool, stop
+        self.masked_ds = masked_ds
         self.dtype = dtype
         self.inq = queue.Queue()
         self.error = None
@@ -697,6 +729,9 @@ class _Writer(threading.Thread):
                 item = None
                 if self.error is None and not self.stop.is_set():
                     band.WriteArray(block.values[:rows], 0, y0)
+                    if self.masked_ds is not None:
+                        self.masked_ds.GetRasterBand(1).WriteArray(block.masked[:rows], 0, y0)
+                        self.masked_ds.FlushCache()
                     last = y0 + rows >= self.height
                     for i, (ov, f) in enumerate(zip(ovs, self.factors)):
                         n = -(-rows // f)
@@ -715,7 +750,7 @@ class _Writer(threading.Thread):
                 item = self.inq.get()
         finally:
             band = ovs = None
-            self.ds = None                  # closes the file: the last tiles are compressed and written here
+            self.ds = self.masked_ds = None   # closes the files: the last tiles are compressed and written here
 
 
 def _same_crs(a, b):
@@ -831,8 +866,9 @@ def _describe_output(band, out, inputs, encoding):
 
 
 def run_index(inputs, out_path, *, encoding=FLOAT32, layout=COMPRESSED, progress=NULL_PROGRESS,
-              block_size=TILE, threads=2):
-    """Compute the index of IndexInputs into out_path; returns the fraction of valid pixels."""
+              block_size=TILE, threads=2, masked_path=None):
+    """Compute the index of IndexInputs into out_path; returns the fraction of valid pixels. masked_path: also
+    write the masked-pixels raster there (module docstring); a stale one is removed when not asked for."""
     check_cancelled(progress)
     if block_size % TILE:
         raise ValueError(f"block_size must be a multiple of {TILE}, got {block_size}.")
@@ -845,6 +881,7 @@ def run_index(inputs, out_path, *, encoding=FLOAT32, layout=COMPRESSED, progress
     blocks = [(y, min(h, y + block_size)) for y in range(0, h, block_size)]
     levels = ([f for f in OVERVIEW_FACTORS if -(-max(w, h) // (f // 2)) > TILE] if layout == COMPRESSED else [])
     tmp = out_path + ".part"
+    masked_tmp = (masked_path or masked_pixels_path(out_path)) + ".part"
     stop = threading.Event()
     rows = min(block_size, h)
     readers = {}
@@ -853,7 +890,8 @@ def run_index(inputs, out_path, *, encoding=FLOAT32, layout=COMPRESSED, progress
         readers[i] = _Reader(opener, blocks, _Pool(2, lambda t=t: np.empty((rows, w), t), stop), stop)
     if plan is not None:
         readers["masks"] = _Reader(plan.opener(rows, w), blocks, _Pool(2, lambda: plan.make(rows, w), stop), stop)
-    out_pool = _Pool(2, lambda: _OutBlock(rows, w, levels, out_type), stop)
+    with_masked = masked_path is not None and plan is not None
+    out_pool = _Pool(2, lambda: _OutBlock(rows, w, levels, out_type, with_masked), stop)
     arithmetic = _Arithmetic(inputs, encoding)
     workers = max(1, threads)
     # the arithmetic of a block is split between `workers` threads (numpy releases the GIL), each with its
@@ -865,7 +903,7 @@ def run_index(inputs, out_path, *, encoding=FLOAT32, layout=COMPRESSED, progress
 
     def part(job):
         arrays, layers, block, a, b, k = job
-        valid = arithmetic.rows(arrays, layers, block.values, a, b, k)
+        valid = arithmetic.rows(arrays, layers, block.values, a, b, k, block.masked)
         block.decimate(a, b)
         return valid
 
@@ -883,9 +921,19 @@ def run_index(inputs, out_path, *, encoding=FLOAT32, layout=COMPRESSED, progress
         _describe_output(band, out, inputs, encoding)
         if levels:
             out.BuildOverviews("NONE", levels)      # empty overview levels, filled block by block below
+        mds = None
+        if with_masked:
+            mds = drv.Create(masked_tmp, w, h, 1, gdal.GDT_Byte, CREATION_OPTIONS)
+            mds.SetGeoTransform(out.GetGeoTransform())
+            mds.SetProjection(out.GetProjection())
+            mds.GetRasterBand(1).SetDescription("masked")
+            mds.SetMetadata({"MASKED_PIXELS_OF": os.path.basename(out_path),
+                             "MEANING": "1: a selected mask flagged the pixel (" + (
+                                 inputs.metadata.get("MASKS_APPLIED") or "masks") + "); 0: not masked (valid, "
+                             "or no data for another reason where the index is nodata)"})
         ref = band = None
-        writer = _Writer(out, levels, h, out_pool, stop, out_type)   # owns (and closes) the output from here
-        out = None
+        writer = _Writer(out, levels, h, out_pool, stop, out_type, mds)   # owns (and closes) the outputs
+        out = mds = None
         writer.start()
         for i, (y0, y1) in enumerate(blocks):
             check_cancelled(progress)
@@ -912,6 +960,10 @@ def run_index(inputs, out_path, *, encoding=FLOAT32, layout=COMPRESSED, progress
         writer = None
         for r in readers.values():
             r.join()
+        if with_masked:
+            os.replace(masked_tmp, masked_path)       # complete before the index file gets its name
+        else:
+            _remove(masked_pixels_path(out_path))     # a stale one would say pixels are masked
         os.replace(tmp, out_path)
     except Cancelled:
         raise
@@ -931,9 +983,17 @@ def run_index(inputs, out_path, *, encoding=FLOAT32, layout=COMPRESSED, progress
         for r in readers.values():
             if r.is_alive():
                 r.join(timeout=30)
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        for leftover in (tmp, masked_tmp):
+            if os.path.exists(leftover):
+                os.remove(leftover)
     return total_valid / float(w * h)
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
 
 
 def run_ndvi(inputs, out_path, **kwargs):

@@ -1,5 +1,6 @@
-"""The time-profile panel: a map tool (a point, a field picked from any polygon layer, or a field drawn) and a
-chart of NDVI over time read from the products in the download folder (plugin/gui/profile_chart.py).
+"""The time-profile panel: a map tool (a point, a field picked from any polygon layer, or a field drawn), an
+index choice (NDVI by default) and a chart of that index over time read from the products in the download
+folder (plugin/gui/profile_chart.py).
 
 The profile is computed in a ProfileTask (plugin/tasks/profile_task.py); the panel only resolves the place
 (geometry + CRS) on the main thread and draws the rows it gets back. A click on a date of the chart shows that
@@ -14,7 +15,7 @@ from qgis.gui import QgsDockWidget, QgsMapTool, QgsRubberBand
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
-from qgis.PyQt.QtWidgets import QFileDialog, QToolButton, QWidget
+from qgis.PyQt.QtWidgets import QComboBox, QFileDialog, QToolButton, QWidget
 
 from .. import about
 from ..qgis.messages import user_message
@@ -136,11 +137,19 @@ class ProfilePanel(QWidget):
         self.chart = ProfileChart(self)
         self.ui.chartLayout.addWidget(self.chart)
         self.ui.folderEdit.setText(folder)
+        from ..core.indices import INDEX_NAMES, INDICES
+        self.indexCombo = QComboBox(self)         # the index charted (the engine's indices; NDVI first)
+        self.indexCombo.setObjectName("indexCombo")
+        for name in INDEX_NAMES:
+            self.indexCombo.addItem(name, name)
+            self.indexCombo.setItemData(self.indexCombo.count() - 1, INDICES[name].title, Qt.ItemDataRole.ToolTipRole)
+        self.indexCombo.setToolTip("The index charted, computed by the index engine on the same masks.")
+        self.ui.toolLayout.insertWidget(self.ui.toolLayout.indexOf(self.ui.reflectanceCheck), self.indexCombo)
         self.tool = ProfileMapTool(self.canvas)
         self.tool.placeChosen.connect(self.start)
         self.tool.refused.connect(self.ui.statusLabel.setText)
         self.task = None
-        self.rows = []
+        self.rows, self.rows_index = [], "NDVI"
         self.place = ""
         buttons = {POINT: self.ui.pointButton, PICK: self.ui.pickButton, DRAW: self.ui.drawButton}
         icons = {POINT: "/mActionIdentify.svg", PICK: "/mActionSelectFreehand.svg", DRAW: "/mActionCapturePolygon.svg"}
@@ -193,31 +202,35 @@ class ProfilePanel(QWidget):
             cancel_task(self.task)
         crs = crs_definition(self.canvas.mapSettings().destinationCrs())
         reflectance = self.ui.reflectanceCheck.isChecked()
+        index = self.index()
         if kind == POINT:
             p = geometry.asPoint()
-            task = ProfileTask(folder, crs, point=(p.x(), p.y()), reflectance=reflectance)
+            task = ProfileTask(folder, crs, point=(p.x(), p.y()), reflectance=reflectance, index=index)
             self.place = f"point {p.x():.1f}, {p.y():.1f}"
         else:
-            task = ProfileTask(folder, crs, polygon_wkt=geometry.asWkt(), reflectance=reflectance)
+            task = ProfileTask(folder, crs, polygon_wkt=geometry.asWkt(), reflectance=reflectance, index=index)
             project = QgsProject.instance()
             area = QgsDistanceArea()      # ellipsoidal: square metres whatever the map's CRS
             area.setSourceCrs(self.canvas.mapSettings().destinationCrs(), project.transformContext())
             area.setEllipsoid(project.ellipsoid() if project.ellipsoid() not in ("", "NONE") else "EPSG:7030")
             self.place = f"field of {area.measureArea(geometry) / 1e4:.1f} ha"
-        task.resultsReady.connect(lambda rows, t=task: self._done(t, rows))
+        task.resultsReady.connect(lambda rows, t=task, i=index: self._done(t, rows, i))
         task.failed.connect(lambda message, t=task: self._failed(t, message))
         task.cancelledByUser.connect(lambda t=task: self._failed(t, None))
         self.task = task
         self.ui.statusLabel.setText(f"Reading the {self.place} from {folder}…")
         QgsApplication.taskManager().addTask(task)
 
-    def _done(self, task, rows):
+    def index(self):
+        return self.indexCombo.currentData() or "NDVI"
+
+    def _done(self, task, rows, index="NDVI"):
         if task is not self.task:
             return
         self.task = None
-        self.rows = rows
+        self.rows, self.rows_index = rows, index
         masked = sum(r.state == "masked" for r in rows)
-        self.chart.show_rows(rows, title=f"NDVI, {self.place}")
+        self.chart.show_rows(rows, title=f"{index}, {self.place}", index=index)
         self.ui.statusLabel.setText(f"{len(rows)} dates, {masked} masked (clouds, shadows, edges). "
                                     "Hover for values; click a date to show it on the map."
                                     if rows else "No product of the folder covers this place.")
@@ -234,18 +247,20 @@ class ProfilePanel(QWidget):
     def export_csv(self, path=None):
         from ..core.timeseries.profile import write_profile_csv
 
-        path = path or QFileDialog.getSaveFileName(self, "Export the profile", "ndvi_profile.csv",
+        index = getattr(self, "rows_index", "NDVI")
+        path = path or QFileDialog.getSaveFileName(self, "Export the profile", f"{index.lower()}_profile.csv",
                                                    "CSV files (*.csv)")[0]
         if path:
             try:
-                write_profile_csv(self.rows, path)
+                write_profile_csv(self.rows, path, index)
             except OSError as e:
                 self.ui.statusLabel.setText(f"Could not write {path}: {user_message(e)}")
                 return
             self.ui.statusLabel.setText(f"Profile written to {path}")
 
     def export_png(self, path=None):
-        path = path or QFileDialog.getSaveFileName(self, "Export the chart", "ndvi_profile.png",
+        path = path or QFileDialog.getSaveFileName(self, "Export the chart",
+                                                   f"{getattr(self, 'rows_index', 'NDVI').lower()}_profile.png",
                                                    "PNG images (*.png)")[0]
         if path:
             try:

@@ -36,9 +36,10 @@ class CompositeAlgorithm(_SeriesRasterAlgorithm):
         return "Temporal composite"
 
     def shortHelpString(self):  # noqa: N802
-        return ("Maximum-NDVI and median composites per calendar month or per period of N days (periods start on "
-                "1 January; the last one of a year is shorter). One GeoTIFF per period and tile, 4 bands: "
-                "1 maximum NDVI, 2 median NDVI, 3 number of valid dates, 4 date of the maximum (day of the year). "
+        return ("Maximum and median composites of an index (NDVI by default) per calendar month or per period of N "
+                "days (periods start on 1 January; the last one of a year is shorter). One GeoTIFF per period and "
+                "tile, 4 bands: 1 maximum, 2 median, 3 number of valid dates, 4 date of the maximum (day of the "
+                "year). "
                 "Masked dates never count; a pixel valid on no date of the period is nodata (-9999).\n\n"
                 + series_inputs.HELP)
 
@@ -53,11 +54,12 @@ class CompositeAlgorithm(_SeriesRasterAlgorithm):
         from ..core.timeseries.composites import composite
 
         try:
-            obs, masks = series_inputs.series_from_parameters(self, parameters, context, feedback)
+            obs, masks, index = series_inputs.series_from_parameters(self, parameters, context, feedback)
             days = (None if self.parameterAsEnum(parameters, self.PERIOD, context) == 0
                     else self.parameterAsInt(parameters, self.DAYS, context))
             folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
-            paths = composite(obs, folder, days=days, masks=masks, progress=FeedbackProgress(feedback))
+            paths = composite(obs, folder, days=days, index=index, masks=masks,
+                              progress=FeedbackProgress(feedback))
         except Exception as e:  # noqa: BLE001
             raise processing_error(e) from None
         feedback.pushInfo(f"{len(paths)} composites written to {folder}.")
@@ -74,10 +76,10 @@ class GapFilledSeriesAlgorithm(_SeriesRasterAlgorithm):
         return "Gap-filled series"
 
     def shortHelpString(self):  # noqa: N802
-        return ("NDVI on a regular grid of dates (every N days from the first date, or from 'From date'): masked "
-                "dates are filled by linear interpolation between the pixel's valid dates before and after "
-                "(before the first / after the last valid date: the nearest valid value). One multi-band "
-                "GeoTIFF per tile, one band per date, band descriptions = the dates (YYYY-MM-DD), the input "
+        return ("An index (NDVI by default) on a regular grid of dates (every N days from the first date, or "
+                "from 'From date'): masked dates are filled by linear interpolation between the pixel's valid dates "
+                "before and after (before the first / after the last valid date: the nearest valid value). One "
+                "multi-band GeoTIFF per tile, one band per date, band descriptions = the dates (YYYY-MM-DD), the input "
                 "iota2-style classifiers expect. A pixel never valid is nodata (-9999).\n\n" + series_inputs.HELP)
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -90,15 +92,16 @@ class GapFilledSeriesAlgorithm(_SeriesRasterAlgorithm):
         from ..core.timeseries.composites import gap_filled_series
 
         try:
-            obs, masks = series_inputs.series_from_parameters(self, parameters, context, feedback)
+            obs, masks, index = series_inputs.series_from_parameters(self, parameters, context, feedback)
             start = series_inputs.qdate(self.parameterAsDateTime(parameters, series_inputs.START, context)) \
                 if parameters.get(series_inputs.START) else None
             end = series_inputs.qdate(self.parameterAsDateTime(parameters, series_inputs.END, context)) \
                 if parameters.get(series_inputs.END) else None
             folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
             paths = gap_filled_series(obs, folder, every=self.parameterAsInt(parameters, self.EVERY, context),
-                                      start=start, end=end, masks=masks, progress=FeedbackProgress(feedback))
+                                      start=start, end=end, index=index, masks=masks,
+                                      progress=FeedbackProgress(feedback))
         except Exception as e:  # noqa: BLE001
             raise processing_error(e) from None
         feedback.pushInfo(f"{len(paths)} gap-filled series written to {folder}.")
-        return self.finish(context, folder, paths, "Gap-filled NDVI")
+        return self.finish(context, folder, paths, f"Gap-filled {index}")

@@ -38,14 +38,15 @@ class ParcelStatisticsAlgorithm(SentinelMirrorAlgorithm):
         return "Parcel statistics over time"
 
     def shortHelpString(self):  # noqa: N802
-        return ("NDVI statistics of every parcel (polygon, any CRS) on every acquisition date: mean, median, "
-                "standard deviation, 10th and 90th percentiles of the valid pixels, the number and share of valid "
-                "pixels and the share of pixels masked (clouds, shadows, edges). A parcel without any valid pixel "
-                "on a date gets empty statistics for that date, never a value from masked pixels.\n\n"
+        return ("Statistics of an index (NDVI by default, or NDWI, MNDWI, NDMI, NBR, NDRE, EVI, SAVI) for every "
+                "parcel (polygon, any CRS) on every acquisition date: mean, median, standard deviation, 10th and "
+                "90th percentiles of the valid pixels, the number and share of valid pixels and the share of "
+                "pixels masked (clouds, shadows, edges). A parcel without any valid pixel on a date gets empty "
+                "statistics for that date, never a value from masked pixels.\n\n"
                 + series_inputs.HELP + "\n\nPixels belong to a parcel when their centre is inside it (or, with "
                 "'every pixel touched', when the polygon touches them). A parcel over two tiles counts the pixels "
                 "of both tiles acquired that day (each place once). Optionally a wide CSV: one row per parcel, one "
-                "column per date (mean NDVI).")
+                "column per date (mean index).")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFeatureSource(self.PARCELS, "Parcels (polygons)",
@@ -80,13 +81,13 @@ class ParcelStatisticsAlgorithm(SentinelMirrorAlgorithm):
                 ids.append(f.attribute(id_index) if id_index >= 0 else f.id())
             crs = source.sourceCrs()
             parcels = Parcels(geometries, crs.authid() if crs.authid().startswith("EPSG:") else crs.toWkt(), ids)
-            obs, masks = series_inputs.series_from_parameters(self, parameters, context, feedback)
+            obs, masks, index = series_inputs.series_from_parameters(self, parameters, context, feedback)
             sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, compat.WKB_NO_GEOMETRY)
             if sink is None:
                 raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
             wide = self.parameterAsFileOutput(parameters, self.WIDE_CSV, context)
             kept, first = [], True
-            for s in parcel_statistics(parcels, obs, masks=masks,
+            for s in parcel_statistics(parcels, obs, masks=masks, index=index,
                                        all_touched=self.parameterAsBoolean(parameters, self.ALL_TOUCHED, context),
                                        progress=FeedbackProgress(feedback)):
                 if first and not s.pixels.all():

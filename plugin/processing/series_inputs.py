@@ -2,22 +2,25 @@
 rasters, or such files given one by one), the date range, and the masks."""
 from pathlib import Path
 
-from qgis.core import (QgsProcessingParameterBoolean, QgsProcessingParameterDateTime, QgsProcessingParameterFile,
-                       QgsProcessingParameterMultipleLayers)
+from qgis.core import (QgsProcessingParameterBoolean, QgsProcessingParameterDateTime, QgsProcessingParameterEnum,
+                       QgsProcessingParameterFile, QgsProcessingParameterMultipleLayers)
 
 from ..core.errors import InvalidInputError
+from ..core.indices import INDEX_NAMES
 from ..qgis import compat
 from .alg_search import qdate
 
-FOLDER, INPUTS, START, END, CLOUD_MASK = "FOLDER", "INPUTS", "START", "END", "CLOUD_MASK"
+FOLDER, INPUTS, START, END, CLOUD_MASK, INDEX = "FOLDER", "INPUTS", "START", "END", "CLOUD_MASK", "INDEX"
 
-HELP = ("The series is read from a folder of downloaded product zips (NDVI computed on the fly from the zips, "
-        "read in place, masks applied: clouds, cloud shadows, swath edges, saturation) or of NDVI GeoTIFFs "
-        "written by 'NDVI of Sentinel-2 products' (their nodata already holds the masks), or from such files "
+HELP = ("The series is read from a folder of downloaded product zips (the chosen index computed on the fly from "
+        "the zips by the index engine, read in place, masks applied: clouds, cloud shadows, swath edges, "
+        "saturation) or of index GeoTIFFs written by 'Spectral index of Sentinel-2 products' (float32 or Int16; "
+        "only those of the chosen index are read; their nodata already holds the masks), or from such files "
         "given one by one. Products of several tiles may be mixed; dates are acquisition days (UTC).")
 
 
 def add_series_parameters(alg):
+    alg.addParameter(QgsProcessingParameterEnum(INDEX, "Index", list(INDEX_NAMES), defaultValue=0))
     alg.addParameter(QgsProcessingParameterFile(FOLDER, "Folder of product zips or NDVI rasters",
                                                 compat.FILE_FOLDER, optional=True))
     alg.addParameter(QgsProcessingParameterMultipleLayers(INPUTS, "Or product zips / NDVI rasters",
@@ -31,7 +34,8 @@ def add_series_parameters(alg):
 
 
 def series_from_parameters(alg, parameters, context, feedback):
-    """(observations, mask policy) for the algorithm's inputs; skipped files are reported, not fatal."""
+    """(observations, mask policy, index name) for the algorithm's inputs; skipped files are reported, not
+    fatal."""
     from ..core.ndvi import MaskPolicy
     from ..core.timeseries.sources import find_observations
 
@@ -45,8 +49,9 @@ def series_from_parameters(alg, parameters, context, feedback):
     end = qdate(alg.parameterAsDateTime(parameters, END, context)) if parameters.get(END) else None
     if start and end and end < start:
         raise InvalidInputError(f"The end date {end} is before the start date {start}: swap them.")
-    obs = find_observations(paths, start, end,
+    index = INDEX_NAMES[alg.parameterAsEnum(parameters, INDEX, context)]
+    obs = find_observations(paths, start, end, index=index,
                             on_skip=lambda p, m: feedback.pushWarning(f"{Path(p).name} skipped: {m}"))
     masks = MaskPolicy() if alg.parameterAsBoolean(parameters, CLOUD_MASK, context) else MaskPolicy.none()
-    feedback.pushInfo(f"{len(obs)} acquisitions from {obs[0].date} to {obs[-1].date}.")
-    return obs, masks
+    feedback.pushInfo(f"{index}: {len(obs)} acquisitions from {obs[0].date} to {obs[-1].date}.")
+    return obs, masks, index

@@ -12,10 +12,10 @@ from .base import CoreTask
 class ProfileTask(CoreTask):
     resultsReady = pyqtSignal(list)
 
-    def __init__(self, folder, crs, point=None, polygon_wkt=None, reflectance=False):
+    def __init__(self, folder, crs, point=None, polygon_wkt=None, reflectance=False, index="NDVI"):
         super().__init__("Sentinel Mirror: time profile")
         self.folder, self.crs, self.point, self.polygon_wkt = folder, crs, point, polygon_wkt
-        self.reflectance = reflectance
+        self.reflectance, self.index = reflectance, index
 
     def work(self, progress):
         from ..core.timeseries.profile import field_profile, point_profile
@@ -23,8 +23,9 @@ class ProfileTask(CoreTask):
 
         progress.message("Reading the products' dates")
         # NDVI GeoTIFFs beside the zips answer a point at once; the zips are read for reflectances
-        obs = find_observations(self.folder, prefer_rasters=not self.reflectance)
+        obs = find_observations(self.folder, prefer_rasters=not self.reflectance, index=self.index)
         if self.point is not None:
-            return point_profile(obs, self.point[0], self.point[1], self.crs, reflectance=self.reflectance,
-                                 progress=progress)
-        return field_profile(obs, self.polygon_wkt, self.crs, reflectance=self.reflectance, progress=progress)
+            return point_profile(obs, self.point[0], self.point[1], self.crs, index=self.index,
+                                 reflectance=self.reflectance, progress=progress)
+        return field_profile(obs, self.polygon_wkt, self.crs, index=self.index, reflectance=self.reflectance,
+                             progress=progress)

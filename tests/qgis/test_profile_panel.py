@@ -78,6 +78,36 @@ def test_point_profile_chart_hover_click_and_export(panel, products, qtbot, tmp_
     assert any(DAYS[2].isoformat() in n for n in names), names
 
 
+def test_index_choice_charts_ndwi_on_the_same_masks(panel, products, qtbot, tmp_path):
+    """NDWI = (B3 - B8) / (B3 + B8) chosen in the panel: values equal independent numpy, masked dates masked."""
+    folder, paths = products
+    truth = [ex.expected_index(p, "NDWI") for p in paths]
+    masked_any = np.any([m for _, m in truth], axis=0)
+    clear_any = np.any([~np.isnan(v) for v, _ in truth], axis=0)
+    rows, cols = np.nonzero(masked_any & clear_any)
+    r, c = int(rows[len(rows) // 2]), int(cols[len(cols) // 2])
+    gt, _ = ex.grid(paths[0])
+    panel.indexCombo.setCurrentIndex(panel.indexCombo.findData("NDWI"))
+    qtbot.mouseClick(panel.ui.pointButton, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.profileShown, timeout=30000) as got:
+        where = click(panel.canvas, panel.tool, gt[0] + (c + 0.5) * 10, gt[3] - (r + 0.5) * 10)
+    c, r = int((where.x() - gt[0]) // 10), int((gt[3] - where.y()) // 10)
+    profile = got.args[0]
+    assert [p.date for p in profile] == DAYS
+    states = set()
+    for p, (value, masked) in zip(profile, truth):
+        if np.isnan(value[r, c]):
+            assert p.state == ("masked" if masked[r, c] else "no data")
+        else:
+            assert p.value == pytest.approx(value[r, c], abs=1e-6)
+        states.add(p.state)
+    assert {"masked", "valid"} <= states
+    if panel.chart.has_chart:
+        assert "NDWI" in [line.get_label() for line in panel.chart.axes[0].get_lines()]
+    panel.export_csv(str(tmp_path / "w.csv"))
+    assert (tmp_path / "w.csv").read_text().splitlines()[0].startswith("date,state,ndwi,")
+
+
 def test_picked_field_shows_mean_band_and_valid_share(panel, products, qtbot):
     folder, paths = products
     gt, _ = ex.grid(paths[0])

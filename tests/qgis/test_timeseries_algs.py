@@ -52,6 +52,24 @@ def parcels_layer(paths, boxes=BOXES):
     return layer
 
 
+def test_parcel_statistics_of_ndmi(products):
+    """The INDEX choice reaches the engine: NDMI (20 m B11) means equal independent numpy, masks included."""
+    from plugin.core.indices import INDEX_NAMES
+
+    folder, paths = products
+    res = run("parcel_statistics", {"PARCELS": parcels_layer(paths), "ID_FIELD": "name", "FOLDER": folder,
+                                    "INDEX": INDEX_NAMES.index("NDMI"), "OUTPUT": "memory:"})
+    rows = {(f["name"], f["date"].toPyDate()): f for f in res["OUTPUT"].getFeatures()}
+    for path, day in zip(paths, DAYS):
+        value, masked = ex.expected_index(path, "NDMI")
+        for name, (c0, r0, c1, r1) in BOXES.items():
+            v = value[r0:r1, c0:c1]
+            vals = v[~np.isnan(v)]
+            assert rows[(name, day)]["valid_count"] == vals.size
+            if vals.size:
+                assert rows[(name, day)]["mean"] == pytest.approx(vals.mean(), abs=1e-6)
+
+
 def test_parcel_statistics_table_and_wide_csv(products, tmp_path):
     folder, paths = products
     wide = tmp_path / "wide.csv"

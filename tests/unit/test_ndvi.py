@@ -457,3 +457,28 @@ def test_output_falls_back_to_deflate_where_gdal_has_no_zstd(tmp_path):
     ds = gdal.GetDriverByName("GTiff").Create(str(tmp_path / "d.tif"), 8, 8, 1, gdal.GDT_Float32, options)
     ds = None
     assert gdal.Info(str(tmp_path / "d.tif"), format="json")["metadata"]["IMAGE_STRUCTURE"]["COMPRESSION"] == "DEFLATE"
+
+
+def test_masked_pixels_raster_beside_the_output(tmp_path):
+    """With masks applied the engine writes '<stem>_masked.tif': 1 exactly where an independent reading of the
+    MAJA masks flags the pixel (tests/ts_expected.py), 0 elsewhere (no-data pixels too); recomputing without
+    masks removes it (a stale one would call pixels masked)."""
+    import datetime as dt
+    import os
+
+    from plugin.core.ndvi import masked_pixels_path
+    from tests import ts_expected as ex
+
+    [zp] = ex.build_series(str(tmp_path / "p"), [dt.date(2023, 6, 6)])
+    out = str(tmp_path / "x_NDVI.tif")
+    res = compute_ndvi(zp, out)
+    assert res.masked_path == masked_pixels_path(out) == str(tmp_path / "x_NDVI_masked.tif")
+    ds = gdal.Open(res.masked_path)
+    flags = ds.ReadAsArray()
+    value, masked = ex.expected(zp)
+    assert flags.dtype == np.uint8 and set(np.unique(flags)) <= {0, 1} and masked.any()
+    assert np.array_equal(flags == 1, masked)
+    assert ds.GetMetadataItem("MASKED_PIXELS_OF") == "x_NDVI.tif"
+    assert ds.GetGeoTransform() == gdal.Open(out).GetGeoTransform()
+    none = compute_ndvi(zp, out, masks=MaskPolicy.none())
+    assert none.masked_path is None and not os.path.exists(masked_pixels_path(out))

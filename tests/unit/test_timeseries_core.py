@@ -257,3 +257,182 @@ def test_two_products_of_one_tile_and_day_count_once(series, tmp_path):
     [s] = list(parcel_statistics(Parcels([rect_wgs84(*cells(gt, *box))], "EPSG:4326"),
                                  find_observations(str(twice))))
     assert s.pixels[0] == 20 * 15 and len(s.labels) == 1
+
+
+# ---------------------------------------------------------------- other indices (issue 13 in the time series)
+
+def test_point_profile_of_ndmi_matches_numpy_with_a_20m_band(series):
+    """NDMI = (B8 - B11) / (B8 + B11), B11 at 20 m: the profile is the engine's index on the same masks (the
+    parcel test below is the one that catches a 20 m band shifted by a pixel: fields are uniform here)."""
+    folder, paths = series
+    truth = [ex.expected_index(p, "NDMI") for p in paths]
+    masked_any = np.any([m for _, m in truth], axis=0)
+    clear_any = np.any([~np.isnan(v) for v, _ in truth], axis=0)
+    odd = np.zeros_like(masked_any)
+    odd[1::2, 1::2] = True
+    rows, cols = np.nonzero(masked_any & clear_any & odd)
+    r, c = int(rows[len(rows) // 3]), int(cols[len(cols) // 3])
+    gt, wkt = ex.grid(paths[0])
+    profile = point_profile(find_observations(folder), gt[0] + (c + 0.5) * 10, gt[3] - (r + 0.5) * 10, wkt,
+                            index="NDMI")
+    assert [p.date for p in profile] == DAYS
+    states = []
+    for p, (value, masked) in zip(profile, truth):
+        if np.isnan(value[r, c]):
+            assert np.isnan(p.value) and p.masked == bool(masked[r, c])
+        else:
+            assert p.value == pytest.approx(value[r, c], abs=1e-6)
+        states.append(p.state)
+    assert "masked" in states and "valid" in states
+    ndvi = point_profile(find_observations(folder), gt[0] + (c + 0.5) * 10, gt[3] - (r + 0.5) * 10, wkt)
+    assert any(a.value != pytest.approx(b.value, abs=1e-3) for a, b in zip(profile, ndvi) if a.state == "valid")
+
+
+@pytest.mark.parametrize("name", ["NDMI", "NDWI"])
+def test_parcel_statistics_of_another_index_match_numpy(series, name):
+    folder, paths = series
+    gt, _ = ex.grid(paths[0])
+    boxes = [(11, 9, 31, 26), (61, 71, 95, 101), (0, 0, 7, 5)]
+    parcels = Parcels([rect_wgs84(*cells(gt, *b)) for b in boxes], "EPSG:4326")
+    got = list(parcel_statistics(parcels, find_observations(folder), index=name))
+    assert [s.date for s in got] == DAYS
+    masked_seen = False
+    for s, p in zip(got, paths):
+        value, masked = ex.expected_index(p, name)
+        for i, (c0, r0, c1, r1) in enumerate(boxes):
+            v = value[r0:r1, c0:c1].ravel()
+            n_masked = int(masked[r0:r1, c0:c1].sum())
+            masked_seen |= n_masked > 0
+            _check(s, (v[~np.isnan(v)], v.size, n_masked), i)
+    assert masked_seen
+
+
+def test_index_rasters_of_the_chosen_index_only_int16_scaled(series, tmp_path):
+    """A folder holding NDVI and NDMI rasters (NDMI in Int16): the NDMI series reads the NDMI ones, at their
+    true values (stored x 1e-4), equal to the zips' NDMI within the Int16 rounding."""
+    from plugin.core.ndvi import compute_index
+
+    folder, paths = series
+    out = tmp_path / "rasters"
+    out.mkdir()
+    for p in paths[:3]:
+        stem = out / ex.maja_title(ex.date_of(p))
+        compute_index(p, f"{stem}_NDVI.tif")
+        compute_index(p, f"{stem}_NDMI.tif", index="NDMI", encoding="int16")
+    gt, _ = ex.grid(paths[0])
+    boxes = [(11, 9, 31, 26), (61, 71, 95, 101)]
+    parcels = Parcels([rect_wgs84(*cells(gt, *b)) for b in boxes], "EPSG:4326")
+    obs = find_observations(str(out), index="NDMI")
+    assert len(obs) == 3 and all(o.path.endswith("_NDMI.tif") for o in obs)
+    got = list(parcel_statistics(parcels, obs, index="NDMI"))
+    for s, p in zip(got, paths):
+        value, _ = ex.expected_index(p, "NDMI")
+        for i, (c0, r0, c1, r1) in enumerate(boxes):
+            v = value[r0:r1, c0:c1].ravel()
+            v = v[~np.isnan(v)]
+            assert s.valid[i] == v.size
+            if v.size:
+                assert s.stats["mean"][i] == pytest.approx(v.mean(), abs=0.5e-4)
+
+
+# ---------------------------------------------------------------- index outputs keep masked apart from no data
+
+def test_point_profile_from_index_rasters_keeps_masked_dates_masked(series, tmp_path):
+    """The engine writes '<stem>_masked.tif' beside each index raster; a profile read from the rasters (what
+    the panel reads: random access) gives the same values and states as one read from the zips, masked dates
+    masked, no-data dates no data (swath edges left unmasked here, so their no-data pixels are not masked)."""
+    from plugin.core.ndvi import MaskPolicy, compute_index, masked_pixels_path
+
+    folder, paths = series
+    policy = MaskPolicy(edges=False)
+    out = tmp_path / "ndvi"
+    out.mkdir()
+    for p in paths:
+        res = compute_index(p, str(out / (ex.maja_title(ex.date_of(p)) + "_NDVI.tif")), masks=policy)
+        assert res.masked_path == masked_pixels_path(res.path)
+    truth = [ex.expected(p) for p in paths]
+    masked_any = np.any([m for _, m in truth], axis=0)
+    edge_any = np.any([ex.raw(p, "_FRE_B4.tif") == -10000 for p in paths], axis=0)    # no data, not masked
+    picks = [np.argwhere(masked_any)[len(np.argwhere(masked_any)) // 2], np.argwhere(edge_any)[0]]
+    gt, wkt = ex.grid(paths[0])
+    from_rasters = find_observations(str(out))
+    assert len(from_rasters) == len(paths) and all(o.kind == "raster" for o in from_rasters)
+    states = set()
+    for r, c in picks:
+        x, y = gt[0] + (c + 0.5) * 10, gt[3] - (r + 0.5) * 10
+        want = point_profile(find_observations(folder), x, y, wkt, masks=policy)
+        got = point_profile(from_rasters, x, y, wkt)
+        assert [(g.date, g.state) for g in got] == [(w.date, w.state) for w in want]
+        for g, w in zip(got, want):
+            assert (np.isnan(g.value) and np.isnan(w.value)) or g.value == pytest.approx(w.value, abs=1e-6)
+        states |= {g.state for g in got}
+    assert {"masked", "no data", "valid"} <= states
+    # without the masked-pixels rasters, an invalid pixel of a masked output can only be called masked
+    for f in out.glob("*_masked.tif"):
+        f.unlink()
+    r, c = picks[1]
+    old = point_profile(find_observations(str(out)), gt[0] + (c + 0.5) * 10, gt[3] - (r + 0.5) * 10, wkt)
+    assert "no data" not in {g.state for g in old} and "masked" in {g.state for g in old}
+
+
+def test_parcel_statistics_from_index_rasters_count_masked_pixels(series, tmp_path):
+    """Parcel statistics read from index rasters + masked-pixels rasters: the masked share equals the zips'."""
+    from plugin.core.ndvi import compute_index
+
+    folder, paths = series
+    out = tmp_path / "ndvi"
+    out.mkdir()
+    for p in paths[:4]:
+        compute_index(p, str(out / (ex.maja_title(ex.date_of(p)) + "_NDVI.tif")), encoding="int16")
+    gt, _ = ex.grid(paths[0])
+    boxes = [(11, 9, 31, 26), (61, 71, 95, 101)]
+    parcels = Parcels([rect_wgs84(*cells(gt, *b)) for b in boxes], "EPSG:4326")
+    got = list(parcel_statistics(parcels, find_observations(str(out))))
+    want = _parcel_expect(paths[:4], boxes)
+    assert sum(w[i][2] for w in want for i in range(2)) > 0
+    for s, w in zip(got, want):
+        for i in range(2):
+            vals, n_pixels, n_masked = w[i]
+            assert s.pixels[i] == n_pixels and s.valid[i] == vals.size and s.masked[i] == n_masked
+
+
+def test_ndmi_composite_matches_numpy(series, tmp_path):
+    """The composite of another index (NDMI, a 20 m band) is that index's maximum and median, masks applied."""
+    folder, paths = series
+    written = composite(find_observations(folder, index="NDMI"), str(tmp_path / "c"), index="NDMI")
+    assert len(written) == 2 and all("NDMI_composite" in w for w in written)
+    for path in written:
+        ds = gdal.Open(path)
+        assert ds.GetMetadataItem("INDEX") == "NDMI"
+        start = dt.date.fromisoformat(ds.GetMetadataItem("PERIOD_START"))
+        stack = np.stack([ex.expected_index(p, "NDMI")[0] for p in paths if ex.date_of(p).month == start.month])
+        mx, med, count = (ds.GetRasterBand(i).ReadAsArray() for i in range(1, 4))
+        n = (~np.isnan(stack)).sum(axis=0)
+        np.testing.assert_array_equal(count, n)
+        ok = n > 0
+        np.testing.assert_allclose(mx[ok], np.nanmax(stack[:, ok], axis=0), atol=1e-6)
+        np.testing.assert_allclose(med[ok], np.nanmedian(stack[:, ok], axis=0), atol=1e-6)
+
+
+def test_parcel_statistics_in_many_strips_read_only_the_parcels_columns(series, monkeypatch):
+    """With 16-row strips (tiles of 16 rows in effect) the parcels' window starts mid-strip and each strip reads
+    only the columns holding parcel pixels: the statistics still equal numpy, masks included."""
+    from plugin.core.timeseries import parcels as parcels_module
+
+    monkeypatch.setattr(parcels_module, "STRIP_ROWS", 16)
+    folder, paths = series
+    gt, _ = ex.grid(paths[0])
+    boxes = [(41, 21, 52, 60), (70, 37, 77, 41), (90, 45, 118, 118)]
+    parcels = Parcels([rect_wgs84(*cells(gt, *b)) for b in boxes], "EPSG:4326")
+    obs = find_observations(folder)
+    pix = parcels.pixels([obs[0].grid], obs[0].grid)
+    plans = pix.strips()
+    assert pix.window[1] % 16 != 0 and len(plans) > 3
+    assert all(s1 - s0 <= 16 and (pix.window[1] + s1) % 16 == 0 for s0, s1, *_ in plans[:-1])
+    assert any(c1 - c0 < pix.window[2] for *_, c0, c1, _at in plans)      # a strip narrower than the window
+    got = list(parcel_statistics(parcels, obs))
+    want = _parcel_expect(paths, boxes)
+    for s, w in zip(got, want):
+        for i in range(len(boxes)):
+            _check(s, w[i], i)
+    assert any(s.masked.any() for s in got)

@@ -5,7 +5,9 @@ the surface reflectances of a window, with two per-pixel flags kept apart:
 - masked: a mask of the product flags the pixel (clouds, cloud shadows, swath edges, saturation...: the
   NDVI engine's default MaskPolicy); a masked pixel never carries a value.
 - nodata: no value for another reason (a band's own no data, NIR + red == 0, outside the raster).
-From an NDVI GeoTIFF masks are already folded into its nodata, so there masked == invalid.
+From an index GeoTIFF: its nodata holds both; the masked-pixels raster the engine writes beside it
+("<stem>_masked.tif", plugin/core/ndvi.py) tells them apart. Without one (older outputs), an invalid pixel
+counts as masked when masks were applied (MASKS_APPLIED) and as no data when none were.
 
 `at` (flat indices into the window, row-major) reads only those pixels: the parcel engine gathers a few
 percent of a tile without computing the index anywhere else. Readers open their datasets once and must be
@@ -22,24 +24,19 @@ import numpy as np
 from osgeo import gdal
 
 from ..errors import InvalidInputError, ProductFormatError, SentinelMirrorError
-from ..ndvi import NODATA as NDVI_NODATA, MaskPolicy
+from ..indices import get_index
+from ..ndvi import NODATA as NDVI_NODATA, MaskPolicy, index_of_arrays, masked_pixels_path
 from ..products import open_product
 
 gdal.UseExceptions()
 
-# The reflectance bands a product reader exposes, by Sentinel-2 band name.
+# The reflectance bands a profile can chart besides the index (the seed's figure: blue, green, red, NIR).
 REFLECTANCE_BANDS = ("B2", "B3", "B4", "B8")
-# An index: the bands it needs and how to compute it from their reflectances (float32 arrays).
-INDICES = {
-    "NDVI": (("B4", "B8"), lambda b: (b["B8"] - b["B4"]) / (b["B8"] + b["B4"])),
-}
 
 
 def index_bands(index):
-    try:
-        return INDICES[index.upper()][0]
-    except KeyError:
-        raise InvalidInputError(f"Unknown index {index!r}: choose one of {', '.join(INDICES)}.") from None
+    """The bands the index reads (plugin/core/indices.py), e.g. ("B8", "B4") for NDVI."""
+    return get_index(index).bands
 
 
 @dataclass(frozen=True)
@@ -119,11 +116,13 @@ def _grid_of(path):
 _DATE_IN_NAME = re.compile(r"(20\d{2})(\d{2})(\d{2})")
 
 
-def _raster_observation(path):
+def _raster_observation(path, index):
     ds = gdal.Open(path)
     meta = ds.GetMetadata() or {}
-    if ds.RasterCount != 1 or "PERIOD_START" in meta:
-        return None                    # a composite or a gap-filled series (ours), not one acquisition
+    if ds.RasterCount != 1 or "PERIOD_START" in meta or "MASKED_PIXELS_OF" in meta:
+        return None                    # a composite, a gap-filled series or a masked-pixels raster (ours)
+    if meta.get("INDEX", "NDVI").upper() != index:
+        return None                    # another index's raster (ours; rasters without INDEX are NDVI)
     when = meta.get("ACQUISITION_DATE", "")
     acquired = None
     if when:
@@ -160,15 +159,16 @@ def _product_observation(path, known_wkt):
                        product=reader)
 
 
-def find_observations(paths, start=None, end=None, on_skip=None, prefer_rasters=False):
-    """Observations from product zips and/or NDVI GeoTIFFs (files or folders of them), sorted by acquisition
+def find_observations(paths, start=None, end=None, on_skip=None, prefer_rasters=False, index="NDVI"):
+    """Observations from product zips and/or index GeoTIFFs (files or folders of them), sorted by acquisition
     time, within [start, end] (dates, inclusive) when given. A file that cannot be read is skipped and reported
-    through on_skip(path, message); none at all is an InvalidInputError.
+    through on_skip(path, message); none at all is an InvalidInputError. Rasters of another index than `index`
+    (their INDEX metadata; NDVI without one) are left out.
 
     Where a product and the NDVI GeoTIFF computed from it are both there (the panel writes NDVI next to the
-    zips), one is kept: the product by default (reflectances, masked told apart from no data), the GeoTIFF with
-    prefer_rasters (random access: reading a point of a full-size zip inflates its members up to that row,
-    seconds per date, against milliseconds for a tiled GeoTIFF)."""
+    zips), one is kept: the product by default (reflectances), the GeoTIFF with prefer_rasters (random access:
+    reading a point of a full-size zip inflates its members up to that row, seconds per date, against
+    milliseconds for a tiled GeoTIFF and its masked-pixels raster, which keep masked and no data apart)."""
     files = []
     for p in [paths] if isinstance(paths, (str, os.PathLike)) else paths:
         p = str(p)
@@ -179,10 +179,12 @@ def find_observations(paths, start=None, end=None, on_skip=None, prefer_rasters=
             files.append(p)
         else:
             raise InvalidInputError(f"{p} does not exist: give product archives, NDVI rasters or their folder.")
+    index = get_index(index).name
     found, known_wkt = [], {}
     for f in dict.fromkeys(files):
         try:
-            obs = _product_observation(f, known_wkt) if f.lower().endswith(".zip") else _raster_observation(f)
+            obs = (_product_observation(f, known_wkt) if f.lower().endswith(".zip")
+                   else _raster_observation(f, index))
         except (SentinelMirrorError, RuntimeError, OSError) as e:
             if on_skip:
                 on_skip(f, str(e))
@@ -193,7 +195,7 @@ def find_observations(paths, start=None, end=None, on_skip=None, prefer_rasters=
             continue
         found.append(obs)
     if not found:
-        raise InvalidInputError("No Sentinel-2 product or NDVI raster found"
+        raise InvalidInputError(f"No Sentinel-2 product or {index} raster found"
                                 + (" between the dates given" if (start or end) else "")
                                 + ": choose the folder the products were downloaded to.")
     # an NDVI raster next to the product it was computed from would count the same acquisition twice
@@ -229,38 +231,64 @@ def _flags(values, rule):
 
 
 class RasterWindowReader:
-    """Index values from a single-band raster (an NDVI GeoTIFF): its nodata (and NaN) are invalid."""
+    """Index values from a single-band raster (an index GeoTIFF, float32 or Int16 with its band scale): its
+    nodata (and NaN) are invalid."""
 
     def __init__(self, obs):
-        # GTiff decodes the tiles of one read on every core (ZSTD/DEFLATE decoding is the cost of a read)
-        self.ds = gdal.OpenEx(obs.path, gdal.OF_RASTER, open_options=["NUM_THREADS=ALL_CPUS"])
+        # GTiff decodes the tiles of one read on every core (ZSTD/DEFLATE decoding is the cost of a read); not
+        # for uncompressed rasters, which it then reads 3-4 times slower (measured: bench-timeseries)
+        self.ds = _open(obs.path)
+        if self.ds.GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE"):
+            self.ds = gdal.OpenEx(obs.path, gdal.OF_RASTER, open_options=["NUM_THREADS=ALL_CPUS"])
         self.band = self.ds.GetRasterBand(1)
         nd = self.band.GetNoDataValue()
         self.nodata = NDVI_NODATA if nd is None else nd
+        self.scale, self.offset = self.band.GetScale() or 1.0, self.band.GetOffset() or 0.0
+        self.masked_ds = None
+        side = masked_pixels_path(obs.path)
+        if os.path.exists(side):
+            m = _open(side)
+            if (m.RasterXSize, m.RasterYSize) == (self.ds.RasterXSize, self.ds.RasterYSize):
+                self.masked_ds = m
+        # without it: invalid = masked, unless the raster says no mask was applied
+        self.unmasked = (self.ds.GetMetadataItem("MASKS_APPLIED") or "").strip().lower() == "none"
 
     def read(self, x0, y0, w, h, at=None):
-        raw = _gather(self.band.ReadAsArray(x0, y0, w, h).astype(np.float32, copy=False), at)
+        raw = _gather(self.band.ReadAsArray(x0, y0, w, h), at)
         _release(self.ds, y0 + h)
-        invalid = np.isnan(raw) | (raw == np.float32(self.nodata))
-        value = np.where(invalid, np.float32(np.nan), raw).astype(np.float32, copy=False)
+        invalid = raw == self.nodata
+        value = raw.astype(np.float32)
+        if (self.scale, self.offset) != (1.0, 0.0):       # Int16: index = stored x 1e-4
+            value = (raw * self.scale + self.offset).astype(np.float32)
+        invalid |= np.isnan(value)
+        value[invalid] = np.nan
+        if self.masked_ds is not None:
+            masked = _gather(self.masked_ds.GetRasterBand(1).ReadAsArray(x0, y0, w, h), at) != 0
+            _release(self.masked_ds, y0 + h)
+            masked &= invalid
+            return Window(value, masked, invalid & ~masked)
+        if self.unmasked:
+            return Window(value, np.zeros(invalid.shape, bool), invalid)
         return Window(value, invalid, np.zeros(invalid.shape, bool))
 
     def close(self):
-        self.band = self.ds = None
+        self.band = self.ds = self.masked_ds = None
 
 
 class ProductWindowReader:
-    """An index and reflectances from a product archive, with its masks (the NDVI engine's rules)."""
+    """An index and reflectances from a product archive, with its masks: the index engine's bands, mask rules
+    and arithmetic (plugin/core/ndvi.py index_of_arrays), so a profile or a parcel gives the values the index
+    rasters hold. 20 m bands (B5, B8A, B11, B12) are read at 20 m, each 10 m pixel taking the 20 m pixel that
+    covers it (the engine's exact 2 x 2 replication)."""
 
     def __init__(self, obs, index, reflectance, policy):
         reader = obs.product or open_product(obs.path)
         self.label = reader.product_id
-        by_name = {"B4": reader.red, "B8": reader.nir, "B3": reader.rgb[1], "B2": reader.rgb[2]}
-        self.index_fn = INDICES[index.upper()][1] if index.upper() in INDICES else None
-        needed = list(index_bands(index)) + (list(REFLECTANCE_BANDS) if reflectance else [])
-        self.bands = {b: by_name[b] for b in dict.fromkeys(needed)}
+        self.spec = get_index(index)
+        needed = list(self.spec.bands) + (list(REFLECTANCE_BANDS) if reflectance else [])
+        self.bands = {b: reader.band(b) for b in dict.fromkeys(needed)}
         self.with_reflectance = reflectance
-        self.rules, _missing = reader.mask_rules(policy)
+        self.rules, _missing = reader.mask_rules(policy, self.spec.bands)
         self.masks = {r.mask: reader.masks[r.mask] for r in self.rules}
         self.ds = {}
         try:
@@ -273,51 +301,54 @@ class ProductWindowReader:
 
     def read(self, x0, y0, w, h, at=None):
         shape = (w * h,) if at is None else np.shape(at)
-        nodata = np.zeros(shape, bool)
+        positions = []
+
+        def rows_cols():                 # row and column (in the window) of every pixel read, made once
+            if not positions:
+                positions.append(divmod(np.arange(w * h), w) if at is None else np.divmod(np.asarray(at), w))
+            return positions[0]
+
+        def values(key, band_no, f):
+            ds = self.ds[key]
+            if f == 1:
+                return _gather(ds.GetRasterBand(band_no).ReadAsArray(x0, y0, w, h), at).reshape(-1)
+            rows, cols = rows_cols()
+            a0, a1 = y0 // f, min(ds.RasterYSize, -(-(y0 + h) // f))
+            b0, b1 = x0 // f, min(ds.RasterXSize, -(-(x0 + w) // f))
+            low = ds.GetRasterBand(band_no).ReadAsArray(b0, a0, b1 - b0, a1 - a0)
+            return low[(y0 + rows) // f - a0, (x0 + cols) // f - b0].reshape(-1)
+
         refl = {}
         for name, band in self.bands.items():
-            raw = _gather(self.ds[name].GetRasterBand(1).ReadAsArray(x0, y0, w, h), at).reshape(-1)
+            raw = values(name, 1, band.factor)
             bad = raw == band.nodata
             if band.saturated is not None:
                 bad |= raw == band.saturated
-            r = raw.astype(np.float32) * np.float32(band.scale) + np.float32(band.offset)
+            r = raw.astype(np.float64) * band.scale + band.offset
             r[bad] = np.nan
             refl[name] = r
-            nodata |= bad
         masked = np.zeros(shape, bool)
-        if self.rules:
-            if at is None:
-                rows = np.repeat(np.arange(h), w)
-                cols = np.tile(np.arange(w), h)
-            else:
-                rows, cols = np.divmod(np.asarray(at), w)
-            cache = {}
-            for rule in self.rules:
-                f = self.masks[rule.mask].factor
-                key = (rule.mask, rule.band)
-                if key not in cache:
-                    ds = self.ds[rule.mask]
-                    a0, a1 = y0 // f, min(ds.RasterYSize, -(-(y0 + h) // f))
-                    b0, b1 = x0 // f, min(ds.RasterXSize, -(-(x0 + w) // f))
-                    low = ds.GetRasterBand(rule.band).ReadAsArray(b0, a0, b1 - b0, a1 - a0)
-                    cache[key] = low[(y0 + rows) // f - a0, (x0 + cols) // f - b0]
-                masked |= _flags(cache[key], rule)
+        cache = {}
+        for rule in self.rules:
+            key = (rule.mask, rule.band)
+            if key not in cache:
+                cache[key] = values(rule.mask, rule.band, self.masks[rule.mask].factor)
+            masked |= _flags(cache[key], rule)
         for key, ds in self.ds.items():
-            f = self.masks[key].factor if key in self.masks else 1
+            f = self.masks[key].factor if key in self.masks else self.bands[key].factor
             _release(ds, -(-(y0 + h) // f))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = self.index_fn(refl).astype(np.float32, copy=False)
-            nodata |= ~np.isfinite(value)
-        np.clip(value, -1, 1, out=value)
-        invalid = masked | nodata
-        value[invalid] = np.nan
-        nodata &= ~masked
-        if self.with_reflectance:
-            for r in refl.values():
-                r[masked] = np.nan
+        # the engine's arithmetic: NaN where a band is no data or the denominator is 0, clipped to [-1, 1]
+        value = index_of_arrays(self.spec.name, {b: refl[b] for b in self.spec.bands})
+        nodata = np.isnan(value) & ~masked
+        value[masked] = np.nan
         out_shape = (h, w) if at is None else shape
-        return Window(value.reshape(out_shape), masked.reshape(out_shape), nodata.reshape(out_shape),
-                      {k: v.reshape(out_shape) for k, v in refl.items()} if self.with_reflectance else {})
+        reflectance = {}
+        if self.with_reflectance:
+            for name in REFLECTANCE_BANDS:
+                r = refl[name].astype(np.float32)
+                r[masked] = np.nan
+                reflectance[name] = r.reshape(out_shape)
+        return Window(value.reshape(out_shape), masked.reshape(out_shape), nodata.reshape(out_shape), reflectance)
 
     def close(self):
         self.ds = {}
