@@ -23,7 +23,7 @@ class WatchManager(QObject):
     fetched = pyqtSignal(str, int, int)    # folder, products downloaded by the watch, products still on tape
     stopped = pyqtSignal(str)              # folder: the user stopped its watch
     failed = pyqtSignal(str, str)          # folder, plain message
-    changed = pyqtSignal()                 # a watch started, ended, or a product it watches changed state
+    changed = pyqtSignal()                 # a watch started or ended, or its count of products on tape changed
     layersAdded = pyqtSignal(str, list)    # folder, layers put on the map for products the watch brought in
     stepFailed = pyqtSignal(str, str)      # folder, plain message: the index or a layer failed (downloads count)
 
@@ -132,12 +132,14 @@ class WatchManager(QObject):
 
     def _status(self, key, follow_up, status):
         waiting = self.on_tape.get(key, set())
+        before = len(waiting)
         if status.state is ProductState.OFFLINE:
             waiting.add(status.product_id)
         elif status.state in (ProductState.DONE, ProductState.FAILED, ProductState.CANCELLED):
             waiting.discard(status.product_id)
         follow_up.add(status)
-        self.changed.emit()
+        if len(waiting) != before:   # not at every progress report of a download
+            self.changed.emit()
 
     # ---- task outcomes -------------------------------------------------------------------------------------
     def _ended(self, key, statuses):

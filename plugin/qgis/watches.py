@@ -7,6 +7,7 @@ import json
 from qgis.core import QgsSettings
 
 KEY = "sentinel_mirror/watches"
+CHOICE_KEYS = ("ndvi", "index", "views", "load")   # what the run asked for: compute (which index), views, load
 
 
 def registered(settings=None):
@@ -54,9 +55,6 @@ def _entries(settings=None):
         found = item.get("choices")
         out[key] = {k: v for k, v in found.items() if k in CHOICE_KEYS} if isinstance(found, dict) else {}
     return out
-
-
-CHOICE_KEYS = ("ndvi", "index", "views", "load")
 
 
 def _save(entries, settings=None):

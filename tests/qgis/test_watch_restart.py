@@ -93,6 +93,12 @@ def test_junk_in_the_watch_registry_is_ignored(qgis_app):
         for junk in ("not json", '{"a": 1}', '[{"folder": ""}, 3]'):
             s.setValue(watches.KEY, junk)
             assert watches.registered() == []
+        s.setValue(watches.KEY, '[{"folder": "/x", "provider": "geodes", "choices": 3}]')
+        assert watches.registered() == [("/x", "geodes")] and watches.choices("/x", "geodes") == {}
+        watches.register("/x", "geodes", choices={"ndvi": True, "index": "NBR", "views": True, "load": True})
+        assert watches.choices("/x", "geodes")["index"] == "NBR"
+        watches.forget("/x", "geodes")
+        assert watches.registered() == []
     finally:
         s.setValue(watches.KEY, old) if old is not None else s.remove(watches.KEY)
 
