@@ -78,8 +78,9 @@ class WatchListDialog(QDialog):
         self.forget_button = QPushButton("Stop and forget", self)
         self.forget_button.setToolTip("Stop watching this folder for good. The products stay listed in the folder: "
                                       "a download run of them watches them again.")
-        self.stop_button.clicked.connect(lambda: self._stop(forget=False))
-        self.forget_button.clicked.connect(lambda: self._stop(forget=True))
+        # bound methods, not lambdas: no reference cycle, so a dropped dialog goes at once, never mid-refresh
+        self.stop_button.clicked.connect(self.stop_selected)
+        self.forget_button.clicked.connect(self.stop_and_forget_selected)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.close)
         buttons = QHBoxLayout()
@@ -94,13 +95,22 @@ class WatchListDialog(QDialog):
         self.resize(620, 220)
         manager.changed.connect(self.refresh)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.timer = QTimer(self)
+        self.timer = QTimer(self)   # runs only while the list is shown
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
-        self.timer.start()
+
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
         self.refresh()
+        self.timer.start()
+
+    def hideEvent(self, event):  # noqa: N802
+        self.timer.stop()
+        super().hideEvent(event)
 
     def refresh(self):
+        if not self.isVisible():
+            return
         selected = self.selected()
         watches = self.manager.details()
         self.rows = [(w["folder"], w["provider"]) for w in watches]
@@ -128,6 +138,12 @@ class WatchListDialog(QDialog):
         on = self.selected() is not None
         self.stop_button.setEnabled(on)
         self.forget_button.setEnabled(on)
+
+    def stop_selected(self):
+        self._stop(forget=False)
+
+    def stop_and_forget_selected(self):
+        self._stop(forget=True)
 
     def _stop(self, forget):
         key = self.selected()

@@ -144,6 +144,8 @@ def test_a_watch_stopped_in_the_list_resumes_at_the_next_start_unless_forgotten(
         plugin = load()
         qtbot.waitUntil(lambda: bool(plugin.watches.active()), timeout=10000)
         dialog = WatchListDialog(plugin.watches)
+        qtbot.addWidget(dialog)   # closed and deleted at the end of the test
+        dialog.show()
         qtbot.waitUntil(lambda: dialog.table.rowCount() == 1 and dialog.table.item(0, 3).text() != "", timeout=10000)
         cells = [dialog.table.item(0, c).text() for c in range(4)]
         assert cells[:3] == [str(folder), "GEODES", str(len(tape))]
@@ -156,6 +158,8 @@ def test_a_watch_stopped_in_the_list_resumes_at_the_next_start_unless_forgotten(
         plugin = load(fresh_import=True)
         qtbot.waitUntil(lambda: bool(plugin.watches.active()), timeout=10000)
         dialog = WatchListDialog(plugin.watches)
+        qtbot.addWidget(dialog)
+        dialog.show()
         qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
         qtbot.mouseClick(dialog.forget_button, Qt.MouseButton.LeftButton)        # Stop and forget
         qtbot.waitUntil(lambda: not plugin.watches.active(), timeout=10000)
