@@ -9,6 +9,8 @@ VENV=${VENV:-.venv}
 PKGS=(python3-qgis qgis-providers python3-pytest python3-pytest-timeout python3-pytestqt
       python3-pip python3-venv xvfb xauth gdal-bin python3-gdal python3-numpy python3-requests
       python3-psutil zip unzip)
+# debootstrap: the QGIS matrix (scripts/matrix.sh) builds its Debian roots with it (not inside those roots)
+[ -e /.sentinel-mirror-root ] || PKGS+=(debootstrap)
 if [ "${WITH_DESKTOP:-0}" = 1 ]; then PKGS+=(qgis qgis-common imagemagick x11-apps); fi
 SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 missing=()

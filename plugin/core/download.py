@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass
 
 import requests
+import urllib3
 
 from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, GoneError, NotFoundError,
                      NotOnlineError, ProductBusyError, QuotaError, RemoteError)
@@ -300,7 +301,7 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
             f.seek(offset)
             f.truncate()
             try:
-                for chunk in resp.iter_content(chunk_size):
+                for chunk in _body(resp, chunk_size):
                     if cancelled():
                         raise Cancelled("Cancelled by the user.")
                     if offset == 0 and check_zip and chunk[:1] in (b"{", b"[", b"<"):
@@ -327,6 +328,19 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
         if short:
             raise _Dropped(got)
         return offset, md5, got
+
+
+def _body(resp, chunk_size):
+    """The body in chunks, every byte received handed over before a broken connection is reported.
+
+    Not resp.iter_content: it decodes, and urllib3 2.x's decoder buffers a short read and discards it when the
+    next read finds the connection closed, so the resume fetched that tail again. Nothing to decode here: a
+    compressed answer was refused above.
+    """
+    try:
+        yield from resp.raw.stream(chunk_size, decode_content=False)
+    except urllib3.exceptions.HTTPError as e:   # what iter_content turns into requests' errors: broken, timeout
+        raise requests.ConnectionError(e) from e
 
 
 def _write(f, chunk, good_size, title):

@@ -117,6 +117,9 @@ class Grabber:
         self.finish()
 
     def finish(self):
+        errors = getattr(qgis.utils, "sentinel_mirror_test_errors", [])   # e.g. a deprecation while reloading
+        if errors and "error" not in self.report:
+            self.report["error"] = "Python errors in QGIS:\n" + "\n".join(errors)
         with open(REPORT, "w", encoding="utf-8") as f:
             json.dump(self.report, f, indent=2)
         QTimer.singleShot(200, QgsApplication.instance().quit)

@@ -2,16 +2,21 @@
 
 A plugin that fails to import makes QGIS open a modal "Python error" dialog, which would block the test until
 its timeout. Here errors are collected instead (qgis.utils.sentinel_mirror_test_errors) so grab_plugin.py can
-report them at once.
+report them at once. So are DeprecationWarnings from the plugin's code (QGIS announces its QGIS 4 removals that
+way): shown every time (Python hides them by default) and reported as errors.
 """
+import warnings
+
 import qgis.utils
 from qgis.core import QgsApplication
 
 qgis.utils.sentinel_mirror_test_errors = []
+warnings.filterwarnings("always", category=DeprecationWarning, module=r"sentinel_mirror(\.|$)")
 
 
 def _collect(message, tag, level):
-    if tag == "Python error":
+    ours = "/sentinel_mirror/" in message.split("\n", 2)[0]   # qgis.utils.showWarning: "warning:<file>:<line>: ..."
+    if tag == "Python error" or (tag == "Python warning" and ours and "DeprecationWarning" in message):
         qgis.utils.sentinel_mirror_test_errors.append(message)
 
 

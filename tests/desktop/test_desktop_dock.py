@@ -1,5 +1,5 @@
 """The dock in the real QGIS desktop (Xvfb, the zip from `make zip` in a fresh profile) against the simulator:
-a search and a download with products on tape, and three screenshots in test-output/desktop/:
+a search and a download with products on tape, and three screenshots in test-output/desktop/qgis-<version>/:
 dock-1-results.png (results + footprints), dock-2-downloading.png (rows in several states),
 dock-3-ndvi.png (the NDVI layers on the map). Run: make test-desktop
 """
@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from tests.desktop.test_desktop_zip import (HERE, OUTPUT, PLUGIN, _desktop_env, _make_zip, _run_desktop,  # noqa: F401
-                                            pytestmark, scratch)
+from tests.desktop.test_desktop_zip import (HERE, OUTPUT, PLUGIN, PROFILE_INI, _desktop_env,  # noqa: F401
+                                            _make_zip, _run_desktop, pytestmark, scratch)
 from tests.simulator import MirrorSimulator, SimConfig
 
 SHOTS = ("dock-1-results.png", "dock-2-downloading.png", "dock-3-ndvi.png")
@@ -32,7 +32,7 @@ def test_dock_search_download_and_ndvi_in_the_desktop(scratch, desktop_simulator
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(profile / "python" / "plugins")
     (profile / "QGIS").mkdir(parents=True)
-    (profile / "QGIS" / "QGIS3.ini").write_text(f"[PythonPlugins]\n{PLUGIN}=true\n", encoding="utf-8")
+    (profile / "QGIS" / "QGIS3.ini").write_text(PROFILE_INI, encoding="utf-8")
 
     OUTPUT.mkdir(parents=True, exist_ok=True)
     report_path = OUTPUT / "dock-report.json"

@@ -1,7 +1,8 @@
 """The zip from `make zip`, unpacked into a fresh profile, loads in the real QGIS desktop under Xvfb.
 
-A screenshot of the window with the dock open is written to test-output/desktop/qgis-desktop-dock.png
-(with the JSON report next to it). Run: make test-desktop
+A screenshot of the window with the dock open is written to
+test-output/desktop/qgis-<version>/qgis-desktop-dock.png (with the JSON report next to it; one folder per QGIS
+version: the matrix runs this on several). Run: make test-desktop
 """
 import json
 import os
@@ -13,11 +14,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from qgis.core import Qgis
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-OUTPUT = ROOT / "test-output" / "desktop"
+QGIS_MINOR = f"{Qgis.QGIS_VERSION_INT // 10000}.{Qgis.QGIS_VERSION_INT // 100 % 100}"   # e.g. 3.40
+OUTPUT = ROOT / "test-output" / "desktop" / f"qgis-{QGIS_MINOR}"
 PLUGIN = "sentinel_mirror"
+# the plugin enabled; no font download (QGIS >= 3.28 fetches fonts a style lacks: a banner offline)
+PROFILE_INI = f"[PythonPlugins]\n{PLUGIN}=true\n[fonts]\ndownloadMissingFonts=false\n"
 
 pytestmark = [
     pytest.mark.desktop,
@@ -79,7 +84,7 @@ def test_zip_installs_and_loads_in_the_qgis_desktop(scratch):
         profile = scratch / "profiles" / "profiles" / "default"
         zf.extractall(profile / "python" / "plugins")
     (profile / "QGIS").mkdir(parents=True)
-    (profile / "QGIS" / "QGIS3.ini").write_text(f"[PythonPlugins]\n{PLUGIN}=true\n", encoding="utf-8")
+    (profile / "QGIS" / "QGIS3.ini").write_text(PROFILE_INI, encoding="utf-8")
 
     OUTPUT.mkdir(parents=True, exist_ok=True)
     png = OUTPUT / "qgis-desktop-dock.png"

@@ -36,6 +36,7 @@ def test_real_metadata_is_valid_and_read_by_about():
     assert about.NAME == meta["name"] == "Sentinel Mirror"
     assert about.VERSION == meta["version"]
     assert meta["qgisMinimumVersion"] == "3.22"
+    assert meta["qgisMaximumVersion"] == "3.44"   # what the QGIS matrix tests (make test-matrix: 3.22, 3.40, 3.44)
     assert meta["hasProcessingProvider"] == "yes"
     assert meta["category"] == "Raster"
     assert about.VERSION in meta["changelog"], "the changelog should describe the current version"
