@@ -94,6 +94,9 @@ class SentinelMirrorPlugin:
         self.watches.fetched.connect(self._watch_fetched)
         self.watches.failed.connect(lambda folder, message: self.iface.messageBar().pushMessage(
             about.NAME, f"Watching the products on tape in {folder} stopped: {message}", Qgis.MessageLevel.Warning, 0))
+        self.watches.stepFailed.connect(lambda folder, message: self.iface.messageBar().pushMessage(
+            about.NAME, f"A product the watch brought to {folder} is downloaded, but: {message}",
+            Qgis.MessageLevel.Warning, 0))
         QTimer.singleShot(0, self.resume_watches)   # once QGIS is up: the load itself stays light
 
     def resume_watches(self):
@@ -111,7 +114,7 @@ class SentinelMirrorPlugin:
             self.iface.messageBar().pushMessage(
                 about.NAME, f"Watching {n} product{'s' * (n != 1)} on tape again (in {len(started)} folder"
                 f"{'s' * (len(started) != 1)}): each one is downloaded as soon as it is online. See or stop the "
-                "watch in the task manager.", Qgis.MessageLevel.Info, 10)
+                "watch with the dock's Watches button.", Qgis.MessageLevel.Info, 10)
         return started
 
     def _watch_fetched(self, folder, done, left):

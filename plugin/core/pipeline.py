@@ -88,7 +88,8 @@ def run_pipeline(provider, products, folder, *, options=PipelineOptions(), progr
                  stats=None):
     """Download `products` into `folder`, watching those on tape; one ProductStatus per product, in input order.
 
-    `stats` (optional dict) is filled with: poll_ticks, availability_requests (while watching),
+    `stats` (optional dict) is filled with: poll_ticks, availability_requests (while watching), next_check (clock time
+    of the next availability request),
     max_requests_per_tick, on_tape (titles still on tape at the end), instructions (what the user must do for
     them, or ""), tape_list (the text file naming them, or None).
     """
@@ -128,7 +129,7 @@ class _Pipeline:
         self.progress, self.on_status = progress, on_status
         self.stats = stats if stats is not None else {}
         self.stats.update(poll_ticks=0, availability_requests=0, max_requests_per_tick=0, on_tape=[],
-                          instructions="", tape_list=None)
+                          instructions="", tape_list=None, next_check=None)
         provider_cap = getattr(provider, "max_connections", None) or options.max_connections
         self.cap = max(1, min(options.max_connections, provider_cap))
         self.limit = self.cap
@@ -161,6 +162,7 @@ class _Pipeline:
         self.interval = self.opt.poll_interval_s
         self.last_poll = self.start
         self.next_poll = self.start + self.opt.poll_interval_s
+        self.stats["next_check"] = self.next_poll   # clock time of the next availability request (watch list)
         self.pool = concurrent.futures.ThreadPoolExecutor(self.cap, thread_name_prefix="sentinel-mirror-download")
         try:
             self._skip_verified()
@@ -333,6 +335,7 @@ class _Pipeline:
         since = min((i.tape_since for i in waiting if i.tape_since is not None), default=self.start)
         gap = max(self.opt.poll_interval_s, min(self.interval, self.opt.poll_lag_fraction * (now - since)))
         self.next_poll = max(self.next_poll, now + gap)
+        self.stats["next_check"] = self.next_poll
 
     def _write_tape_list(self, cancelled=False):
         """The names of the products on tape and what to do, in a text file in the folder (rewritten when the list

@@ -20,7 +20,9 @@ def open_portal_and_copy(recall, titles):
 def push_tape_notice(bar, level, recall, titles, folder):
     """A message-bar item with the instructions and the button; returns the button (tests click it)."""
     item = bar.createMessage(tape_notice_text(recall, len(titles), folder))
-    button = QPushButton(f"Open the {recall.service} {recall.place} and copy the names", item)
+    button = QPushButton(f"Open the {recall.place}", item)   # short: the dock is narrow, the text needs the room
+    button.setToolTip(f"Opens the {recall.service} {recall.place} in your browser and copies the product names "
+                      "(paste them into its search).")
     button.setObjectName("tapeNoticeButton")
     button.clicked.connect(lambda: open_portal_and_copy(recall, list(titles)))
     item.layout().addWidget(button)
