@@ -2,20 +2,27 @@
 """Download-and-watch pipeline benchmark: makespans side by side against the mirror simulator.
 
 The user has ordered the products on tape in the portal (GEODES explorer) at time 0: the simulator brings each
-back after its recall delay; no algorithm can speed that up (there is no API to order). For three workloads it
-runs, each in its own process with its own simulator (the three at the same time, so they share the machine
+back after its recall delay; no algorithm can speed that up (there is no API to order). For four workloads it
+runs, each in its own process with its own simulator (all at the same time, so they share the machine
 equally):
   (a) one-by-one      for each product in turn: wait until online (polling), download;
   (b) poll-then-fetch the seed: loop {re-query all; download one by one whatever is online; wait the poll
                       period} (the seed's real period was 60 s);
-  (c) ours            plugin.core.pipeline.run_pipeline watching the tape products, its real-world defaults;
-  (d) lower bound     max(max over products of recall + own transfer, total bytes / total bandwidth).
+  (c) ours            plugin.core.pipeline.run_pipeline watching the tape products, its real-world defaults, a
+                      product split into byte ranges on the free connections (core/segments.py);
+  (c') ours, one stream the same without segments (one connection per product);
+  (d) lower bound     max(max over products of recall + own transfer, total bytes / total bandwidth);
+  (e) segmented bound max(max over products of (time online + size / (bw per connection x connections)),
+                      total bytes / (bw per connection x connections)): what segmentation allows.
 Every poll period is scaled EXACTLY like the recall times: a workload's simulated recall divided by the real
 recall it stands for (REAL_RECALL_S; GEODES' real recall time is unverified, an hour or more is assumed).
 All use the same GEODES client (plugin/core/providers/geodes.py) and downloader (plugin/core/download.py);
 every product must be delivered and its MD5 checked. Then: availability requests per poll tick for ours,
 and the peak RSS of a process running ours on one 2 GB product. Last line:
-`pipeline: worst makespan/lower-bound = X.XX` (ours, worst workload).
+`pipeline: worst makespan/lower-bound = X.XX` (ours, worst workload), then
+`pipeline: worst makespan/segmented-bound = X.XX, single-product speed-up = Y.Y` (ours against (e) on the worst
+workload; the single 200 MB product's makespan on one stream over ours). "peak N connections" counts the
+downloads and the other requests (availability) open at once at the simulator.
 
 Time is scaled down uniformly for every algorithm (--scale): product sizes and staging delays are
 multiplied by it at a fixed 5 MB/s per connection, which is the same as running the real workload with
@@ -74,7 +81,10 @@ WORKLOADS = (
     Workload("bandwidth-bound", 24, 20 * MB, "none", (0.0, 0.0)),
     Workload("tape-bound", 8, 20 * MB, "all-but-one", (60.0, 120.0), (3600.0, 7200.0)),
     Workload("mixed", 24, 20 * MB, "half", (20.0, 60.0), (1200.0, 3600.0)),
+    Workload("single-product", 1, 200 * MB, "none", (0.0, 0.0)),
 )
+ALGOS = (("one-by-one", "(a) one-by-one"), ("poll-then-fetch", "(b) poll-then-fetch"), ("ours", "(c) ours"),
+         ("ours-one-stream", "(c') ours, one stream"))
 
 
 def sim_config(w, scale, cache):
@@ -112,12 +122,12 @@ def poll_then_fetch(provider, products, folder, poll_s):
             time.sleep(poll_s)
 
 
-def ours_options(w, scale):
+def ours_options(w, scale, segmented=True):
     from plugin.core.pipeline import PipelineOptions
     d = PipelineOptions()
     k = w.time_factor() * scale
     watch_s = 3 * 24 * 3600.0   # PluginConfig's "stop watching after"
-    return PipelineOptions(poll_interval_s=d.poll_interval_s * k, poll_interval_max_s=d.poll_interval_max_s * k,
+    return PipelineOptions(segmented=segmented, poll_interval_s=d.poll_interval_s * k, poll_interval_max_s=d.poll_interval_max_s * k,
                            watch_s=watch_s * k, retry_backoff_s=d.retry_backoff_s * k,
                            default_retry_after_s=d.default_retry_after_s * k)
 
@@ -154,6 +164,8 @@ def child_run(args):
         staging = [sp.staging_delay_s if k in offline else 0.0 for k, sp in enumerate(sim_products)]
         sizes = [sp.size for sp in sim_products]
         lower = max(max(s + b / BANDWIDTH for s, b in zip(staging, sizes)), sum(sizes) / (BANDWIDTH * CONNECTIONS))
+        all_bw = BANDWIDTH * CONNECTIONS
+        seg_lower = max(max(s + b / all_bw for s, b in zip(staging, sizes)), sum(sizes) / all_bw)
         poll_seed = REAL_SEED_POLL_S * w.time_factor() * args.scale
         sim.stats.reset()
         stats = {}
@@ -164,7 +176,8 @@ def child_run(args):
         elif args.algo == "poll-then-fetch":
             poll_then_fetch(provider, products, folder, poll_s=poll_seed)
         else:
-            statuses = run_pipeline(provider, products, folder, options=ours_options(w, args.scale), stats=stats)
+            options = ours_options(w, args.scale, segmented=args.algo == "ours")
+            statuses = run_pipeline(provider, products, folder, options=options, stats=stats)
             failed = [s for s in statuses if s.path is None]
             assert not failed, failed
         makespan = time.monotonic() - t0
@@ -177,11 +190,11 @@ def child_run(args):
                 if k in offline and sp.ready_at is not None and sp.id in first_get]
         verified = sum(1 for p, sp in zip(products, sim_products)
                        if os.path.exists(dest(folder, p)) and md5_file(dest(folder, p)) == sp.md5)
-        result = dict(workload=w.name, algo=args.algo, makespan=makespan, lower_bound=lower, n=w.n,
+        result = dict(workload=w.name, algo=args.algo, makespan=makespan, lower_bound=lower, seg_bound=seg_lower, n=w.n,
                       offline=len(offline), verified=verified, stats=stats, max_pickup_lag=max(lags, default=0.0),
                       downloads_before_online=sim.stats.statuses[("geodes.download", 410)],
                       sim_availability_requests=sim.stats.count("availability"),
-                      sim_requests=sim.stats.total(), peak_connections=sim.stats.peak_open_downloads,
+                      sim_requests=sim.stats.total(), peak_connections=sim.stats.peak_connections,
                       http_429=sum(n for (e, s), n in sim.stats.statuses.items() if s == 429))
     shutil.rmtree(folder, ignore_errors=True)
     print(json.dumps(result))
@@ -213,7 +226,7 @@ def prebuild(w, scale, cache):
 
 def run_children(w, scale, cache, work):
     procs = {}
-    for algo in ("one-by-one", "poll-then-fetch", "ours"):
+    for algo, _ in ALGOS:
         procs[algo] = subprocess.Popen(
             [sys.executable, __file__, "--child", algo, "--workload", w.name, "--scale", str(scale),
              "--cache", str(cache), "--work", str(work)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -285,20 +298,23 @@ def main():
     work.mkdir(parents=True)
     s = args.scale
     print(f"Pipeline benchmark: time scaled x{s:g} for every algorithm (product sizes and recall delays x{s:g}, "
-          f"{BANDWIDTH / MB:.0f} MB/s per connection, {CONNECTIONS} connections; the three algorithms of a workload "
+          f"{BANDWIDTH / MB:.0f} MB/s per connection, {CONNECTIONS} connections; the four algorithms of a workload "
           "run at the same time, each with its own simulator). The user orders the tape products in the portal at "
           "time 0. Poll periods are scaled exactly like the recall times (simulated recall / real recall).")
     workloads = [w for w in WORKLOADS if not args.only or w.name == args.only]
-    rows, worst = [], 0.0
+    rows, worst, worst_seg, speedup = [], 0.0, 0.0, None
     for w in workloads:
         prebuild(w, s, cache)
         res = run_children(w, s, cache, work)
-        lb = res["ours"]["lower_bound"]
+        lb, sb = res["ours"]["lower_bound"], res["ours"]["seg_bound"]
         for algo, r in res.items():
             if r["verified"] != r["n"]:
                 raise SystemExit(f"{w.name}/{algo}: only {r['verified']} of {r['n']} products delivered and verified")
         ratio = res["ours"]["makespan"] / lb
         worst = max(worst, ratio)
+        worst_seg = max(worst_seg, res["ours"]["makespan"] / sb)
+        if w.n == 1:
+            speedup = res["ours-one-stream"]["makespan"] / res["ours"]["makespan"]
         rows.append((w, res, lb, ratio))
         k = w.time_factor() * s
         stg = (f"recall {w.staging[0] * s:g}-{w.staging[1] * s:g} s standing for {w.real_staging[0] / 60:g}-"
@@ -306,13 +322,14 @@ def main():
         print(f"\n{w.name}: {w.n} products of {w.size * s / MB:g} MB, {res['ours']['offline']} on tape ({stg}); "
               f"time factor {k:.5f}: seed poll {REAL_SEED_POLL_S * k:.3f} s, ours {60 * k:.3f} s backing off to "
               f"{900 * k:.2f} s")
-        for algo, label in (("one-by-one", "(a) one-by-one"), ("poll-then-fetch", "(b) poll-then-fetch"),
-                            ("ours", "(c) ours")):
+        for algo, label in ALGOS:
             r = res[algo]
-            print(f"  {label:22s} {r['makespan']:7.2f} s  = {r['makespan'] / lb:5.2f} x lower bound   "
+            print(f"  {label:22s} {r['makespan']:7.2f} s  = {r['makespan'] / lb:5.2f} x lower bound "
+                  f"= {r['makespan'] / sb:5.2f} x segmented bound   "
                   f"{r['verified']}/{r['n']} verified, {r['sim_requests']} requests, "
                   f"peak {r['peak_connections']} connections, {r['http_429']} x 429")
         print(f"  (d) lower bound        {lb:7.2f} s")
+        print(f"  (e) segmented bound    {sb:7.2f} s")
         if res["ours"]["offline"]:
             print(f"  ours picked each tape product up at most {res['ours']['max_pickup_lag']:.2f} s after it came online "
                   f"({res['ours']['downloads_before_online']} download GETs answered 410)")
@@ -336,6 +353,8 @@ def main():
             raise SystemExit(f"the 2 GB product was not delivered: {state['reason']}")
     shutil.rmtree(work, ignore_errors=True)
     print(f"pipeline: worst makespan/lower-bound = {worst:.2f}")
+    tail = f"{speedup:.1f}" if speedup is not None else "n/a (single-product workload not run)"
+    print(f"pipeline: worst makespan/segmented-bound = {worst_seg:.2f}, single-product speed-up = {tail}")
 
 
 if __name__ == "__main__":

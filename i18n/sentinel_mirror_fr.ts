@@ -29,17 +29,17 @@
         <translation>ce n’est pas une archive zip valide</translation>
     </message>
     <message>
-        <location filename="../plugin/core/download.py"/>
+        <location filename="../plugin/core/segments.py"/>
         <source>The connection kept breaking while downloading {title}; it will resume from where it stopped next time.</source>
         <translation>La connexion n’a cessé de se couper pendant le téléchargement de {title} ; il reprendra là où il s’est arrêté la prochaine fois.</translation>
     </message>
     <message>
-        <location filename="../plugin/core/download.py"/>
+        <location filename="../plugin/core/segments.py"/>
         <source>{title} was downloaded twice and is corrupt both times ({problem}). Try again later or report it to the catalogue.</source>
         <translation>{title} a été téléchargé deux fois et il est corrompu les deux fois ({problem}). Réessayez plus tard ou signalez-le au catalogue.</translation>
     </message>
     <message>
-        <location filename="../plugin/core/download.py"/>
+        <location filename="../plugin/core/segments.py"/>
         <source>the download of {title}</source>
         <translation>le téléchargement de {title}</translation>
     </message>
@@ -54,7 +54,7 @@
         <translation>{title} n’est pas encore en ligne (le service a envoyé une réponse vide).</translation>
     </message>
     <message>
-        <location filename="../plugin/core/download.py"/>
+        <location filename="../plugin/core/segments.py"/>
         <source>The disk filled up while downloading {title}. Free some space and run again: the partial download is kept and resumes.</source>
         <translation>Le disque s’est rempli pendant le téléchargement de {title}. Libérez de la place et relancez : le téléchargement partiel est conservé et reprendra.</translation>
     </message>
@@ -1216,19 +1216,6 @@ d’aperçu</translation>
         <translation>Rechercher des produits Sentinel</translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_search.py"/>
-        <source>Searches CNES GEODES or Copernicus Data Space for the products of one Sentinel-2 tile (e.g. 31TCJ, a leading T is fine) or of an extent in any CRS, between two dates (inclusive), under a cloud limit.
-
-Output: a footprints layer (EPSG:4326), one feature per product with id, title, date, tile, orbit, cloud (%), size (bytes), md5, online (false = on tape, will be staged) and download_url. Feed it to &apos;Download Sentinel products&apos;.
-
-Give either a tile or an extent. Searching needs no account; the authentication configuration is only used if the catalogue asks for one (empty = the one chosen in Settings &gt; Options &gt; Sentinel Mirror).</source>
-        <translation>Cherche dans CNES GEODES ou Copernicus Data Space les produits d’une tuile Sentinel-2 (par ex. 31TCJ, un T initial est accepté) ou d’une emprise dans n’importe quel SCR, entre deux dates (incluses), sous une limite de nuages.
-
-Sortie : une couche d’empreintes (EPSG:4326), une entité par produit avec id, title, date, tile, orbit, cloud (%), size (octets), md5, online (false = sur bande, sera transféré) et download_url. À passer à « Télécharger des produits Sentinel ».
-
-Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte ; la configuration d’authentification ne sert que si le catalogue en demande une (vide = celle choisie dans Préférences &gt; Options &gt; Sentinel Mirror).</translation>
-    </message>
-    <message>
         <location filename="../plugin/processing/base.py"/>
         <source>Catalogue</source>
         <translation>Catalogue</translation>
@@ -2189,7 +2176,7 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
         <translation>Les parcelles à suivre : des polygones dans n’importe quel SCR.</translation>
     </message>
     <message>
-        <location filename="../plugin/core/download.py"/>
+        <location filename="../plugin/core/segments.py"/>
         <source>Cannot write {title} in the download folder {folder} ({e}): choose a folder you can write to.</source>
         <translation>Impossible d’écrire {title} dans le dossier de téléchargement {folder} ({e}) : choisissez un dossier où vous pouvez écrire.</translation>
     </message>
@@ -2204,7 +2191,7 @@ Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte
         <translation>Le serveur a envoyé plus de données que n’en contient {title} ({e}) : le téléchargement a été arrêté et sera relancé.</translation>
     </message>
     <message>
-        <location filename="../plugin/core/download.py"/>
+        <location filename="../plugin/core/segments.py"/>
         <source>The server sent {title} compressed ({encoding}) although it was asked not to: the download was refused and will be tried again.</source>
         <translation>Le serveur a envoyé {title} compressé ({encoding}) alors qu’il lui était demandé de ne pas le faire : le téléchargement a été refusé et sera relancé.</translation>
     </message>
@@ -2977,11 +2964,6 @@ Sorties : un raster (1 inondé, 0 non inondé, sans donnée hors des images et 
         <translation>{instructions} Les noms sont aussi dans {listed} dans {folder}.</translation>
     </message>
     <message>
-        <location filename="../plugin/gui/tape_notice.py"/>
-        <source>Open the {service} {place} and copy the names</source>
-        <translation>Ouvrir {place} {service} et copier les noms</translation>
-    </message>
-    <message>
         <location filename="../plugin/gui/watches.py"/>
         <source>Sentinel Mirror: watching {products} {where} at {service} ({state})</source>
         <translation>Sentinel Mirror : surveillance de {products} {where} chez {service} ({state})</translation>
@@ -3000,11 +2982,6 @@ Sorties : un raster (1 inondé, 0 non inondé, sans donnée hors des images et 
         <location filename="../plugin/main.py"/>
         <source>Watching the products on tape in {folder} stopped: {message}</source>
         <translation>La surveillance des produits sur bande dans {folder} s’est arrêtée : {message}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/main.py"/>
-        <source>Watching {products} on tape again (in {folders}): each one is downloaded as soon as it is online. See or stop the watch in the task manager.</source>
-        <translation>Nouvelle surveillance de {products} sur bande (dans {folders}) : chacun sera téléchargé dès qu’il sera en ligne. Consultez ou arrêtez la surveillance dans le gestionnaire de tâches.</translation>
     </message>
     <message>
         <location filename="../plugin/main.py"/>
@@ -3142,6 +3119,183 @@ Un pixel appartient à une parcelle quand son centre est à l’intérieur (ou, 
         <location filename="../plugin/processing/models.py"/>
         <source>Searches a Sentinel-2 tile over a date range, downloads every online product found (in parallel, each verified; products on tape are listed, to order in the catalogue&apos;s portal) and computes one cloud-masked NDVI GeoTIFF per product. The NDVI layers load dated, so the Temporal Controller plays the series.</source>
         <translation>Cherche une tuile Sentinel-2 sur une période, télécharge tous les produits en ligne trouvés (en parallèle, chacun vérifié ; les produits sur bande sont listés, à commander dans le portail du catalogue) et calcule un GeoTIFF NDVI avec masque de nuages par produit. Les couches NDVI sont chargées datées : le contrôleur temporel joue la série.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/segments.py"/>
+        <source>The download of {title} stopped before its end; it will resume next time.</source>
+        <translation>Le téléchargement de {title} s’est arrêté avant la fin ; il reprendra la prochaine fois.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/segments.py"/>
+        <source>it announced {length} bytes for a range of {value}</source>
+        <translation>il a annoncé {length} octets pour une plage de {value}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/segments.py"/>
+        <source>more than the {value} bytes asked for</source>
+        <translation>plus que les {value} octets demandés</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/segments.py"/>
+        <source>The server sent more data than {title} has ({why}): the download was stopped and will be tried again.</source>
+        <translation>Le serveur a envoyé plus de données que n’en contient {title} ({why}) : le téléchargement a été arrêté et sera relancé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/search_form.py"/>
+        <source>Ground range detected: the usual choice for maps and flood detection.</source>
+        <translation>Ground range detected (GRD) : le choix habituel pour les cartes et la détection des inondations.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/search_form.py"/>
+        <source>Single look complex (interferometry): several times larger; see the Size column.</source>
+        <translation>Single look complex (SLC, interférométrie) : plusieurs fois plus volumineux ; voir la colonne Taille.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/search_form.py"/>
+        <source>Both product types.</source>
+        <translation>Les deux types de produits.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/search_form.py"/>
+        <source>Sentinel-1 product type: GRD by default; SLC products are several times larger.</source>
+        <translation>Type de produit Sentinel-1 : GRD par défaut ; les produits SLC sont plusieurs fois plus volumineux.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/tape_notice.py"/>
+        <source>Open the {place}</source>
+        <translation>Ouvrir {place}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/tape_notice.py"/>
+        <source>Opens the {service} {place} in your browser and copies the product names (paste them into its search).</source>
+        <translation>Ouvre {place} {service} dans votre navigateur et copie les noms des produits (collez-les dans sa recherche).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>On tape</source>
+        <translation>Sur bande</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>Next check</source>
+        <translation>Prochaine vérification</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>now</source>
+        <translation>maintenant</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>in {left:.0f} s</source>
+        <translation>dans {left:.0f} s</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>in {value:.0f} min</source>
+        <translation>dans {value:.0f} min</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>The products on tape Sentinel Mirror is watching, per folder: see them and stop them.</source>
+        <translation>Les produits sur bande que Sentinel Mirror surveille, par dossier : les voir et arrêter leur surveillance.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>Watches ({n})</source>
+        <translation>Surveillances ({n})</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>Watches</source>
+        <translation>Surveillances</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>Sentinel Mirror: watches of products on tape</source>
+        <translation>Sentinel Mirror : surveillance des produits sur bande</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>No product on tape is being watched.</source>
+        <translation>Aucun produit sur bande n’est surveillé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>Stop</source>
+        <translation>Arrêter</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>Stop watching this folder now; Sentinel Mirror watches it again at the next start of QGIS.</source>
+        <translation>Arrêter maintenant la surveillance de ce dossier ; Sentinel Mirror la reprendra au prochain démarrage de QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>Stop and forget</source>
+        <translation>Arrêter et oublier</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/watch_list.py"/>
+        <source>Stop watching this folder for good. The products stay listed in the folder: a download run of them watches them again.</source>
+        <translation>Arrêter définitivement la surveillance de ce dossier. Les produits restent listés dans le dossier : un nouveau téléchargement de ces produits les surveillera de nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>A product the watch brought to {folder} is downloaded, but: {message}</source>
+        <translation>Un produit ramené par la surveillance dans {folder} est téléchargé, mais : {message}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>Watching {products} on tape again (in {folders}): each one is downloaded as soon as it is online. See or stop the watch with the dock&apos;s Watches button.</source>
+        <translation>Nouvelle surveillance de {products} sur bande (dans {folders}) : chacun sera téléchargé dès qu’il sera en ligne. Consultez ou arrêtez la surveillance avec le bouton Surveillances du panneau.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>GRD (ground range, the usual choice)</source>
+        <translation>GRD (ground range, le choix habituel)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>SLC (single look complex, ~4x larger)</source>
+        <translation>SLC (single look complex, ~4 fois plus volumineux)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Both GRD and SLC</source>
+        <translation>GRD et SLC</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Searches CNES GEODES or Copernicus Data Space for the products of one Sentinel-2 tile (e.g. 31TCJ, a leading T is fine) or of an extent in any CRS, between two dates (inclusive), under a cloud limit.
+
+Output: a footprints layer (EPSG:4326), one feature per product with id, title, date, tile, orbit, cloud (%), size (bytes), md5, online (false = on tape, will be staged) and download_url. Feed it to &apos;Download Sentinel products&apos;.
+
+Give either a tile or an extent. Searching needs no account; the authentication configuration is only used if the catalogue asks for one (empty = the one chosen in Settings &gt; Options &gt; Sentinel Mirror).
+
+Sentinel-1 product type (GEODES radar only): GRD by default; SLC products are several times larger (see the size field); CDSE&apos;s radar collection is GRD only.</source>
+        <translation>Cherche dans CNES GEODES ou Copernicus Data Space les produits d’une tuile Sentinel-2 (par ex. 31TCJ, un T initial est accepté) ou d’une emprise dans n’importe quel SCR, entre deux dates (incluses), sous une limite de nuages.
+
+Sortie : une couche d’empreintes (EPSG:4326), une entité par produit avec id, title, date, tile, orbit, cloud (%), size (octets), md5, online (false = sur bande) et download_url. À passer à « Télécharger des produits Sentinel ».
+
+Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte ; la configuration d’authentification ne sert que si le catalogue en demande une (vide = celle choisie dans Préférences &gt; Options &gt; Sentinel Mirror).
+
+Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les produits SLC sont plusieurs fois plus volumineux (voir le champ size) ; la collection radar du CDSE ne contient que du GRD.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
+        <source>Sentinel-1 product type (GEODES radar)</source>
+        <translation>Type de produit Sentinel-1 (radar GEODES)</translation>
     </message>
 </context>
 <context>

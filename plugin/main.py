@@ -99,6 +99,9 @@ class SentinelMirrorPlugin:
         self.watches.failed.connect(lambda folder, message: self.iface.messageBar().pushMessage(
             about.NAME, tr("Watching the products on tape in {folder} stopped: {message}", folder=folder,
                            message=message), Qgis.MessageLevel.Warning, 0))
+        self.watches.stepFailed.connect(lambda folder, message: self.iface.messageBar().pushMessage(
+            about.NAME, tr("A product the watch brought to {folder} is downloaded, but: {message}", folder=folder,
+                           message=message), Qgis.MessageLevel.Warning, 0))
         QTimer.singleShot(0, self.resume_watches)   # once QGIS is up: the load itself stays light
 
     def resume_watches(self):
@@ -115,7 +118,7 @@ class SentinelMirrorPlugin:
             n = sum(count for _, _, count in started)
             self.iface.messageBar().pushMessage(
                 about.NAME, tr("Watching {products} on tape again (in {folders}): each one is downloaded as soon as "
-                               "it is online. See or stop the watch in the task manager.",
+                               "it is online. See or stop the watch with the dock's Watches button.",
                                products=tr("1 product") if n == 1 else tr("{n} products", n=n),
                                folders=tr("1 folder") if len(started) == 1 else tr("{n} folders", n=len(started))),
                 Qgis.MessageLevel.Info, 10)

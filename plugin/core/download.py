@@ -22,6 +22,7 @@ import urllib3
 
 from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, GoneError, NotFoundError,
                      NotOnlineError, ProductBusyError, QuotaError, RemoteError)
+from .part_ranges import unsegment
 from .paths import folder_problem
 from .product_lock import ProductLock
 from .providers.http import redirect_loop_error, retry_after_seconds, send_following_redirects, tls_failure_message
@@ -132,7 +133,7 @@ def is_zip(path):
 
 def download_product(session, request, dest_path, *, expected_size=None, expected_md5=None, progress_cb=None,
                      cancelled=None, chunk_size=READ_CHUNK, refresh_request=None, timeout=(15, 60),
-                     check_zip=True, sleep=time.sleep, title=None):
+                     check_zip=True, sleep=time.sleep, title=None, connections=None, segmented=True):
     """Download `request` (a providers.base.DownloadRequest) to `dest_path`, verified.
 
     - Streams to `<dest_path>.part`; resumes an existing part with Range (hashing its prefix so the final
@@ -140,6 +141,9 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
     - `refresh_request()`: called once after a 401/403; returns a fresh DownloadRequest (new token).
     - `progress_cb(bytes_done, bytes_total)` after each chunk; `cancelled()` checked after each chunk
       (raises Cancelled and keeps the part for a later resume).
+    - `connections` (connections.Connections, the run's budget): the download holds one of its tokens while it
+      talks to the server and, when `segmented`, takes the free ones too to fetch byte ranges in parallel
+      (core/segments.py). Without it: one stream, no accounting.
     - Raises NotOnlineError (202, 503, an empty or JSON/HTML body: the product is not on disk yet; GoneError
       for a 410, GEODES' answer for a product on tape),
       QuotaError (429), AuthError, NotFoundError, RemoteError, ChecksumError (corrupt twice),
@@ -164,8 +168,17 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
         if done is not None:   # another run finished it while we waited for the lock
             log.info("%s was downloaded and verified by another run meanwhile", title)
             return done
-        return _download_locked(session, request, dest_path, expected_size, expected_md5, progress_cb, cancelled,
-                                chunk_size, refresh_request, timeout, check_zip, sleep, title, folder)
+        args = (session, request, dest_path, expected_size, expected_md5, progress_cb, cancelled, chunk_size,
+                refresh_request, timeout, check_zip, sleep, title, folder)
+        from . import segments   # it builds on this module's helpers
+        if connections is None:
+            unsegment(dest_path + ".part", expected_size, expected_md5)
+            return _download_locked(*args)
+        with connections.hold(cancelled):
+            if segmented and segments.eligible(expected_size, connections):
+                return segments.download_segmented(*args, connections)
+            unsegment(dest_path + ".part", expected_size, expected_md5)
+            return _download_locked(*args)
     finally:
         lock.release()
 

@@ -5,7 +5,10 @@ failed or on tape and no longer watched (or raises Cancelled). It:
 1. skips products the journal/folder show as verified, and resumes `.part` files;
 2. asks once (batched) for the availability of the rest (the availability endpoint, never the search's
    description); online products (and those whose state is unknown) download at once on a small thread pool
-   (min of our cap and the provider's cap), verified;
+   (min of our cap and the provider's cap), verified. Every request to the service holds a connection of one
+   budget of that cap (connections.Connections): the downloads, the extra connections a product takes when
+   fewer products than connections are downloading (byte ranges, core/segments.py), and the watch's
+   availability requests;
 3. sets the others ON TAPE (ProductState.OFFLINE, reason e.g. "order in the GEODES explorer"): neither GEODES nor
    CDSE can be asked by API to bring a product back (provider.offline_recall says how the user does it, with
    its source). They are journaled with their catalogue record, so a later process can resume watching them
@@ -40,6 +43,7 @@ from typing import Callable, Optional
 
 from . import journal as journal_mod
 from . import paths
+from .connections import Connections
 from .download import download_product, file_md5, is_zip
 from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, GoneError, InvalidInputError,
                      NotFoundError, NotOnlineError, ProductBusyError, QuotaError, SentinelMirrorError)
@@ -68,6 +72,9 @@ class PipelineOptions:
     poll_backoff: float = 1.5           # the gap grows by this factor per tick...
     poll_lag_fraction: float = 0.03     # ...but never beyond this fraction of the time the products have waited
     watch_s: float = 0.0                # how long to watch products on tape (0: list them and end)
+    segmented: bool = True              # one product on several connections when fewer products than connections
+    segment_block_s: float = 2.0        # a segment asks for this much transfer at a time: what a waiting request
+                                        # may wait for, and one request's latency per block (CDSE: a redirect)
     max_attempts: int = 4               # transient failures (5xx, broken connections) per product
     retry_backoff_s: float = 5.0        # wait before retrying after a transient failure (doubles)
     default_retry_after_s: float = 10.0  # a 429 without Retry-After
@@ -82,7 +89,8 @@ def run_pipeline(provider, products, folder, *, options=PipelineOptions(), progr
                  stats=None):
     """Download `products` into `folder`, watching those on tape; one ProductStatus per product, in input order.
 
-    `stats` (optional dict) is filled with: poll_ticks, availability_requests (while watching),
+    `stats` (optional dict) is filled with: poll_ticks, availability_requests (while watching), next_check (clock time
+    of the next availability request),
     max_requests_per_tick, on_tape (titles still on tape at the end), instructions (what the user must do for
     them, or ""), tape_list (the text file naming them, or None).
     """
@@ -122,10 +130,13 @@ class _Pipeline:
         self.progress, self.on_status = progress, on_status
         self.stats = stats if stats is not None else {}
         self.stats.update(poll_ticks=0, availability_requests=0, max_requests_per_tick=0, on_tape=[],
-                          instructions="", tape_list=None)
+                          instructions="", tape_list=None, next_check=None)
         provider_cap = getattr(provider, "max_connections", None) or options.max_connections
         self.cap = max(1, min(options.max_connections, provider_cap))
         self.limit = self.cap
+        # every connection to the service holds one of these: downloads (their extra segments too) and the watch
+        self.connections = Connections(self.cap, options.segment_block_s)
+        self.watch_ticket = None
         self.batch = max(1, getattr(provider, "availability_batch", 1) or 1)
         self.recall = provider.offline_recall
         self.items = []
@@ -152,6 +163,7 @@ class _Pipeline:
         self.interval = self.opt.poll_interval_s
         self.last_poll = self.start
         self.next_poll = self.start + self.opt.poll_interval_s
+        self.stats["next_check"] = self.next_poll   # clock time of the next availability request (watch list)
         self.pool = concurrent.futures.ThreadPoolExecutor(self.cap, thread_name_prefix="sentinel-mirror-download")
         try:
             self._skip_verified()
@@ -159,7 +171,8 @@ class _Pipeline:
             self._loop()
         finally:
             self.cancel.set()  # running downloads stop at their next chunk (only on error/cancel paths)...
-            abort_requests(set(self.workers))   # ...or at once when they wait on a slow server
+            abort_requests(self._threads())   # ...or at once when they wait on a slow server
+            self._watch_done()
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.journal.flush()
         self._end_watch()
@@ -172,8 +185,13 @@ class _Pipeline:
             self._drain(0)
             now = self.opt.clock()
             self._start_downloads(now)
-            if self._poll_due(now):
-                self._poll(now)
+            if not self._poll_due(now):
+                self._watch_done()   # nothing to watch any more: a connection asked for is given back
+            elif self._watch_connection():
+                try:
+                    self._poll(now)
+                finally:
+                    self._watch_done()
                 self._start_downloads(self.opt.clock())
             self.journal.flush()   # after the downloads started: never on their critical path
             self._write_tape_list()
@@ -194,7 +212,7 @@ class _Pipeline:
         self.cancel.set()
         deadline = time.monotonic() + CANCEL_GRACE_S
         while self.active and time.monotonic() < deadline:
-            abort_requests(set(self.workers))   # every round: a worker may have opened a request since
+            abort_requests(self._threads())   # every round: a worker may have opened a request since
             self._drain(min(0.1, max(0.0, deadline - time.monotonic())))
         for item in self.items:
             if item.state not in FINAL:
@@ -261,10 +279,25 @@ class _Pipeline:
         self._set(item, ON_TAPE, reason=reason or self.recall.state)
 
     # ---- the watch -----------------------------------------------------------------------------------
+    def _watch_connection(self):
+        """True when the watch holds a connection of the budget now; else it stays queued for one (the extra
+        segments give theirs back at the end of their block) and the coordinator goes on meanwhile."""
+        if self.watch_ticket is None:
+            self.watch_ticket = self.connections.reserve(on_grant=lambda: self.events.put(None))   # wakes the loop
+        return self.watch_ticket.granted
+
+    def _watch_done(self):
+        if self.watch_ticket is not None:
+            self.connections.cancel(self.watch_ticket)
+            self.watch_ticket = None
+
+    def _threads(self):
+        return set(self.workers) | set(self.connections.threads)
+
     def _poll_due(self, now):
         if now >= self.watch_end or not any(i.state is ON_TAPE for i in self.items):
             return False
-        if now >= self.next_poll:
+        if now >= self.next_poll or self.watch_ticket is not None:   # due, or already waiting for a connection
             return True
         # A slot just freed and nothing is queued: look now rather than leave the slot idle.
         early = (self.slot_freed and self.active < self.limit
@@ -303,6 +336,7 @@ class _Pipeline:
         since = min((i.tape_since for i in waiting if i.tape_since is not None), default=self.start)
         gap = max(self.opt.poll_interval_s, min(self.interval, self.opt.poll_lag_fraction * (now - since)))
         self.next_poll = max(self.next_poll, now + gap)
+        self.stats["next_check"] = self.next_poll
 
     def _write_tape_list(self, cancelled=False):
         """The names of the products on tape and what to do, in a text file in the folder (rewritten when the list
@@ -363,7 +397,8 @@ class _Pipeline:
             result = self.opt.download(
                 self.provider.session, self.provider.download_request(p), item.dest,
                 expected_size=p.size, expected_md5=p.checksum, progress_cb=lambda d, t: self._on_bytes(item, d, t),
-                cancelled=self.cancel.is_set, refresh_request=refresh, title=p.title)
+                cancelled=self.cancel.is_set, refresh_request=refresh, title=p.title, connections=self.connections,
+                segmented=self.opt.segmented)
             self.events.put((item, result, None))
         except BaseException as e:  # noqa: BLE001 - every outcome is reported to the coordinator
             self.events.put((item, None, e))
@@ -389,7 +424,8 @@ class _Pipeline:
         except queue.Empty:
             return
         while True:
-            self._finish(*event)
+            if event is not None:   # None: the watch was granted its connection (see _watch_connection)
+                self._finish(*event)
             try:
                 event = self.events.get_nowait()
             except queue.Empty:

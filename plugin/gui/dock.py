@@ -127,6 +127,8 @@ class SentinelMirrorDock(QgsDockWidget):
         from .profile_tool import add_profile_button   # the time-profile panel (plugin/gui/profile_tool.py)
         self.profile_button = add_profile_button(self, ui.searchLayout, ui.searchLayout.indexOf(ui.optionsButton),
                                                  lambda: self.download_folder(load_config()))
+        from .watch_list import add_watches_button   # the watches of products on tape: see and stop them
+        self.watches_button = add_watches_button(self, ui.searchLayout, ui.searchLayout.indexOf(ui.optionsButton))
 
     def _setup_results(self):
         ui = self.ui
@@ -454,7 +456,8 @@ class SentinelMirrorDock(QgsDockWidget):
         self.tape_button = push_tape_notice(self.bar, Qgis.MessageLevel.Info, self.provider.offline_recall, titles,
                                             folder)
         if self.watches is not None:
-            self.watches.watch(folder, self.provider.name)
+            self.watches.watch(folder, self.provider.name,
+                               choices=dict(self.last_run.choices, load=self.ui.loadCheck.isChecked()))
 
     def _run_failed(self, message):
         self._end_run()

@@ -53,6 +53,7 @@ class DownloadRun(QObject):
         self.index = index or "NDVI"            # the spectral index of the "ndvi" step (plugin/core/indices.py)
         self.outcome = RunOutcome(folder=str(folder))
         self._steps = (["ndvi"] if ndvi else []) + (["views"] if views else [])
+        self.choices = {"ndvi": bool(ndvi), "index": self.index, "views": bool(views)}   # kept with a watch
         self._last = {}
         self.task = None
         self.started = None
@@ -67,6 +68,11 @@ class DownloadRun(QObject):
         task.resultsReady.connect(self._downloaded)
         self._start(task, "%p %")
         self.started = time.monotonic()
+
+    def process(self, statuses):
+        """The steps after the download for products already downloaded (what a watch brought in)."""
+        self.started = time.monotonic()
+        self._downloaded(statuses)
 
     def cancel(self):
         if self.task is not None:

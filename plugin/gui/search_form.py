@@ -8,6 +8,7 @@ import logging
 from qgis.core import QgsApplication
 from qgis.gui import QgsMapToolExtent
 from qgis.PyQt.QtCore import QDate, QObject, Qt, QTimer, pyqtSignal
+from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout
 
 from ..core.errors import InvalidInputError
 from ..core.i18n import tr_noop
@@ -27,12 +28,36 @@ PROVIDER_TIPS = {
     "cdse": tr_noop("Copernicus Data Space Ecosystem: Sentinel-2 L1C/L2A (Sen2Cor), Sentinel-1. Downloading needs a "
                     "CDSE account (gear button)."),
 }
+# Sentinel-1 collections whose catalogue mixes GRD and SLC (core: SearchQuery.product_type); CDSE's is GRD only
+S1_TYPED_COLLECTIONS = ("PEPS_S1_L1",)
+S1_TYPES = (("GRD", "GRD", tr_noop("Ground range detected: the usual choice for maps and flood detection.")),
+            ("SLC", "SLC", tr_noop("Single look complex (interferometry): several times larger; see the Size column.")),
+            ("GRD + SLC", "any", tr_noop("Both product types.")))
 ERROR_STYLE = "color: #c62828;"
 HINT_STYLE = "color: palette(mid); font-style: italic;"
 
 
 def _icon(name):
     return QgsApplication.getThemeIcon(name)
+
+
+def _s1_type_combo(collection_combo):
+    """The Sentinel-1 product type choice, beside the collection combo (shown for the collections that mix them)."""
+    form = collection_combo.parentWidget().layout()   # the "What" QFormLayout
+    row, role = form.getWidgetPosition(collection_combo)
+    form.removeWidget(collection_combo)
+    combo = QComboBox(collection_combo.parentWidget())
+    combo.setObjectName("s1TypeCombo")
+    for label, value, tip in S1_TYPES:
+        combo.addItem(label, value)
+        combo.setItemData(combo.count() - 1, localize(tip), Qt.ItemDataRole.ToolTipRole)
+    combo.setToolTip(tr("Sentinel-1 product type: GRD by default; SLC products are several times larger."))
+    row_layout = QHBoxLayout()
+    row_layout.addWidget(collection_combo, 1)
+    row_layout.addWidget(combo)
+    form.setLayout(row, role, row_layout)
+    combo.setVisible(False)
+    return combo
 
 
 class SearchForm(QObject):
@@ -96,6 +121,7 @@ class SearchForm(QObject):
         ui.providerCombo.currentIndexChanged.connect(self._provider_changed)
         ui.collectionCombo.currentIndexChanged.connect(self._collection_changed)
         ui.collectionHint.setStyleSheet(HINT_STYLE)
+        self.s1_type_combo = _s1_type_combo(ui.collectionCombo)
 
         today = QDate.currentDate()
         for edit in (ui.startDate, ui.endDate):
@@ -262,6 +288,7 @@ class SearchForm(QObject):
 
     def _collection_changed(self, *_):
         c = self.collection()
+        self.s1_type_combo.setVisible(c is not None and c.id in S1_TYPED_COLLECTIONS)
         self.ui.collectionHint.setText(localize(c.hint) if c else "")
         self.ui.collectionCombo.setToolTip(
             (localize(c.hint) + "\n" if c else "") + tr("L2A surface reflectance is what NDVI should use."))
@@ -320,7 +347,9 @@ class SearchForm(QObject):
                                  end=end, start=start))
             return None
         try:
-            return SearchQuery(provider=self.provider_name(), collection=ui.collectionCombo.currentData(),
+            collection = ui.collectionCombo.currentData()
+            product_type = self.s1_type_combo.currentData() if collection in S1_TYPED_COLLECTIONS else None
+            return SearchQuery(provider=self.provider_name(), collection=collection, product_type=product_type,
                                start=start, end=end, tile=tile, bbox=bbox, max_cloud=float(ui.cloudSpin.value()))
         except InvalidInputError as e:
             self.refused.emit(localize(str(e)))

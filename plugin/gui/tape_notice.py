@@ -23,8 +23,10 @@ def open_portal_and_copy(recall, titles):
 def push_tape_notice(bar, level, recall, titles, folder):
     """A message-bar item with the instructions and the button; returns the button (tests click it)."""
     item = bar.createMessage(tape_notice_text(recall, len(titles), folder))
-    button = QPushButton(tr("Open the {service} {place} and copy the names", service=recall.service,
-                            place=recall_text(recall.place)), item)
+    # short: the dock is narrow, the text needs the room
+    button = QPushButton(tr("Open the {place}", place=recall_text(recall.place)), item)
+    button.setToolTip(tr("Opens the {service} {place} in your browser and copies the product names (paste them into "
+                         "its search).", service=recall.service, place=recall_text(recall.place)))
     button.setObjectName("tapeNoticeButton")
     button.clicked.connect(lambda: open_portal_and_copy(recall, list(titles)))
     item.layout().addWidget(button)

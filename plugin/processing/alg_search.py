@@ -23,6 +23,9 @@ PROVIDER_LABELS = [p.upper() for p in PROVIDERS]            # GEODES, CDSE
 LEVELS = ((tr_noop("Sentinel-2 L2A surface reflectance (for NDVI)"), (ProductKind.MAJA_L2A, ProductKind.SAFE_L2A)),
           (tr_noop("Sentinel-2 L1C top of atmosphere"), (ProductKind.SAFE_L1C,)),
           (tr_noop("Sentinel-1 radar (download only)"), (ProductKind.S1,)))
+# Sentinel-1 product types on GEODES PEPS_S1_L1 (core: SearchQuery.product_type); CDSE's collection is GRD only
+S1_TYPES = ((tr_noop("GRD (ground range, the usual choice)"), "GRD"),
+            (tr_noop("SLC (single look complex, ~4x larger)"), "SLC"), (tr_noop("Both GRD and SLC"), "any"))
 
 
 def collection_id(provider, level_index):
@@ -49,6 +52,7 @@ def qdate(value):
 class SearchAlgorithm(SentinelMirrorAlgorithm):
     PROVIDER, COLLECTION, TILE, EXTENT = "PROVIDER", "COLLECTION", "TILE", "EXTENT"
     START, END, MAX_CLOUD, AUTHCFG, OUTPUT = "START", "END", "MAX_CLOUD", "AUTHCFG", "OUTPUT"
+    S1_TYPE = "S1_TYPE"
 
     def name(self):
         return "search"
@@ -63,7 +67,9 @@ class SearchAlgorithm(SentinelMirrorAlgorithm):
                   "date, tile, orbit, cloud (%), size (bytes), md5, online (false = on tape, will be staged) and "
                   "download_url. Feed it to 'Download Sentinel products'.\n\nGive either a tile or an extent. "
                   "Searching needs no account; the authentication configuration is only used if the catalogue "
-                  "asks for one (empty = the one chosen in Settings > Options > Sentinel Mirror).")
+                  "asks for one (empty = the one chosen in Settings > Options > Sentinel Mirror).\n\nSentinel-1 "
+                  "product type (GEODES radar only): GRD by default; SLC products are several times larger (see the "
+                  "size field); CDSE's radar collection is GRD only.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterEnum(self.PROVIDER, tr("Catalogue"), PROVIDER_LABELS, defaultValue=0))
@@ -79,6 +85,9 @@ class SearchAlgorithm(SentinelMirrorAlgorithm):
                                                        compat.NUMBER_DOUBLE, 100.0, False, 0.0, 100.0))
         self.addParameter(QgsProcessingParameterAuthConfig(self.AUTHCFG, tr("Authentication configuration"),
                                                            optional=True))
+        self.addParameter(QgsProcessingParameterEnum(self.S1_TYPE, tr("Sentinel-1 product type (GEODES radar)"),
+                                                     [localize(label) for label, _ in S1_TYPES], defaultValue=0,
+                                                     optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Footprints"),
                                                             compat.SOURCE_POLYGONS))
 
@@ -92,9 +101,13 @@ class SearchAlgorithm(SentinelMirrorAlgorithm):
             if not rect.isNull():   # a zero-width extent is refused as such (extent_to_bbox), not dropped
                 bbox = extent_to_bbox(rect, self.parameterAsExtentCrs(parameters, self.EXTENT, context),
                                       context.transformContext())
+        collection = collection_id(provider, self.parameterAsEnum(parameters, self.COLLECTION, context))
+        s1_type = None
+        if any(c.id == collection and c.kind is ProductKind.S1 and c.provider == "geodes" for c in COLLECTIONS):
+            s1_type = S1_TYPES[self.parameterAsEnum(parameters, self.S1_TYPE, context)][1]
         self.query = SearchQuery(
-            provider=provider,
-            collection=collection_id(provider, self.parameterAsEnum(parameters, self.COLLECTION, context)),
+            provider=provider, product_type=s1_type,
+            collection=collection,
             start=qdate(self.parameterAsDateTime(parameters, self.START, context)),
             end=qdate(self.parameterAsDateTime(parameters, self.END, context)),
             tile=tile, bbox=bbox,

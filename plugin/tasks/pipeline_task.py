@@ -27,9 +27,10 @@ class PipelineTask(CoreTask):
             tr("Sentinel Mirror: download {n} products from {service}", n=len(products),
                service=provider.name.upper())))
         self.provider, self.products, self.folder, self.options = provider, products, folder, options
+        self.stats = {}   # run_pipeline's figures, live (next_check: when a watch next asks for availability)
 
     def work(self, progress):
         kwargs = {"options": self.options} if self.options is not None else {}
         # statusChanged.emit from this worker thread is queued to the main thread's receivers
         return run_pipeline(self.provider, self.products, self.folder, progress=progress,
-                            on_status=self.statusChanged.emit, **kwargs)
+                            on_status=self.statusChanged.emit, stats=self.stats, **kwargs)

@@ -214,3 +214,18 @@ def test_bad_input_is_refused_before_any_request(simulator, sim_env):
         with pytest.raises(QgsProcessingException, match=needle):
             run("search", params)
     assert simulator.stats.total() == before
+
+
+def test_search_sentinel1_gives_grd_by_default_and_slc_on_request_with_their_sizes(simulator_factory, sim_env):
+    import datetime as dt
+    sim = sim_env(simulator_factory(start=dt.date(2023, 7, 1), end=dt.date(2023, 7, 20),
+                                    collections=("PEPS_S1_L1",)))
+    params = search_params(COLLECTION=2, START="2023-07-01", END="2023-07-20")
+    grd = run("search", params)["OUTPUT"]                       # a model saved before the parameter: GRD
+    slc = run("search", {**params, "S1_TYPE": 1})["OUTPUT"]
+    both = run("search", {**params, "S1_TYPE": 2})["OUTPUT"]
+    by_type = {p.id: p.product_type for p in sim.products_of("geodes")}
+    assert grd.featureCount() and {by_type[f["id"]] for f in grd.getFeatures()} == {"GRD"}
+    assert slc.featureCount() and {by_type[f["id"]] for f in slc.getFeatures()} == {"SLC"}
+    assert both.featureCount() == grd.featureCount() + slc.featureCount()
+    assert min(f["size"] for f in slc.getFeatures()) > 3 * max(f["size"] for f in grd.getFeatures())

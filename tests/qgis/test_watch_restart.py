@@ -23,7 +23,7 @@ def empty_registry(qgis_app):
     s.setValue(watches.KEY, old) if old is not None else s.remove(watches.KEY)
 
 
-def _earlier_session(sim, folder):
+def _earlier_session(sim, folder, choices=None):
     """What an earlier session left: the online products downloaded, the others on tape in the folder's journal."""
     from plugin.qgis.catalogue import open_catalogue
     provider = open_catalogue("geodes")
@@ -32,7 +32,7 @@ def _earlier_session(sim, folder):
     run_pipeline(provider, products, str(folder), options=PipelineOptions(watch_s=0.0))
     tape = pending_products(str(folder), "geodes")
     assert tape and len(tape) < len(products)
-    watches.register(str(folder), "geodes")
+    watches.register(str(folder), "geodes", choices=choices)
     return products, tape
 
 
@@ -93,5 +93,78 @@ def test_junk_in_the_watch_registry_is_ignored(qgis_app):
         for junk in ("not json", '{"a": 1}', '[{"folder": ""}, 3]'):
             s.setValue(watches.KEY, junk)
             assert watches.registered() == []
+        s.setValue(watches.KEY, '[{"folder": "/x", "provider": "geodes", "choices": 3}]')
+        assert watches.registered() == [("/x", "geodes")] and watches.choices("/x", "geodes") == {}
+        watches.register("/x", "geodes", choices={"ndvi": True, "index": "NBR", "views": True, "load": True})
+        assert watches.choices("/x", "geodes")["index"] == "NBR"
+        watches.forget("/x", "geodes")
+        assert watches.registered() == []
     finally:
         s.setValue(watches.KEY, old) if old is not None else s.remove(watches.KEY)
+
+
+def test_a_resumed_watch_computes_the_index_and_adds_the_layers_the_run_asked_for(load, simulator_factory, sim_env,
+                                                                                  fast_polling, tmp_path, qtbot):
+    from qgis.core import QgsProject, QgsRasterLayer
+    sim = sim_env(simulator_factory(offline_fraction=0.5, staging_delay_s=0.3))
+    folder = tmp_path / "dl"
+    # the run that started the watch, in an earlier session: NBR computed, the layers loaded
+    products, tape = _earlier_session(sim, folder, choices={"ndvi": True, "index": "NBR", "views": True,
+                                                            "load": True})
+    try:
+        plugin = load()
+        qtbot.waitUntil(lambda: bool(plugin.watches.active()), timeout=10000)
+        added = []
+        plugin.watches.layersAdded.connect(lambda f, layers: added.extend((f, lyr.name()) for lyr in layers))
+        sim.order([p.id for p in tape])
+        qtbot.waitUntil(lambda: sum(name.startswith("NBR") for _f, name in added) == len(tape)
+                        and not plugin.watches.follow_ups, timeout=60000)
+        by_title = {p.id: p for p in tape}
+        assert sorted(name for _f, name in added if name.startswith("NBR")) == sorted(
+            f"NBR T31TCJ {p.acquired.date().isoformat()}" for p in by_title.values())
+        assert sum(name.startswith("Natural colour") for _f, name in added) == len(tape)
+        assert {f for f, _name in added} == {str(folder)}
+        on_map = [lyr.name() for lyr in QgsProject.instance().mapLayers().values() if isinstance(lyr, QgsRasterLayer)]
+        assert sum(name.startswith("NBR") for name in on_map) == len(tape)   # only what the watch brought
+        assert len(list(folder.glob("*_NBR.tif"))) == len(tape)
+        plugin.unload()
+    finally:
+        watches.forget(str(folder), "geodes")
+        QgsProject.instance().removeAllMapLayers()
+
+
+def test_a_watch_stopped_in_the_list_resumes_at_the_next_start_unless_forgotten(load, simulator_factory, sim_env,
+                                                                                 fast_polling, tmp_path, qtbot, iface):
+    from qgis.PyQt.QtCore import Qt
+    from plugin.gui.watch_list import WatchListDialog
+    sim = sim_env(simulator_factory(offline_fraction=0.5, staging_delay_s=0.3))
+    folder = tmp_path / "dl"
+    _products, tape = _earlier_session(sim, folder, choices={"ndvi": False, "views": False})
+    try:
+        plugin = load()
+        qtbot.waitUntil(lambda: bool(plugin.watches.active()), timeout=10000)
+        dialog = WatchListDialog(plugin.watches)
+        qtbot.addWidget(dialog)   # closed and deleted at the end of the test
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 1 and dialog.table.item(0, 3).text() != "", timeout=10000)
+        cells = [dialog.table.item(0, c).text() for c in range(4)]
+        assert cells[:3] == [str(folder), "GEODES", str(len(tape))]
+        assert cells[3] == "now" or cells[3].startswith("in ")
+        qtbot.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)          # Stop: resumed at the next start
+        qtbot.waitUntil(lambda: not plugin.watches.active(), timeout=10000)
+        assert dialog.table.isHidden() and not dialog.empty.isHidden()
+        assert (str(folder), "geodes") in watches.registered()
+        plugin.unload()
+        plugin = load(fresh_import=True)
+        qtbot.waitUntil(lambda: bool(plugin.watches.active()), timeout=10000)
+        dialog = WatchListDialog(plugin.watches)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
+        qtbot.mouseClick(dialog.forget_button, Qt.MouseButton.LeftButton)        # Stop and forget
+        qtbot.waitUntil(lambda: not plugin.watches.active(), timeout=10000)
+        assert (str(folder), "geodes") not in watches.registered()
+        assert pending_products(str(folder))   # still listed in the folder for a later download run
+        plugin.unload()
+    finally:
+        watches.forget(str(folder), "geodes")

@@ -90,6 +90,8 @@ class Stats:
             self.grants = Counter()            # CDSE token grants issued: "password" / "refresh_token"
             self.open_by_service = Counter()
             self.peak_open_downloads = 0
+            self.answering = Counter()         # other requests being answered now, by service
+            self.peak_connections = 0          # open downloads + other requests at once: what a cap counts
 
     def record(self, endpoint, method, path, status, product_id=None):
         with self._lock:
@@ -112,7 +114,22 @@ class Stats:
                 return False
             self.open_by_service[service] += 1
             self.peak_open_downloads = max(self.peak_open_downloads, sum(self.open_by_service.values()))
+            self._peak_connections()
             return True
+
+    def enter(self, service):
+        """A request that is not a download (search, availability, token...) is being answered."""
+        with self._lock:
+            self.answering[service] += 1
+            self._peak_connections()
+
+    def leave(self, service):
+        with self._lock:
+            self.answering[service] -= 1
+
+    def _peak_connections(self):
+        self.peak_connections = max(self.peak_connections,
+                                    sum(self.open_by_service.values()) + sum(self.answering.values()))
 
     def close(self, service):
         with self._lock:

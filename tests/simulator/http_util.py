@@ -101,6 +101,11 @@ class FileBody:
                     if ahead > 0:
                         time.sleep(ahead)
                 self.sim.stats.add_bytes(self.product.id, len(data))
+                if sent >= self.length:
+                    # the last bytes: the slot is free from now on. Freed after this yield, it would race the
+                    # client's next request (already on its way once these bytes arrive) whenever the server's
+                    # thread is scheduled late, and a client that never exceeds the cap would see a 429.
+                    self.close()
                 yield data
         self.close()   # all sent: free the connection slot now rather than when the server gets round to it
 

@@ -191,6 +191,19 @@ class MirrorSimulator:
             except KeyError:
                 product = None
         pid = product.id if product else None
+        counted = not endpoint.endswith(".download")   # a download counts while its body streams (try_open)
+        if counted:
+            self.stats.enter(service)
+        try:
+            response = self._answer(request, endpoint, handler, product, pid, environ)
+        finally:
+            if counted:
+                self.stats.leave(service)
+        self.stats.record(endpoint, request.method, path, response.status_code, pid)
+        return response(environ, start_response)
+
+    def _answer(self, request, endpoint, handler, product, pid, environ):
+        path = request.path
         fault = self.faults.take(endpoint, pid, kinds=REQUEST_FAULTS)
         if fault is not None and fault.kind == "timeout":
             time.sleep(float(fault.params.get("delay_s", 30)))
@@ -210,8 +223,7 @@ class MirrorSimulator:
                 log.exception("simulator error on %s %s", request.method, path)
                 response = json_response({"code": 500, "description": f"simulator error: {type(e).__name__}: {e}"},
                                          500)
-        self.stats.record(endpoint, request.method, path, response.status_code, pid)
-        return response(environ, start_response)
+        return response
 
     def _order_call(self, request):
         """The control call behind `sim.order` (for the demo, the command line and other processes)."""

@@ -93,7 +93,7 @@ class FakeCatalogue:
         pass
 
     def download(self, session, request, dest, *, expected_size, expected_md5, progress_cb, cancelled,
-                 refresh_request, title):
+                 refresh_request, title, **_):
         pid = request.url.rsplit("/", 1)[1]
         self.download_calls.append(pid)
         faults = self.faults.get(pid)
