@@ -177,7 +177,9 @@ class _Job:
             if not self.prepared:
                 return
         try:
-            with open(self.part, "rb") as f:
+            # Unbuffered: a buffered reader reads ahead past the written prefix (the sparse part's zeros) and a
+            # later seek inside its buffer serves those stale zeros (Python 3.14's 128 KiB buffers did).
+            with open(self.part, "rb", buffering=0) as f:
                 while True:
                     with self.lock:
                         while not self.finished and self.stop is None and self._prefix() - self.hashed < HASH_STEP:
