@@ -9,17 +9,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from model_builder import MODELS, P, child, param, register_provider, run, save  # noqa: E402
-from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildParameterSource,  # noqa: E402
-                       QgsProcessingParameterAuthConfig, QgsProcessingParameterDateTime, QgsProcessingParameterEnum,
-                       QgsProcessingParameterNumber, QgsProcessingParameterString)
+from model_builder import MODELS, P, child, param, register_provider, run, save, tile_search_inputs  # noqa: E402
+from qgis.core import QgsProcessingModelAlgorithm, QgsProcessingModelChildParameterSource  # noqa: E402
 
 OUT = MODELS / "tile_ndvi_time_series.model3"
 
 
 def build():
-    from plugin.processing.alg_search import LEVELS, PROVIDER_LABELS
-
     provider = register_provider()  # noqa: F841 (held while the model is built)
     m = QgsProcessingModelAlgorithm("Tile NDVI time series", "Models")
     m.setHelpContent({
@@ -32,16 +28,7 @@ def build():
         "AUTHCFG": "GEODES: a Basic config with the API key as password; CDSE: Basic username/password. "
                    "Empty: the one chosen in Settings > Options > Sentinel Mirror.",
     })
-    param(m, QgsProcessingParameterEnum("PROVIDER", "Catalogue", PROVIDER_LABELS, defaultValue=0), 120, 60)
-    param(m, QgsProcessingParameterEnum("COLLECTION", "Product level", [label for label, _ in LEVELS],
-                                        defaultValue=0), 120, 110)
-    param(m, QgsProcessingParameterString("TILE", "Sentinel-2 tile", defaultValue="31TCJ"), 120, 160)
-    param(m, QgsProcessingParameterDateTime("START", "Start date", type=QgsProcessingParameterDateTime.Date), 120, 210)
-    param(m, QgsProcessingParameterDateTime("END", "End date (inclusive)",
-                                            type=QgsProcessingParameterDateTime.Date), 120, 260)
-    param(m, QgsProcessingParameterNumber("MAX_CLOUD", "Maximum cloud cover (%)",
-                                          QgsProcessingParameterNumber.Double, 60.0, False, 0.0, 100.0), 120, 310)
-    param(m, QgsProcessingParameterAuthConfig("AUTHCFG", "Authentication configuration", optional=True), 120, 360)
+    tile_search_inputs(m)
 
     mp = QgsProcessingModelChildParameterSource.fromModelParameter
     out = QgsProcessingModelChildParameterSource.fromChildOutput

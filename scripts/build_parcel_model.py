@@ -9,18 +9,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from model_builder import MODELS, P, child, param, register_provider, run, save  # noqa: E402
-from qgis.core import (QgsProcessingModelAlgorithm,  # noqa: E402
-                       QgsProcessingModelChildParameterSource, QgsProcessingParameterAuthConfig,
-                       QgsProcessingParameterBoolean, QgsProcessingParameterDateTime, QgsProcessingParameterEnum,
-                       QgsProcessingParameterFeatureSource, QgsProcessingParameterField,
-                       QgsProcessingParameterNumber, QgsProcessingParameterString)
+from model_builder import MODELS, P, child, param, register_provider, run, save, tile_search_inputs  # noqa: E402
+from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildParameterSource,  # noqa: E402
+                       QgsProcessingParameterBoolean, QgsProcessingParameterFeatureSource,
+                       QgsProcessingParameterField)
 
 OUT = MODELS / "parcel_ndvi_monitoring.model3"
 
 
 def build():
-    from plugin.processing.alg_search import LEVELS, PROVIDER_LABELS
     from plugin.qgis import compat
 
     provider = register_provider()  # noqa: F841 (held while the model is built)
@@ -36,15 +33,7 @@ def build():
         "AUTHCFG": "GEODES: a Basic config with the API key as password; CDSE: Basic username/password. "
                    "Empty: the one chosen in Settings > Options > Sentinel Mirror.",
     })
-    param(m, QgsProcessingParameterEnum("PROVIDER", "Catalogue", PROVIDER_LABELS, defaultValue=0), 120, 60)
-    param(m, QgsProcessingParameterEnum("COLLECTION", "Product level", [label for label, _ in LEVELS],
-                                        defaultValue=0), 120, 110)
-    param(m, QgsProcessingParameterString("TILE", "Sentinel-2 tile", defaultValue="31TCJ"), 120, 160)
-    param(m, QgsProcessingParameterDateTime("START", "Start date", type=compat.DATETIME_DATE), 120, 210)
-    param(m, QgsProcessingParameterDateTime("END", "End date (inclusive)", type=compat.DATETIME_DATE), 120, 260)
-    param(m, QgsProcessingParameterNumber("MAX_CLOUD", "Maximum cloud cover (%)", compat.NUMBER_DOUBLE, 60.0,
-                                          False, 0.0, 100.0), 120, 310)
-    param(m, QgsProcessingParameterAuthConfig("AUTHCFG", "Authentication configuration", optional=True), 120, 360)
+    tile_search_inputs(m)
     param(m, QgsProcessingParameterFeatureSource("PARCELS", "Parcels (polygons)", [compat.SOURCE_POLYGONS]),
           120, 410)
     param(m, QgsProcessingParameterField("ID_FIELD", "Parcel id field (empty: feature id)",

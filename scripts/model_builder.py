@@ -11,7 +11,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from qgis.core import (QgsApplication, QgsProcessingModelChildAlgorithm, QgsProcessingModelOutput,  # noqa: E402
-                       QgsProcessingModelParameter)
+                       QgsProcessingModelParameter, QgsProcessingParameterAuthConfig, QgsProcessingParameterDateTime,
+                       QgsProcessingParameterEnum, QgsProcessingParameterNumber, QgsProcessingParameterString)
 from qgis.PyQt.QtCore import QPointF  # noqa: E402
 
 MODELS = ROOT / "resources" / "models"
@@ -41,6 +42,24 @@ def child(model, alg_id, child_id, description, x, y, sources, outputs):
     c.setModelOutputs(model_outputs)
     model.addChildAlgorithm(c)
     return c
+
+
+def tile_search_inputs(model):
+    """The inputs of a Sentinel-2 tile search (catalogue, level, tile, dates, cloud cover, authentication), in the
+    left column; the search step takes them as PROVIDER, COLLECTION, TILE, START, END, MAX_CLOUD, AUTHCFG."""
+    from plugin.processing.alg_search import LEVELS, PROVIDER_LABELS
+    from plugin.qgis import compat
+
+    param(model, QgsProcessingParameterEnum("PROVIDER", "Catalogue", PROVIDER_LABELS, defaultValue=0), 120, 60)
+    param(model, QgsProcessingParameterEnum("COLLECTION", "Product level", [label for label, _ in LEVELS],
+                                            defaultValue=0), 120, 110)
+    param(model, QgsProcessingParameterString("TILE", "Sentinel-2 tile", defaultValue="31TCJ"), 120, 160)
+    param(model, QgsProcessingParameterDateTime("START", "Start date", type=compat.DATETIME_DATE), 120, 210)
+    param(model, QgsProcessingParameterDateTime("END", "End date (inclusive)", type=compat.DATETIME_DATE), 120, 260)
+    param(model, QgsProcessingParameterNumber("MAX_CLOUD", "Maximum cloud cover (%)", compat.NUMBER_DOUBLE, 60.0,
+                                              False, 0.0, 100.0), 120, 310)
+    param(model, QgsProcessingParameterAuthConfig("AUTHCFG", "Authentication configuration", optional=True),
+          120, 360)
 
 
 def register_provider():
