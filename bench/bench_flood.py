@@ -26,6 +26,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+from measuring import measure, warm_page_cache  # noqa: E402  (bench/, the script's folder)
+
 os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
 PY = sys.executable
 
@@ -98,20 +101,6 @@ def child(args):
     print("RESULT " + json.dumps(extra), flush=True)
 
 
-def measure(cmd, env):
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd[:6])}... failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n"
-                         f"{proc.stderr[-2000:]}")
-    result = next(json.loads(line[7:]) for line in proc.stdout.splitlines() if line.startswith("RESULT "))
-    info = dict(line.strip().split(": ", 1) for line in proc.stderr.splitlines() if ": " in line)
-    peak = int(info.get("Maximum resident set size (kbytes)", 0)) / 1024.0
-    cpu = float(info.get("User time (seconds)", "nan")) + float(info.get("System time (seconds)", "nan"))
-    return result, wall, peak, cpu
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cols", type=int, default=25000)
@@ -125,10 +114,7 @@ def main():
         return child(args)
     os.makedirs(args.out, exist_ok=True)
     _, paths = inputs(args.out, args.cols, args.rows)
-    for p in paths:                                   # page cache warm for everybody
-        with open(p, "rb") as f:
-            while f.read(1 << 24):
-                pass
+    warm_page_cache(paths)                            # page cache warm for everybody
     load0 = os.getloadavg()
     from osgeo import gdal
     print(f"\nflood map of a {args.cols} x {args.rows} IW GRDH pair (VV+VH, {os.path.getsize(paths[0]) / 2**30:.2f} "
@@ -138,13 +124,12 @@ def main():
         print(f"  note: the machine is not idle (load {load0[0]:.1f}): times are inflated, ratios less so")
     print(f"{'contender':<12}{'work s':>8}{'process s':>11}{'CPU s':>8}{'peak MB':>9}  notes")
     env = dict(os.environ)
-    wrap = ["/usr/bin/time", "-v"] if os.path.exists("/usr/bin/time") else []
     best = {}
     for rnd in range(args.repeat):
         order = ["ours", "floor"] if rnd % 2 == 0 else ["floor", "ours"]
         for name in order:
-            cmd = wrap + [PY, os.path.abspath(__file__), "--child", name, "--cols", str(args.cols), "--rows",
-                          str(args.rows), "--km", str(args.km), "--out", args.out]
+            cmd = [PY, os.path.abspath(__file__), "--child", name, "--cols", str(args.cols), "--rows",
+                   str(args.rows), "--km", str(args.km), "--out", args.out]
             subprocess.run(["sync"])
             res, wall, peak, cpu = measure(cmd, env)
             notes = {k: v for k, v in res.items() if k != "work"}

@@ -34,13 +34,15 @@ compressed format; peak is the highest peak RSS of all our runs. The line before
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+from measuring import measure, warm_page_cache  # noqa: E402  (bench/, the script's folder)
+
 os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
 
 TITLE = "SENTINEL2A_20230715-105856-123_L2A_T31TCJ_C_V3-1"
@@ -203,34 +205,6 @@ def child(args):
 
 # ---------------------------------------------------------------- measuring
 
-def measure(cmd, env):
-    """Run cmd in a fresh process: (child's result dict, process wall s, peak RSS MB, CPU s)."""
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd[:6])}... failed ({proc.returncode}):\n"
-                         f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    result = next(json.loads(line[7:]) for line in proc.stdout.splitlines() if line.startswith("RESULT "))
-    # /usr/bin/time -v: the peak RSS and CPU of this process alone
-    info = dict(line.strip().split(": ", 1) for line in proc.stderr.splitlines() if ": " in line)
-    peak = int(info.get("Maximum resident set size (kbytes)", 0)) / 1024.0
-    cpu = float(info.get("User time (seconds)", "nan")) + float(info.get("System time (seconds)", "nan"))
-    return result, wall, peak, cpu
-
-
-def timed(cmd):
-    return ["/usr/bin/time", "-v"] + cmd if os.path.exists("/usr/bin/time") else cmd
-
-
-def warm_page_cache(paths):
-    """Read every input once, so that no contender pays for (or profits from) a cold cache."""
-    for p in paths:
-        with open(p, "rb") as f:
-            while f.read(1 << 24):
-                pass
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, default=10980, help="tile width/height in 10 m pixels (dev: 2745)")
@@ -300,7 +274,7 @@ def main():
             if os.path.exists(out_file):
                 os.remove(out_file)
             os.sync()
-            cmd = timed([PY, os.path.abspath(__file__), "--child"] + child_args + ["--out-file", out_file])
+            cmd = [PY, os.path.abspath(__file__), "--child"] + child_args + ["--out-file", out_file]
             result, wall, peak, cpu = measure(cmd, env)
             work = result.pop("work")
             sizes[key] = os.path.getsize(out_file)

@@ -35,7 +35,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 
@@ -43,6 +42,9 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+from measuring import measure, warm_page_cache  # noqa: E402  (bench/, the script's folder)
+
 os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
 PY = sys.executable
 EPSG = 32631
@@ -332,29 +334,6 @@ def child_profile(args):
 
 # ---------------------------------------------------------------- measuring
 
-def measure(cmd, env):
-    """Run cmd in a fresh process: (child's result dict, process wall s, peak RSS MB, CPU s)."""
-    t0 = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-v"] + cmd if os.path.exists("/usr/bin/time") else cmd,
-                          capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd[:4])}... failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n"
-                         f"{proc.stderr[-3000:]}")
-    result = next(json.loads(line[7:]) for line in proc.stdout.splitlines() if line.startswith("RESULT "))
-    info = dict(line.strip().split(": ", 1) for line in proc.stderr.splitlines() if ": " in line)
-    peak = int(info.get("Maximum resident set size (kbytes)", 0)) / 1024.0
-    cpu = float(info.get("User time (seconds)", "nan")) + float(info.get("System time (seconds)", "nan"))
-    return result, wall, peak, cpu
-
-
-def warm(paths):
-    for p in paths:
-        with open(p, "rb") as f:
-            while f.read(1 << 24):
-                pass
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, default=10980, help="tile width/height in px (quick: 2745)")
@@ -406,7 +385,7 @@ def main():
                                      rasters[:args.encoding_dates], enc))
             n = len(paths)
             k = min(args.qgis_dates or n, n)
-            warm(paths)
+            warm_page_cache(paths)
             joined = ",".join(paths)
             floor, f_wall, f_peak, f_cpu = measure([PY, os.path.abspath(__file__), "--child", "floor",
                                                     "--rasters", joined], env)
@@ -455,7 +434,7 @@ def main():
         me = [PY, os.path.abspath(__file__), "--child", "profile"]
         folder = os.path.join(args.out, f"profile_{args.profile_px}_{args.profile_dates}")
         zips = profile_products(folder, args.profile_dates, args.profile_px)
-        warm(zips)
+        warm_page_cache(zips)
         zipped, wall, peak, _ = measure(me + ["--folder", folder, "--px", str(args.profile_px)], env)
         print(f"point profile, zips read in place: {zipped['dates']} dates ({zipped['masked']} masked) in "
               f"{zipped['work']:.2f} s (process {wall:.2f} s, peak {peak:.0f} MB)")

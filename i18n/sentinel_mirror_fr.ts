@@ -54,7 +54,7 @@
         <translation>{title} n’est pas encore en ligne (le service a envoyé une réponse vide).</translation>
     </message>
     <message>
-        <location filename="../plugin/core/segments.py"/>
+        <location filename="../plugin/core/download.py"/>
         <source>The disk filled up while downloading {title}. Free some space and run again: the partial download is kept and resumes.</source>
         <translation>Le disque s’est rempli pendant le téléchargement de {title}. Libérez de la place et relancez : le téléchargement partiel est conservé et reprendra.</translation>
     </message>

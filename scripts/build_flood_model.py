@@ -3,37 +3,30 @@ search Sentinel-1 before and after -> download both -> flood map.
 
     scripts/testenv.sh .venv/bin/python scripts/build_flood_model.py
 The .model3 is the shipped artefact; this script documents and reproduces how it is wired (helpers from
-build_model.py). Same relative orbit: the searches return every pass over the area in each date range; the
+model_builder.py). Same relative orbit: the searches return every pass over the area in each date range; the
 flood map step keeps the first pass after and the last pass before it on the same relative orbit.
 """
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from qgis.core import (QgsApplication, QgsProcessingModelAlgorithm,  # noqa: E402
+from model_builder import MODELS, P, child, param, register_provider, run, save  # noqa: E402
+from qgis.core import (QgsProcessingModelAlgorithm,  # noqa: E402
                        QgsProcessingModelChildParameterSource, QgsProcessingParameterAuthConfig,
                        QgsProcessingParameterDateTime, QgsProcessingParameterEnum, QgsProcessingParameterExtent,
                        QgsProcessingParameterRasterLayer, QgsProcessingParameterVectorLayer)
 
-from build_model import P, child, param  # noqa: E402
-
-OUT = ROOT / "resources" / "models" / "s1_flood_map.model3"
+OUT = MODELS / "s1_flood_map.model3"
 S1_LEVEL = 2          # alg_search.LEVELS: "Sentinel-1 radar"
 
 
 def build():
     from plugin.processing.alg_flood import METHODS
     from plugin.processing.alg_search import LEVELS, PROVIDER_LABELS
-    from plugin.processing.provider import SentinelMirrorProvider
 
     assert "Sentinel-1" in LEVELS[S1_LEVEL][0]
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById(P) is None:
-        provider = SentinelMirrorProvider()
-        registry.addProvider(provider)
+    provider = register_provider()  # noqa: F841 (held while the model is built)
     m = QgsProcessingModelAlgorithm("Flood map", "Models")
     m.setHelpContent({
         "ALG_DESC": ("Searches Sentinel-1 GRD products over the area in a date range before the flood and one "
@@ -77,16 +70,8 @@ def build():
           {"BEFORE": out("download_before", "PRODUCTS"), "AFTER": out("download_after", "PRODUCTS"),
            "AREA": mp("AREA"), "METHOD": mp("METHOD"), "WATER_LAYER": mp("WATER_LAYER"), "DEM": mp("DEM")},
           {"OUTPUT": ("Flood raster", True), "POLYGONS": ("Flood polygons", False)})
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    if not m.toFile(str(OUT)):
-        raise SystemExit(f"could not write {OUT}")
-    print(OUT)
+    save(m, OUT)
 
 
 if __name__ == "__main__":
-    app = QgsApplication([], False)
-    app.initQgis()
-    try:
-        build()
-    finally:
-        app.exitQgis()
+    run(build)

@@ -7,54 +7,16 @@ reproduces how it is wired.
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from qgis.core import (QgsApplication, QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,  # noqa: E402
-                       QgsProcessingModelChildParameterSource, QgsProcessingModelOutput,
-                       QgsProcessingModelParameter, QgsProcessingParameterAuthConfig,
-                       QgsProcessingParameterDateTime, QgsProcessingParameterEnum, QgsProcessingParameterNumber,
-                       QgsProcessingParameterString)
-from qgis.PyQt.QtCore import QPointF  # noqa: E402
+from model_builder import MODELS, P, child, param, register_provider, run, save, tile_search_inputs  # noqa: E402
+from qgis.core import QgsProcessingModelAlgorithm, QgsProcessingModelChildParameterSource  # noqa: E402
 
-OUT = ROOT / "resources" / "models" / "tile_ndvi_time_series.model3"
-P = "sentinelmirror"
-
-
-def param(model, definition, x, y):
-    model.addModelParameter(definition, QgsProcessingModelParameter(definition.name()))
-    model.parameterComponent(definition.name()).setPosition(QPointF(x, y))
-
-
-def child(model, alg_id, child_id, description, x, y, sources, outputs):
-    c = QgsProcessingModelChildAlgorithm(alg_id)
-    c.setChildId(child_id)
-    c.setDescription(description)
-    c.setPosition(QPointF(x, y))
-    for name, source in sources.items():
-        c.addParameterSources(name, [source])
-    model_outputs = {}
-    for name, (label, mandatory) in outputs.items():
-        out = QgsProcessingModelOutput(label, label)
-        out.setChildOutputName(name)
-        out.setChildId(child_id)
-        out.setMandatory(mandatory)
-        out.setPosition(QPointF(x + 200, y + 60 + 30 * len(model_outputs)))
-        model_outputs[label] = out
-    c.setModelOutputs(model_outputs)
-    model.addChildAlgorithm(c)
-    return c
+OUT = MODELS / "tile_ndvi_time_series.model3"
 
 
 def build():
-    from plugin.processing.alg_search import LEVELS, PROVIDER_LABELS
-    from plugin.processing.provider import SentinelMirrorProvider
-
-    registry = QgsApplication.processingRegistry()
-    provider = registry.providerById(P)
-    if provider is None:
-        provider = SentinelMirrorProvider()  # keep a reference: sip drops the Python overrides otherwise
-        registry.addProvider(provider)
+    provider = register_provider()  # noqa: F841 (held while the model is built)
     m = QgsProcessingModelAlgorithm("Tile NDVI time series", "Models")
     m.setHelpContent({
         "ALG_DESC": ("Searches a Sentinel-2 tile over a date range, downloads every online product found (in "
@@ -66,16 +28,7 @@ def build():
         "AUTHCFG": "GEODES: a Basic config with the API key as password; CDSE: Basic username/password. "
                    "Empty: the one chosen in Settings > Options > Sentinel Mirror.",
     })
-    param(m, QgsProcessingParameterEnum("PROVIDER", "Catalogue", PROVIDER_LABELS, defaultValue=0), 120, 60)
-    param(m, QgsProcessingParameterEnum("COLLECTION", "Product level", [label for label, _ in LEVELS],
-                                        defaultValue=0), 120, 110)
-    param(m, QgsProcessingParameterString("TILE", "Sentinel-2 tile", defaultValue="31TCJ"), 120, 160)
-    param(m, QgsProcessingParameterDateTime("START", "Start date", type=QgsProcessingParameterDateTime.Date), 120, 210)
-    param(m, QgsProcessingParameterDateTime("END", "End date (inclusive)",
-                                            type=QgsProcessingParameterDateTime.Date), 120, 260)
-    param(m, QgsProcessingParameterNumber("MAX_CLOUD", "Maximum cloud cover (%)",
-                                          QgsProcessingParameterNumber.Double, 60.0, False, 0.0, 100.0), 120, 310)
-    param(m, QgsProcessingParameterAuthConfig("AUTHCFG", "Authentication configuration", optional=True), 120, 360)
+    tile_search_inputs(m)
 
     mp = QgsProcessingModelChildParameterSource.fromModelParameter
     out = QgsProcessingModelChildParameterSource.fromChildOutput
@@ -91,16 +44,8 @@ def build():
     child(m, f"{P}:ndvi", "ndvi", "NDVI per product", 420, 400,
           {"INPUTS": out("download", "PRODUCTS"), "CLOUD_MASK": static(True)},
           {"OUTPUT_FOLDER": ("NDVI folder", False)})
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    if not m.toFile(str(OUT)):
-        raise SystemExit(f"could not write {OUT}")
-    print(OUT)
+    save(m, OUT)
 
 
 if __name__ == "__main__":
-    app = QgsApplication([], False)
-    app.initQgis()
-    try:
-        build()
-    finally:
-        app.exitQgis()
+    run(build)

@@ -1,33 +1,26 @@
 """Regenerate resources/models/parcel_ndvi_monitoring.model3 (search -> download -> NDVI -> parcel statistics).
 
     scripts/testenv.sh .venv/bin/python scripts/build_parcel_model.py
-Wired like the tile model (scripts/build_model.py, whose helpers it uses); the .model3 is the shipped artefact.
+Wired like the tile model (scripts/build_model.py), with the helpers of scripts/model_builder.py; the .model3 is
+the shipped artefact.
 """
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_model import OUT as TILE_MODEL, P, child, param  # noqa: E402
-from qgis.core import (QgsApplication, QgsProcessingModelAlgorithm,  # noqa: E402
-                       QgsProcessingModelChildParameterSource, QgsProcessingParameterAuthConfig,
-                       QgsProcessingParameterBoolean, QgsProcessingParameterDateTime, QgsProcessingParameterEnum,
-                       QgsProcessingParameterFeatureSource, QgsProcessingParameterField,
-                       QgsProcessingParameterNumber, QgsProcessingParameterString)
+from model_builder import MODELS, P, child, param, register_provider, run, save, tile_search_inputs  # noqa: E402
+from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildParameterSource,  # noqa: E402
+                       QgsProcessingParameterBoolean, QgsProcessingParameterFeatureSource,
+                       QgsProcessingParameterField)
 
-OUT = TILE_MODEL.parent / "parcel_ndvi_monitoring.model3"
+OUT = MODELS / "parcel_ndvi_monitoring.model3"
 
 
 def build():
-    from plugin.processing.alg_search import LEVELS, PROVIDER_LABELS
-    from plugin.processing.provider import SentinelMirrorProvider
     from plugin.qgis import compat
 
-    registry = QgsApplication.processingRegistry()
-    provider = registry.providerById(P)
-    if provider is None:
-        provider = SentinelMirrorProvider()  # keep a reference: sip drops the Python overrides otherwise
-        registry.addProvider(provider)
+    provider = register_provider()  # noqa: F841 (held while the model is built)
     m = QgsProcessingModelAlgorithm("Parcel NDVI monitoring", "Models")
     m.setHelpContent({
         "ALG_DESC": ("Searches a Sentinel-2 tile over a date range, downloads every product found, computes one "
@@ -40,15 +33,7 @@ def build():
         "AUTHCFG": "GEODES: a Basic config with the API key as password; CDSE: Basic username/password. "
                    "Empty: the one chosen in Settings > Options > Sentinel Mirror.",
     })
-    param(m, QgsProcessingParameterEnum("PROVIDER", "Catalogue", PROVIDER_LABELS, defaultValue=0), 120, 60)
-    param(m, QgsProcessingParameterEnum("COLLECTION", "Product level", [label for label, _ in LEVELS],
-                                        defaultValue=0), 120, 110)
-    param(m, QgsProcessingParameterString("TILE", "Sentinel-2 tile", defaultValue="31TCJ"), 120, 160)
-    param(m, QgsProcessingParameterDateTime("START", "Start date", type=compat.DATETIME_DATE), 120, 210)
-    param(m, QgsProcessingParameterDateTime("END", "End date (inclusive)", type=compat.DATETIME_DATE), 120, 260)
-    param(m, QgsProcessingParameterNumber("MAX_CLOUD", "Maximum cloud cover (%)", compat.NUMBER_DOUBLE, 60.0,
-                                          False, 0.0, 100.0), 120, 310)
-    param(m, QgsProcessingParameterAuthConfig("AUTHCFG", "Authentication configuration", optional=True), 120, 360)
+    tile_search_inputs(m)
     param(m, QgsProcessingParameterFeatureSource("PARCELS", "Parcels (polygons)", [compat.SOURCE_POLYGONS]),
           120, 410)
     param(m, QgsProcessingParameterField("ID_FIELD", "Parcel id field (empty: feature id)",
@@ -73,16 +58,8 @@ def build():
           {"PARCELS": mp("PARCELS"), "ID_FIELD": mp("ID_FIELD"), "INPUTS": out("ndvi", "OUTPUT_LAYERS"),
            "ALL_TOUCHED": mp("ALL_TOUCHED"), "CLOUD_MASK": static(True)},
           {"OUTPUT": ("Parcel statistics", True)})
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    if not m.toFile(str(OUT)):
-        raise SystemExit(f"could not write {OUT}")
-    print(OUT)
+    save(m, OUT)
 
 
 if __name__ == "__main__":
-    app = QgsApplication([], False)
-    app.initQgis()
-    try:
-        build()
-    finally:
-        app.exitQgis()
+    run(build)

@@ -370,6 +370,8 @@ def _body(resp, chunk_size):
 
 
 def _write(f, chunk, good_size, title):
+    """Write all of chunk; a full disk becomes DiskFullError. good_size: the part is cut back to it first (the
+    bytes the MD5 covers); None (segments: the ranges sidecar never lists this chunk) leaves the part alone."""
     view = memoryview(chunk)
     try:
         while view:
@@ -377,10 +379,11 @@ def _write(f, chunk, good_size, title):
     except OSError as e:
         if e.errno != errno.ENOSPC:
             raise
-        try:  # keep a clean, resumable part: only the bytes the MD5 already covers
-            f.truncate(good_size)
-        except OSError:
-            pass
+        if good_size is not None:
+            try:  # keep a clean, resumable part: only the bytes the MD5 already covers
+                f.truncate(good_size)
+            except OSError:
+                pass
         raise DiskFullError(tr("The disk filled up while downloading {title}. Free some space and run again: the "
                                "partial download is kept and resumes.",
                                title=title)) from e

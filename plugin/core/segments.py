@@ -28,7 +28,6 @@ own connection) and written at its offset in `<dest>.part`, a sparse file of the
   of the bytes read back from the disk: a hasher thread follows the written prefix during the download, so
   that the check at the end reads only the last pieces (hashing a GiB takes seconds).
 """
-import errno
 import hashlib
 import logging
 import os
@@ -38,7 +37,7 @@ import time
 import requests
 
 from . import download as dl
-from .errors import AuthError, Cancelled, ChecksumError, DiskFullError, FolderError, QuotaError, RemoteError
+from .errors import AuthError, Cancelled, ChecksumError, FolderError, QuotaError, RemoteError
 from .part_ranges import add_range, load_ranges, missing_ranges, ranges_path, remove_file, save_ranges, to_prefix
 from .paths import folder_problem
 from .providers.http import redirect_loop_error, send_following_redirects, tls_failure_message
@@ -180,7 +179,9 @@ class _Job:
             if not self.prepared:
                 return
         try:
-            with open(self.part, "rb") as f:
+            # Unbuffered: a buffered reader reads ahead past the written prefix (the sparse part's zeros) and a
+            # later seek inside its buffer serves those stale zeros (Python 3.14's 128 KiB buffers did).
+            with open(self.part, "rb", buffering=0) as f:
                 while True:
                     with self.lock:
                         while not self.finished and self.stop is None and self._prefix() - self.hashed < HASH_STEP:
@@ -464,7 +465,7 @@ class _Job:
                         raise _Fallback()   # a message, not a product: one stream tells which (not online...)
                     if pos + len(chunk) > stop:
                         self._oversized(tr("more than the {value} bytes asked for", value=stop - start))
-                    self._write(f, chunk)
+                    dl._write(f, chunk, None, self.title)   # full disk: the part stays, resumable
                     pos += len(chunk)
                     got += len(chunk)
                     self._wrote(rng, pos - len(chunk), pos)
@@ -512,19 +513,6 @@ class _Job:
                 f.truncate(self.size)
             self.prepared = True
             self.last_save = time.monotonic()
-
-    def _write(self, f, chunk):
-        view = memoryview(chunk)
-        try:
-            while view:
-                view = view[f.write(view):]
-        except OSError as e:
-            if e.errno != errno.ENOSPC:
-                raise
-            # the sidecar never lists this chunk: the part resumes cleanly once space is freed
-            raise DiskFullError(tr("The disk filled up while downloading {title}. Free some space and run again: "
-                                   "the partial download is kept and resumes.",
-                                   title=self.title)) from e
 
     def _wrote(self, rng, a, b):
         with self.lock:
