@@ -38,8 +38,8 @@ class QuicklookLoader(QObject):
         self.cancel()
         from ..tasks.quicklook_task import QuicklookTask
         task = QuicklookTask(session, product.quicklook_url, product.id)
-        task.resultsReady.connect(lambda data, pid=product.id: self._fetched(pid, data))
-        task.failed.connect(lambda why, pid=product.id: self._failed(pid, why))
+        task.resultsReady.connect(lambda data, pid=product.id: self._fetched(task, pid, data))
+        task.failed.connect(lambda why, pid=product.id: self._failed(task, pid, why))
         task.taskCompleted.connect(lambda: self._ended(task))
         task.taskTerminated.connect(lambda: self._ended(task))
         self.task = task
@@ -62,14 +62,18 @@ class QuicklookLoader(QObject):
         if self.task is task:
             self.task = None
 
-    def _fetched(self, product_id, data):
+    def _fetched(self, task, product_id, data):
+        if task is not self.task:   # cancelled (a newer choice, or the dock is closing and may be gone): ignore
+            return
         pixmap = QPixmap()
         if not data or not pixmap.loadFromData(data[0]):   # QPixmap: main thread only, hence here
-            self._failed(product_id, tr("The quicklook is not an image QGIS can read."))
+            self._failed(task, product_id, tr("The quicklook is not an image QGIS can read."))
             return
         self._cache[product_id] = pixmap
         self.ready.emit(product_id, pixmap)
 
-    def _failed(self, product_id, why):
+    def _failed(self, task, product_id, why):
+        if task is not self.task:
+            return
         LOG.info("quicklook of %s: %s", product_id, why)
         self.unavailable.emit(product_id, why)

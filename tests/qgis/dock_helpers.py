@@ -1,8 +1,9 @@
 """Helpers shared by the dock tests: a dock pointed at the simulator, a main-thread gap meter."""
+import gc
 import time
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, QgsSettings
-from qgis.PyQt.QtCore import QDate, Qt, QTimer
+from qgis.PyQt.QtCore import QCoreApplication, QDate, QEvent, Qt, QTimer
 
 SETTINGS_KEYS = ("sentinel_mirror/download_dir", "sentinel_mirror/poll_interval_s",
                  "sentinel_mirror/poll_interval_max_s", "sentinel_mirror/parallel_downloads",
@@ -82,3 +83,14 @@ def clear_project():
 
 def left_button():
     return Qt.MouseButton.LeftButton
+
+
+def dispose(widget):
+    """Delete a test's dock or panel now. Left to Python, a widget in a reference cycle (closures over the dock)
+    is freed by the cyclic collector at any later allocation: during another test, even inside one of its own
+    timers' slots, which deletes the timer under its running slot (a segfault seen in CI)."""
+    widget.hide()
+    widget.setParent(None)
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()

@@ -16,8 +16,8 @@ from plugin.core.models import Availability, ProductState
 from plugin.gui import results_model as rm
 from plugin.gui import options_page
 from plugin.gui.dock import SentinelMirrorDock
-from tests.qgis.dock_helpers import (GapMeter, clear_project, point_dock_at, restore_settings, set_dates,
-                                     zoom_lonlat)
+from tests.qgis.dock_helpers import (GapMeter, clear_project, dispose, point_dock_at, restore_settings,
+                                     set_dates, zoom_lonlat)
 from tests.simulator import md5_file
 
 START, END = dt.date(2023, 6, 1), dt.date(2023, 7, 31)
@@ -50,8 +50,7 @@ def make_dock(qgis_iface, qgis_new_project, monkeypatch, tmp_path, qtbot):
         dock.cancel()
         qtbot.waitUntil(lambda d=dock: not d._busy(), timeout=10000)
         dock.cleanup()
-        dock.hide()
-        dock.setParent(None)
+        dispose(dock)
     if saved:
         restore_settings(saved[0])
     clear_project()
@@ -543,7 +542,7 @@ def test_inputs_are_remembered(make_dock, simulator, qtbot, qgis_iface):
             again.ui.collectionCombo.currentIndex(), Qt.ItemDataRole.ToolTipRole) != ""   # the L1C's own hint
     finally:
         again.cleanup()
-        again.setParent(None)
+        dispose(again)
 
 
 def test_collection_hint_and_gear_button(make_dock, simulator, qtbot, qgis_iface):

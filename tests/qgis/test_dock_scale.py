@@ -12,7 +12,7 @@ from plugin.core.models import Availability, Product, ProductState, ProductStatu
 from plugin.gui import results_model as rm
 from plugin.gui.dock import SentinelMirrorDock
 from plugin.tasks import pipeline_task
-from tests.qgis.dock_helpers import clear_project, point_dock_at, restore_settings
+from tests.qgis.dock_helpers import clear_project, dispose, point_dock_at, restore_settings
 
 N_ROWS, N_UPDATES = 300, 1000
 
@@ -78,8 +78,7 @@ def big_dock(qgis_iface, qgis_new_project, monkeypatch, tmp_path, simulator, qtb
     dock.cancel()
     qtbot.waitUntil(lambda: not dock._busy(), timeout=10000)
     dock.cleanup()
-    dock.hide()
-    dock.setParent(None)
+    dispose(dock)
     restore_settings(saved)
     clear_project()
 

@@ -10,7 +10,7 @@ from plugin.gui.dock import SentinelMirrorDock
 from tests.simulator import s1_grd
 from tests.simulator.s1_grd import FloodScenario
 
-from .dock_helpers import clear_project, point_dock_at, restore_settings, set_dates
+from .dock_helpers import clear_project, dispose, point_dock_at, restore_settings, set_dates
 
 FLOOD_DAY = dt.date(2023, 6, 15)
 
@@ -27,8 +27,7 @@ def dock_on_flood(qgis_iface, qgis_new_project, monkeypatch, tmp_path, qtbot, si
     dock.cancel()
     qtbot.waitUntil(lambda: not dock._busy() and dock.flood.task is None, timeout=60000)
     dock.cleanup()
-    dock.hide()
-    dock.setParent(None)
+    dispose(dock)
     restore_settings(saved)
     clear_project()
 

@@ -11,6 +11,7 @@ from qgis.PyQt.QtCore import QEvent, QPoint, Qt
 
 from plugin.gui.profile_tool import ProfilePanel
 from tests import ts_expected as ex
+from tests.qgis.dock_helpers import dispose
 
 DAYS = [dt.date(2023, 6, 1) + dt.timedelta(days=5 * i) for i in range(8)]
 
@@ -34,7 +35,7 @@ def panel(qgis_iface, qgis_new_project, products, qtbot):
     p.show()
     yield p
     p.close_tool()
-    p.setParent(None)
+    dispose(p)
     QgsProject.instance().clear()
 
 
@@ -172,7 +173,7 @@ def test_main_dock_opens_the_profile_panel_on_the_download_folder(qgis_iface, qg
         assert isinstance(profile, ProfileDock) and profile.panel.folder() == str(tmp_path)
         profile.panel.close_tool()
         dock.cleanup()
-        dock.setParent(None)
+        dispose(dock)
     finally:
         if old is None:
             s.remove("sentinel_mirror/download_dir")
