@@ -7,7 +7,7 @@ VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 TESTENV = scripts/testenv.sh
 QGIS_PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: setup test test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi bench-timeseries bench-flood bench-dock check-live clean
+.PHONY: setup test test-unit test-qgis test-desktop run zip deploy demo bench bench-pipeline bench-ndvi bench-timeseries bench-flood bench-dock check-live clean i18n
 
 setup:
 	WITH_DESKTOP=1 scripts/setup-harness.sh
@@ -16,8 +16,19 @@ $(PY): requirements-dev.txt scripts/setup-harness.sh
 	WITH_DESKTOP=1 scripts/setup-harness.sh
 	@touch $(PY)
 
+# Translations: i18n/*.ts is the source of truth (committed), the .qm is built from it (not committed).
+# `make i18n` after adding or changing a user-visible string: pylupdate5 extracts every tr()/.ui string into the
+# .ts (then translate what it marks unfinished, e.g. with Qt Linguist), lrelease builds the .qm.
+QM := i18n/sentinel_mirror_fr.qm
+i18n:
+	/usr/bin/python3 scripts/i18n.py update
+	/usr/bin/python3 scripts/i18n.py release
+
+$(QM): i18n/sentinel_mirror_fr.ts
+	/usr/bin/python3 scripts/i18n.py release
+
 # Every stage runs even when an earlier one fails, so one run shows all failures; the exit status is 1 if any failed.
-test: setup
+test: setup $(QM)
 	@status=0; \
 	$(TESTENV) $(PY) -m pytest -p no:qgis tests/unit $(PYTEST_ARGS) || status=1; \
 	$(TESTENV) $(PY) -m pytest tests/qgis $(PYTEST_ARGS) || status=1; \
@@ -33,23 +44,23 @@ test: setup
 test-matrix:
 	@CI=true $(MAKE) --no-print-directory test
 
-test-unit: $(PY)
+test-unit: $(PY) $(QM)
 	$(TESTENV) $(PY) -m pytest -p no:qgis tests/unit $(PYTEST_ARGS)
 
-test-qgis: $(PY)
+test-qgis: $(PY) $(QM)
 	$(TESTENV) $(PY) -m pytest tests/qgis $(PYTEST_ARGS)
 
 # The real QGIS desktop under Xvfb; screenshots land in test-output/desktop/qgis-<version>/.
-test-desktop: $(PY)
+test-desktop: $(PY) $(QM)
 	$(TESTENV) $(PY) -m pytest -m desktop tests/desktop $(PYTEST_ARGS)
 	@echo "desktop screenshots: $(CURDIR)/test-output/desktop/"
 
 # The QGIS desktop with the plugin loaded from this checkout, in a throwaway profile (QGIS_ARGS: extra arguments)
-run:
+run: $(QM)
 	scripts/run-qgis.sh $(QGIS_ARGS)
 
 # dist/sentinel_mirror-<version>.zip: top folder sentinel_mirror/, plugin files only (see scripts/build_zip.py)
-zip:
+zip: $(QM)
 	/usr/bin/python3 scripts/build_zip.py dist
 
 # Install the zip into a QGIS profile (override: make deploy QGIS_PROFILE_DIR=/path/to/profiles/NAME)
@@ -59,7 +70,7 @@ deploy: zip
 	cd "$(QGIS_PROFILE_DIR)/python/plugins" && unzip -q "$(CURDIR)/dist/$(PLUGIN_ID)-$(VERSION).zip"
 	@echo "installed into $(QGIS_PROFILE_DIR)/python/plugins/$(PLUGIN_ID); enable it in Plugins > Manage and Install Plugins"
 
-demo: setup
+demo: setup $(QM)
 	$(TESTENV) $(PY) scripts/demo.py $(DEMO_ARGS)
 
 bench: bench-pipeline bench-ndvi bench-timeseries bench-flood bench-dock
@@ -89,4 +100,5 @@ bench-dock: $(PY)
 
 clean:
 	rm -rf dist build .test-home test-output bench-output demo-output
+	rm -f i18n/*.qm
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -13,7 +13,8 @@ from qgis.PyQt.QtWidgets import QAction
 
 from . import about
 from .processing.provider import SentinelMirrorProvider
-from .qgis import logging_bridge
+from .qgis import i18n, logging_bridge
+from .qgis.i18n import tr
 
 TOOLBAR_OBJECT_NAME = "SentinelMirrorToolbar"
 DOCK_ACTION_OBJECT_NAME = "SentinelMirrorDockAction"
@@ -44,6 +45,8 @@ class SentinelMirrorPlugin:
 
     def __init__(self, iface):
         self.iface = iface
+        # before anything shows text: Processing (qgis_process too) and the GUI are built in QGIS's language
+        i18n.install_translator()
         self.provider = None
         self.toolbar = None
         self.dock = None
@@ -54,6 +57,7 @@ class SentinelMirrorPlugin:
 
     # ---- Processing ---------------------------------------------------------------------------------------
     def initProcessing(self):  # noqa: N802 (QGIS API name)
+        i18n.install_translator()   # again after an unload (no-op when installed)
         logging_bridge.install_headless()   # qgis_process: no initGui; a no-op once the log panel bridge is in
         if self.provider is None:
             self.provider = SentinelMirrorProvider()
@@ -71,15 +75,15 @@ class SentinelMirrorPlugin:
 
         self.dock_action = QAction(icon, about.NAME, self.iface.mainWindow())
         self.dock_action.setObjectName(DOCK_ACTION_OBJECT_NAME)
-        self.dock_action.setToolTip("Show or hide the Sentinel Mirror panel (search, stage, download, NDVI)")
+        self.dock_action.setToolTip(tr("Show or hide the Sentinel Mirror panel (search, stage, download, NDVI)"))
         self.dock_action.setCheckable(True)
         self.dock_action.triggered.connect(self.set_dock_visible)
         self.toolbar.addAction(self.dock_action)
         self.iface.addPluginToRasterMenu(MENU_NAME, self.dock_action)
 
-        self.help_action = QAction(icon, f"{about.NAME} Help", self.iface.mainWindow())
+        self.help_action = QAction(icon, tr("{name} Help", name=about.NAME), self.iface.mainWindow())
         self.help_action.setObjectName(HELP_ACTION_OBJECT_NAME)
-        self.help_action.setToolTip(f"Open the {about.NAME} documentation")
+        self.help_action.setToolTip(tr("Open the {name} documentation", name=about.NAME))
         self.help_action.triggered.connect(self.open_help)
         self.iface.pluginHelpMenu().addAction(self.help_action)
 
@@ -93,10 +97,11 @@ class SentinelMirrorPlugin:
         self.watches = WatchManager()   # no Qt parent: the tasks' connections keep it alive until they end
         self.watches.fetched.connect(self._watch_fetched)
         self.watches.failed.connect(lambda folder, message: self.iface.messageBar().pushMessage(
-            about.NAME, f"Watching the products on tape in {folder} stopped: {message}", Qgis.MessageLevel.Warning, 0))
+            about.NAME, tr("Watching the products on tape in {folder} stopped: {message}", folder=folder,
+                           message=message), Qgis.MessageLevel.Warning, 0))
         self.watches.stepFailed.connect(lambda folder, message: self.iface.messageBar().pushMessage(
-            about.NAME, f"A product the watch brought to {folder} is downloaded, but: {message}",
-            Qgis.MessageLevel.Warning, 0))
+            about.NAME, tr("A product the watch brought to {folder} is downloaded, but: {message}", folder=folder,
+                           message=message), Qgis.MessageLevel.Warning, 0))
         QTimer.singleShot(0, self.resume_watches)   # once QGIS is up: the load itself stays light
 
     def resume_watches(self):
@@ -112,16 +117,21 @@ class SentinelMirrorPlugin:
         if started:
             n = sum(count for _, _, count in started)
             self.iface.messageBar().pushMessage(
-                about.NAME, f"Watching {n} product{'s' * (n != 1)} on tape again (in {len(started)} folder"
-                f"{'s' * (len(started) != 1)}): each one is downloaded as soon as it is online. See or stop the "
-                "watch with the dock's Watches button.", Qgis.MessageLevel.Info, 10)
+                about.NAME, tr("Watching {products} on tape again (in {folders}): each one is downloaded as soon as "
+                               "it is online. See or stop the watch with the dock's Watches button.",
+                               products=tr("1 product") if n == 1 else tr("{n} products", n=n),
+                               folders=tr("1 folder") if len(started) == 1 else tr("{n} folders", n=len(started))),
+                Qgis.MessageLevel.Info, 10)
         return started
 
     def _watch_fetched(self, folder, done, left):
         if done:
             self.iface.messageBar().pushMessage(
-                about.NAME, f"{done} product{'s' * (done != 1)} came back from tape and were downloaded to {folder}"
-                + (f"; {left} still on tape (run the download again to keep watching)." if left else "."),
+                about.NAME, (tr("1 product came back from tape and were downloaded to {folder}", folder=folder)
+                             if done == 1 else
+                             tr("{n} products came back from tape and were downloaded to {folder}", n=done,
+                                folder=folder))
+                + (tr("; {left} still on tape (run the download again to keep watching).", left=left) if left else "."),
                 Qgis.MessageLevel.Success, 10)
 
     def set_dock_visible(self, visible):
@@ -185,3 +195,4 @@ class SentinelMirrorPlugin:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
         logging_bridge.remove()
+        i18n.remove_translator()

@@ -3,9 +3,10 @@
 
     scripts/build_zip.py [DEST_DIR]        -> DEST_DIR/sentinel_mirror-<version>.zip (default dist/), path printed
 
-Files come from metadata.txt, __init__.py, LICENSE, plugin/, ui/, resources/. In a git checkout they are the
-tracked files plus new files not ignored by .gitignore (so work not yet committed is included, stray build
-products are not); elsewhere the folders are walked. Caches, compiled files and dotfiles never go in.
+Files come from metadata.txt, __init__.py, LICENSE, plugin/, ui/, resources/, i18n/. In a git checkout they are
+the tracked files plus new files not ignored by .gitignore (so work not yet committed is included, stray build
+products are not), plus the compiled .qm translations (built here from the .ts when missing or older; the .ts
+sources stay out); elsewhere the folders are walked. Caches, compiled files and dotfiles never go in.
 Stdlib only, runs on the system python3.
 """
 import configparser
@@ -17,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN_ID = "sentinel_mirror"
-INCLUDE = ("metadata.txt", "__init__.py", "LICENSE", "plugin", "ui", "resources")
+INCLUDE = ("metadata.txt", "__init__.py", "LICENSE", "plugin", "ui", "resources", "i18n")
 _SKIP_SUFFIXES = (".pyc", ".pyo", ".ts", ".orig", ".rej", ".part")
 
 
@@ -33,6 +34,8 @@ def plugin_files(root=ROOT):
             ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *INCLUDE],
             check=True, capture_output=True).stdout.decode()
         candidates = [p for p in out.split("\0") if p]
+        # the .qm are build products (ignored by git) that belong in the zip
+        candidates += [p.relative_to(root).as_posix() for p in (root / "i18n").glob("*.qm")]
     except (OSError, subprocess.CalledProcessError):
         candidates = []
         for name in INCLUDE:
@@ -49,7 +52,16 @@ def version(root=ROOT):
     return parser["general"]["version"]
 
 
+def build_translations(root=ROOT):
+    """Build each .qm that is missing or older than its .ts (lrelease, through scripts/i18n.py)."""
+    stale = [ts for ts in (root / "i18n").glob("*.ts")
+             if not ts.with_suffix(".qm").exists() or ts.with_suffix(".qm").stat().st_mtime < ts.stat().st_mtime]
+    if stale:
+        subprocess.run([sys.executable, str(root / "scripts" / "i18n.py"), "release"], check=True)
+
+
 def build_zip(dest_dir, root=ROOT):
+    build_translations(root)
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / f"{PLUGIN_ID}-{version(root)}.zip"

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Idempotent test-harness setup for Debian 12 / Ubuntu: QGIS (>= 3.22) + GDAL + pytest in a
 # --system-site-packages venv. Quick (about a second) when everything is already there.
-#   scripts/setup-harness.sh                 headless: bindings, Processing, pytest, Xvfb
+#   scripts/setup-harness.sh                 headless: bindings, Processing, pytest, Xvfb, Qt translation tools
 #   WITH_DESKTOP=1 scripts/setup-harness.sh  + the QGIS desktop and qgis_process (desktop tests, make run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 PKGS=(python3-qgis qgis-providers python3-pytest python3-pytest-timeout python3-pytestqt
       python3-pip python3-venv xvfb xauth gdal-bin python3-gdal python3-numpy python3-requests
-      python3-psutil zip unzip)
+      python3-psutil zip unzip pyqt5-dev-tools qttools5-dev-tools)
 # debootstrap: the QGIS matrix (scripts/matrix.sh) builds its Debian roots with it (not inside those roots)
 [ -e /.sentinel-mirror-root ] || PKGS+=(debootstrap)
 if [ "${WITH_DESKTOP:-0}" = 1 ]; then PKGS+=(qgis qgis-common imagemagick x11-apps); fi

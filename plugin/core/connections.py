@@ -10,6 +10,7 @@ import collections
 import threading
 
 from .errors import Cancelled
+from .i18n import tr
 
 
 class Connections:
@@ -51,7 +52,7 @@ class Connections:
             while not ticket.granted:
                 if cancelled():
                     self._queue.remove(ticket)
-                    raise Cancelled("Cancelled by the user.")
+                    raise Cancelled(tr("Cancelled by the user."))
                 self._cond.wait(0.1)
         return ticket
 

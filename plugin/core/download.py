@@ -27,6 +27,7 @@ from .paths import folder_problem
 from .product_lock import ProductLock
 from .providers.http import redirect_loop_error, retry_after_seconds, send_following_redirects, tls_failure_message
 from .redact import redact
+from .i18n import tr
 
 log = logging.getLogger("sentinel_mirror")
 
@@ -76,9 +77,10 @@ def free_space_check(folder, remaining_bytes, title):
     needed = max(0, remaining_bytes or 0) + DISK_MARGIN
     if free < needed:
         raise DiskFullError(
-            f"Not enough free disk space in {folder} for {title}: it needs {needed / 1e6:.0f} MB more "
-            f"(including a safety margin) and {free / 1e6:.0f} MB are free. Free some space or choose another "
-            "download folder, then run again: partial downloads are kept and resume."
+            tr("Not enough free disk space in {folder} for {title}: it needs {value:.0f} MB more (including a "
+               "safety margin) and {value2:.0f} MB are free. Free some space or choose another download folder, "
+               "then run again: partial downloads are kept and resume.",
+               folder=folder, title=title, value=needed / 1e6, value2=free / 1e6)
         )
 
 
@@ -100,7 +102,7 @@ def file_md5(path, cancelled):
     with open(path, "rb") as f:
         while True:
             if cancelled():
-                raise Cancelled("Cancelled by the user.")
+                raise Cancelled(tr("Cancelled by the user."))
             block = f.read(HASH_CHUNK)
             if not block:
                 break
@@ -111,11 +113,12 @@ def file_md5(path, cancelled):
 def _verify(part, size, md5, expected_size, expected_md5, check_zip):
     """Return None when the part is the product, else what is wrong with it (plain words)."""
     if expected_size is not None and size != expected_size:
-        return f"size is {size} bytes, the catalogue says {expected_size}"
+        return tr("size is {size} bytes, the catalogue says {expected_size}", size=size, expected_size=expected_size)
     if expected_md5 and md5.hexdigest() != expected_md5.lower():
-        return f"MD5 is {md5.hexdigest()}, the catalogue says {expected_md5.lower()}"
+        return tr("MD5 is {hexdigest}, the catalogue says {expected_md5}",
+                  hexdigest=md5.hexdigest(), expected_md5=expected_md5.lower())
     if check_zip and not is_zip(part):
-        return "it is not a valid zip archive"
+        return tr("it is not a valid zip archive")
     return None
 
 
@@ -153,11 +156,13 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
     try:
         held = lock.acquire()
     except OSError as e:
-        raise FolderError(f"Cannot write {title} in the download folder {folder} ({folder_problem(e)}): choose a "
-                          "folder you can write to.") from e
+        raise FolderError(tr("Cannot write {title} in the download folder {folder} ({e}): choose a folder you can "
+                             "write to.",
+                             title=title, folder=folder, e=folder_problem(e))) from e
     if not held:
-        raise ProductBusyError(f"{title} is being downloaded into {folder} by another run (another QGIS window or "
-                               "qgis_process): waiting for it to finish.")
+        raise ProductBusyError(tr("{title} is being downloaded into {folder} by another run (another QGIS window "
+                                  "or qgis_process): waiting for it to finish.",
+                                  title=title, folder=folder))
     try:
         done = _already_there(dest_path, expected_size, expected_md5, check_zip, cancelled)
         if done is not None:   # another run finished it while we waited for the lock
@@ -206,7 +211,7 @@ def _download_locked(session, request, dest_path, expected_size, expected_md5, p
             continue
         free_space_check(folder, None if expected_size is None else expected_size - size, title)
         if cancelled():
-            raise Cancelled("Cancelled by the user.")
+            raise Cancelled(tr("Cancelled by the user."))
         if size:
             log.info("Resuming %s from byte %d", title, size)
         try:
@@ -229,16 +234,18 @@ def _download_locked(session, request, dest_path, expected_size, expected_md5, p
             continue
         except _Oversized as e:
             _remove(part)   # nothing larger than the product is ever kept
-            raise RemoteError(f"The server sent more data than {title} has ({e}): the download was stopped and "
-                              "will be tried again.") from None
+            raise RemoteError(tr("The server sent more data than {title} has ({e}): the download was stopped and "
+                                 "will be tried again.",
+                                 title=title, e=e)) from None
         except _Dropped as e:
             transferred += e.args[0] if e.args else 0
             if cancelled():   # the cancel itself may have broken the connection (pipeline: abort_requests)
-                raise Cancelled("Cancelled by the user.") from None
+                raise Cancelled(tr("Cancelled by the user.")) from None
             resumes += 1
             if resumes > MAX_RESUMES:
-                raise RemoteError(f"The connection kept breaking while downloading {title}; "
-                                  "it will resume from where it stopped next time.") from None
+                raise RemoteError(tr("The connection kept breaking while downloading {title}; it will resume from "
+                                     "where it stopped next time.",
+                                     title=title)) from None
             log.info("Connection dropped while downloading %s: resuming (%d)", title, resumes)
             sleep(min(2.0, 0.1 * 2 ** resumes))
             continue
@@ -251,8 +258,9 @@ def _download_locked(session, request, dest_path, expected_size, expected_md5, p
             return DownloadResult(dest_path, size, md5.hexdigest(), transferred)
         _remove(part)
         if corrupt_retried:
-            raise ChecksumError(f"{title} was downloaded twice and is corrupt both times ({problem}). "
-                                "Try again later or report it to the catalogue.")
+            raise ChecksumError(tr("{title} was downloaded twice and is corrupt both times ({problem}). Try again "
+                                   "later or report it to the catalogue.",
+                                   title=title, problem=problem))
         log.warning("%s is corrupt (%s): downloading it again from zero", title, problem)
         corrupt_retried = True
 
@@ -275,9 +283,9 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
         # redirects followed by hand: the credentials never reach another site (providers/http.py)
         resp = send_following_redirects(session, "GET", request.url, headers=headers, stream=True, timeout=timeout)
     except requests.TooManyRedirects:
-        raise redirect_loop_error(f"the download of {title}", request.headers) from None
+        raise redirect_loop_error(tr("the download of {title}", title=title), request.headers) from None
     except requests.exceptions.SSLError as e:   # a ConnectionError, but resuming will not fix it
-        raise RemoteError(tls_failure_message(request.url, f"the download of {title}", e)) from None
+        raise RemoteError(tls_failure_message(request.url, tr("the download of {title}", title=title), e)) from None
     except (requests.ConnectionError, requests.Timeout) as e:
         raise _Dropped(0) from e
     with resp:
@@ -292,12 +300,14 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
             _check_not_a_message(resp, title)
         encoding = resp.headers.get("Content-Encoding", "").strip().lower()
         if encoding not in ("", "identity"):   # asked for identity: never inflate what we did not ask for
-            raise RemoteError(f"The server sent {title} compressed ({encoding}) although it was asked not to: "
-                              "the download was refused and will be tried again.")
+            raise RemoteError(tr("The server sent {title} compressed ({encoding}) although it was asked not to: "
+                                 "the download was refused and will be tried again.",
+                                 title=title, encoding=encoding))
         length = resp.headers.get("Content-Length")
         length = int(length) if length and length.isdigit() else None
         if expected_size is not None and length is not None and offset + length > expected_size:
-            raise _Oversized(f"it announced {offset + length} bytes, the catalogue says {expected_size}")
+            raise _Oversized(tr("it announced {size} bytes, the catalogue says {expected_size}", size=offset + length,
+                                  expected_size=expected_size))
         folder = os.path.dirname(os.path.abspath(part))
         next_space_check = offset + SPACE_CHECK_BYTES
         total = expected_size if expected_size is not None else (offset + length if length is not None else None)
@@ -308,21 +318,24 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
         except OSError as e:
             if e.errno not in UNWRITABLE:
                 raise
-            raise FolderError(f"Cannot write {title} in the download folder {os.path.dirname(part)} "
-                              f"({folder_problem(e)}): choose a folder you can write to.") from e
+            raise FolderError(tr("Cannot write {title} in the download folder {dirname} ({e}): choose a folder "
+                                 "you can write to.",
+                                 title=title, dirname=os.path.dirname(part), e=folder_problem(e))) from e
         with f:
             f.seek(offset)
             f.truncate()
             try:
                 for chunk in _body(resp, chunk_size):
                     if cancelled():
-                        raise Cancelled("Cancelled by the user.")
+                        raise Cancelled(tr("Cancelled by the user."))
                     if offset == 0 and check_zip and chunk[:1] in (b"{", b"[", b"<"):
                         text = " ".join(redact(chunk[:300].decode("utf-8", "replace")).split())
-                        raise NotOnlineError(f"{title} is not online yet (the service answered with a message "
-                                             f"instead of the product: {text})")
+                        raise NotOnlineError(tr("{title} is not online yet (the service answered with a message "
+                                                "instead of the product: {text})",
+                                                title=title, text=text))
                     if expected_size is not None and offset + len(chunk) > expected_size:
-                        raise _Oversized(f"more than the {expected_size} bytes the catalogue says")
+                        raise _Oversized(tr("more than the {expected_size} bytes the catalogue says",
+                                              expected_size=expected_size))
                     if offset + len(chunk) >= next_space_check:   # the disk may be filling from elsewhere too
                         free_space_check(folder, None if expected_size is None else expected_size - offset, title)
                         next_space_check = offset + SPACE_CHECK_BYTES
@@ -336,7 +349,7 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
                     requests.exceptions.ContentDecodingError) as e:
                 raise _Dropped(got) from e
         if offset == 0:
-            raise NotOnlineError(f"{title} is not online yet (the service sent an empty answer).")
+            raise NotOnlineError(tr("{title} is not online yet (the service sent an empty answer).", title=title))
         short = (length is not None and got < length) or (expected_size is not None and offset < expected_size)
         if short:
             raise _Dropped(got)
@@ -371,8 +384,9 @@ def _write(f, chunk, good_size, title):
                 f.truncate(good_size)
             except OSError:
                 pass
-        raise DiskFullError(f"The disk filled up while downloading {title}. Free some space and run again: "
-                            "the partial download is kept and resumes.") from e
+        raise DiskFullError(tr("The disk filled up while downloading {title}. Free some space and run again: the "
+                               "partial download is kept and resumes.",
+                               title=title)) from e
 
 
 def _check_status(resp, title):
@@ -381,27 +395,34 @@ def _check_status(resp, title):
     if code in (200, 206):
         return
     if code in (401, 403):
-        raise AuthError(f"The catalogue refused the credentials for {title} (HTTP {code}).")
+        raise AuthError(tr("The catalogue refused the credentials for {title} (HTTP {code}).",
+                           title=title, code=code))
     if code == 429:
-        raise QuotaError(f"Too many downloads at once for the service (HTTP 429) while fetching {title}.",
+        raise QuotaError(tr("Too many downloads at once for the service (HTTP 429) while fetching {title}.",
+                            title=title),
                          retry_after)
     if code in (202, 503):
-        raise NotOnlineError(f"{title} is not online yet (HTTP {code}){_quote_body(resp)}", retry_after)
+        raise NotOnlineError(tr("{title} is not online yet (HTTP {code}){resp}",
+                                title=title, code=code, resp=_quote_body(resp)), retry_after)
     if code == 416:
         raise _RestartFromZero()
     if code == 410:   # GEODES' answer for a product on tape; the pipeline checks availability before saying more
-        raise GoneError(f"{title} is not online: the service answered HTTP 410 (on tape){_quote_body(resp)}")
+        raise GoneError(tr("{title} is not online: the service answered HTTP 410 (on tape){resp}",
+                           title=title, resp=_quote_body(resp)))
     if code == 404:
-        raise NotFoundError(f"{title} is no longer available from the catalogue (HTTP {code}).")
-    raise RemoteError(f"The download of {title} failed with HTTP {code}{_quote_body(resp)}")
+        raise NotFoundError(tr("{title} is no longer available from the catalogue (HTTP {code}).",
+                               title=title, code=code))
+    raise RemoteError(tr("The download of {title} failed with HTTP {code}{resp}",
+                         title=title, code=code, resp=_quote_body(resp)))
 
 
 def _check_not_a_message(resp, title):
     """An empty, JSON, HTML or text answer is the service talking, never the product."""
     ctype = resp.headers.get("Content-Type", "").lower()
     if resp.headers.get("Content-Length") == "0":
-        raise NotOnlineError(f"{title} is not online yet (the service sent an empty answer).",
+        raise NotOnlineError(tr("{title} is not online yet (the service sent an empty answer).", title=title),
                              retry_after_seconds(resp))
     if any(t in ctype for t in NOT_PRODUCT_TYPES):
-        raise NotOnlineError(f"{title} is not online yet (the service answered with a message instead of the "
-                             f"product{_quote_body(resp)})", retry_after_seconds(resp))
+        raise NotOnlineError(tr("{title} is not online yet (the service answered with a message instead of the "
+                                "product{resp})",
+                                title=title, resp=_quote_body(resp)), retry_after_seconds(resp))

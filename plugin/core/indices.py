@@ -16,6 +16,7 @@ offset 0 in the GeoTIFF so QGIS and GDAL show true values; rounding error at mos
 from dataclasses import dataclass
 
 from .errors import InvalidInputError
+from .i18n import tr
 
 FLOAT32, INT16 = "float32", "int16"
 ENCODINGS = (FLOAT32, INT16)
@@ -41,20 +42,20 @@ class SpectralIndex:
 
 
 INDICES = {i.name: i for i in (
-    SpectralIndex("NDVI", "Normalized Difference Vegetation Index", "(B8 - B4) / (B8 + B4)", ("B8", "B4"), "nd",
+    SpectralIndex("NDVI", tr("Normalized Difference Vegetation Index"), "(B8 - B4) / (B8 + B4)", ("B8", "B4"), "nd",
                   "ndvi"),
-    SpectralIndex("NDWI", "Normalized Difference Water Index (McFeeters)", "(B3 - B8) / (B3 + B8)", ("B3", "B8"),
+    SpectralIndex("NDWI", tr("Normalized Difference Water Index (McFeeters)"), "(B3 - B8) / (B3 + B8)", ("B3", "B8"),
                   "nd", "water"),
-    SpectralIndex("MNDWI", "Modified Normalized Difference Water Index", "(B3 - B11) / (B3 + B11)",
+    SpectralIndex("MNDWI", tr("Modified Normalized Difference Water Index"), "(B3 - B11) / (B3 + B11)",
                   ("B3", "B11"), "nd", "water"),
-    SpectralIndex("NDMI", "Normalized Difference Moisture Index", "(B8 - B11) / (B8 + B11)", ("B8", "B11"), "nd",
+    SpectralIndex("NDMI", tr("Normalized Difference Moisture Index"), "(B8 - B11) / (B8 + B11)", ("B8", "B11"), "nd",
                   "moisture"),
-    SpectralIndex("NBR", "Normalized Burn Ratio", "(B8 - B12) / (B8 + B12)", ("B8", "B12"), "nd", "burn"),
-    SpectralIndex("NDRE", "Normalized Difference Red Edge index", "(B8A - B5) / (B8A + B5)", ("B8A", "B5"), "nd",
+    SpectralIndex("NBR", tr("Normalized Burn Ratio"), "(B8 - B12) / (B8 + B12)", ("B8", "B12"), "nd", "burn"),
+    SpectralIndex("NDRE", tr("Normalized Difference Red Edge index"), "(B8A - B5) / (B8A + B5)", ("B8A", "B5"), "nd",
                   "ndvi"),
-    SpectralIndex("EVI", "Enhanced Vegetation Index", "2.5 * (B8 - B4) / (B8 + 6 * B4 - 7.5 * B2 + 1)",
+    SpectralIndex("EVI", tr("Enhanced Vegetation Index"), "2.5 * (B8 - B4) / (B8 + 6 * B4 - 7.5 * B2 + 1)",
                   ("B8", "B4", "B2"), "evi", "ndvi", (2.5, 6.0, 7.5, 1.0)),
-    SpectralIndex("SAVI", "Soil Adjusted Vegetation Index", "1.5 * (B8 - B4) / (B8 + B4 + 0.5)", ("B8", "B4"),
+    SpectralIndex("SAVI", tr("Soil Adjusted Vegetation Index"), "1.5 * (B8 - B4) / (B8 + B4 + 0.5)", ("B8", "B4"),
                   "savi", "ndvi", (0.5,)),
 )}
 INDEX_NAMES = tuple(INDICES)          # NDVI first: the default everywhere
@@ -64,12 +65,14 @@ def get_index(name):
     """The SpectralIndex called name (any case), or InvalidInputError listing the choices."""
     key = str(name or "NDVI").strip().upper()
     if key not in INDICES:
-        raise InvalidInputError(f"Unknown index {name!r}: choose one of {', '.join(INDEX_NAMES)}.")
+        raise InvalidInputError(tr("Unknown index {name!r}: choose one of {items}.",
+                                   name=name, items=', '.join(INDEX_NAMES)))
     return INDICES[key]
 
 
 def check_encoding(encoding):
     value = str(encoding or FLOAT32).strip().lower()
     if value not in ENCODINGS:
-        raise InvalidInputError(f"Unknown output encoding {encoding!r}: choose float32 or int16.")
+        raise InvalidInputError(tr("Unknown output encoding {encoding!r}: choose float32 or int16.",
+                                   encoding=encoding))
     return value

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import requests
 
 from .errors import AuthError, MalformedResponseError, QuotaError, RemoteError, SentinelMirrorError
+from .i18n import join, tr
 from .models import Availability
 from .progress import NULL_PROGRESS, check_cancelled
 from .providers import make_provider
@@ -23,13 +24,13 @@ from .providers.http import (RetryPolicy, check_credentials_transport, quote_bod
 TIMEOUT = (5.0, 20.0)          # connect, read: a test the user waits for
 GEODES_COLLECTION = "THEIA_REFLECTANCE_SENTINEL2_L2A"   # recorded real items all say online: the 1-byte GET works
 CDSE_COLLECTION = "sentinel-2-l2a"
-FIX_ADDRESS = "check your network (proxy) or the address under Advanced below"
-GEODES_NEW_KEY = ("create a new key in your GEODES user settings (geodes-portal.cnes.fr) and store it in the "
-                  "authentication configuration")
-CDSE_FIX_LOGIN = ("check the username (e-mail) and password in the authentication configuration; an account with "
-                  "two-factor login also needs its one-time code")
-_STATES = {Availability.ONLINE: "online", Availability.OFFLINE: "on tape", Availability.STAGING: "being restored",
-           Availability.UNKNOWN: "not reported"}
+FIX_ADDRESS = tr("check your network (proxy) or the address under Advanced below")
+GEODES_NEW_KEY = tr("create a new key in your GEODES user settings (geodes-portal.cnes.fr) and store it in the "
+                    "authentication configuration")
+CDSE_FIX_LOGIN = tr("check the username (e-mail) and password in the authentication configuration; an account "
+                    "with two-factor login also needs its one-time code")
+_STATES = {Availability.ONLINE: tr("online"), Availability.OFFLINE: tr("on tape"),
+           Availability.STAGING: tr("being restored"), Availability.UNKNOWN: tr("not reported")}
 
 
 @dataclass(frozen=True)
@@ -66,27 +67,31 @@ def check_connection(provider_name, endpoints, credentials, session, progress=No
                 break
         progress.set(100.0 * len(parts) / 3)
     # "search OK, API key accepted, ..." when all went well; a failure is a sentence of its own, hence "; "
-    return Verdict(service, ok, f"{service}: " + (", " if ok else "; ").join(parts) + ".")
+    return Verdict(service, ok, tr("{service}: {parts}.", service=service, parts=join(", " if ok else "; ", parts)))
 
 
 def _network_failure(service, what, url, error):
     if isinstance(error, requests.exceptions.SSLError):
-        return tls_failure_message(url, f"the {service} {what}", error).rstrip(".")
+        return tls_failure_message(url, tr("the {service} {what}", service=service, what=what), error).rstrip(".")
     if isinstance(error, requests.TooManyRedirects):
-        return f"the {what} was redirected in a loop ({FIX_ADDRESS})"
-    kind = "timed out" if isinstance(error, requests.Timeout) else f"failed ({type(error).__name__})"
-    return f"not reachable: the {what} {kind}; {FIX_ADDRESS}"
+        return tr("the {what} was redirected in a loop ({fix_address})", what=what, fix_address=FIX_ADDRESS)
+    kind = tr("timed out") if isinstance(error, requests.Timeout) else tr("failed ({name})", name=type(error).__name__)
+    return tr("not reachable: the {what} {kind}; {fix_address}", what=what, kind=kind, fix_address=FIX_ADDRESS)
 
 
 def _http_failure(what, response):
     status = response.status_code
     if status == 429:
-        return f"the {what} was refused for quota (HTTP 429): wait a while and test again"
+        return tr("the {what} was refused for quota (HTTP 429): wait a while and test again", what=what)
     if status >= 500:
-        return f"the {what} failed with a service error (HTTP {status}): the service has trouble; test again later"
+        return tr("the {what} failed with a service error (HTTP {status}): the service has trouble; test again "
+                  "later",
+                  what=what, status=status)
     if status == 404:
-        return f"nothing answers the {what} at this address (HTTP 404): {FIX_ADDRESS}"
-    return f"the {what} was refused (HTTP {status}): {quote_body(response, 120)}"
+        return tr("nothing answers the {what} at this address (HTTP 404): {fix_address}",
+                  what=what, fix_address=FIX_ADDRESS)
+    return tr("the {what} was refused (HTTP {status}): {response}",
+              what=what, status=status, response=quote_body(response, 120))
 
 
 def _call(service, what, url, send):
@@ -100,9 +105,10 @@ def _call(service, what, url, send):
 def _first_item(data, key, service):
     items = data.get(key) if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise _Step(f"the search answer is not a {service} catalogue ({FIX_ADDRESS})", fatal=True)
+        raise _Step(tr("the search answer is not a {service} catalogue ({fix_address})",
+                       service=service, fix_address=FIX_ADDRESS), fatal=True)
     if not items:
-        raise _Step("search OK but it found no product to test the rest on", fatal=True)
+        raise _Step(tr("search OK but it found no product to test the rest on"), fatal=True)
     return items[0]
 
 
@@ -110,23 +116,24 @@ def _json(response, service):
     try:
         return response.json()
     except ValueError:
-        kind = response.headers.get("Content-Type", "no content type")
-        raise _Step(f"the search answer is not JSON ({kind}), so this is not the {service} catalogue: "
-                    f"{FIX_ADDRESS}", fatal=True) from None
+        kind = response.headers.get("Content-Type", tr("no content type"))
+        raise _Step(tr("the search answer is not JSON ({kind}), so this is not the {service} catalogue: "
+                       "{fix_address}",
+                       kind=kind, service=service, fix_address=FIX_ADDRESS), fatal=True) from None
 
 
 def _availability_part(provider, product):
     try:
         state = provider.availability([product]).get(product.id, Availability.UNKNOWN)
     except QuotaError:
-        raise _Step("the availability request was refused for quota (HTTP 429): test again later") from None
+        raise _Step(tr("the availability request was refused for quota (HTTP 429): test again later")) from None
     except AuthError:
-        raise _Step("the availability request refused the credentials") from None
+        raise _Step(tr("the availability request refused the credentials")) from None
     except MalformedResponseError as e:
-        raise _Step(f"the availability answer was not understood ({e})") from None
+        raise _Step(tr("the availability answer was not understood ({e})", e=e)) from None
     except RemoteError as e:
-        raise _Step(f"the availability request failed ({e})") from None
-    return f"availability answered (1 item, {_STATES.get(state, 'not reported')})"
+        raise _Step(tr("the availability request failed ({e})", e=e)) from None
+    return tr("availability answered (1 item, {state})", state=_STATES.get(state, _STATES[Availability.UNKNOWN]))
 
 
 # --- GEODES ------------------------------------------------------------------------------------------------------
@@ -136,43 +143,45 @@ def _geodes_steps(provider, credentials, timeout):
     search_url = f"{base}/api/stac/search"
 
     def search():
-        response = _call("GEODES", "search", search_url, lambda: provider.session.post(
+        response = _call("GEODES", tr("search"), search_url, lambda: provider.session.post(
             search_url, json={"page": 1, "limit": 1, "collections": [GEODES_COLLECTION]}, timeout=timeout))
         if response.status_code != 200:
-            raise _Step(_http_failure("search", response), fatal=True)
+            raise _Step(_http_failure(tr("search"), response), fatal=True)
         feature = _first_item(_json(response, "GEODES"), "features", "GEODES")
         try:
             found["product"] = provider.parse_feature(feature, GEODES_COLLECTION)
         except SentinelMirrorError as e:
-            raise _Step(f"the search answer was not understood ({e})", fatal=True) from None
-        return "search OK"
+            raise _Step(tr("the search answer was not understood ({e})", e=e), fatal=True) from None
+        return tr("search OK")
 
     def key():
         if not credentials.api_key:
-            raise _Step("no API key chosen (searching works without one; downloads need it: choose or create the "
-                        "authentication configuration above)")
+            raise _Step(tr("no API key chosen (searching works without one; downloads need it: choose or create "
+                           "the authentication configuration above)"))
         try:   # the provider's own checks: https (or this computer) only, and only to the GEODES site
             request = provider.download_request(found["product"])
         except SentinelMirrorError as e:
-            raise _Step(f"the key was not sent: {str(e).rstrip('.')}") from None
+            raise _Step(tr("the key was not sent: {reason}", reason=str(e).rstrip("."))) from None
         url = request.url
         try:
             response = send_following_redirects(provider.session, "GET", url, timeout=timeout, stream=True,
                                                 headers={**request.headers, "Range": "bytes=0-0"})
         except requests.TooManyRedirects:
-            raise _Step("the API key was refused (GEODES redirected in a loop, its answer to an outdated or wrong "
-                        f"key): {GEODES_NEW_KEY}") from None
+            raise _Step(tr("the API key was refused (GEODES redirected in a loop, its answer to an outdated or "
+                           "wrong key): {geodes_new_key}",
+                           geodes_new_key=GEODES_NEW_KEY)) from None
         except (requests.RequestException, OSError) as e:
-            raise _Step(_network_failure("GEODES", "keyed request", url, e)) from None
+            raise _Step(_network_failure("GEODES", tr("keyed request"), url, e)) from None
         response.close()
         status = response.status_code
         if status in (200, 206):
-            return "API key accepted"
+            return tr("API key accepted")
         if status in (401, 403):
-            raise _Step(f"the API key was refused ({status}): {GEODES_NEW_KEY}")
+            raise _Step(tr("the API key was refused ({status}): {geodes_new_key}",
+                           status=status, geodes_new_key=GEODES_NEW_KEY))
         if status == 410 or 200 < status < 300:   # EODAG #1776: a GET of a tape (Tier-3) product answers 410
-            return f"API key not refused (the test product is not online: HTTP {status})"
-        raise _Step(_http_failure("keyed request", response))
+            return tr("API key not refused (the test product is not online: HTTP {status})", status=status)
+        raise _Step(_http_failure(tr("keyed request"), response))
 
     def availability():
         return _availability_part(provider, found["product"])
@@ -190,24 +199,25 @@ def _cdse_steps(provider, credentials, timeout):
     def search():
         params = {"$filter": "Collection/Name eq 'SENTINEL-2'", "$top": "1", "$orderby": "ContentDate/Start desc",
                   "$expand": "Attributes"}
-        response = _call("CDSE", "search", search_url,
+        response = _call("CDSE", tr("search"), search_url,
                          lambda: provider.session.get(search_url, params=params, timeout=timeout))
         if response.status_code != 200:
-            raise _Step(_http_failure("search", response), fatal=True)
+            raise _Step(_http_failure(tr("search"), response), fatal=True)
         item = _first_item(_json(response, "CDSE"), "value", "CDSE")
         try:
             found["product"] = provider.parse_entity(item, CDSE_COLLECTION)
         except SentinelMirrorError as e:
-            raise _Step(f"the search answer was not understood ({e})", fatal=True) from None
-        return "search OK"
+            raise _Step(tr("the search answer was not understood ({e})", e=e), fatal=True) from None
+        return tr("search OK")
 
     def token():
         if not credentials.username or not credentials.password:
-            raise _Step("no account chosen (searching works without one; downloads need it: choose or create the "
-                        "authentication configuration above)")
+            raise _Step(tr("no account chosen (searching works without one; downloads need it: choose or create "
+                           "the authentication configuration above)"))
         url = provider.auth_url
         try:
-            check_credentials_transport(url, "CDSE", "Use https in the CDSE token address under Advanced below.")
+            check_credentials_transport(url, "CDSE",
+                                        tr("Use https in the CDSE token address under Advanced below."))
         except AuthError as e:
             raise _Step(str(e).rstrip(".")) from None
         form = {"client_id": CLIENT_ID, "grant_type": "password", "username": credentials.username,
@@ -218,18 +228,19 @@ def _cdse_steps(provider, credentials, timeout):
         try:
             response = provider.session.post(url, data=form, timeout=timeout, allow_redirects=False)
         except (requests.RequestException, OSError) as e:
-            raise _Step(_network_failure("CDSE", "login", url, e)) from None
+            raise _Step(_network_failure("CDSE", tr("login"), url, e)) from None
         if response.status_code in (400, 401, 403):
-            raise _Step(f"the login was refused ({response.status_code}): {CDSE_FIX_LOGIN}")
+            raise _Step(tr("the login was refused ({status_code}): {cdse_fix_login}",
+                           status_code=response.status_code, cdse_fix_login=CDSE_FIX_LOGIN))
         if response.status_code != 200:
-            raise _Step(_http_failure("login", response))
+            raise _Step(_http_failure(tr("login"), response))
         try:
             ok = isinstance(response.json().get("access_token"), str)
         except (ValueError, AttributeError):
             ok = False
         if not ok:
-            raise _Step(f"the login answer holds no token ({FIX_ADDRESS})")
-        return "login accepted (token received)"
+            raise _Step(tr("the login answer holds no token ({fix_address})", fix_address=FIX_ADDRESS))
+        return tr("login accepted (token received)")
 
     def availability():
         return _availability_part(provider, found["product"])

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from .errors import InvalidInputError
+from .i18n import tr
 
 
 class Availability(enum.Enum):
@@ -33,16 +34,17 @@ class Collection:
 
 
 COLLECTIONS = (
-    Collection("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A", "Sentinel-2 L2A MAJA surface reflectance (Theia)",
-               ProductKind.MAJA_L2A, "Surface reflectance with cloud masks: the product NDVI should use."),
-    Collection("geodes", "PEPS_S2_L1C", "Sentinel-2 L1C top of atmosphere (PEPS)", ProductKind.SAFE_L1C,
-               "Top-of-atmosphere reflectance: NDVI from it is biased by the atmosphere."),
-    Collection("geodes", "PEPS_S1_L1", "Sentinel-1 GRD/SLC (PEPS)", ProductKind.S1, "Radar: download only, no NDVI."),
-    Collection("cdse", "sentinel-2-l2a", "Sentinel-2 L2A Sen2Cor surface reflectance", ProductKind.SAFE_L2A,
-               "Surface reflectance with scene classification: the product NDVI should use."),
-    Collection("cdse", "sentinel-2-l1c", "Sentinel-2 L1C top of atmosphere", ProductKind.SAFE_L1C,
-               "Top-of-atmosphere reflectance: NDVI from it is biased by the atmosphere."),
-    Collection("cdse", "sentinel-1-grd", "Sentinel-1 GRD", ProductKind.S1, "Radar: download only, no NDVI."),
+    Collection("geodes", "THEIA_REFLECTANCE_SENTINEL2_L2A", tr("Sentinel-2 L2A MAJA surface reflectance (Theia)"),
+               ProductKind.MAJA_L2A, tr("Surface reflectance with cloud masks: the product NDVI should use.")),
+    Collection("geodes", "PEPS_S2_L1C", tr("Sentinel-2 L1C top of atmosphere (PEPS)"), ProductKind.SAFE_L1C,
+               tr("Top-of-atmosphere reflectance: NDVI from it is biased by the atmosphere.")),
+    Collection("geodes", "PEPS_S1_L1", tr("Sentinel-1 GRD/SLC (PEPS)"), ProductKind.S1,
+               tr("Radar: download only, no NDVI.")),
+    Collection("cdse", "sentinel-2-l2a", tr("Sentinel-2 L2A Sen2Cor surface reflectance"), ProductKind.SAFE_L2A,
+               tr("Surface reflectance with scene classification: the product NDVI should use.")),
+    Collection("cdse", "sentinel-2-l1c", tr("Sentinel-2 L1C top of atmosphere"), ProductKind.SAFE_L1C,
+               tr("Top-of-atmosphere reflectance: NDVI from it is biased by the atmosphere.")),
+    Collection("cdse", "sentinel-1-grd", tr("Sentinel-1 GRD"), ProductKind.S1, tr("Radar: download only, no NDVI.")),
 )
 PROVIDERS = ("geodes", "cdse")
 
@@ -53,8 +55,10 @@ def collection(provider, collection_id):
             return c
     known = ", ".join(c.id for c in COLLECTIONS if c.provider == provider)
     if provider not in PROVIDERS:
-        raise InvalidInputError(f"Unknown provider {provider!r}: choose one of {', '.join(PROVIDERS)}.")
-    raise InvalidInputError(f"Unknown collection {collection_id!r} for {provider}: choose one of {known}.")
+        raise InvalidInputError(tr("Unknown provider {provider!r}: choose one of {items}.",
+                                   provider=provider, items=', '.join(PROVIDERS)))
+    raise InvalidInputError(tr("Unknown collection {collection_id!r} for {provider}: choose one of {known}.",
+                               collection_id=collection_id, provider=provider, known=known))
 
 
 @dataclass(frozen=True)
@@ -68,12 +72,15 @@ class BBox:
     def __post_init__(self):
         for name in ("west", "east"):
             if not -180 <= getattr(self, name) <= 180:
-                raise InvalidInputError(f"Extent {name} longitude {getattr(self, name)} is outside -180..180.")
+                raise InvalidInputError(tr("Extent {name} longitude {value} is outside -180..180.",
+                                           name=name, value=getattr(self, name)))
         for name in ("south", "north"):
             if not -90 <= getattr(self, name) <= 90:
-                raise InvalidInputError(f"Extent {name} latitude {getattr(self, name)} is outside -90..90.")
+                raise InvalidInputError(tr("Extent {name} latitude {value} is outside -90..90.",
+                                           name=name, value=getattr(self, name)))
         if self.south >= self.north or self.west == self.east:
-            raise InvalidInputError("The extent is empty: draw or choose an area with a non-zero width and height.")
+            raise InvalidInputError(tr("The extent is empty: draw or choose an area with a non-zero width and "
+                                       "height."))
 
     @property
     def crosses_antimeridian(self):
@@ -88,8 +95,9 @@ def normalize_tile_id(text):
     m = _TILE_RE.match((text or "").strip().upper())
     if not m:
         raise InvalidInputError(
-            f"{text!r} is not a Sentinel-2 tile id: use the MGRS form zone (01-60) + latitude band + two "
-            "letters, for example 31TCJ (a leading T is accepted)."
+            tr("{text!r} is not a Sentinel-2 tile id: use the MGRS form zone (01-60) + latitude band + two "
+               "letters, for example 31TCJ (a leading T is accepted).",
+               text=text)
         )
     return m.group(1)
 
@@ -111,18 +119,23 @@ class SearchQuery:
         if self.tile is not None:
             object.__setattr__(self, "tile", normalize_tile_id(self.tile))
         if (self.tile is None) == (self.bbox is None):
-            raise InvalidInputError("Give either a tile id or an extent (not both, not neither).")
+            raise InvalidInputError(tr("Give either a tile id or an extent (not both, not neither)."))
         for name in ("start", "end"):
             if not isinstance(getattr(self, name), dt.date):
-                raise InvalidInputError(f"The {name} date must be a date, got {getattr(self, name)!r}.")
+                raise InvalidInputError(tr("The {name} date must be a date, got {value!r}.",
+                                           name=name, value=getattr(self, name)))
         if self.end < self.start:
-            raise InvalidInputError(f"The end date {self.end} is before the start date {self.start}.")
+            raise InvalidInputError(tr("The end date {end} is before the start date {start}.",
+                                       end=self.end, start=self.start))
         if not 0 <= self.max_cloud <= 100:
-            raise InvalidInputError(f"Maximum cloud cover must be between 0 and 100 %, got {self.max_cloud}.")
+            raise InvalidInputError(tr("Maximum cloud cover must be between 0 and 100 %, got {max_cloud}.",
+                                       max_cloud=self.max_cloud))
         if self.relative_orbit is not None and not 1 <= self.relative_orbit <= 175:
-            raise InvalidInputError(f"Relative orbit must be between 1 and 175, got {self.relative_orbit}.")
+            raise InvalidInputError(tr("Relative orbit must be between 1 and 175, got {relative_orbit}.",
+                                       relative_orbit=self.relative_orbit))
         if self.product_type not in (None, "GRD", "SLC", "any"):
-            raise InvalidInputError(f"Sentinel-1 product type must be GRD, SLC or any, got {self.product_type!r}.")
+            raise InvalidInputError(tr("Sentinel-1 product type must be GRD, SLC or any, got {product_type!r}.",
+                                       product_type=self.product_type))
 
     @property
     def kind(self):
@@ -184,7 +197,7 @@ def product_from_dict(data):
                        footprint=data.get("footprint"), quicklook_url=data.get("quicklook_url"),
                        download_url=data.get("download_url"), extra=dict(data.get("extra") or {}))
     except (KeyError, TypeError, ValueError) as e:
-        raise InvalidInputError(f"A product record in the download journal is damaged ({e}).") from None
+        raise InvalidInputError(tr("A product record in the download journal is damaged ({e}).", e=e)) from None
 
 
 class ProductState(enum.Enum):

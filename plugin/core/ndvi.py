@@ -65,6 +65,7 @@ from .indices import (FLOAT32, FLOAT32_NODATA, INDICES, INT16, INT16_NODATA, INT
 from .models import ProductKind
 from .products import Band, open_product
 from .progress import NULL_PROGRESS, check_cancelled
+from .i18n import join, tr
 
 gdal.UseExceptions()
 
@@ -77,6 +78,9 @@ COMPRESSED, PLAIN = "compressed", "plain"      # output layouts: ours (tiled, ZS
 SUB_ROWS = 16           # rows per arithmetic slice: a slice's arrays stay in the core's cache
 ROW_PIXELS = 4096       # index_of_arrays: pixels per row of the arithmetic
 OVERVIEW_FACTORS = (2, 4, 8, 16, 32)
+# the mask policy's flags as a user reads them ("no mask for cloud shadows, water in this product")
+_MASK_NAMES = {"clouds": tr("clouds"), "cloud_shadows": tr("cloud shadows"), "snow": tr("snow"), "water": tr("water"),
+               "edges": tr("edges"), "saturated": tr("saturated pixels"), "scl_classes": tr("scene classes")}
 MASKED_SUFFIX = "_masked"
 
 
@@ -159,15 +163,16 @@ class IndexInputs:
 
 def _out_factor(resolution):
     if resolution not in (10, 20):
-        raise InvalidInputError(f"The output resolution is 10 or 20 m, not {resolution!r}.")
+        raise InvalidInputError(tr("The output resolution is 10 or 20 m, not {resolution!r}.", resolution=resolution))
     return resolution // 10
 
 
 def _product_inputs(reader, index, masks):
     """IndexInputs of an opened product for `index` under the mask policy, and the unavailable mask flags."""
     if not reader.bands:
-        raise ProductFormatError(f"{reader.product_id} is a {reader.kind.value} product: it has no red, "
-                                 f"near-infrared or other optical bands, so no {index.name}.")
+        raise ProductFormatError(tr("{product_id} is a {value} product: it has no red, near-infrared or other "
+                                    "optical bands, so no {name}.",
+                                    product_id=reader.product_id, value=reader.kind.value, name=index.name))
     bands = [reader.band(b) for b in index.bands]
     rules, missing = reader.mask_rules(masks, index.bands)
     used = {r.mask: reader.masks[r.mask] for r in rules}
@@ -201,10 +206,11 @@ def compute_index(zip_path, out_path, *, index="NDVI", masks=MaskPolicy(), refle
     inputs, rules, missing = _product_inputs(reader, spec, masks)
     inputs.out_factor = k
     if reader.is_toa:
-        progress.message(f"{reader.product_id}: L1C product, {spec.name} is top of atmosphere "
-                         f"(no atmospheric correction).")
+        progress.message(tr("{product_id}: L1C product, {index} is top of atmosphere (no atmospheric correction).",
+                            product_id=reader.product_id, index=spec.name))
     if missing:
-        progress.message(f"{reader.product_id}: no mask for {', '.join(missing)} in this product.")
+        progress.message(tr("{product_id}: no mask for {masks} in this product.",
+                            product_id=reader.product_id, masks=join(", ", [_MASK_NAMES.get(m, m) for m in missing])))
     masked_path = masked_pixels_path(out_path) if rules else None
     valid = run_index(inputs, out_path, encoding=encoding, layout=layout, progress=progress,
                       block_size=block_size, threads=threads, masked_path=masked_path)
@@ -264,12 +270,13 @@ def index_of_arrays(index, reflectance):
     spec = get_index(index)
     missing = [b for b in spec.bands if b not in reflectance]
     if missing:
-        raise InvalidInputError(f"{spec.name} needs the bands {', '.join(spec.bands)}: {', '.join(missing)} missing.")
+        raise InvalidInputError(tr("{name} needs the bands {items}: {items2} missing.",
+                                   name=spec.name, items=', '.join(spec.bands), items2=', '.join(missing)))
     # float64 as given: EVI's denominator cancels, float32 inputs would cost it 1e-6
     given = [np.asarray(reflectance[b], dtype=np.float64) for b in spec.bands]
     if len({a.shape for a in given}) != 1:
-        raise InvalidInputError(f"The bands of {spec.name} must have one shape, not "
-                                f"{', '.join(str(a.shape) for a in given)}.")
+        raise InvalidInputError(tr("The bands of {name} must have one shape, not {items}.",
+                                   name=spec.name, items=', '.join(str(a.shape) for a in given)))
     shape = given[0].shape
     # any shape (the pixels gathered under parcels are 1-D): computed as rows of at most ROW_PIXELS, so the
     # scratch rows stay small whatever the number of pixels
@@ -768,26 +775,30 @@ def _check_grid(name, ref, path, factor, what, lenient_crs=False):
     try:
         ds = gdal.Open(path)
     except RuntimeError as e:
-        raise ProductFormatError(f"{name}: cannot read {what} ({e}).") from e
+        raise ProductFormatError(tr("{name}: cannot read {what} ({e}).", name=name, what=what, e=e)) from e
     gt, rgt = ds.GetGeoTransform(), ref.GetGeoTransform()
     tol = 1e-3 * abs(rgt[1])                         # a thousandth of a pixel
     problem = None
     crs, rcrs = ds.GetProjection(), ref.GetProjection()
     if not _same_crs(crs, rcrs) and not (lenient_crs and not crs):
-        problem = "its coordinate reference system differs"
+        problem = tr("its coordinate reference system differs")
     elif not (abs(gt[0] - rgt[0]) <= tol and abs(gt[3] - rgt[3]) <= tol):
-        problem = f"its corner is ({gt[0]:g}, {gt[3]:g}), not ({rgt[0]:g}, {rgt[3]:g})"
+        problem = tr("its corner is ({x:g}, {y:g}), not ({ref_x:g}, {ref_y:g})", x=gt[0], y=gt[3], ref_x=rgt[0],
+                     ref_y=rgt[3])
     elif not (abs(gt[1] - rgt[1] * factor) <= tol and abs(gt[5] - rgt[5] * factor) <= tol
               and abs(gt[2] - rgt[2] * factor) <= tol and abs(gt[4] - rgt[4] * factor) <= tol):
-        problem = f"its pixels are {gt[1]:g} x {abs(gt[5]):g}, not {factor} x {rgt[1]:g}"
+        problem = tr("its pixels are {width:g} x {height:g}, not {factor} x {ref:g}", width=gt[1], height=abs(gt[5]),
+                     factor=factor, ref=rgt[1])
     elif not all(0 <= size * factor - full < factor
                  for size, full in ((ds.RasterXSize, ref.RasterXSize), (ds.RasterYSize, ref.RasterYSize))):
-        problem = (f"it is {ds.RasterXSize} x {ds.RasterYSize} pixels, not {ref.RasterXSize} x "
-                   f"{ref.RasterYSize}" + (f" / {factor}" if factor > 1 else ""))
+        problem = tr("it is {width} x {height} pixels, not {ref_width} x {ref_height}{divided}", width=ds.RasterXSize,
+                     height=ds.RasterYSize, ref_width=ref.RasterXSize, ref_height=ref.RasterYSize,
+                     divided=f" / {factor}" if factor > 1 else "")
     if problem:
-        raise ProductFormatError(f"{name}: {what} ({os.path.basename(path)}) is not on the grid of "
-                                 f"{os.path.basename(ref.GetDescription())}: {problem}. The bands of one index "
-                                 f"must come from the same product.")
+        raise ProductFormatError(tr("{name}: {what} ({basename}) is not on the grid of {basename2}: {problem}. "
+                                    "The bands of one index must come from the same product.",
+                                    name=name, what=what, basename=os.path.basename(path),
+                                    basename2=os.path.basename(ref.GetDescription()), problem=problem))
 
 
 def _grid(inputs):
@@ -798,14 +809,17 @@ def _grid(inputs):
     try:
         dss = [gdal.Open(b.path) for b in inputs.bands]
     except RuntimeError as e:
-        raise ProductFormatError(f"{name}: cannot read the bands of {inputs.index.name} ({e}).") from e
+        raise ProductFormatError(tr("{name}: cannot read the bands of {name2} ({e}).",
+                                    name=name, name2=inputs.index.name, e=e)) from e
     f0 = min(b.factor for b in inputs.bands)
     i0 = [b.factor for b in inputs.bands].index(f0)
     ref = dss[i0]
     w, h = ref.RasterXSize * f0, ref.RasterYSize * f0
     if w > MAX_SIDE or h > MAX_SIDE:
-        raise ProductFormatError(f"{name}: the bands are {w} x {h} pixels, far beyond a Sentinel-2 tile (10980 x "
-                                 f"10980): refused (at most {MAX_SIDE} pixels a side). Give the bands of one tile.")
+        raise ProductFormatError(tr("{name}: the bands are {w} x {h} pixels, far beyond a Sentinel-2 tile (10980 "
+                                    "x 10980): refused (at most {max_side} pixels a side). Give the bands of one "
+                                    "tile.",
+                                    name=name, w=w, h=h, max_side=MAX_SIDE))
     if f0 > 1:   # an index of 20 m bands only: the reference grid is a 10 m one over the same area
         ref = gdal.GetDriverByName("MEM").Create(ref.GetDescription(), w, h, 1, gdal.GDT_Byte)
         gt = dss[i0].GetGeoTransform()
@@ -813,9 +827,9 @@ def _grid(inputs):
         ref.SetProjection(dss[i0].GetProjection())
     for spec_name, b, ds in zip(inputs.index.bands, inputs.bands, dss):
         if ds is not ref:
-            _check_grid(name, ref, b.path, b.factor, f"band {spec_name}")
+            _check_grid(name, ref, b.path, b.factor, tr("band {band}", band=spec_name))
     for key, mask in inputs.masks.items():
-        _check_grid(name, ref, mask.path, mask.factor, f"the {key} mask", lenient_crs=True)
+        _check_grid(name, ref, mask.path, mask.factor, tr("the {key} mask", key=key), lenient_crs=True)
     k = inputs.out_factor
     types = [np.dtype(np.float32) if b.factor < k else gdal_array_type(ds.GetRasterBand(1))
              for b, ds in zip(inputs.bands, dss)]
@@ -968,10 +982,11 @@ def run_index(inputs, out_path, *, encoding=FLOAT32, layout=COMPRESSED, progress
     except Cancelled:
         raise
     except RuntimeError as e:
-        raise ProductFormatError(f"{name}: reading or writing failed ({e}).") from e
+        raise ProductFormatError(tr("{name}: reading or writing failed ({e}).", name=name, e=e)) from e
     except MemoryError as e:
-        raise ProductFormatError(f"{name}: not enough memory for {w} x {h} pixels: close other programs or "
-                                 f"compute fewer products at once.") from e
+        raise ProductFormatError(tr("{name}: not enough memory for {w} x {h} pixels: close other programs or "
+                                    "compute fewer products at once.",
+                                    name=name, w=w, h=h)) from e
     finally:
         stop.set()
         if pool is not None:
@@ -1007,7 +1022,8 @@ def read_index_window(inputs, window=None):
     ref, w, h, types = _grid(inputs)
     x0, y0, ww, hh = window if window is not None else (0, 0, w, h)
     if not (0 <= x0 and 0 <= y0 and ww > 0 and hh > 0 and x0 + ww <= w and y0 + hh <= h):
-        raise ProductFormatError(f"{inputs.name}: the window {window} is not inside the {w} x {h} pixel grid.")
+        raise ProductFormatError(tr("{name}: the window {window} is not inside the {w} x {h} pixel grid.",
+                                    name=inputs.name, window=window, w=w, h=h))
     k = inputs.out_factor
     readers = [_band_opener(b, hh, x0, x0 + ww, k, inputs.saturated_raw)() for b in inputs.bands]
     arrays = []

@@ -12,6 +12,7 @@ from .errors import Cancelled, InvalidInputError, SentinelMirrorError
 from .paths import inside, safe_filename
 from .product_names import NDVI_SUFFIX
 from .progress import NULL_PROGRESS, check_cancelled
+from .i18n import tr
 
 
 class _Slice:
@@ -33,7 +34,8 @@ class _Slice:
 def product_archives(folder):
     """The verified product archives in a download folder (never the .part files still being written)."""
     if not folder or not os.path.isdir(folder):
-        raise InvalidInputError(f"{folder!r} is not a folder: choose the folder the products were downloaded to.")
+        raise InvalidInputError(tr("{folder!r} is not a folder: choose the folder the products were downloaded to.",
+                                   folder=folder))
     return sorted(str(p) for p in Path(folder).glob("*.zip") if p.is_file())
 
 
@@ -58,8 +60,9 @@ def _radar_message(archive):
         return None
     if reader.kind is not ProductKind.S1:
         return None
-    return (f"{reader.product_id} is a Sentinel-1 radar product: radar has no red or near-infrared band, so no "
-            "NDVI (Sentinel-1 is download only). Compute NDVI from a Sentinel-2 product of the same area.")
+    return tr("{product_id} is a Sentinel-1 radar product: radar has no red or near-infrared band, so no NDVI "
+              "(Sentinel-1 is download only). Compute NDVI from a Sentinel-2 product of the same area.",
+              product_id=reader.product_id)
 
 
 def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, on_result=None, on_error=None,
@@ -74,12 +77,13 @@ def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, 
     spec, encoding = get_index(index), check_encoding(encoding)
     archives = list(dict.fromkeys(str(a) for a in archives if a))
     if not archives:
-        raise InvalidInputError(f"No product archive to compute {spec.name} from: give downloaded product zips or "
-                                f"their folder.")
+        raise InvalidInputError(tr("No product archive to compute {name} from: give downloaded product zips or "
+                                   "their folder.",
+                                   name=spec.name))
     os.makedirs(folder, exist_ok=True)
     results, errors = [], []
     if resolution not in (10, 20):
-        raise InvalidInputError(f"The output resolution is 10 or 20 m, not {resolution!r}.")
+        raise InvalidInputError(tr("The output resolution is 10 or 20 m, not {resolution!r}.", resolution=resolution))
     kwargs = {"index": spec.name, "encoding": encoding, "resolution": resolution}
     if masks is not None:
         kwargs["masks"] = masks
@@ -91,10 +95,12 @@ def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, 
 
     for i, archive in enumerate(archives):
         check_cancelled(progress)
-        progress.message(f"{spec.name} {i + 1}/{len(archives)}: {Path(archive).name}")
+        progress.message(tr("{index} {n}/{total}: {name}", index=spec.name, n=i + 1, total=len(archives),
+                            name=Path(archive).name))
         sub = _Slice(progress, 100.0 * i / len(archives), 100.0 * (i + 1) / len(archives))
         if not os.path.isfile(archive):
-            fail(archive, f"{archive} does not exist: give the path of a downloaded product archive.")
+            fail(archive, tr("{archive} does not exist: give the path of a downloaded product archive.",
+                             archive=archive))
             continue
         try:
             result = compute_index(archive, ndvi_output_path(folder, archive, spec.name, resolution), progress=sub,
@@ -103,12 +109,13 @@ def compute_ndvi_batch(archives, folder, *, masks=None, progress=NULL_PROGRESS, 
             raise
         except (SentinelMirrorError, OSError, RuntimeError) as e:   # RuntimeError: GDAL exceptions
             fail(archive, _radar_message(archive) or (
-                str(e) if isinstance(e, SentinelMirrorError) else f"{spec.name} could not be written or read ({e})."))
+                str(e) if isinstance(e, SentinelMirrorError) else tr("{index} could not be written or read ({e}).",
+                                                                      index=spec.name, e=e)))
             continue
         except Exception as e:  # noqa: BLE001 - whatever one product does (MemoryError...), the others go on
             LOG.debug("%s failed on %s", spec.name, archive, exc_info=True)
-            fail(archive, f"{Path(archive).name}: {spec.name} failed ({type(e).__name__}: {e}); the other products "
-                          f"are computed.")
+            fail(archive, tr("{name}: {index} failed ({kind}: {e}); the other products are computed.",
+                             name=Path(archive).name, index=spec.name, kind=type(e).__name__, e=e))
             continue
         results.append(result)
         if on_result:

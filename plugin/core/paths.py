@@ -5,6 +5,7 @@ import re
 import tempfile
 
 from .errors import FolderError, InvalidInputError
+from .i18n import tr
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -20,13 +21,13 @@ def inside(folder, name):
     root = os.path.realpath(folder)
     path = os.path.realpath(os.path.join(root, name))
     if os.path.commonpath([root, path]) != root:
-        raise InvalidInputError(f"Refusing to write {name!r} outside {folder}.")
+        raise InvalidInputError(tr("Refusing to write {name!r} outside {folder}.", name=name, folder=folder))
     return path
 
 
-_FOLDER_PROBLEMS = {errno.EROFS: "it is on a read-only disk", errno.EACCES: "permission denied",
-                    errno.EPERM: "permission denied", errno.ENOTDIR: "part of its path is a file, not a folder",
-                    errno.EEXIST: "it is a file, not a folder", errno.ENOSPC: "the disk is full"}
+_FOLDER_PROBLEMS = {errno.EROFS: tr("it is on a read-only disk"), errno.EACCES: tr("permission denied"),
+                    errno.EPERM: tr("permission denied"), errno.ENOTDIR: tr("part of its path is a file, not a folder"),
+                    errno.EEXIST: tr("it is a file, not a folder"), errno.ENOSPC: tr("the disk is full")}
 
 
 def folder_problem(error):
@@ -34,19 +35,20 @@ def folder_problem(error):
     return _FOLDER_PROBLEMS.get(getattr(error, "errno", None)) or (getattr(error, "strerror", None) or str(error))
 
 
-def writable_folder(folder, what="download folder"):
+def writable_folder(folder, what=tr("download folder")):
     """Create `folder` if needed and prove we can write in it, or FolderError saying what to fix: a read-only
     folder must fail at once with one sentence, not after a round of download retries."""
     if not folder or not str(folder).strip():
-        raise FolderError(f"No {what} is set: choose one.")
+        raise FolderError(tr("No {what} is set: choose one.", what=what))
     if os.path.exists(folder) and not os.path.isdir(folder):
-        raise FolderError(f"The {what} {folder} is a file, not a folder: choose a folder.")
+        raise FolderError(tr("The {what} {folder} is a file, not a folder: choose a folder.",
+                             what=what, folder=folder))
     try:
         os.makedirs(folder, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".sentinel-mirror-probe-", dir=folder)
         os.close(fd)
         os.remove(probe)
     except OSError as e:
-        raise FolderError(f"Cannot write in the {what} {folder} ({folder_problem(e)}): choose a folder you can "
-                          "write to.") from e
+        raise FolderError(tr("Cannot write in the {what} {folder} ({e}): choose a folder you can write to.",
+                             what=what, folder=folder, e=folder_problem(e))) from e
     return folder

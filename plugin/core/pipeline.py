@@ -50,6 +50,7 @@ from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderE
 from .models import Availability, ProductState, ProductStatus, product_from_dict
 from .progress import NULL_PROGRESS
 from .providers.http import abort_requests, duration_text
+from .i18n import tr
 from .redact import redact
 
 log = logging.getLogger("sentinel_mirror")
@@ -215,11 +216,11 @@ class _Pipeline:
             self._drain(min(0.1, max(0.0, deadline - time.monotonic())))
         for item in self.items:
             if item.state not in FINAL:
-                why = ("Stopped watching: it is still on tape (the next run resumes the watch)."
-                       if item.state is ON_TAPE else "Cancelled by the user.")
+                why = (tr("Stopped watching: it is still on tape (the next run resumes the watch).")
+                       if item.state is ON_TAPE else tr("Cancelled by the user."))
                 self._set(item, ProductState.CANCELLED, reason=why)
         self._write_tape_list(cancelled=True)
-        raise Cancelled("Cancelled by the user.")
+        raise Cancelled(tr("Cancelled by the user."))
 
     def _next_wake(self, now):
         times = [now + TICK_S, self.watch_end]
@@ -319,7 +320,7 @@ class _Pipeline:
                 break
             except AuthError as e:   # the key or login went bad: watching cannot go on without the user
                 for item in waiting:
-                    self._fail(item, f"Could not check whether it is online: {e}")
+                    self._fail(item, tr("Could not check whether it is online: {e}", e=e))
                 return
             except Exception as e:  # noqa: BLE001 - an outage: keep watching, ask again next tick
                 log.warning("Availability request failed while watching (%s): asking again later", e)
@@ -367,10 +368,11 @@ class _Pipeline:
         self.stats["on_tape"] = [i.product.title for i in on_tape]
         self.stats["instructions"] = self.recall.instructions(len(on_tape)) if on_tape else ""
         if on_tape:
-            watched = (f" Watched for {duration_text(self.opt.watch_s)}: still on tape; run the download again "
-                       "to resume watching." if self.opt.watch_s > 0 else "")
+            watched = (tr(" Watched for {duration}: still on tape; run the download again to resume watching.",
+                          duration=duration_text(self.opt.watch_s)) if self.opt.watch_s > 0 else "")
             for item in on_tape:
-                item.reason = self.recall.state + ("." + watched if watched else "")
+                item.reason = tr("{state}.{watched}", state=self.recall.state, watched=watched) if watched else \
+                    self.recall.state
             log.info("%s Product names: %s", self.stats["instructions"], self.stats["tape_list"] or "")
 
     # ---- downloads ---------------------------------------------------------------------------------------
@@ -435,25 +437,25 @@ class _Pipeline:
         now = self.opt.clock()
         p = item.product
         if error is not None and self.cancel.is_set():
-            error = Cancelled("Cancelled by the user.")   # a request broken by the cancel is no failure
+            error = Cancelled(tr("Cancelled by the user."))   # a request broken by the cancel is no failure
         if error is None:
             item.path, item.bytes_done, item.reason = result.path, result.size, ""
             if not p.checksum:
-                item.note = (f"{self.recall.service} gave no checksum for this product: it was checked as a complete "
-                             "zip archive only.")
+                item.note = tr("{service} gave no checksum for this product: it was checked as a complete zip "
+                               "archive only.", service=self.recall.service)
             self.journal.update(p, state=journal_mod.VERIFIED, file=os.path.basename(result.path), record=None)
             self.limit = min(self.cap, self.limit + 1)
             self._set(item, ProductState.DONE)
         elif isinstance(error, Cancelled):
-            self._set(item, ProductState.CANCELLED, reason="Cancelled by the user.")
+            self._set(item, ProductState.CANCELLED, reason=tr("Cancelled by the user."))
         elif isinstance(error, QuotaError):
             # Never dropped: back in the queue after Retry-After, one connection fewer for now.
             self.limit = max(1, self.active)
             item.not_before = now + self._retry_wait(error.retry_after)
             self._set(item, ProductState.QUEUED, reason=str(error))
         elif isinstance(error, GoneError) and self._says_online(item):
-            self._fail(item, f"{p.title}: the service answered HTTP 410 (Gone) although it reports the product "
-                             "online: it may have been withdrawn or replaced; search again.")
+            self._fail(item, tr("{title}: the service answered HTTP 410 (Gone) although it reports the product "
+                                "online: it may have been withdrawn or replaced; search again.", title=p.title))
         elif isinstance(error, NotOnlineError):
             # On tape after all (a 410 on GEODES): no further GET until the availability endpoint says online.
             self._to_tape(item, now)
@@ -468,13 +470,14 @@ class _Pipeline:
         elif isinstance(error, (SentinelMirrorError, OSError)):
             item.attempts += 1
             if item.attempts >= self.opt.max_attempts:
-                self._fail(item, f"Gave up after {item.attempts} attempts: {error}")
+                self._fail(item, tr("Gave up after {attempts} attempts: {error}",
+                                    attempts=item.attempts, error=error))
             else:
                 item.not_before = now + self.opt.retry_backoff_s * 2 ** (item.attempts - 1)
-                self._set(item, ProductState.QUEUED, reason=f"Will retry: {error}")
+                self._set(item, ProductState.QUEUED, reason=tr("Will retry: {error}", error=error))
         else:
             log.error("Unexpected error while downloading %s", p.title, exc_info=error)
-            self._fail(item, f"Unexpected error: {error!r}")
+            self._fail(item, tr("Unexpected error: {error!r}", error=error))
 
     def _says_online(self, item):
         """After a 410: does the availability endpoint call the product online (then it is gone, not on tape)?"""

@@ -14,6 +14,7 @@ from typing import Optional
 
 from .errors import ProductFormatError
 from .models import ProductKind
+from .i18n import tr
 
 # Files the plugin writes beside or from a product, named after it (never after anything else).
 NDVI_SUFFIX = "_NDVI"   # <product>_NDVI.tif, in the NDVI folder
@@ -81,6 +82,7 @@ def parse_title(title):
         when = dt.datetime.strptime(m["start"], "%Y%m%dT%H%M%S").replace(tzinfo=dt.timezone.utc)
         return TitleInfo(ProductKind.S1, t, "S1" + m["unit"], when, None)
     raise ProductFormatError(
-        f"{title!r} is not a Sentinel product name this plugin knows: expected a Theia/MAJA L2A name "
-        "(SENTINEL2A_20190314-104911-877_L2A_T31TCH_C_V2-2), an ESA SAFE name "
-        "(S2A_MSIL2A_20230801T100031_N0509_R122_T34VFJ_20230801T120000) or a Sentinel-1 name.")
+        tr("{title!r} is not a Sentinel product name this plugin knows: expected a Theia/MAJA L2A name "
+           "(SENTINEL2A_20190314-104911-877_L2A_T31TCH_C_V2-2), an ESA SAFE name "
+           "(S2A_MSIL2A_20230801T100031_N0509_R122_T34VFJ_20230801T120000) or a Sentinel-1 name.",
+           title=title))

@@ -26,6 +26,7 @@ from osgeo import gdal
 from .errors import ProductFormatError
 from .models import ProductKind
 from .product_names import parse_title
+from .i18n import tr
 
 gdal.UseExceptions()
 
@@ -95,8 +96,9 @@ class ProductReader:
     def band(self, name):
         """The Band called name (B2, B3, B4, B5, B8, B8A, B11, B12), or ProductFormatError naming what is missing."""
         if name not in self.bands:
-            raise ProductFormatError(f"{self.product_id} has no band {name} (this archive does not hold it): "
-                                     f"download the full product, or choose an index without {name}.")
+            raise ProductFormatError(tr("{product_id} has no band {name} (this archive does not hold it): "
+                                        "download the full product, or choose an index without {name}.",
+                                        product_id=self.product_id, name=name))
         return self.bands[name]
 
     @property
@@ -179,25 +181,28 @@ def open_product(zip_path, reflectance="FRE"):
     ProductFormatError naming what is wrong."""
     name = os.path.basename(os.path.normpath(zip_path))
     if reflectance not in REFLECTANCE_KINDS:
-        raise ProductFormatError(f"Reflectance must be FRE (slope-corrected) or SRE, not {reflectance!r}.")
+        raise ProductFormatError(tr("Reflectance must be FRE (slope-corrected) or SRE, not {reflectance!r}.",
+                                    reflectance=reflectance))
     if not os.path.exists(zip_path):
-        raise ProductFormatError(f"{name}: no such file ({zip_path}).")
+        raise ProductFormatError(tr("{name}: no such file ({zip_path}).", name=name, zip_path=zip_path))
     try:
         with (_Folder(zip_path) if os.path.isdir(zip_path) else _Zip(zip_path)) as box:
             kind, top = _recognise(box.names)
             if kind is None:
                 raise ProductFormatError(
-                    f"{name} is not a product this plugin can read: it holds no Theia/MAJA *_MTD_ALL.xml, no ESA "
-                    f"MTD_MSIL2A.xml / MTD_MSIL1C.xml and no Sentinel-1 manifest.safe.")
+                    tr("{name} is not a product this plugin can read: it holds no Theia/MAJA *_MTD_ALL.xml, no "
+                       "ESA MTD_MSIL2A.xml / MTD_MSIL1C.xml and no Sentinel-1 manifest.safe.",
+                       name=name))
             if kind is ProductKind.MAJA_L2A:
                 return _open_maja(box, top, reflectance)
             if kind is ProductKind.S1:
                 return _open_s1(box, top)
             return _open_safe(box, kind, top)
     except zipfile.BadZipFile as e:
-        raise ProductFormatError(f"{name} is truncated or not a zip archive ({e}): download it again.") from e
+        raise ProductFormatError(tr("{name} is truncated or not a zip archive ({e}): download it again.",
+                                    name=name, e=e)) from e
     except (ET.ParseError, KeyError, ValueError, OSError) as e:
-        raise ProductFormatError(f"{name}: unreadable metadata ({e}).") from e
+        raise ProductFormatError(tr("{name}: unreadable metadata ({e}).", name=name, e=e)) from e
 
 
 class _Zip:
@@ -299,7 +304,8 @@ def _parse_time(text):
 
 def _require(box, member, what):
     if member not in box.members:
-        raise ProductFormatError(f"{box.label} is incomplete: {what} is missing ({member}).")
+        raise ProductFormatError(tr("{label} is incomplete: {what} is missing ({member}).",
+                                    label=box.label, what=what, member=member))
     return box.gdal_path(member)
 
 
@@ -315,7 +321,7 @@ def _open_maja(box, top, reflectance):
     acquired = _parse_time(when) if when else parse_title(top).acquired
     zone = _text(mtd, "GEOGRAPHICAL_ZONE") or ""
     tile = zone[1:] if zone.startswith("T") else (_title_field(top, "tile"))
-    band = lambda b, k=reflectance: Band(_require(box, f"{top}/{top}_{k}_{b}.tif", f"band {k}_{b}"),
+    band = lambda b, k=reflectance: Band(_require(box, f"{top}/{top}_{k}_{b}.tif", tr("band {band}", band=f"{k}_{b}")),
                                          1.0 / quant, 0.0, nodata, factor=OPTICAL_BANDS.get(b, 1))
     bands = {b: band(b) for b in OPTICAL_BANDS if f"{top}/{top}_{reflectance}_{b}.tif" in box.members}
     masks = {}
@@ -361,12 +367,13 @@ def _open_safe(box, kind, top):
         for m in box.names:
             if m.endswith(suffix + ".jp2") and "/IMG_DATA/" in m:
                 return box.gdal_path(m)
-        raise ProductFormatError(f"{box.label} is incomplete: {what} is missing "
-                                 f"(no *{suffix}.jp2 in the archive).")
+        raise ProductFormatError(tr("{label} is incomplete: {what} is missing (no *{suffix}.jp2 in the archive).",
+                                    label=box.label, what=what, suffix=suffix))
 
     def band(b, factor=1):
         suffix = (f"_{b}_10m" if factor == 1 else f"_{b}_20m") if l2a else f"_{b}"
-        return Band(find(suffix, f"band {b}"), 1.0 / quant, offsets.get(_SAFE_BAND_ID[b], 0.0) / quant, 0.0,
+        return Band(find(suffix, tr("band {band}", band=b)), 1.0 / quant,
+                    offsets.get(_SAFE_BAND_ID[b], 0.0) / quant, 0.0,
                     saturated=SAFE_SATURATED, factor=factor)
 
     bands = {}
@@ -379,7 +386,7 @@ def _open_safe(box, kind, top):
 
     masks = {}
     if l2a:
-        masks["SCL"] = Mask(find("_SCL_20m", "the scene classification SCL_20m"), 2,
+        masks["SCL"] = Mask(find("_SCL_20m", tr("the scene classification SCL_20m")), 2,
                             "Sen2Cor classes: 0 no data, 1 saturated, 3 cloud shadow, 6 water, 8/9 cloud, "
                             "10 cirrus, 11 snow")
     else:
@@ -410,16 +417,18 @@ def natural_colour_vrt(zip_path, vrt_path, reflectance="FRE"):
     """
     reader = open_product(zip_path, reflectance)
     if not reader.rgb:
-        raise ProductFormatError(f"{os.path.basename(zip_path)} is a {reader.kind.value} product: "
-                                 f"it has no optical bands to show in natural colour.")
+        raise ProductFormatError(tr("{basename} is a {value} product: it has no optical bands to show in natural "
+                                    "colour.",
+                                    basename=os.path.basename(zip_path), value=reader.kind.value))
     tmp = vrt_path + ".part"
     try:
         ds = gdal.BuildVRT(tmp, [b.path for b in reader.rgb], separate=True, srcNodata=reader.rgb[0].nodata,
                            VRTNodata=reader.rgb[0].nodata)
     except RuntimeError as e:
-        raise ProductFormatError(f"{os.path.basename(zip_path)}: cannot read the colour bands ({e}).") from e
+        raise ProductFormatError(tr("{basename}: cannot read the colour bands ({e}).",
+                                    basename=os.path.basename(zip_path), e=e)) from e
     if ds is None:
-        raise ProductFormatError(f"{os.path.basename(zip_path)}: cannot read the colour bands.")
+        raise ProductFormatError(tr("{basename}: cannot read the colour bands.", basename=os.path.basename(zip_path)))
     for i, (b, name) in enumerate(zip(reader.rgb, ("Red (B4)", "Green (B3)", "Blue (B2)")), 1):
         rb = ds.GetRasterBand(i)
         rb.SetScale(b.scale)

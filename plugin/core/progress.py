@@ -5,6 +5,7 @@ Adapters (plugin/qgis/feedback.py) wrap a QgsTask or a QgsProcessingFeedback in 
 from typing import Protocol
 
 from .errors import Cancelled
+from .i18n import tr
 
 
 class Progress(Protocol):
@@ -44,7 +45,7 @@ class CallbackProgress:
 
 def check_cancelled(progress):
     if progress.cancelled():
-        raise Cancelled("Cancelled by the user.")
+        raise Cancelled(tr("Cancelled by the user."))
 
 
 NULL_PROGRESS = NullProgress()

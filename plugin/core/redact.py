@@ -17,6 +17,8 @@ import threading
 from collections import OrderedDict
 from urllib.parse import quote, quote_plus
 
+from .i18n import Message
+
 MASK = "***"
 SECRET_KEYS = (
     "x-api-key", "api[-_]?key", "authorization", "proxy-authorization", "password", "passwd",
@@ -78,6 +80,8 @@ def redact(text):
     """Return `text` with every secret value replaced by ***."""
     if not text:
         return text
+    if isinstance(text, Message):   # still translatable (core/i18n.py): its values are masked, not the template
+        return text.with_values(lambda v: redact(str(v)) if isinstance(v, (str, BaseException)) else v)
     text = str(text)
     by_value = _by_value
     if by_value is not None:

@@ -41,6 +41,7 @@ from .errors import AuthError, Cancelled, ChecksumError, FolderError, QuotaError
 from .part_ranges import add_range, load_ranges, missing_ranges, ranges_path, remove_file, save_ranges, to_prefix
 from .paths import folder_problem
 from .providers.http import redirect_loop_error, send_following_redirects, tls_failure_message
+from .i18n import tr
 
 log = logging.getLogger("sentinel_mirror")
 
@@ -109,8 +110,9 @@ def download_segmented(session, request, dest_path, expected_size, expected_md5,
         remove_file(part)
         remove_file(ranges_path(part))
         if corrupt_retried:
-            raise ChecksumError(f"{title} was downloaded twice and is corrupt both times ({problem}). "
-                                "Try again later or report it to the catalogue.")
+            raise ChecksumError(tr("{title} was downloaded twice and is corrupt both times ({problem}). Try again "
+                                   "later or report it to the catalogue.",
+                                   title=title, problem=problem))
         log.warning("%s is corrupt (%s): downloading it again from zero", title, problem)
         corrupt_retried = True
 
@@ -165,7 +167,8 @@ class _Job:
         if self.stop is not None:
             raise self.stop
         if any(r.pos < r.end for r in self.ranges):   # cannot happen: every range ends done or the job stops
-            raise RemoteError(f"The download of {self.title} stopped before its end; it will resume next time.")
+            raise RemoteError(tr("The download of {title} stopped before its end; it will resume next time.",
+                                 title=self.title))
 
     def _follow_prefix(self):
         """Hash the part from the disk as its written prefix grows, while the rest downloads: the MD5 check
@@ -208,7 +211,7 @@ class _Job:
             f.seek(self.hashed)
             while True:
                 if self.cancelled():
-                    raise Cancelled("Cancelled by the user.")
+                    raise Cancelled(tr("Cancelled by the user."))
                 block = f.read(dl.HASH_CHUNK)
                 if not block:
                     return md5
@@ -318,7 +321,7 @@ class _Job:
                     if extra or not any(r.pos < r.end for r in self.ranges):
                         return False
                     if self.cancelled():
-                        raise Cancelled("Cancelled by the user.")
+                        raise Cancelled(tr("Cancelled by the user."))
                     self.lock.wait(0.1)   # the others may hand a range back (429, yield)
                     continue
                 start = rng.pos
@@ -354,10 +357,11 @@ class _Job:
                 if self.stop is not None:
                     return False
                 if self.cancelled():
-                    raise Cancelled("Cancelled by the user.") from None
+                    raise Cancelled(tr("Cancelled by the user.")) from None
                 if failures > dl.MAX_RESUMES:
-                    raise RemoteError(f"The connection kept breaking while downloading {self.title}; "
-                                      "it will resume from where it stopped next time.") from None
+                    raise RemoteError(tr("The connection kept breaking while downloading {title}; it will resume "
+                                         "from where it stopped next time.",
+                                         title=self.title)) from None
                 log.info("Connection dropped while downloading %s: resuming its range", self.title)
                 self.sleep(min(2.0, 0.1 * 2 ** failures))
                 continue
@@ -403,9 +407,10 @@ class _Job:
             resp = send_following_redirects(self.session, "GET", self.request.url, headers=headers, stream=True,
                                             timeout=self.timeout)
         except requests.TooManyRedirects:
-            raise redirect_loop_error(f"the download of {self.title}", self.request.headers) from None
+            raise redirect_loop_error(tr("the download of {title}", title=self.title), self.request.headers) from None
         except requests.exceptions.SSLError as e:
-            raise RemoteError(tls_failure_message(self.request.url, f"the download of {self.title}", e)) from None
+            raise RemoteError(tls_failure_message(self.request.url, tr("the download of {title}", title=self.title),
+                                                  e)) from None
         except (requests.ConnectionError, requests.Timeout) as e:
             raise dl._Dropped(0) from e
         complete = False
@@ -420,11 +425,13 @@ class _Job:
             dl._check_not_a_message(resp, self.title)
             encoding = resp.headers.get("Content-Encoding", "").strip().lower()
             if encoding not in ("", "identity"):
-                raise RemoteError(f"The server sent {self.title} compressed ({encoding}) although it was asked "
-                                  "not to: the download was refused and will be tried again.")
+                raise RemoteError(tr("The server sent {title} compressed ({encoding}) although it was asked not "
+                                     "to: the download was refused and will be tried again.",
+                                     title=self.title, encoding=encoding))
             length = resp.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > stop - start:
-                self._oversized(f"it announced {length} bytes for a range of {stop - start}")
+                self._oversized(tr("it announced {length} bytes for a range of {value}",
+                                   length=length, value=stop - start))
             self._prepare()
             if spawn:
                 self._spawn_extras()   # ranges work: every free connection joins now
@@ -443,20 +450,21 @@ class _Job:
         except OSError as e:
             if e.errno not in dl.UNWRITABLE:
                 raise
-            raise FolderError(f"Cannot write {self.title} in the download folder {self.folder} "
-                              f"({folder_problem(e)}): choose a folder you can write to.") from e
+            raise FolderError(tr("Cannot write {title} in the download folder {folder} ({e}): choose a folder you "
+                                 "can write to.",
+                                 title=self.title, folder=self.folder, e=folder_problem(e))) from e
         with f:
             f.seek(start)
             try:
                 for chunk in dl._body(resp, self.chunk_size):   # not iter_content: see download._body
                     if self.cancelled():
-                        raise Cancelled("Cancelled by the user.")
+                        raise Cancelled(tr("Cancelled by the user."))
                     if self.stop is not None:
                         raise dl._Dropped(got)   # another worker ended the job: stop here, the run raises it
                     if start == 0 and got == 0 and chunk[:1] in (b"{", b"[", b"<"):
                         raise _Fallback()   # a message, not a product: one stream tells which (not online...)
                     if pos + len(chunk) > stop:
-                        self._oversized(f"more than the {stop - start} bytes asked for")
+                        self._oversized(tr("more than the {value} bytes asked for", value=stop - start))
                     dl._write(f, chunk, None, self.title)   # full disk: the part stays, resumable
                     pos += len(chunk)
                     got += len(chunk)
@@ -475,8 +483,9 @@ class _Job:
         """Nothing larger than the product is ever kept: the part and its ranges go."""
         with self.lock:
             self.stop = self.stop or RemoteError(
-                f"The server sent more data than {self.title} has ({why}): the download was stopped and will be "
-                "tried again.")
+                tr("The server sent more data than {title} has ({why}): the download was stopped and will be "
+                   "tried again.",
+                   title=self.title, why=why))
             remove_file(self.part)
             remove_file(ranges_path(self.part))
             self.prepared = False
@@ -497,8 +506,9 @@ class _Job:
             except OSError as e:
                 if e.errno not in dl.UNWRITABLE:
                     raise
-                raise FolderError(f"Cannot write {self.title} in the download folder {self.folder} "
-                                  f"({folder_problem(e)}): choose a folder you can write to.") from e
+                raise FolderError(tr("Cannot write {title} in the download folder {folder} ({e}): choose a folder "
+                                     "you can write to.",
+                                     title=self.title, folder=self.folder, e=folder_problem(e))) from e
             with f:
                 f.truncate(self.size)
             self.prepared = True

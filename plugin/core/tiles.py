@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from .errors import InvalidInputError
 from .models import normalize_tile_id
+from .i18n import tr
 
 TILE_SIZE = 109800
 SQUARE = 100000
@@ -41,8 +42,8 @@ _ROWS = "ABCDEFGHJKLMNPQRSTUV"                         # 20 rows = one 2,000 km 
 _ROW_CYCLE = 2000000
 _FALSE_NORTHING = 10000000
 _LAT_LIMIT = 84.0
-_VALID_FORM = ("a Sentinel-2 tile is zone 01-60, a latitude band C-X (no I, O) and a 100 km square "
-               "that exists in that zone and band, for example 31TCJ (Toulouse) or 33UVP")
+_VALID_FORM = tr("a Sentinel-2 tile is zone 01-60, a latitude band C-X (no I, O) and a 100 km square "
+                 "that exists in that zone and band, for example 31TCJ (Toulouse) or 33UVP")
 
 # --- WGS84 transverse Mercator (Krueger/Karney series) -------------------------------------------
 _A = 6378137.0
@@ -200,12 +201,14 @@ def _parse(tile):
     the id is well formed but the grid has no such tile."""
     zone, band, col, row = int(tile[:2]), tile[2], tile[3], tile[4]
     if not 1 <= zone <= 60:
-        raise InvalidInputError(f"{tile!r}: zone {zone:02d} does not exist (zones are 01-60); {_VALID_FORM}.")
+        raise InvalidInputError(tr("{tile!r}: zone {zone:02d} does not exist (zones are 01-60); {valid_form}.",
+                                   tile=tile, zone=zone, valid_form=_VALID_FORM))
     columns = _COLUMN_SETS[(zone - 1) % 3]
     if col not in columns or row not in _ROWS:
         raise InvalidInputError(
-            f"{tile!r}: zone {zone:02d} has no 100 km square {col}{row} (its columns are {columns[0]}-{columns[-1]}, "
-            f"rows A-V); {_VALID_FORM}.")
+            tr("{tile!r}: zone {zone:02d} has no 100 km square {col}{row} (its columns are {value}-{value2}, rows "
+               "A-V); {valid_form}.",
+               tile=tile, zone=zone, col=col, row=row, value=columns[0], value2=columns[-1], valid_form=_VALID_FORM))
     north = band >= "N"
     e0 = (columns.index(col) + 1) * SQUARE
     # Row letters repeat every 2,000 km (shifted by 5 letters in even zones). Bands are < 1,400 km
@@ -218,8 +221,9 @@ def _parse(tile):
     for n0 in (base + (k + d) * _ROW_CYCLE for d in (0, -1, 1)):
         if _square_in_frame(e0, n0, north) and _square_band(zone, north, e0, n0) == band:
             return zone, band, north, e0, n0
-    raise InvalidInputError(f"{tile!r} is not in the Sentinel-2 grid (no square {col}{row} in zone {zone:02d}, "
-                            f"band {band}); {_VALID_FORM}.")
+    raise InvalidInputError(tr("{tile!r} is not in the Sentinel-2 grid (no square {col}{row} in zone {zone:02d}, "
+                               "band {band}); {valid_form}.",
+                               tile=tile, col=col, row=row, zone=zone, band=band, valid_form=_VALID_FORM))
 
 
 def validate_tile(text):
@@ -356,7 +360,7 @@ def tiles_at(lon, lat):
     """Every Sentinel-2 tile whose official footprint contains the point (overlaps give several),
     including tiles of neighbouring zones. A few 100 km squares per nearby zone are checked: no scan."""
     if not (-90 <= lat <= 90) or not math.isfinite(lon):
-        raise InvalidInputError(f"Point ({lon}, {lat}) is not a longitude/latitude in degrees.")
+        raise InvalidInputError(tr("Point ({lon}, {lat}) is not a longitude/latitude in degrees.", lon=lon, lat=lat))
     if abs(lat) > 85.5:
         return []
     found = []
@@ -393,7 +397,9 @@ def tiles_in_bbox(bbox, limit=500):
     if west > east:
         east += 360
     too_many = InvalidInputError(
-        f"The extent covers more than {limit} Sentinel-2 tiles: zoom in, draw a smaller extent, or pick tiles by id.")
+        tr("The extent covers more than {limit} Sentinel-2 tiles: zoom in, draw a smaller extent, or pick tiles "
+           "by id.",
+           limit=limit))
     # Cheap early refusal for huge extents: a tile adds at most ~100 km x 100 km of new ground.
     area_km2 = (6371.0 ** 2 * math.radians(east - west)
                 * abs(math.sin(math.radians(north_lat)) - math.sin(math.radians(south))))

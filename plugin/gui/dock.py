@@ -22,6 +22,7 @@ from ..core.errors import AuthError, FolderError, NotFoundError, SentinelMirrorE
 from ..core.indices import INDEX_NAMES
 from ..core.models import ProductKind, ProductState
 from ..core.paths import writable_folder
+from ..qgis.i18n import localize, tr
 from ..qgis.messages import user_message
 from ..tasks.base import cancel_task
 from . import results_model as rm
@@ -215,8 +216,8 @@ class SentinelMirrorDock(QgsDockWidget):
                 self.proxy.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         offline = sum(1 for p in products if not p.online)
-        self.ui.resultsGroup.setTitle(f"Results: {len(products)} products"
-                                      + (f", {offline} on tape" if offline else ""))
+        self.ui.resultsGroup.setTitle(tr("Results: {n} products, {offline} on tape", n=len(products), offline=offline)
+                                      if offline else tr("Results: {n} products", n=len(products)))
         self.searchFinished.emit(True)
 
     def _show_footprints(self, layer):
@@ -247,7 +248,7 @@ class SentinelMirrorDock(QgsDockWidget):
     def _search_cancelled(self):
         self.search_task = None
         self._set_busy(None)
-        self.bar.pushMessage("Search cancelled.", Qgis.MessageLevel.Info, 3)
+        self.bar.pushMessage(tr("Search cancelled."), Qgis.MessageLevel.Info, 3)
         self.searchFinished.emit(False)
 
     # ================================================================================ results
@@ -262,10 +263,10 @@ class SentinelMirrorDock(QgsDockWidget):
     def _update_summary(self):
         n, total = self.model.checked_count(), self.model.rowCount()
         shown = self.proxy.rowCount()
-        text = f"{n} of {total} ticked · {rm.human_size(self.model.checked_size())}"
+        text = tr("{n} of {total} ticked · {size}", n=n, total=total, size=rm.human_size(self.model.checked_size()))
         if shown != total:
-            text += f" · {shown} shown"
-        self.ui.summaryLabel.setText(text if total else "No results yet: choose where and what, then Search.")
+            text += " · " + tr("{shown} shown", shown=shown)
+        self.ui.summaryLabel.setText(text if total else tr("No results yet: choose where and what, then Search."))
         self.ui.downloadButton.setEnabled(n > 0 and not self._busy())
 
     def current_product(self):
@@ -283,8 +284,9 @@ class SentinelMirrorDock(QgsDockWidget):
         p = self.model.product(self.proxy.mapToSource(current).row())
         self.footprints.highlight(p.id, self.canvas)
         cloud = "?" if p.cloud_cover is None else f"{p.cloud_cover:.0f} %"
-        self.ui.productLabel.setText(f"<b>{p.acquired:%Y-%m-%d}</b> {p.platform} · tile {p.tile or '?'} · "
-                                     f"cloud {cloud}<br><small>{p.title}</small>")
+        self.ui.productLabel.setText(tr("<b>{date}</b> {platform} · tile {tile} · cloud {cloud}<br>"
+                                        "<small>{title}</small>", date=f"{p.acquired:%Y-%m-%d}", platform=p.platform,
+                                        tile=p.tile or "?", cloud=cloud, title=p.title))
         self.ui.quicklookLabel.setText("…")
         self.quicklooks.request(p, self.provider.session if self.provider is not None else None)
 
@@ -294,13 +296,13 @@ class SentinelMirrorDock(QgsDockWidget):
             label = self.ui.quicklookLabel
             label.setPixmap(pixmap.scaled(label.maximumSize(), Qt.AspectRatioMode.KeepAspectRatio,
                                           Qt.TransformationMode.SmoothTransformation))
-            label.setToolTip("Quicklook of the product under the cursor in the table.")
+            label.setToolTip(tr("Quicklook of the product under the cursor in the table."))
 
     def _quicklook_unavailable(self, product_id, why):
         current = self.current_product()
         if current is not None and current.id == product_id:
-            self.ui.quicklookLabel.setText("no\nquicklook")
-            self.ui.quicklookLabel.setToolTip(why)
+            self.ui.quicklookLabel.setText(tr("no\nquicklook"))
+            self.ui.quicklookLabel.setToolTip(localize(why))
 
     # ================================================================================ download
     def download_folder(self, config):
@@ -315,7 +317,7 @@ class SentinelMirrorDock(QgsDockWidget):
             return
         products = self.model.checked_products()
         if not products:
-            self.show_error("Tick at least one product in the table (or use the select-all button).")
+            self.show_error(tr("Tick at least one product in the table (or use the select-all button)."))
             return
         from ..qgis.catalogue import pipeline_options
         from ..qgis.settings import load_config
@@ -324,7 +326,7 @@ class SentinelMirrorDock(QgsDockWidget):
         try:
             writable_folder(folder)   # a file, a read-only mount: one sentence now, before anything is asked
         except FolderError as e:
-            self.show_error(f"{e} (Settings → Options → Sentinel Mirror)", settings_button=True)
+            self.show_error(tr("{reason} (Settings → Options → Sentinel Mirror)", reason=e), settings_button=True)
             return
         if not self._open_catalogue():
             return
@@ -390,7 +392,7 @@ class SentinelMirrorDock(QgsDockWidget):
         from .layer_loader import LayerLoader
         loader = LayerLoader(QgsProject.instance(), ndvi_paths=outcome.ndvi_paths, natural_colour_paths=outcome.views,
                              parent=self)
-        loader.progressChanged.connect(lambda pct: self._run_progress(pct, "Adding layers %p %"))
+        loader.progressChanged.connect(lambda pct: self._run_progress(pct, tr("Adding layers %p %")))
         loader.finished.connect(lambda layers, errors: self._layers_loaded(outcome, layers, errors))
         self.loader = loader
         loader.start()
@@ -398,7 +400,8 @@ class SentinelMirrorDock(QgsDockWidget):
     def _layers_loaded(self, outcome, layers, errors):
         self.loader = None
         if errors:   # a layer that cannot be shown must not hide the downloads
-            self.show_error(errors[0] if len(errors) == 1 else f"{len(errors)} layers could not be added: {errors[0]}")
+            self.show_error(errors[0] if len(errors) == 1 else tr("{n} layers could not be added: {first}",
+                                                                  n=len(errors), first=errors[0]))
         self._run_done(outcome, layers)
 
     def _run_done(self, outcome, layers):
@@ -406,23 +409,24 @@ class SentinelMirrorDock(QgsDockWidget):
         self.ui.progressBar.setValue(1000)
         done, failed = outcome.done, outcome.failed
         tape = [st for st in outcome.statuses if st.state is ProductState.OFFLINE]
-        text = f"{len(done)} of {len(outcome.statuses)} downloaded"
+        text = tr("{done} of {total} downloaded", done=len(done), total=len(outcome.statuses))
         if outcome.ndvi:
-            text += f", {len(outcome.ndvi)} NDVI"
-        reasons = sorted({st.reason for st in failed if st.reason})
+            text += tr(", {n} NDVI", n=len(outcome.ndvi))
+        reasons = sorted({st.reason for st in failed if st.reason})   # English: the checks below read them
         if tape:
-            text += f", {len(tape)} on tape"
+            text += tr(", {n} on tape", n=len(tape))
         if failed:   # one shared reason (a wrong key, a full disk) is said at once; several: see the rows
-            text += f"; {len(failed)} failed: " + (reasons[0] if len(reasons) == 1 else "hover the state for why.")
+            text += tr("; {n} failed: {why}", n=len(failed),
+                       why=localize(reasons[0]) if len(reasons) == 1 else tr("hover the state for why."))
         else:
             text += "."
         if len({lyr.name().rsplit(" ", 1)[-1] for lyr in layers}) > 1:
-            text += " The newest date is on the map; the others wait in the Layers panel, unticked."
+            text += " " + tr("The newest date is on the map; the others wait in the Layers panel, unticked.")
         LOG.info("%s (%s)", text, outcome.folder)
         for st in failed:
             LOG.warning("%s failed: %s", st.product_id, st.reason)
         if done:
-            self._push_with_button(text, "Open folder", lambda: self.open_folder(outcome.folder),
+            self._push_with_button(text, tr("Open folder"), lambda: self.open_folder(outcome.folder),
                                    Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success)
         elif failed or not tape:
             self.show_error(text, settings_button=any(self._looks_like_auth(r) for r in reasons))
@@ -438,9 +442,9 @@ class SentinelMirrorDock(QgsDockWidget):
         """CDSE refused a login that may need a one-time code: ask for it, then download again (the verified
         products are skipped)."""
         from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit
-        code, ok = QInputDialog.getText(self, "CDSE one-time code",
-                                        "This CDSE account may use two-factor login. Type the current code from "
-                                        "your authenticator app to download again:", QLineEdit.EchoMode.Normal, "")
+        code, ok = QInputDialog.getText(self, tr("CDSE one-time code"),
+                                        tr("This CDSE account may use two-factor login. Type the current code from "
+                                           "your authenticator app to download again:"), QLineEdit.EchoMode.Normal, "")
         if ok and code.strip():
             self.cdse_totp = code.strip()
             self.download()
@@ -463,9 +467,9 @@ class SentinelMirrorDock(QgsDockWidget):
     def _run_cancelled(self, _stopped):
         downloaded = bool(self.run.outcome.statuses)
         self._end_run()
-        self.bar.pushMessage("Cancelled. The downloads are kept; NDVI was not finished." if downloaded else
-                             "Download cancelled. Finished products are kept; the others resume where they "
-                             "stopped next time.", Qgis.MessageLevel.Info, 6)
+        self.bar.pushMessage(tr("Cancelled. The downloads are kept; NDVI was not finished.") if downloaded else
+                             tr("Download cancelled. Finished products are kept; the others resume where they "
+                                "stopped next time."), Qgis.MessageLevel.Info, 6)
         self.runFinished.emit("cancelled")
 
     def cancel(self):
@@ -508,12 +512,13 @@ class SentinelMirrorDock(QgsDockWidget):
     @staticmethod
     def _looks_like_auth(message):
         m = message.lower()
-        return any(w in m for w in ("api key", "password", "authentication", "credentials", "token"))
+        return any(w in m for w in ("api key", "password", "authentication", "credentials", "token",   # English
+                                    "clé d’api", "mot de passe", "authentification", "identifiants", "jeton"))
 
     def show_error(self, text, settings_button=False):
         LOG.warning("%s", text)
         if settings_button:
-            self._push_with_button(text, "Open settings", self.open_options, Qgis.MessageLevel.Critical)
+            self._push_with_button(text, tr("Open settings"), self.open_options, Qgis.MessageLevel.Critical)
         else:
             self.bar.pushMessage(text, Qgis.MessageLevel.Critical, 0)
 

@@ -12,6 +12,7 @@ from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..core.models import ProductState, ProductStatus
 from ..tasks.base import cancel_task
+from ..qgis.i18n import tr
 
 LOG = logging.getLogger("sentinel_mirror")
 FINAL_STATES = (ProductState.DONE, ProductState.FAILED, ProductState.CANCELLED)
@@ -114,7 +115,7 @@ class DownloadRun(QObject):
                 from ..tasks.natural_colour_task import NaturalColourTask
                 task = NaturalColourTask(archives)
                 task.resultsReady.connect(lambda paths: self._step_done("views", paths))
-                self._start(task, "Layers %p %")
+                self._start(task, tr("Layers %p %"))
                 return
         self.finished.emit(self.outcome)
 
@@ -134,8 +135,8 @@ class DownloadRun(QObject):
 
     def _cancelled(self):
         self.task = None
-        stopped = self._end_rows(ProductState.CANCELLED, "Cancelled: a partial download resumes where it stopped "
-                                                         "next time.")
+        stopped = self._end_rows(ProductState.CANCELLED, tr("Cancelled: a partial download resumes where it "
+                                                            "stopped next time."))
         self.cancelled.emit(stopped)
 
     def _end_rows(self, state, reason):

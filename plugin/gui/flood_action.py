@@ -10,6 +10,7 @@ from qgis.PyQt.QtWidgets import QPushButton
 
 from ..core.models import ProductKind
 from ..core.paths import safe_filename
+from ..qgis.i18n import localize, tr
 
 LOG = logging.getLogger("sentinel_mirror.flood")
 
@@ -30,10 +31,10 @@ class FloodAction(QObject):
         super().__init__(dock)
         self.dock = dock
         self.task = None
-        self.button = QPushButton("Flood map", dock.ui.downloadButton.parentWidget())
+        self.button = QPushButton(tr("Flood map"), dock.ui.downloadButton.parentWidget())
         self.button.setObjectName("floodButton")
-        self.button.setToolTip("Map the flood between the two ticked Sentinel-1 dates over the map's extent "
-                               "(download them first). Radar change detection, no terrain correction.")
+        self.button.setToolTip(tr("Map the flood between the two ticked Sentinel-1 dates over the map's extent "
+                                  "(download them first). Radar change detection, no terrain correction."))
         layout = dock.ui.goLayout
         layout.insertWidget(layout.indexOf(dock.ui.downloadButton) + 1, self.button)
         self.button.clicked.connect(self.start)
@@ -56,7 +57,7 @@ class FloodAction(QObject):
         folder, before = self.archives(pair[0])
         _, after = self.archives(pair[1])
         if not all(os.path.exists(p) for p in before + after):
-            self.dock.show_error("Download both dates first (Download), then click Flood map.")
+            self.dock.show_error(tr("Download both dates first (Download), then click Flood map."))
             return
         canvas = self.dock.canvas
         extent, crs = canvas.extent(), canvas.mapSettings().destinationCrs()
@@ -70,7 +71,7 @@ class FloodAction(QObject):
         task.cancelledByUser.connect(self._failed)
         self.task = task
         self.update()
-        self.dock.bar.pushMessage("Mapping the flood over the map's extent…", Qgis.MessageLevel.Info, 4)
+        self.dock.bar.pushMessage(tr("Mapping the flood over the map's extent…"), Qgis.MessageLevel.Info, 4)
         QgsApplication.taskManager().addTask(task)
 
     def _done(self, result, day):
@@ -79,7 +80,7 @@ class FloodAction(QObject):
         self.update()
         add_flood_layers(result.raster, result.polygons, f"{group_name()} {day}", QgsProject.instance())
         LOG.info("%s (%s)", result.summary(), result.raster)
-        self.dock.bar.pushMessage(result.summary(), Qgis.MessageLevel.Success, 10)
+        self.dock.bar.pushMessage(localize(result.summary()), Qgis.MessageLevel.Success, 10)
 
     def _failed(self, message=None):
         self.task = None

@@ -9,10 +9,12 @@ from qgis.core import (QgsFeature, QgsField, QgsFillSymbol, QgsGeometry, QgsPoin
 from qgis.gui import QgsRubberBand
 from qgis.PyQt.QtGui import QColor
 
+from ..core.i18n import tr_noop
 from ..qgis import compat
+from ..qgis.i18n import localize, tr
 from .tile_grid import WGS84, footprint_geometry
 
-LAYER_NAME = "Sentinel Mirror: search results"
+LAYER_NAME = tr_noop("Sentinel Mirror: search results")
 FIELDS = (("product_id", compat.STRING), ("title", compat.STRING), ("date", compat.STRING),
           ("tile", compat.STRING), ("cloud", compat.DOUBLE), ("size_mb", compat.DOUBLE),
           ("online", compat.BOOL), ("ticked", compat.INT))
@@ -55,7 +57,8 @@ def _renderer():
     other = QgsFillSymbol.createSimple({"color": "0,0,0,0", "style": "no", "outline_color": "120,120,120,200",
                                         "outline_width": "0.3", "outline_style": "dash"})
     root = QgsRuleBasedRenderer.Rule(None)
-    for label, expr, symbol in (("not ticked", '"ticked" = 0', other), ("ticked for download", '"ticked" = 1', ticked)):
+    for label, expr, symbol in ((tr("not ticked"), '"ticked" = 0', other),
+                                (tr("ticked for download"), '"ticked" = 1', ticked)):
         rule = QgsRuleBasedRenderer.Rule(symbol, 0, 0, expr, label)
         root.appendChild(rule)
     return QgsRuleBasedRenderer(root)
@@ -85,7 +88,7 @@ class FootprintsLayer:
         layer = self.layer
         if layer is not None:
             return layer
-        layer = QgsVectorLayer("Polygon?crs=EPSG:4326", LAYER_NAME, "memory")
+        layer = QgsVectorLayer("Polygon?crs=EPSG:4326", localize(LAYER_NAME), "memory")
         layer.dataProvider().addAttributes([QgsField(name, kind) for name, kind in FIELDS])
         layer.updateFields()
         layer.setRenderer(_renderer())

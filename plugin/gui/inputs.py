@@ -8,12 +8,14 @@ from qgis.PyQt.QtWidgets import QCompleter
 
 from ..core import tiles as core_tiles
 from ..core.errors import InvalidInputError
+from ..core.i18n import tr_noop
 from ..core.models import BBox
+from ..qgis.i18n import tr
 
 # What can still become a tile id while typing: T? zone (2 digits), latitude band, two square letters.
 _PARTIAL = re.compile(r"^T?(\d{0,2}|\d{2}[C-HJ-NP-X]|\d{2}[C-HJ-NP-X][A-HJ-NP-Z]{1,2})$")
-FORM_HINT = ("Tile ids are a UTM zone (01-60), a latitude band letter (C-X, no I/O) and two letters "
-             "(no I/O), e.g. 31TCJ; a leading T is accepted.")
+FORM_HINT = tr_noop("Tile ids are a UTM zone (01-60), a latitude band letter (C-X, no I/O) and two letters "
+                    "(no I/O), e.g. 31TCJ; a leading T is accepted.")
 
 
 def check_tile(text):
@@ -31,7 +33,7 @@ class TileValidator(QValidator):
         if cleaned == "":
             return QValidator.State.Intermediate, cleaned, min(pos, len(cleaned))
         if not _PARTIAL.match(cleaned):
-            self.refused.emit(f"{text.strip()!r} cannot become a tile id. {FORM_HINT}")
+            self.refused.emit(tr("{text!r} cannot become a tile id. {hint}", text=text.strip(), hint=FORM_HINT))
             return QValidator.State.Invalid, text, pos
         try:
             check_tile(cleaned)

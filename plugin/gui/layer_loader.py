@@ -15,6 +15,7 @@ from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
 from ..qgis import layers as qlayers
+from ..qgis.i18n import localize
 from ..tasks.base import cancel_task
 
 LOG = logging.getLogger("sentinel_mirror")
@@ -79,7 +80,7 @@ class LayerLoader(QObject):
                                                               expanded=False))
             except Exception as e:  # noqa: BLE001 (one layer that cannot be placed must not stop the others)
                 LOG.debug("placing the layer %s failed", path, exc_info=True)
-                self.errors.append(str(e))
+                self.errors.append(localize(str(e)))
             if time.perf_counter() - started >= self.budget_s:
                 break
         placed = self.total - len(self.ready)

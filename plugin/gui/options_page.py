@@ -17,6 +17,7 @@ from .. import about
 from ..core.config import ENV_URLS, with_env_overrides
 from ..core.errors import SentinelMirrorError
 from ..core.providers.base import Endpoints
+from ..qgis.i18n import localize, tr
 from ..qgis.settings import read_settings, save_settings
 from ..tasks.base import cancel_task
 from .options_factory import OBJECT_NAME
@@ -59,9 +60,9 @@ class OptionsPage(QgsOptionsPageWidget):
         self.destroyed.connect(lambda: _drop_tests(tests))
         overridden = [var for var in ENV_URLS.values() if os.environ.get(var)]
         self.form.envHint.setText(
-            f"Overridden in this session by the environment: {', '.join(overridden)}." if overridden else
-            "Environment variables SENTINEL_MIRROR_GEODES_URL, _CDSE_URL, _CDSE_AUTH_URL, _CDSE_DOWNLOAD_URL "
-            "override these for headless runs.")
+            tr("Overridden in this session by the environment: {names}.", names=", ".join(overridden)) if overridden
+            else tr("Environment variables SENTINEL_MIRROR_GEODES_URL, _CDSE_URL, _CDSE_AUTH_URL, _CDSE_DOWNLOAD_URL "
+                    "override these for headless runs."))
         self.load(read_settings())
 
     def helpKey(self):  # noqa: N802 (QGIS API name)
@@ -117,15 +118,16 @@ class OptionsPage(QgsOptionsPageWidget):
         try:
             credentials = credentials_for(provider_name, getattr(config, f"{provider_name}_authcfg"))
         except SentinelMirrorError as e:
-            label.setText(f"{service}: {e}")
+            label.setText(f"{service}: {localize(str(e))}")
             return
         task = ConnectionCheckTask(provider_name, config.endpoints, credentials, build_session())
-        task.resultsReady.connect(lambda verdicts: self._tested(provider_name, verdicts[0].text))
+        task.resultsReady.connect(lambda verdicts: self._tested(provider_name, localize(verdicts[0].text)))
         task.failed.connect(lambda message: self._tested(provider_name, f"{service}: {message}"))
-        task.cancelledByUser.connect(lambda: self._tested(provider_name, f"{service}: test cancelled."))
+        task.cancelledByUser.connect(lambda: self._tested(provider_name,
+                                                          tr("{service}: test cancelled.", service=service)))
         self.tests[provider_name] = task
         button.setEnabled(False)
-        label.setText(f"{service}: testing…")
+        label.setText(tr("{service}: testing…", service=service))
         QgsApplication.taskManager().addTask(task)
 
     def _tested(self, provider_name, text):

@@ -16,6 +16,9 @@ import math
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from ..core.i18n import tr_noop
+from ..qgis.i18n import localize, tr
+
 try:   # matplotlib >= 3.5 picks the Qt binding QGIS already loaded (PyQt5 on QGIS 3, PyQt6 on QGIS 4)
     from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg as FigureCanvas
     from matplotlib.figure import Figure
@@ -30,10 +33,16 @@ except ImportError:
     except ImportError:
         HAVE_MATPLOTLIB = False
 
-BAND_COLOURS = {"B2": ("#1f5fbf", "blue (B2)"), "B3": ("#2e9e3e", "green (B3)"), "B4": ("#c0392b", "red (B4)"),
-                "B8": ("#7b3294", "NIR (B8)")}
-NO_CHART = ("The chart needs matplotlib, which this QGIS's Python lacks (Debian/Ubuntu: "
-            "sudo apt install python3-matplotlib). The values are listed below and export to CSV.")
+BAND_COLOURS = {"B2": ("#1f5fbf", tr_noop("blue (B2)")), "B3": ("#2e9e3e", tr_noop("green (B3)")),
+                "B4": ("#c0392b", tr_noop("red (B4)")), "B8": ("#7b3294", tr_noop("NIR (B8)"))}
+NO_CHART = tr_noop("The chart needs matplotlib, which this QGIS's Python lacks (Debian/Ubuntu: "
+                   "sudo apt install python3-matplotlib). The values are listed below and export to CSV.")
+# a date's state (plugin/core/timeseries) as the chart and the table say it
+STATE_TEXT = {"valid": tr_noop("valid"), "masked": tr_noop("masked"), "no data": tr_noop("no data")}
+
+
+def state_text(state):
+    return localize(STATE_TEXT.get(state, state))
 
 
 def _finite(v):
@@ -60,11 +69,11 @@ class ProfileChart(QWidget):
             self._annotation = None
         else:
             self.figure = self.canvas = None
-            note = QLabel(NO_CHART)
+            note = QLabel(localize(NO_CHART))
             note.setWordWrap(True)
             layout.addWidget(note)
             self.table = QTableWidget(0, 4)
-            self.table.setHorizontalHeaderLabels(["date", "state", self.index, "valid %"])
+            self.table.setHorizontalHeaderLabels([tr("date"), tr("state"), self.index, tr("valid %")])
             layout.addWidget(self.table)
 
     @property
@@ -88,8 +97,9 @@ class ProfileChart(QWidget):
             for b in bands:
                 pts = [(r.date, r.reflectance[b]) for r in self.rows if _finite(r.reflectance.get(b))]
                 colour, label = BAND_COLOURS[b]
-                ax2.plot([d for d, _ in pts], [v for _, v in pts], "-o", ms=3, lw=1.2, color=colour, label=label)
-            ax2.set_ylabel("surface reflectance")
+                ax2.plot([d for d, _ in pts], [v for _, v in pts], "-o", ms=3, lw=1.2, color=colour,
+                         label=localize(label))
+            ax2.set_ylabel(tr("surface reflectance"))
             ax2.legend(loc="upper left", fontsize="x-small", ncol=4)
             ax2.grid(alpha=0.3)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
@@ -107,25 +117,25 @@ class ProfileChart(QWidget):
             share = ax.twinx()
             share.bar([r.date for r in rows], [100 * (r.valid_fraction if _finite(r.valid_fraction) else 0)
                                                 for r in rows], width=2.5, color="#9e9e9e", alpha=0.25,
-                      label="valid pixels (%)")
+                      label=tr("valid pixels (%)"))
             share.set_ylim(0, 100)
-            share.set_ylabel("valid pixels (%)", color="#757575")
+            share.set_ylabel(tr("valid pixels (%)"), color="#757575")
             share.tick_params(axis="y", colors="#757575", labelsize="small")
             ax.set_zorder(share.get_zorder() + 1)
             ax.patch.set_visible(False)
             ax.fill_between([r.date for r in valid], [r.p10 for r in valid], [r.p90 for r in valid],
                             color="#4caf50", alpha=0.25, label="p10-p90")
         ax.plot([r.date for r in valid], [r.value for r in valid], "-o", ms=4, lw=1.5, color="#2e7d32",
-                label=f"{'mean ' if field else ''}{self.index}")
+                label=tr("mean {index}", index=self.index) if field else self.index)
         lo = -0.2
         if masked:
             ax.plot([r.date for r in masked], [lo] * len(masked), "x", ms=7, mew=2, color="#616161",
-                    label="masked (clouds, shadows, edges)", clip_on=False)
+                    label=tr("masked (clouds, shadows, edges)"), clip_on=False)
             for r in masked:
                 ax.axvline(r.date, color="#bdbdbd", lw=0.8, ls=":", zorder=0)
         if nodata:
             ax.plot([r.date for r in nodata], [lo] * len(nodata), "o", mfc="none", ms=5, color="#9e9e9e",
-                    label="no data", clip_on=False)
+                    label=state_text("no data"), clip_on=False)
         ax.set_ylim(lo - 0.05, 1.0)
         ax.set_ylabel(self.index)
         ax.grid(alpha=0.3)
@@ -144,10 +154,11 @@ class ProfileChart(QWidget):
         if row.state == "valid":
             text = f"{row.date.isoformat()}  {self.index} {row.value:.3f}"
             if row.pixels > 1:
-                text += f" (p10 {row.p10:.3f}, p90 {row.p90:.3f}; valid {100 * row.valid_fraction:.0f} %)"
+                text += tr(" (p10 {p10:.3f}, p90 {p90:.3f}; valid {pct:.0f} %)", p10=row.p10, p90=row.p90,
+                           pct=100 * row.valid_fraction)
             return text
-        return f"{row.date.isoformat()}  {row.state}" + (
-            f" ({100 * row.masked_fraction:.0f} % masked)" if row.pixels > 1 else "")
+        return f"{row.date.isoformat()}  {state_text(row.state)}" + (
+            tr(" ({pct:.0f} % masked)", pct=100 * row.masked_fraction) if row.pixels > 1 else "")
 
     def _hover(self, event):
         row = self._nearest(event)
@@ -176,12 +187,12 @@ class ProfileChart(QWidget):
         t = self.table
         t.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
-            vals = [r.date.isoformat(), r.state, f"{r.value:.3f}" if _finite(r.value) else "",
+            vals = [r.date.isoformat(), state_text(r.state), f"{r.value:.3f}" if _finite(r.value) else "",
                     f"{100 * r.valid_fraction:.0f}" if _finite(r.valid_fraction) else ""]
             for j, v in enumerate(vals):
                 t.setItem(i, j, QTableWidgetItem(v))
 
     def save_png(self, path):
         if self.figure is None:
-            raise OSError("No chart to save: matplotlib is not installed.")
+            raise OSError(tr("No chart to save: matplotlib is not installed."))
         self.figure.savefig(path, dpi=150)

@@ -21,6 +21,7 @@ from .. import about
 from ..qgis.messages import user_message
 from ..tasks.base import cancel_task
 from .profile_chart import ProfileChart
+from ..qgis.i18n import localize, tr
 
 FORM_CLASS, _ = uic.loadUiType(str(about.UI_DIR / "profile.ui"))
 POINT, PICK, DRAW = "point", "pick", "draw"
@@ -68,7 +69,7 @@ class ProfileMapTool(QgsMapTool):
         elif self.mode == PICK and event.button() == Qt.MouseButton.LeftButton:
             geometry = self.polygon_at(point)
             if geometry is None:
-                self.refused.emit("No polygon under the click: show a layer of fields, or draw the field.")
+                self.refused.emit(tr("No polygon under the click: show a layer of fields, or draw the field."))
                 return
             self.show_geometry(geometry)
             self.placeChosen.emit(PICK, geometry)
@@ -89,7 +90,7 @@ class ProfileMapTool(QgsMapTool):
         pts = list(dict.fromkeys((p.x(), p.y()) for p in self.vertices))
         self.vertices = []
         if len(pts) < 3:
-            self.refused.emit("A field needs at least three corners: left-click them, then right-click.")
+            self.refused.emit(tr("A field needs at least three corners: left-click them, then right-click."))
             return
         geometry = QgsGeometry.fromPolygonXY([[QgsPointXY(x, y) for x, y in pts + [pts[0]]]])
         self.show_geometry(geometry)
@@ -142,8 +143,9 @@ class ProfilePanel(QWidget):
         self.indexCombo.setObjectName("indexCombo")
         for name in INDEX_NAMES:
             self.indexCombo.addItem(name, name)
-            self.indexCombo.setItemData(self.indexCombo.count() - 1, INDICES[name].title, Qt.ItemDataRole.ToolTipRole)
-        self.indexCombo.setToolTip("The index charted, computed by the index engine on the same masks.")
+            self.indexCombo.setItemData(self.indexCombo.count() - 1, localize(INDICES[name].title),
+                                        Qt.ItemDataRole.ToolTipRole)
+        self.indexCombo.setToolTip(tr("The index charted, computed by the index engine on the same masks."))
         self.ui.toolLayout.insertWidget(self.ui.toolLayout.indexOf(self.ui.reflectanceCheck), self.indexCombo)
         self.tool = ProfileMapTool(self.canvas)
         self.tool.placeChosen.connect(self.start)
@@ -183,7 +185,8 @@ class ProfilePanel(QWidget):
                 b.blockSignals(False)
 
     def browse(self):
-        folder = QFileDialog.getExistingDirectory(self, "Folder of downloaded products", self.ui.folderEdit.text())
+        folder = QFileDialog.getExistingDirectory(self, tr("Folder of downloaded products"),
+                                                  self.ui.folderEdit.text())
         if folder:
             self.ui.folderEdit.setText(folder)
 
@@ -196,7 +199,7 @@ class ProfilePanel(QWidget):
 
         folder = self.folder()
         if not folder or not os.path.isdir(folder):
-            self.ui.statusLabel.setText("Choose the folder the products were downloaded to (Products).")
+            self.ui.statusLabel.setText(tr("Choose the folder the products were downloaded to (Products)."))
             return
         if self.task is not None:
             cancel_task(self.task)
@@ -206,19 +209,19 @@ class ProfilePanel(QWidget):
         if kind == POINT:
             p = geometry.asPoint()
             task = ProfileTask(folder, crs, point=(p.x(), p.y()), reflectance=reflectance, index=index)
-            self.place = f"point {p.x():.1f}, {p.y():.1f}"
+            self.place = tr("point {x:.1f}, {y:.1f}", x=p.x(), y=p.y())
         else:
             task = ProfileTask(folder, crs, polygon_wkt=geometry.asWkt(), reflectance=reflectance, index=index)
             project = QgsProject.instance()
             area = QgsDistanceArea()      # ellipsoidal: square metres whatever the map's CRS
             area.setSourceCrs(self.canvas.mapSettings().destinationCrs(), project.transformContext())
             area.setEllipsoid(project.ellipsoid() if project.ellipsoid() not in ("", "NONE") else "EPSG:7030")
-            self.place = f"field of {area.measureArea(geometry) / 1e4:.1f} ha"
+            self.place = tr("field of {value:.1f} ha", value=area.measureArea(geometry) / 1e4)
         task.resultsReady.connect(lambda rows, t=task, i=index: self._done(t, rows, i))
         task.failed.connect(lambda message, t=task: self._failed(t, message))
         task.cancelledByUser.connect(lambda t=task: self._failed(t, None))
         self.task = task
-        self.ui.statusLabel.setText(f"Reading the {self.place} from {folder}…")
+        self.ui.statusLabel.setText(tr("Reading the {place} from {folder}…", place=self.place, folder=folder))
         QgsApplication.taskManager().addTask(task)
 
     def index(self):
@@ -230,10 +233,10 @@ class ProfilePanel(QWidget):
         self.task = None
         self.rows, self.rows_index = rows, index
         masked = sum(r.state == "masked" for r in rows)
-        self.chart.show_rows(rows, title=f"{index}, {self.place}", index=index)
-        self.ui.statusLabel.setText(f"{len(rows)} dates, {masked} masked (clouds, shadows, edges). "
-                                    "Hover for values; click a date to show it on the map."
-                                    if rows else "No product of the folder covers this place.")
+        self.chart.show_rows(rows, title=tr("{index}, {place}", index=index, place=self.place), index=index)
+        self.ui.statusLabel.setText(tr("{n} dates, {masked} masked (clouds, shadows, edges). Hover for values; click "
+                                       "a date to show it on the map.", n=len(rows), masked=masked)
+                                    if rows else tr("No product of the folder covers this place."))
         self.ui.csvButton.setEnabled(bool(rows))
         self.ui.pngButton.setEnabled(bool(rows) and self.chart.has_chart)
         self.profileShown.emit(rows)
@@ -242,33 +245,33 @@ class ProfilePanel(QWidget):
         if task is not self.task:
             return
         self.task = None
-        self.ui.statusLabel.setText(message or "Profile cancelled.")
+        self.ui.statusLabel.setText(message or tr("Profile cancelled."))
 
     def export_csv(self, path=None):
         from ..core.timeseries.profile import write_profile_csv
 
         index = getattr(self, "rows_index", "NDVI")
-        path = path or QFileDialog.getSaveFileName(self, "Export the profile", f"{index.lower()}_profile.csv",
-                                                   "CSV files (*.csv)")[0]
+        path = path or QFileDialog.getSaveFileName(self, tr("Export the profile"), f"{index.lower()}_profile.csv",
+                                                   tr("CSV files (*.csv)"))[0]
         if path:
             try:
                 write_profile_csv(self.rows, path, index)
             except OSError as e:
-                self.ui.statusLabel.setText(f"Could not write {path}: {user_message(e)}")
+                self.ui.statusLabel.setText(tr("Could not write {path}: {e}", path=path, e=user_message(e)))
                 return
-            self.ui.statusLabel.setText(f"Profile written to {path}")
+            self.ui.statusLabel.setText(tr("Profile written to {path}", path=path))
 
     def export_png(self, path=None):
-        path = path or QFileDialog.getSaveFileName(self, "Export the chart",
+        path = path or QFileDialog.getSaveFileName(self, tr("Export the chart"),
                                                    f"{getattr(self, 'rows_index', 'NDVI').lower()}_profile.png",
-                                                   "PNG images (*.png)")[0]
+                                                   tr("PNG images (*.png)"))[0]
         if path:
             try:
                 self.chart.save_png(path)
             except OSError as e:
-                self.ui.statusLabel.setText(f"Could not write {path}: {user_message(e)}")
+                self.ui.statusLabel.setText(tr("Could not write {path}: {e}", path=path, e=user_message(e)))
                 return
-            self.ui.statusLabel.setText(f"Chart written to {path}")
+            self.ui.statusLabel.setText(tr("Chart written to {path}", path=path))
 
     def show_date(self, row):
         """Show the clicked date on the map: its loaded layer, else the natural-colour view of its product."""
@@ -280,11 +283,11 @@ class ProfilePanel(QWidget):
                 if node is not None:
                     node.setItemVisibilityCheckedParentRecursive(True)
                 self.iface.setActiveLayer(layer)
-                self.ui.statusLabel.setText(f"{row.date}: {layer.name()} shown.")
+                self.ui.statusLabel.setText(tr("{date}: {name} shown.", date=row.date, name=layer.name()))
                 return
         zips = [p for p in row.paths if p.lower().endswith(".zip")]
         if not zips:
-            self.ui.statusLabel.setText(f"{row.date}: no layer of that date is loaded.")
+            self.ui.statusLabel.setText(tr("{date}: no layer of that date is loaded.", date=row.date))
             return
         from ..core.product_names import natural_colour_path
         from ..core.products import natural_colour_vrt
@@ -298,7 +301,7 @@ class ProfilePanel(QWidget):
             self.ui.statusLabel.setText(f"{row.date}: {user_message(e)}")
             return
         self.iface.setActiveLayer(layer)
-        self.ui.statusLabel.setText(f"{row.date}: {layer.name()} added to the map.")
+        self.ui.statusLabel.setText(tr("{date}: {name} added to the map.", date=row.date, name=layer.name()))
 
     def close_tool(self):
         if self.canvas.mapTool() is self.tool:
@@ -311,7 +314,7 @@ class ProfilePanel(QWidget):
 
 class ProfileDock(QgsDockWidget):
     def __init__(self, iface, folder="", parent=None):
-        super().__init__(f"{about.NAME}: time profile", parent)
+        super().__init__(tr("{name}: time profile", name=about.NAME), parent)
         self.setObjectName("SentinelMirrorProfileDock")
         self.panel = ProfilePanel(iface, folder, self)
         self.setWidget(self.panel)
@@ -329,7 +332,7 @@ def add_profile_button(dock, layout, position, folder_of):
     button.setIcon(QgsApplication.getThemeIcon("/mActionAddBasicTimeSeriesChart.svg")
                    if QgsApplication.getThemeIcon("/mActionAddBasicTimeSeriesChart.svg").availableSizes()
                    else QgsApplication.getThemeIcon("/mIconTemporalRaster.svg"))
-    button.setToolTip("Time profile: NDVI over time at a point or a field, from the downloaded products.")
+    button.setToolTip(tr("Time profile: NDVI over time at a point or a field, from the downloaded products."))
     button.setAutoRaise(True)
     layout.insertWidget(position, button)
     state = {"dock": None}

@@ -6,6 +6,7 @@ from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 from qgis.PyQt.QtGui import QPixmap
 
+from ..qgis.i18n import tr
 from ..tasks.base import cancel_task
 
 LOG = logging.getLogger("sentinel_mirror")
@@ -32,7 +33,7 @@ class QuicklookLoader(QObject):
             self.ready.emit(product.id, pixmap)
             return
         if not product.quicklook_url or session is None:
-            self.unavailable.emit(product.id, "The catalogue gives no quicklook for this product.")
+            self.unavailable.emit(product.id, tr("The catalogue gives no quicklook for this product."))
             return
         self.cancel()
         from ..tasks.quicklook_task import QuicklookTask
@@ -66,7 +67,7 @@ class QuicklookLoader(QObject):
             return
         pixmap = QPixmap()
         if not data or not pixmap.loadFromData(data[0]):   # QPixmap: main thread only, hence here
-            self._failed(task, product_id, "The quicklook is not an image QGIS can read.")
+            self._failed(task, product_id, tr("The quicklook is not an image QGIS can read."))
             return
         self._cache[product_id] = pixmap
         self.ready.emit(product_id, pixmap)

@@ -8,18 +8,21 @@ from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyM
 from qgis.PyQt.QtGui import QBrush, QColor
 from qgis.PyQt.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionProgressBar
 
+from ..core.i18n import tr_noop
 from ..core.models import Availability, ProductState
+from ..qgis.i18n import localize, tr
+from ..qgis.messages import state_label
 
 DATE, TILE, CLOUD, SIZE, ONLINE, STATE = range(6)
-HEADERS = ("Date", "Tile", "Cloud", "Size", "Online", "State")
+HEADERS = (tr_noop("Date"), tr_noop("Tile"), tr_noop("Cloud"), tr_noop("Size"), tr_noop("Online"), tr_noop("State"))
 HEADER_TIPS = (
-    "Acquisition date (UTC). Tick the products to download.",
-    "Sentinel-2 tile (MGRS grid square of 110 km).",
-    "Cloud cover (%) of the whole tile, as the catalogue reports it.",
-    "Size of the archive to download.",
-    "What the catalogue said at the search. online: on disk, downloads at once. on tape: must be staged first "
-    "(minutes to hours); the download asks for every tape product to be staged at once.",
-    "Where the product is in the download: offline → staging → downloading % → verifying → done.",
+    tr_noop("Acquisition date (UTC). Tick the products to download."),
+    tr_noop("Sentinel-2 tile (MGRS grid square of 110 km)."),
+    tr_noop("Cloud cover (%) of the whole tile, as the catalogue reports it."),
+    tr_noop("Size of the archive to download."),
+    tr_noop("What the catalogue said at the search. online: on disk, downloads at once. on tape: must be staged "
+            "first (minutes to hours); the download asks for every tape product to be staged at once."),
+    tr_noop("Where the product is in the download: offline → staging → downloading % → verifying → done."),
 )
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1     # raw values so dates/sizes sort as values, not text
@@ -37,11 +40,19 @@ _STATE_COLOURS = {
     ProductState.CANCELLED: QColor("#616161"),
 }
 _AVAILABILITY_TEXT = {
-    Availability.ONLINE: "online",
-    Availability.OFFLINE: "on tape",
-    Availability.STAGING: "staging",
+    Availability.ONLINE: tr_noop("online"),
+    Availability.OFFLINE: tr_noop("on tape"),
+    Availability.STAGING: tr_noop("staging"),
     Availability.UNKNOWN: "?",
 }
+
+
+def availability_text(availability):
+    return localize(_AVAILABILITY_TEXT[availability])
+
+
+# size units as the user's language writes them (French: o, ko, Mo, Go)
+_UNITS = {"B": tr_noop("B"), "kB": tr_noop("kB"), "MB": tr_noop("MB"), "GB": tr_noop("GB")}
 
 
 def human_size(n):
@@ -50,7 +61,7 @@ def human_size(n):
     size = float(n)
     for unit in ("B", "kB", "MB", "GB"):
         if size < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+            return f"{size:.0f} {localize(_UNITS[unit])}" if unit == "B" else f"{size:.1f} {localize(_UNITS[unit])}"
         size /= 1000.0
     return f"{size:.1f} TB"  # pragma: no cover
 
@@ -60,12 +71,12 @@ def state_text(status):
         return ""
     if status.state is ProductState.DOWNLOADING:
         if status.bytes_total:
-            return f"downloading {100.0 * status.bytes_done / status.bytes_total:.0f} %"
-        return f"downloading {human_size(status.bytes_done)}"
+            return tr("downloading {pct:.0f} %", pct=100.0 * status.bytes_done / status.bytes_total)
+        return tr("downloading {size}", size=human_size(status.bytes_done))
     if status.state is ProductState.FAILED:
         return "failed"
     if status.state is ProductState.OFFLINE:   # waiting for the user's order in the portal (the tooltip says where)
-        return "on tape"
+        return availability_text(Availability.OFFLINE)
     return status.state.value
 
 
@@ -187,9 +198,9 @@ class ResultsModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
             if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[section]
+                return localize(HEADERS[section])
             if role == Qt.ItemDataRole.ToolTipRole:
-                return HEADER_TIPS[section]
+                return localize(HEADER_TIPS[section])
         return None
 
     def flags(self, index):
@@ -222,7 +233,7 @@ class ResultsModel(QAbstractTableModel):
             return self._sort_key(p, st, col)
         if role == SEARCH_ROLE:
             return " ".join(filter(None, (p.title, p.tile or "", p.acquired.strftime("%Y-%m-%d"),
-                                          p.platform, _AVAILABILITY_TEXT[p.availability], state_text(st))))
+                                          p.platform, availability_text(p.availability), state_text(st))))
         if role == PRODUCT_ROLE:
             return p
         if role == FRACTION_ROLE and col == STATE and st is not None \
@@ -249,7 +260,7 @@ class ResultsModel(QAbstractTableModel):
         if col == SIZE:
             return human_size(p.size)
         if col == ONLINE:   # what the catalogue said; the live pipeline state is the State column's
-            return _AVAILABILITY_TEXT[p.availability]
+            return availability_text(p.availability)
         if col == STATE:
             return state_text(st)
         return None
@@ -273,14 +284,14 @@ class ResultsModel(QAbstractTableModel):
     @staticmethod
     def _tooltip(p, st, col):
         if col == STATE and st is not None and st.reason:
-            return st.reason
+            return localize(st.reason)
         if col == STATE and st is not None and st.path:
             return st.path
         lines = [p.title, f"{p.platform} · {p.acquired.strftime('%Y-%m-%d %H:%M UTC')}"]
         if p.relative_orbit:
-            lines.append(f"relative orbit {p.relative_orbit}")
+            lines.append(tr("relative orbit {orbit}", orbit=p.relative_orbit))
         if p.availability is not Availability.ONLINE:
-            lines.append("on tape: the download asks for it to be staged first")
+            lines.append(tr("on tape: the download asks for it to be staged first"))
         return "\n".join(lines)
 
 

@@ -11,8 +11,10 @@ from qgis.PyQt.QtCore import QDate, QObject, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout
 
 from ..core.errors import InvalidInputError
+from ..core.i18n import tr_noop
 from ..core.models import COLLECTIONS, PROVIDERS, SearchQuery
 from ..qgis.geo import extent_to_bbox
+from ..qgis.i18n import localize, tr
 from . import dock_settings
 from .inputs import FORM_HINT, TileCompleter, TileValidator, check_tile, nearby_tiles
 from .tile_grid import WGS84, TileGrid, to_wgs84
@@ -21,16 +23,16 @@ from .tile_picker import TilePickerTool
 LOG = logging.getLogger("sentinel_mirror")
 PROVIDER_LABELS = {"geodes": "CNES GEODES (PEPS, Theia)", "cdse": "Copernicus Data Space (CDSE)"}
 PROVIDER_TIPS = {
-    "geodes": "CNES GEODES: the former PEPS (L1C, S1) and Theia (MAJA L2A) collections. Searching needs no "
-              "account; downloading needs an API key (gear button).",
-    "cdse": "Copernicus Data Space Ecosystem: Sentinel-2 L1C/L2A (Sen2Cor), Sentinel-1. Downloading needs a "
-            "CDSE account (gear button).",
+    "geodes": tr_noop("CNES GEODES: the former PEPS (L1C, S1) and Theia (MAJA L2A) collections. Searching needs no "
+                      "account; downloading needs an API key (gear button)."),
+    "cdse": tr_noop("Copernicus Data Space Ecosystem: Sentinel-2 L1C/L2A (Sen2Cor), Sentinel-1. Downloading needs a "
+                    "CDSE account (gear button)."),
 }
 # Sentinel-1 collections whose catalogue mixes GRD and SLC (core: SearchQuery.product_type); CDSE's is GRD only
 S1_TYPED_COLLECTIONS = ("PEPS_S1_L1",)
-S1_TYPES = (("GRD", "GRD", "Ground range detected: the usual choice for maps and flood detection."),
-            ("SLC", "SLC", "Single look complex (interferometry): several times larger; see the Size column."),
-            ("GRD + SLC", "any", "Both product types."))
+S1_TYPES = (("GRD", "GRD", tr_noop("Ground range detected: the usual choice for maps and flood detection.")),
+            ("SLC", "SLC", tr_noop("Single look complex (interferometry): several times larger; see the Size column.")),
+            ("GRD + SLC", "any", tr_noop("Both product types.")))
 ERROR_STYLE = "color: #c62828;"
 HINT_STYLE = "color: palette(mid); font-style: italic;"
 
@@ -48,8 +50,8 @@ def _s1_type_combo(collection_combo):
     combo.setObjectName("s1TypeCombo")
     for label, value, tip in S1_TYPES:
         combo.addItem(label, value)
-        combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-    combo.setToolTip("Sentinel-1 product type: GRD by default; SLC products are several times larger.")
+        combo.setItemData(combo.count() - 1, localize(tip), Qt.ItemDataRole.ToolTipRole)
+    combo.setToolTip(tr("Sentinel-1 product type: GRD by default; SLC products are several times larger."))
     row_layout = QHBoxLayout()
     row_layout.addWidget(collection_combo, 1)
     row_layout.addWidget(combo)
@@ -114,7 +116,7 @@ class SearchForm(QObject):
         ui = self.ui
         for name in PROVIDERS:
             ui.providerCombo.addItem(PROVIDER_LABELS.get(name, name), name)
-            ui.providerCombo.setItemData(ui.providerCombo.count() - 1, PROVIDER_TIPS.get(name, ""),
+            ui.providerCombo.setItemData(ui.providerCombo.count() - 1, localize(PROVIDER_TIPS.get(name, "")),
                                          Qt.ItemDataRole.ToolTipRole)
         ui.providerCombo.currentIndexChanged.connect(self._provider_changed)
         ui.collectionCombo.currentIndexChanged.connect(self._collection_changed)
@@ -166,7 +168,7 @@ class SearchForm(QObject):
             try:
                 check_tile(cleaned)
             except InvalidInputError as e:
-                self._show_field_message(self.ui.tileMessage, str(e))
+                self._show_field_message(self.ui.tileMessage, localize(str(e)))
                 return
         self._clear_field_message(self.ui.tileMessage)
 
@@ -249,7 +251,7 @@ class SearchForm(QObject):
 
     def _grid_hint(self, hint):
         self.ui.gridButton.setToolTip(
-            "Show the Sentinel-2 tile grid over the map view." + (f"\n{hint}" if hint else ""))
+            tr("Show the Sentinel-2 tile grid over the map view.") + (f"\n{hint}" if hint else ""))
         if hint:
             self.notice.emit(hint)
 
@@ -276,20 +278,20 @@ class SearchForm(QObject):
         combo.clear()
         for c in COLLECTIONS:
             if c.provider == name:
-                combo.addItem(c.label, c.id)
-                combo.setItemData(combo.count() - 1, c.hint, Qt.ItemDataRole.ToolTipRole)
+                combo.addItem(localize(c.label), c.id)
+                combo.setItemData(combo.count() - 1, localize(c.hint), Qt.ItemDataRole.ToolTipRole)
         combo.blockSignals(False)
         i = combo.findData(previous)
         combo.setCurrentIndex(i if i >= 0 else 0)
-        self.ui.providerCombo.setToolTip(PROVIDER_TIPS.get(name, ""))
+        self.ui.providerCombo.setToolTip(localize(PROVIDER_TIPS.get(name, "")))
         self._collection_changed()
 
     def _collection_changed(self, *_):
         c = self.collection()
         self.s1_type_combo.setVisible(c is not None and c.id in S1_TYPED_COLLECTIONS)
-        self.ui.collectionHint.setText(c.hint if c else "")
+        self.ui.collectionHint.setText(localize(c.hint) if c else "")
         self.ui.collectionCombo.setToolTip(
-            (c.hint + "\n" if c else "") + "L2A surface reflectance is what NDVI should use.")
+            (localize(c.hint) + "\n" if c else "") + tr("L2A surface reflectance is what NDVI should use."))
 
     def collection(self):
         cid = self.ui.collectionCombo.currentData()
@@ -300,8 +302,8 @@ class SearchForm(QObject):
 
     def _dates_changed(self, *_):
         if self.ui.endDate.date() < self.ui.startDate.date():
-            self._show_field_message(self.ui.dateMessage, "The end date is before the start date: "
-                                                          "move one of them.")
+            self._show_field_message(self.ui.dateMessage, tr("The end date is before the start date: "
+                                                             "move one of them."))
         else:
             self._clear_field_message(self.ui.dateMessage)
 
@@ -324,23 +326,25 @@ class SearchForm(QObject):
             text = ui.tileEdit.text().strip()
             if not text:
                 self._field_error(ui.tileMessage, ui.tileEdit,
-                                  "Type a tile id (e.g. 31TCJ), pick one on the map, or choose Extent. " + FORM_HINT)
+                                  tr("Type a tile id (e.g. 31TCJ), pick one on the map, or choose Extent.") + " "
+                                  + localize(FORM_HINT))
                 return None
             try:
                 tile = check_tile(text)
             except InvalidInputError as e:
-                self._field_error(ui.tileMessage, ui.tileEdit, str(e))
+                self._field_error(ui.tileMessage, ui.tileEdit, localize(str(e)))
                 return None
         else:
             try:
                 bbox = extent_to_bbox(ui.extentBox.outputExtent(), ui.extentBox.outputCrs())
             except InvalidInputError as e:
-                self._field_error(ui.extentMessage, ui.extentBox, str(e))
+                self._field_error(ui.extentMessage, ui.extentBox, localize(str(e)))
                 return None
         start, end = ui.startDate.date().toPyDate(), ui.endDate.date().toPyDate()
         if end < start:
             self._field_error(ui.dateMessage, ui.endDate,
-                              f"The end date {end} is before the start date {start}: move one of them.")
+                              tr("The end date {end} is before the start date {start}: move one of them.",
+                                 end=end, start=start))
             return None
         try:
             collection = ui.collectionCombo.currentData()
@@ -348,7 +352,7 @@ class SearchForm(QObject):
             return SearchQuery(provider=self.provider_name(), collection=collection, product_type=product_type,
                                start=start, end=end, tile=tile, bbox=bbox, max_cloud=float(ui.cloudSpin.value()))
         except InvalidInputError as e:
-            self.refused.emit(str(e))
+            self.refused.emit(localize(str(e)))
             return None
 
     def _field_error(self, label, widget, text):

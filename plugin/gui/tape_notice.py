@@ -5,11 +5,14 @@ from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QApplication, QPushButton
 
 from ..core.pipeline import TAPE_LIST_NAME
+from ..core.providers.base import recall_text
+from ..qgis.i18n import tr
 
 
 def tape_notice_text(recall, count, folder):
     listed = TAPE_LIST_NAME.format(service=recall.service)
-    return f"{recall.instructions(count)} The names are also in {listed} in {folder}."
+    return tr("{instructions} The names are also in {listed} in {folder}.", instructions=recall.instructions(count),
+              listed=listed, folder=folder)
 
 
 def open_portal_and_copy(recall, titles):
@@ -20,9 +23,10 @@ def open_portal_and_copy(recall, titles):
 def push_tape_notice(bar, level, recall, titles, folder):
     """A message-bar item with the instructions and the button; returns the button (tests click it)."""
     item = bar.createMessage(tape_notice_text(recall, len(titles), folder))
-    button = QPushButton(f"Open the {recall.place}", item)   # short: the dock is narrow, the text needs the room
-    button.setToolTip(f"Opens the {recall.service} {recall.place} in your browser and copies the product names "
-                      "(paste them into its search).")
+    # short: the dock is narrow, the text needs the room
+    button = QPushButton(tr("Open the {place}", place=recall_text(recall.place)), item)
+    button.setToolTip(tr("Opens the {service} {place} in your browser and copies the product names (paste them into "
+                         "its search).", service=recall.service, place=recall_text(recall.place)))
     button.setObjectName("tapeNoticeButton")
     button.clicked.connect(lambda: open_portal_and_copy(recall, list(titles)))
     item.layout().addWidget(button)

@@ -15,6 +15,7 @@ from qgis.PyQt.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 from ..core import tiles as core_tiles
 from ..core.errors import InvalidInputError
 from ..core.models import BBox
+from ..qgis.i18n import tr
 
 LOG = logging.getLogger("sentinel_mirror")
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -67,13 +68,13 @@ def tiles_in_view(canvas, limit=MAX_GRID_TILES):
     """(tile ids, why-not): the tiles intersecting the view, or [] and a hint when there are too many."""
     bbox = view_bbox(canvas)
     if bbox is None:
-        return [], "The map view has no longitude/latitude extent."
+        return [], tr("The map view has no longitude/latitude extent.")
     if bbox.east - bbox.west > MAX_GRID_SPAN_DEG or bbox.north - bbox.south > MAX_GRID_SPAN_DEG:
-        return [], "Zoom in to see the Sentinel-2 tile grid."
+        return [], tr("Zoom in to see the Sentinel-2 tile grid.")
     try:
         return list(core_tiles.tiles_in_bbox(bbox, limit=limit)), ""
     except InvalidInputError:   # more than `limit` tiles: a grey mesh nobody can read
-        return [], "Zoom in to see the Sentinel-2 tile grid."
+        return [], tr("Zoom in to see the Sentinel-2 tile grid.")
 
 
 class TileGridItem(QgsMapCanvasItem):

@@ -12,6 +12,7 @@ from qgis.PyQt.QtGui import QColor, QCursor
 from qgis.PyQt.QtWidgets import QMenu, QToolTip
 
 from ..core import tiles as core_tiles
+from ..qgis.i18n import tr
 from .tile_grid import footprint_geometry, to_wgs84
 
 LOG = logging.getLogger("sentinel_mirror")
@@ -92,7 +93,7 @@ class TilePickerTool(QgsMapTool):
         menu.setToolTipsVisible(True)
         for tile_id in ids:
             action = menu.addAction(tile_id)
-            action.setToolTip(f"Use tile {tile_id}")
+            action.setToolTip(tr("Use tile {tile}", tile=tile_id))
             action.hovered.connect(lambda t=tile_id: self._show(ids, emphasis=t))
             action.triggered.connect(lambda _=False, t=tile_id: self._pick(t))
         self.menu = menu

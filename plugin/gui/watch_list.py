@@ -6,8 +6,10 @@ import time
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
                                  QPushButton, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout)
+from ..core.i18n import tr_noop
+from ..qgis.i18n import localize, tr
 
-HEADERS = ("Folder", "Service", "On tape", "Next check")
+HEADERS = (tr_noop("Folder"), tr_noop("Service"), tr_noop("On tape"), tr_noop("Next check"))
 REFRESH_MS = 1000   # the countdown to the next check
 
 
@@ -17,10 +19,10 @@ def next_check_text(when, now=None):
         return ""
     left = when - (time.time() if now is None else now)
     if left <= 1:
-        return "now"
+        return tr("now")
     if left < 90:
-        return f"in {left:.0f} s"
-    return f"in {left / 60:.0f} min"
+        return tr("in {left:.0f} s", left=left)
+    return tr("in {value:.0f} min", value=left / 60)
 
 
 def add_watches_button(dock, layout, index):
@@ -29,14 +31,14 @@ def add_watches_button(dock, layout, index):
     button.setObjectName("watchesButton")
     button.setAutoRaise(True)
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    button.setToolTip("The products on tape Sentinel Mirror is watching, per folder: see them and stop them.")
+    button.setToolTip(tr("The products on tape Sentinel Mirror is watching, per folder: see them and stop them."))
     layout.insertWidget(index, button)
     state = {"dialog": None}
 
     def refresh():
         manager = dock.watches
         n = len(manager.tasks) if manager is not None else 0
-        button.setText(f"Watches ({n})" if n else "Watches")
+        button.setText(tr("Watches ({n})", n=n) if n else tr("Watches"))
 
     def show():
         if dock.watches is None:
@@ -61,23 +63,23 @@ class WatchListDialog(QDialog):
     def __init__(self, manager, parent=None):
         super().__init__(parent)
         self.manager = manager
-        self.setWindowTitle("Sentinel Mirror: watches of products on tape")
+        self.setWindowTitle(tr("Sentinel Mirror: watches of products on tape"))
         self.rows = []   # (folder, provider name), in table order
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setObjectName("watchTable")
-        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setHorizontalHeaderLabels([localize(h) for h in HEADERS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
-        self.empty = QLabel("No product on tape is being watched.", self)
-        self.stop_button = QPushButton("Stop", self)
-        self.stop_button.setToolTip("Stop watching this folder now; Sentinel Mirror watches it again at the next "
-                                    "start of QGIS.")
-        self.forget_button = QPushButton("Stop and forget", self)
-        self.forget_button.setToolTip("Stop watching this folder for good. The products stay listed in the folder: "
-                                      "a download run of them watches them again.")
+        self.empty = QLabel(tr("No product on tape is being watched."), self)
+        self.stop_button = QPushButton(tr("Stop"), self)
+        self.stop_button.setToolTip(tr("Stop watching this folder now; Sentinel Mirror watches it again at the "
+                                       "next start of QGIS."))
+        self.forget_button = QPushButton(tr("Stop and forget"), self)
+        self.forget_button.setToolTip(tr("Stop watching this folder for good. The products stay listed in the "
+                                         "folder: a download run of them watches them again."))
         # bound methods, not lambdas: no reference cycle, so a dropped dialog goes at once, never mid-refresh
         self.stop_button.clicked.connect(self.stop_selected)
         self.forget_button.clicked.connect(self.stop_and_forget_selected)

@@ -13,7 +13,9 @@ import logging
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..core.models import ProductState
+from ..core.providers.base import recall_text
 from ..qgis import watches
+from ..qgis.i18n import tr
 from ..tasks.base import cancel_task
 
 LOG = logging.getLogger("sentinel_mirror")
@@ -65,8 +67,10 @@ class WatchManager(QObject):
         recall = provider.offline_recall
         n = len(products)
         task = PipelineTask(provider, products, key[0], options=self._pipeline_options(),
-                            description=f"Sentinel Mirror: watching {n} product{'s' * (n != 1)} {recall.where} at "
-                                        f"{recall.service} ({recall.state})")
+                            description=tr("Sentinel Mirror: watching {products} {where} at {service} ({state})",
+                                           products=tr("1 product") if n == 1 else tr("{n} products", n=n),
+                                           where=recall_text(recall.where), service=recall.service,
+                                           state=recall.state))
         follow_up = self._follow_up(key, provider)
         self.on_tape[key] = {p.id for p in products}
         task.statusChanged.connect(lambda status, k=key, f=follow_up: self._status(k, f, status))

@@ -4,7 +4,9 @@ from pathlib import Path
 from qgis.core import (QgsProcessingOutputMultipleLayers, QgsProcessingParameterEnum,
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterNumber)
 
+from ..core.i18n import tr_noop
 from ..qgis.feedback import FeedbackProgress
+from ..qgis.i18n import localize, tr
 from ..qgis.layers import display_name
 from . import series_inputs
 from .base import SentinelMirrorAlgorithm, processing_error
@@ -12,7 +14,7 @@ from .postprocess import load_on_completion
 
 
 class _SeriesRasterAlgorithm(SentinelMirrorAlgorithm):
-    GROUP, GROUP_ID = "Time series", "timeseries"
+    GROUP, GROUP_ID = tr_noop("Time series"), "timeseries"
     OUTPUT_FOLDER, OUTPUT_LAYERS = "OUTPUT_FOLDER", "OUTPUT_LAYERS"
 
     def add_outputs(self, folder_label, layers_label):
@@ -27,28 +29,28 @@ class _SeriesRasterAlgorithm(SentinelMirrorAlgorithm):
 
 class CompositeAlgorithm(_SeriesRasterAlgorithm):
     PERIOD, DAYS = "PERIOD", "DAYS"
-    PERIODS = ("Calendar month", "Every N days (from 1 January)")
+    PERIODS = (tr_noop("Calendar month"), tr_noop("Every N days (from 1 January)"))
 
     def name(self):
         return "composite"
 
     def displayName(self):  # noqa: N802
-        return "Temporal composite"
+        return tr("Temporal composite")
 
     def shortHelpString(self):  # noqa: N802
-        return ("Maximum and median composites of an index (NDVI by default) per calendar month or per period of N "
-                "days (periods start on 1 January; the last one of a year is shorter). One GeoTIFF per period and "
-                "tile, 4 bands: 1 maximum, 2 median, 3 number of valid dates, 4 date of the maximum (day of the "
-                "year). "
-                "Masked dates never count; a pixel valid on no date of the period is nodata (-9999).\n\n"
-                + series_inputs.HELP)
+        return tr("Maximum and median composites of an index (NDVI by default) per calendar month or per period of "
+                  "N days (periods start on 1 January; the last one of a year is shorter). One GeoTIFF per period "
+                  "and tile, 4 bands: 1 maximum, 2 median, 3 number of valid dates, 4 date of the maximum (day of "
+                  "the year). Masked dates never count; a pixel valid on no date of the period is nodata "
+                  "(-9999).\n\n{inputs}", inputs=series_inputs.HELP)
 
     def initAlgorithm(self, config=None):  # noqa: N802
         series_inputs.add_series_parameters(self)
-        self.addParameter(QgsProcessingParameterEnum(self.PERIOD, "Period", list(self.PERIODS), defaultValue=0))
-        self.addParameter(QgsProcessingParameterNumber(self.DAYS, "N (days, for 'every N days')",
+        self.addParameter(QgsProcessingParameterEnum(self.PERIOD, tr("Period"), [localize(p) for p in self.PERIODS],
+                                                     defaultValue=0))
+        self.addParameter(QgsProcessingParameterNumber(self.DAYS, tr("N (days, for 'every N days')"),
                                                        defaultValue=10, minValue=1, maxValue=366))
-        self.add_outputs("Composites folder", "Composites")
+        self.add_outputs(tr("Composites folder"), tr("Composites"))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from ..core.timeseries.composites import composite
@@ -62,8 +64,8 @@ class CompositeAlgorithm(_SeriesRasterAlgorithm):
                               progress=FeedbackProgress(feedback))
         except Exception as e:  # noqa: BLE001
             raise processing_error(e) from None
-        feedback.pushInfo(f"{len(paths)} composites written to {folder}.")
-        return self.finish(context, folder, paths, "Composite")
+        feedback.pushInfo(tr("{n} composites written to {folder}.", n=len(paths), folder=folder))
+        return self.finish(context, folder, paths, tr("Composite"))
 
 
 class GapFilledSeriesAlgorithm(_SeriesRasterAlgorithm):
@@ -73,20 +75,21 @@ class GapFilledSeriesAlgorithm(_SeriesRasterAlgorithm):
         return "gap_filled_series"
 
     def displayName(self):  # noqa: N802
-        return "Gap-filled series"
+        return tr("Gap-filled series")
 
     def shortHelpString(self):  # noqa: N802
-        return ("An index (NDVI by default) on a regular grid of dates (every N days from the first date, or "
-                "from 'From date'): masked dates are filled by linear interpolation between the pixel's valid dates "
-                "before and after (before the first / after the last valid date: the nearest valid value). One "
-                "multi-band GeoTIFF per tile, one band per date, band descriptions = the dates (YYYY-MM-DD), the input "
-                "iota2-style classifiers expect. A pixel never valid is nodata (-9999).\n\n" + series_inputs.HELP)
+        return tr("An index (NDVI by default) on a regular grid of dates (every N days from the first date, or "
+                  "from 'From date'): masked dates are filled by linear interpolation between the pixel's valid "
+                  "dates before and after (before the first / after the last valid date: the nearest valid value). "
+                  "One multi-band GeoTIFF per tile, one band per date, band descriptions = the dates (YYYY-MM-DD), "
+                  "the input iota2-style classifiers expect. A pixel never valid is nodata (-9999).\n\n{inputs}",
+                  inputs=series_inputs.HELP)
 
     def initAlgorithm(self, config=None):  # noqa: N802
         series_inputs.add_series_parameters(self)
-        self.addParameter(QgsProcessingParameterNumber(self.EVERY, "Every N days", defaultValue=10, minValue=1,
+        self.addParameter(QgsProcessingParameterNumber(self.EVERY, tr("Every N days"), defaultValue=10, minValue=1,
                                                        maxValue=366))
-        self.add_outputs("Gap-filled series folder", "Gap-filled series")
+        self.add_outputs(tr("Gap-filled series folder"), tr("Gap-filled series"))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from ..core.timeseries.composites import gap_filled_series
@@ -103,5 +106,5 @@ class GapFilledSeriesAlgorithm(_SeriesRasterAlgorithm):
                                       progress=FeedbackProgress(feedback))
         except Exception as e:  # noqa: BLE001
             raise processing_error(e) from None
-        feedback.pushInfo(f"{len(paths)} gap-filled series written to {folder}.")
-        return self.finish(context, folder, paths, f"Gap-filled {index}")
+        feedback.pushInfo(tr("{n} gap-filled series written to {folder}.", n=len(paths), folder=folder))
+        return self.finish(context, folder, paths, tr("Gap-filled {index}", index=index))

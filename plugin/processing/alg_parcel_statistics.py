@@ -5,8 +5,10 @@ from qgis.core import (QgsFeature, QgsFeatureSink, QgsFields, QgsField, QgsProce
                        QgsProcessingParameterFileDestination)
 from qgis.PyQt.QtCore import QDate
 
+from ..core.i18n import tr_noop
 from ..qgis import compat
 from ..qgis.feedback import FeedbackProgress
+from ..qgis.i18n import tr
 from . import series_inputs
 from .base import SentinelMirrorAlgorithm, processing_error
 
@@ -28,37 +30,37 @@ def table_fields(id_field=None):
 
 
 class ParcelStatisticsAlgorithm(SentinelMirrorAlgorithm):
-    GROUP, GROUP_ID = "Time series", "timeseries"
+    GROUP, GROUP_ID = tr_noop("Time series"), "timeseries"
     PARCELS, ID_FIELD, ALL_TOUCHED, OUTPUT, WIDE_CSV = "PARCELS", "ID_FIELD", "ALL_TOUCHED", "OUTPUT", "WIDE_CSV"
 
     def name(self):
         return "parcel_statistics"
 
     def displayName(self):  # noqa: N802
-        return "Parcel statistics over time"
+        return tr("Parcel statistics over time")
 
     def shortHelpString(self):  # noqa: N802
-        return ("Statistics of an index (NDVI by default, or NDWI, MNDWI, NDMI, NBR, NDRE, EVI, SAVI) for every "
-                "parcel (polygon, any CRS) on every acquisition date: mean, median, standard deviation, 10th and "
-                "90th percentiles of the valid pixels, the number and share of valid pixels and the share of "
-                "pixels masked (clouds, shadows, edges). A parcel without any valid pixel on a date gets empty "
-                "statistics for that date, never a value from masked pixels.\n\n"
-                + series_inputs.HELP + "\n\nPixels belong to a parcel when their centre is inside it (or, with "
-                "'every pixel touched', when the polygon touches them). A parcel over two tiles counts the pixels "
-                "of both tiles acquired that day (each place once). Optionally a wide CSV: one row per parcel, one "
-                "column per date (mean index).")
+        return tr("Statistics of an index (NDVI by default, or NDWI, MNDWI, NDMI, NBR, NDRE, EVI, SAVI) for every "
+                  "parcel (polygon, any CRS) on every acquisition date: mean, median, standard deviation, 10th and "
+                  "90th percentiles of the valid pixels, the number and share of valid pixels and the share of "
+                  "pixels masked (clouds, shadows, edges). A parcel without any valid pixel on a date gets empty "
+                  "statistics for that date, never a value from masked pixels.\n\n{inputs}\n\nPixels belong to a "
+                  "parcel when their centre is inside it (or, with 'every pixel touched', when the polygon touches "
+                  "them). A parcel over two tiles counts the pixels of both tiles acquired that day (each place "
+                  "once). Optionally a wide CSV: one row per parcel, one column per date (mean index).",
+                  inputs=series_inputs.HELP)
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFeatureSource(self.PARCELS, "Parcels (polygons)",
+        self.addParameter(QgsProcessingParameterFeatureSource(self.PARCELS, tr("Parcels (polygons)"),
                                                               [compat.SOURCE_POLYGONS]))
-        self.addParameter(QgsProcessingParameterField(self.ID_FIELD, "Parcel id field (empty: feature id)",
+        self.addParameter(QgsProcessingParameterField(self.ID_FIELD, tr("Parcel id field (empty: feature id)"),
                                                       parentLayerParameterName=self.PARCELS, optional=True))
         series_inputs.add_series_parameters(self)
-        self.addParameter(QgsProcessingParameterBoolean(self.ALL_TOUCHED, "Count every pixel touched", False))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, "Parcel statistics",
+        self.addParameter(QgsProcessingParameterBoolean(self.ALL_TOUCHED, tr("Count every pixel touched"), False))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Parcel statistics"),
                                                             compat.SOURCE_VECTOR))
-        self.addParameter(QgsProcessingParameterFileDestination(self.WIDE_CSV, "Wide CSV (one column per date)",
-                                                                "CSV files (*.csv)", optional=True,
+        self.addParameter(QgsProcessingParameterFileDestination(self.WIDE_CSV, tr("Wide CSV (one column per date)"),
+                                                                tr("CSV files (*.csv)"), optional=True,
                                                                 createByDefault=False))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
@@ -75,7 +77,7 @@ class ParcelStatisticsAlgorithm(SentinelMirrorAlgorithm):
             geometries, ids = [], []
             for f in source.getFeatures():
                 if not f.hasGeometry():
-                    feedback.pushWarning(f"Parcel {f.id()} has no geometry: skipped.")
+                    feedback.pushWarning(tr("Parcel {id} has no geometry: skipped.", id=f.id()))
                     continue
                 geometries.append(bytes(f.geometry().asWkb()))
                 ids.append(f.attribute(id_index) if id_index >= 0 else f.id())
@@ -91,8 +93,8 @@ class ParcelStatisticsAlgorithm(SentinelMirrorAlgorithm):
                                        all_touched=self.parameterAsBoolean(parameters, self.ALL_TOUCHED, context),
                                        progress=FeedbackProgress(feedback)):
                 if first and not s.pixels.all():
-                    feedback.pushWarning(f"{int((s.pixels == 0).sum())} parcels lie outside every tile of the "
-                                         "series (or are smaller than a pixel): no rows for them.")
+                    feedback.pushWarning(tr("{n} parcels lie outside every tile of the series (or are smaller "
+                                            "than a pixel): no rows for them.", n=int((s.pixels == 0).sum())))
                 first = False
                 day = QDate(s.date.year, s.date.month, s.date.day)
                 products = " ".join(s.labels)
@@ -112,7 +114,7 @@ class ParcelStatisticsAlgorithm(SentinelMirrorAlgorithm):
             raise
         except Exception as e:  # noqa: BLE001
             raise processing_error(e) from None
-        feedback.pushInfo(f"{len(ids)} parcels x {len(obs)} acquisitions.")
+        feedback.pushInfo(tr("{parcels} parcels x {n} acquisitions.", parcels=len(ids), n=len(obs)))
         out = {self.OUTPUT: dest_id}
         if wide:
             out[self.WIDE_CSV] = wide

@@ -6,6 +6,7 @@ from qgis.core import (QgsFeatureSink, QgsProcessingException, QgsProcessingPara
                        QgsProcessingParameterFeatureSink, QgsProcessingParameterNumber, QgsProcessingParameterString)
 
 from ..core.errors import NotFoundError
+from ..core.i18n import tr_noop
 from ..core.models import PROVIDERS, COLLECTIONS, ProductKind, SearchQuery
 from ..qgis import compat
 from ..qgis.catalogue import open_catalogue
@@ -15,15 +16,16 @@ from ..qgis.settings import load_config
 from . import footprints
 from .base import SentinelMirrorAlgorithm, processing_error
 from .postprocess import style_on_completion
+from ..qgis.i18n import localize, tr
 
 PROVIDER_LABELS = [p.upper() for p in PROVIDERS]            # GEODES, CDSE
 # One product level choice that exists on both catalogues; the collection id depends on the catalogue.
-LEVELS = (("Sentinel-2 L2A surface reflectance (for NDVI)", (ProductKind.MAJA_L2A, ProductKind.SAFE_L2A)),
-          ("Sentinel-2 L1C top of atmosphere", (ProductKind.SAFE_L1C,)),
-          ("Sentinel-1 radar (download only)", (ProductKind.S1,)))
+LEVELS = ((tr_noop("Sentinel-2 L2A surface reflectance (for NDVI)"), (ProductKind.MAJA_L2A, ProductKind.SAFE_L2A)),
+          (tr_noop("Sentinel-2 L1C top of atmosphere"), (ProductKind.SAFE_L1C,)),
+          (tr_noop("Sentinel-1 radar (download only)"), (ProductKind.S1,)))
 # Sentinel-1 product types on GEODES PEPS_S1_L1 (core: SearchQuery.product_type); CDSE's collection is GRD only
-S1_TYPES = (("GRD (ground range, the usual choice)", "GRD"), ("SLC (single look complex, ~4x larger)", "SLC"),
-            ("Both GRD and SLC", "any"))
+S1_TYPES = ((tr_noop("GRD (ground range, the usual choice)"), "GRD"),
+            (tr_noop("SLC (single look complex, ~4x larger)"), "SLC"), (tr_noop("Both GRD and SLC"), "any"))
 
 
 def collection_id(provider, level_index):
@@ -31,7 +33,8 @@ def collection_id(provider, level_index):
     for c in COLLECTIONS:
         if c.provider == provider and c.kind in kinds:
             return c.id
-    raise QgsProcessingException(f"{provider.upper()} has no {LEVELS[level_index][0]} collection.")
+    raise QgsProcessingException(tr("{provider} has no {value} collection.",
+                                    provider=provider.upper(), value=localize(LEVELS[level_index][0])))
 
 
 def qdate(value):
@@ -55,37 +58,37 @@ class SearchAlgorithm(SentinelMirrorAlgorithm):
         return "search"
 
     def displayName(self):  # noqa: N802
-        return "Search Sentinel products"
+        return tr("Search Sentinel products")
 
     def shortHelpString(self):  # noqa: N802
-        return ("Searches CNES GEODES or Copernicus Data Space for the products of one Sentinel-2 tile (e.g. 31TCJ, "
-                "a leading T is fine) or of an extent in any CRS, between two dates (inclusive), under a cloud "
-                "limit.\n\nOutput: a footprints layer (EPSG:4326), one feature per product with id, title, "
-                "date, tile, orbit, cloud (%), size (bytes), md5, online (false = on tape, will be staged) and "
-                "download_url. Feed it to 'Download Sentinel products'.\n\nGive either a tile or an extent. "
-                "Searching needs no account; the authentication configuration is only used if the catalogue "
-                "asks for one (empty = the one chosen in Settings > Options > Sentinel Mirror).\n\nSentinel-1 product "
-                "type (GEODES radar only): GRD by default; SLC products are several times larger (see the size "
-                "field); CDSE's radar collection is GRD only.")
+        return tr("Searches CNES GEODES or Copernicus Data Space for the products of one Sentinel-2 tile (e.g. 31TCJ, "
+                  "a leading T is fine) or of an extent in any CRS, between two dates (inclusive), under a cloud "
+                  "limit.\n\nOutput: a footprints layer (EPSG:4326), one feature per product with id, title, "
+                  "date, tile, orbit, cloud (%), size (bytes), md5, online (false = on tape, will be staged) and "
+                  "download_url. Feed it to 'Download Sentinel products'.\n\nGive either a tile or an extent. "
+                  "Searching needs no account; the authentication configuration is only used if the catalogue "
+                  "asks for one (empty = the one chosen in Settings > Options > Sentinel Mirror).\n\nSentinel-1 "
+                  "product type (GEODES radar only): GRD by default; SLC products are several times larger (see the "
+                  "size field); CDSE's radar collection is GRD only.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterEnum(self.PROVIDER, "Catalogue", PROVIDER_LABELS, defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum(self.COLLECTION, "Product level",
-                                                     [label for label, _ in LEVELS], defaultValue=0))
-        self.addParameter(QgsProcessingParameterString(self.TILE, "Sentinel-2 tile (e.g. 31TCJ)", optional=True))
-        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, "Or an extent (any CRS)", optional=True))
-        self.addParameter(QgsProcessingParameterDateTime(self.START, "Start date",
+        self.addParameter(QgsProcessingParameterEnum(self.PROVIDER, tr("Catalogue"), PROVIDER_LABELS, defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum(self.COLLECTION, tr("Product level"),
+                                                     [localize(label) for label, _ in LEVELS], defaultValue=0))
+        self.addParameter(QgsProcessingParameterString(self.TILE, tr("Sentinel-2 tile (e.g. 31TCJ)"), optional=True))
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Or an extent (any CRS)"), optional=True))
+        self.addParameter(QgsProcessingParameterDateTime(self.START, tr("Start date"),
                                                          type=compat.DATETIME_DATE))
-        self.addParameter(QgsProcessingParameterDateTime(self.END, "End date (inclusive)",
+        self.addParameter(QgsProcessingParameterDateTime(self.END, tr("End date (inclusive)"),
                                                          type=compat.DATETIME_DATE))
-        self.addParameter(QgsProcessingParameterNumber(self.MAX_CLOUD, "Maximum cloud cover (%)",
+        self.addParameter(QgsProcessingParameterNumber(self.MAX_CLOUD, tr("Maximum cloud cover (%)"),
                                                        compat.NUMBER_DOUBLE, 100.0, False, 0.0, 100.0))
-        self.addParameter(QgsProcessingParameterAuthConfig(self.AUTHCFG, "Authentication configuration",
+        self.addParameter(QgsProcessingParameterAuthConfig(self.AUTHCFG, tr("Authentication configuration"),
                                                            optional=True))
-        self.addParameter(QgsProcessingParameterEnum(self.S1_TYPE, "Sentinel-1 product type (GEODES radar)",
-                                                     [label for label, _ in S1_TYPES], defaultValue=0,
+        self.addParameter(QgsProcessingParameterEnum(self.S1_TYPE, tr("Sentinel-1 product type (GEODES radar)"),
+                                                     [localize(label) for label, _ in S1_TYPES], defaultValue=0,
                                                      optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, "Footprints",
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Footprints"),
                                                             compat.SOURCE_POLYGONS))
 
     def prepare(self, parameters, context, feedback):
@@ -130,8 +133,11 @@ class SearchAlgorithm(SentinelMirrorAlgorithm):
         for product in products:
             sink.addFeature(footprints.product_to_feature(product, fields), QgsFeatureSink.FastInsert)
         online = sum(p.online for p in products)
-        feedback.pushInfo(f"{len(products)} products found: {online} online, {len(products) - online} on tape.")
+        feedback.pushInfo(tr("{n} products found: {online} online, {tape} on tape.", n=len(products), online=online,
+                             tape=len(products) - online))
         q = self.query
         style_on_completion(context, dest_id, "footprints",
-                            f"Footprints {'T' + q.tile if q.tile else 'extent'} {q.start}…{q.end} ({q.provider.upper()})")
+                            tr("Footprints {where} {start}…{end} ({service})",
+                               where="T" + q.tile if q.tile else tr("extent"), start=q.start, end=q.end,
+                               service=q.provider.upper()))
         return {self.OUTPUT: dest_id}

@@ -5,17 +5,19 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import about
 from ..core.errors import Cancelled
+from ..core.i18n import tr_noop
 from ..qgis.messages import log_unexpected, user_message
+from ..qgis.i18n import localize, tr
 
 
 class SentinelMirrorAlgorithm(QgsProcessingAlgorithm):
-    GROUP, GROUP_ID = "Catalogue", "catalogue"
+    GROUP, GROUP_ID = tr_noop("Catalogue"), "catalogue"
 
     def createInstance(self):  # noqa: N802 (QGIS API name)
         return type(self)()
 
     def group(self):
-        return self.GROUP
+        return localize(self.GROUP)
 
     def groupId(self):  # noqa: N802
         return self.GROUP_ID
@@ -56,6 +58,6 @@ class SentinelMirrorAlgorithm(QgsProcessingAlgorithm):
 def processing_error(error):
     """The QgsProcessingException to raise for any exception coming out of core (use `raise ... from None`)."""
     if isinstance(error, Cancelled):
-        return QgsProcessingException("Cancelled by the user.")
+        return QgsProcessingException(tr("Cancelled by the user."))
     log_unexpected(error)
     return QgsProcessingException(user_message(error))

@@ -15,6 +15,7 @@ from ..core.errors import InvalidInputError
 from ..core.models import Availability, Product
 from ..core.redact import one_line
 from ..qgis import compat
+from ..qgis.i18n import tr
 
 CRS = QgsCoordinateReferenceSystem("EPSG:4326")
 REQUIRED = ("id", "title", "provider", "collection")
@@ -90,16 +91,18 @@ def _converted(feature, name, convert):
         return convert(value)
     except (ValueError, TypeError, OverflowError, RecursionError):
         title = _value(feature, "title") or f"feature {feature.id()}"
-        raise InvalidInputError(f"The footprints layer has an invalid {name} for {title} ({str(value)[:60]!r}): "
-                                "correct it, or run 'Search Sentinel products' again for a fresh layer.") from None
+        raise InvalidInputError(tr("The footprints layer has an invalid {name} for {title} ({value!r}): correct "
+                                   "it, or run 'Search Sentinel products' again for a fresh layer.",
+                                   name=name, title=title, value=str(value)[:60])) from None
 
 
 def feature_to_product(feature):
     """Rebuild the Product a footprints feature stands for; a layer that is not a footprints table is refused."""
     missing = [n for n in REQUIRED if feature.fields().indexOf(n) < 0]
     if missing:
-        raise InvalidInputError(f"The layer is not a Sentinel Mirror footprints layer (no {', '.join(missing)} "
-                                "field): use the output of 'Search Sentinel products'.")
+        raise InvalidInputError(tr("The layer is not a Sentinel Mirror footprints layer (no {items} field): use "
+                                   "the output of 'Search Sentinel products'.",
+                                   items=', '.join(missing)))
     geom = feature.geometry()
     online = _value(feature, "online")
     return Product(

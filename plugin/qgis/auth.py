@@ -14,6 +14,7 @@ from qgis.core import QgsApplication, QgsAuthMethodConfig
 
 from ..core.errors import AuthError, InvalidInputError
 from ..core.providers.base import Credentials
+from .i18n import tr
 
 ENV_GEODES_KEY = "SENTINEL_MIRROR_GEODES_API_KEY"
 ENV_CDSE_USER = "SENTINEL_MIRROR_CDSE_USERNAME"
@@ -24,15 +25,17 @@ ENV_CDSE_TOTP = "SENTINEL_MIRROR_CDSE_TOTP"   # a one-time code is good for one 
 def _load(authcfg):
     manager = QgsApplication.authManager()
     if manager.isDisabled():
-        raise AuthError("The QGIS authentication system is disabled (its database could not be opened): "
-                        "check Settings > Options > Authentication.")
+        raise AuthError(tr("The QGIS authentication system is disabled (its database could not be opened): check "
+                           "Settings > Options > Authentication."))
     if authcfg not in manager.configIds():
-        raise AuthError(f"The authentication configuration {authcfg!r} does not exist: choose another one in "
-                        "Settings > Options > Sentinel Mirror.")
+        raise AuthError(tr("The authentication configuration {authcfg!r} does not exist: choose another one in "
+                           "Settings > Options > Sentinel Mirror.",
+                           authcfg=authcfg))
     config = QgsAuthMethodConfig()
     if not manager.loadAuthenticationConfig(authcfg, config, True) or not config.isValid(True):
-        raise AuthError(f"The authentication configuration {authcfg!r} could not be decrypted: "
-                        "unlock the QGIS master password and try again.")
+        raise AuthError(tr("The authentication configuration {authcfg!r} could not be decrypted: unlock the QGIS "
+                           "master password and try again.",
+                           authcfg=authcfg))
     return config
 
 
@@ -44,9 +47,10 @@ def _geodes_key(config):
         for name, value in config.configMap().items():
             if name.lower() == "x-api-key":
                 return value
-        raise AuthError(f"The authentication configuration {config.id()!r} has no X-API-Key header.")
-    raise AuthError(f"The authentication configuration {config.id()!r} uses the {method} method: for GEODES "
-                    "use Basic with the API key as the password.")
+        raise AuthError(tr("The authentication configuration {id!r} has no X-API-Key header.", id=config.id()))
+    raise AuthError(tr("The authentication configuration {id!r} uses the {method} method: for GEODES use Basic "
+                       "with the API key as the password.",
+                       id=config.id(), method=method))
 
 
 def credentials_for(provider, authcfg="", environ=None, totp=""):
@@ -59,18 +63,20 @@ def credentials_for(provider, authcfg="", environ=None, totp=""):
         if authcfg:
             key = _geodes_key(_load(authcfg)).strip()
             if not key:
-                raise AuthError(f"The authentication configuration {authcfg!r} has an empty password: "
-                                "put your GEODES API key there.")
+                raise AuthError(tr("The authentication configuration {authcfg!r} has an empty password: put your "
+                                   "GEODES API key there.",
+                                   authcfg=authcfg))
             return Credentials(api_key=key)
         return Credentials(api_key=environ.get(ENV_GEODES_KEY, "").strip())
     if provider == "cdse":
         if authcfg:
             config = _load(authcfg)
             if config.method() != "Basic":
-                raise AuthError(f"The authentication configuration {authcfg!r} uses the {config.method()} "
-                                "method: for CDSE use Basic with your username and password.")
+                raise AuthError(tr("The authentication configuration {authcfg!r} uses the {method} method: for "
+                                   "CDSE use Basic with your username and password.",
+                                   authcfg=authcfg, method=config.method()))
             return Credentials(username=config.config("username"), password=config.config("password"),
                                totp=(totp or environ.get(ENV_CDSE_TOTP, "")).strip())
         return Credentials(username=environ.get(ENV_CDSE_USER, ""), password=environ.get(ENV_CDSE_PASSWORD, ""),
                            totp=(totp or environ.get(ENV_CDSE_TOTP, "")).strip())
-    raise InvalidInputError(f"Unknown provider {provider!r}: choose geodes or cdse.")
+    raise InvalidInputError(tr("Unknown provider {provider!r}: choose geodes or cdse.", provider=provider))

@@ -6,6 +6,8 @@ setProgress/pushInfo are thread-safe (they emit queued signals).
 import threading
 import time
 
+from .i18n import localize
+
 
 class TaskProgress:
     """Progress for code running inside QgsTask.run(). `on_message(text)` is called from the worker thread
@@ -25,7 +27,7 @@ class TaskProgress:
 
     def message(self, text):
         if self._on_message:
-            self._on_message(str(text))
+            self._on_message(localize(str(text)))
 
     def cancelled(self):
         return self._task.isCanceled()
@@ -45,7 +47,7 @@ class FeedbackProgress:
 
     def message(self, text):
         with self._lock:
-            self._feedback.pushInfo(str(text))
+            self._feedback.pushInfo(localize(str(text)))
 
     def cancelled(self):
         return self._feedback.isCanceled()

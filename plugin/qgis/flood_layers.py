@@ -6,18 +6,20 @@ from qgis.core import (QgsFillSymbol, QgsPalettedRasterRenderer, QgsProject, Qgs
                        QgsSingleSymbolRenderer, QgsVectorLayer)
 from qgis.PyQt.QtGui import QColor
 
+from .i18n import tr
+
 FLOOD_COLOUR = "#1565c0"
 
 
 def group_name(after_acquired=None):
     if isinstance(after_acquired, (dt.date, dt.datetime)):
-        return f"Flood map {after_acquired:%Y-%m-%d}"
-    return "Flood map"
+        return tr("Flood map {date}", date=f"{after_acquired:%Y-%m-%d}")
+    return tr("Flood map")
 
 
 def style_flood_raster(layer):
     """1 = flooded, blue; 0 (not flooded) and 255 (no data) are not drawn."""
-    cls = QgsPalettedRasterRenderer.Class(1, QColor(FLOOD_COLOUR), "flooded")
+    cls = QgsPalettedRasterRenderer.Class(1, QColor(FLOOD_COLOUR), tr("flooded"))
     renderer = QgsPalettedRasterRenderer(layer.dataProvider(), 1, [cls])
     renderer.setOpacity(0.85)
     layer.setRenderer(renderer)
@@ -31,9 +33,10 @@ def style_flood_polygons(layer):
     layer.triggerRepaint()
 
 
-def put_in_group(layer, project=None, name="Flood map"):
+def put_in_group(layer, project=None, name=None):
     """Move the layer (in the project or not) into the group `name` at the top of the layer tree."""
     project = project or QgsProject.instance()
+    name = name or group_name()
     root = project.layerTreeRoot()
     group = root.findGroup(name) or root.insertGroup(0, name)
     node = root.findLayer(layer.id())
@@ -47,15 +50,15 @@ def put_in_group(layer, project=None, name="Flood map"):
     return group
 
 
-def add_flood_layers(raster_path, polygons_path=None, name="Flood map", project=None):
+def add_flood_layers(raster_path, polygons_path=None, name=None, project=None):
     """Load, style and group a flood map's outputs (the dock's path; Processing styles through postprocess)."""
     layers = []
     if polygons_path:
-        vector = QgsVectorLayer(f"{polygons_path}|layername=flood", "Flood polygons", "ogr")
+        vector = QgsVectorLayer(f"{polygons_path}|layername=flood", tr("Flood polygons"), "ogr")
         if vector.isValid():
             style_flood_polygons(vector)
             layers.append(vector)
-    raster = QgsRasterLayer(str(raster_path), "Flooded (1)")
+    raster = QgsRasterLayer(str(raster_path), tr("Flooded (1)"))
     if raster.isValid():
         style_flood_raster(raster)
         layers.append(raster)

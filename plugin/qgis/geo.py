@@ -4,6 +4,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, Qgs
 
 from ..core.errors import InvalidInputError
 from ..core.models import BBox
+from .i18n import tr
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 
@@ -11,9 +12,10 @@ WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 def extent_to_bbox(rect: QgsRectangle, crs: QgsCoordinateReferenceSystem, transform_context=None) -> BBox:
     """The lon/lat box covering `rect` (given in `crs`), using the project's datum transforms by default."""
     if rect is None or rect.isNull() or rect.isEmpty():
-        raise InvalidInputError("The extent is empty: draw or choose an area with a non-zero width and height.")
+        raise InvalidInputError(tr("The extent is empty: draw or choose an area with a non-zero width and height."))
     if crs is None or not crs.isValid():
-        raise InvalidInputError("The extent has no valid coordinate reference system: set the layer or project CRS.")
+        raise InvalidInputError(tr("The extent has no valid coordinate reference system: set the layer or project "
+                                   "CRS."))
     if crs.authid() == "EPSG:4326":
         out = QgsRectangle(rect)
     else:
@@ -24,8 +26,9 @@ def extent_to_bbox(rect: QgsRectangle, crs: QgsCoordinateReferenceSystem, transf
             # densified edges + the 180° crossover: a UTM box near the antimeridian comes back with east > 180
             out = transform.transformBoundingBox(rect, handle180Crossover=True)
         except QgsCsException as e:
-            raise InvalidInputError(f"The extent cannot be expressed in longitude/latitude ({e}): "
-                                    "choose an area inside the valid range of its CRS.") from e
+            raise InvalidInputError(tr("The extent cannot be expressed in longitude/latitude ({e}): choose an "
+                                       "area inside the valid range of its CRS.",
+                                       e=e)) from e
     west, east = out.xMinimum(), out.xMaximum()
     if east - west >= 360:
         west, east = -180.0, 180.0

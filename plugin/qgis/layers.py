@@ -21,6 +21,7 @@ from ..core.errors import ProductFormatError
 from ..core.indices import INDEX_NAMES, INDICES
 from ..core.product_names import NDVI_SUFFIX, RGB_SUFFIX, parse_title
 from . import compat
+from .i18n import tr
 
 NDVI_QML = str(RESOURCES_DIR / "styles" / "ndvi.qml")
 ONLINE_COLOUR, OFFLINE_COLOUR = "#2e7d32", "#ef6c00"
@@ -48,8 +49,8 @@ def product_identity(path_or_title):
 # ---- styles ------------------------------------------------------------------------------------------------
 def style_footprints(layer):
     categories = []
-    for value, colour, label, dash in ((True, ONLINE_COLOUR, "online", "solid"),
-                                       (False, OFFLINE_COLOUR, "on tape (order it in the portal)", "dash")):
+    for value, colour, label, dash in ((True, ONLINE_COLOUR, tr("online"), "solid"),
+                                       (False, OFFLINE_COLOUR, tr("on tape (order it in the portal)"), "dash")):
         symbol = QgsFillSymbol.createSimple({"color": "0,0,0,0", "style": "no", "outline_color": colour,
                                              "outline_width": "0.6", "outline_style": dash})
         categories.append(QgsRendererCategory(value, symbol, label))
@@ -65,9 +66,9 @@ def style_footprints(layer):
 def style_download_report(layer):
     """The download report: what arrived (green) and what failed (red, hatched)."""
     categories = []
-    for value, colour, label, style in (("done", ONLINE_COLOUR, "downloaded and verified", "no"),
-                                        ("failed", "#c62828", "failed (see the reason field)", "b_diagonal"),
-                                        ("cancelled", "#757575", "cancelled", "no")):
+    for value, colour, label, style in (("done", ONLINE_COLOUR, tr("downloaded and verified"), "no"),
+                                        ("failed", "#c62828", tr("failed (see the reason field)"), "b_diagonal"),
+                                        ("cancelled", "#757575", tr("cancelled"), "no")):
         symbol = QgsFillSymbol.createSimple({"color": colour, "style": style, "outline_color": colour,
                                              "outline_width": "0.6"})
         categories.append(QgsRendererCategory(value, symbol, label))
@@ -87,7 +88,7 @@ def style_ndvi(layer):
     qml = str(RESOURCES_DIR / "styles" / f"{INDICES[index_of(layer.source())].style}.qml")
     message, ok = layer.loadNamedStyle(qml)
     if not ok:
-        raise ProductFormatError(f"Could not apply the index style {qml}: {message}")
+        raise ProductFormatError(tr("Could not apply the index style {qml}: {message}", qml=qml, message=message))
     layer.triggerRepaint()
 
 
@@ -144,20 +145,20 @@ def date_and_group(layer, project=None, tile=None, acquired=None, on_top=False):
 
 def ndvi_layer(tif_path, name=None):
     index = index_of(tif_path)
-    layer = _product_raster(tif_path, name, index, f"{index} raster")
+    layer = _product_raster(tif_path, name, index, tr("{index} raster", index=index))
     style_ndvi(layer)
     return layer
 
 
 def natural_colour_layer(vrt_path, name=None):
-    return _product_raster(vrt_path, name, "Natural colour", "natural-colour view")
+    return _product_raster(vrt_path, name, tr("Natural colour"), tr("natural-colour view"))
 
 
 def _product_raster(path, name, kind, what):
     """A GDAL raster layer named '<kind> T<tile> <date>' unless `name` is given; ProductFormatError if invalid."""
     layer = QgsRasterLayer(str(path), name or display_name(kind, path), "gdal")
     if not layer.isValid():
-        raise ProductFormatError(f"QGIS cannot open the {what} {path}.")
+        raise ProductFormatError(tr("QGIS cannot open the {what} {path}.", what=what, path=path))
     return layer
 
 

@@ -1,7 +1,8 @@
 """One place that turns an exception into the sentence a user sees, and logs the detail.
 
-Core errors (SentinelMirrorError) already say what to fix: shown as is. Anything else is a bug: the user gets a
-short sentence and the traceback goes to the log panel (tab "Sentinel Mirror"), never to the message itself.
+Core errors (SentinelMirrorError) already say what to fix: shown as is, in QGIS's language (plugin/qgis/i18n.py).
+Anything else is a bug: the user gets a short sentence and the traceback goes to the log panel (tab "Sentinel
+Mirror"), never to the message itself.
 """
 import logging
 import traceback
@@ -10,7 +11,10 @@ from qgis.core import Qgis, QgsMessageLog
 
 from ..about import LOGGER_NAME, NAME
 from ..core.errors import SentinelMirrorError
+from ..core.i18n import tr_noop
+from ..core.models import ProductState
 from ..core.redact import redact
+from .i18n import localize, tr
 
 
 def log(text, level=Qgis.MessageLevel.Info):
@@ -20,10 +24,12 @@ def log(text, level=Qgis.MessageLevel.Info):
 def user_message(error):
     # redact: a foreign exception's text may quote a URL with credentials (proxy) or a header
     if isinstance(error, SentinelMirrorError):
-        return redact(str(error))
+        return redact(localize(str(error)))
     if isinstance(error, OSError):
-        return f"File error: {error.strerror or error} ({error.filename or 'no file name'})."
-    return redact(f"Unexpected error ({type(error).__name__}: {error}). The details are in the log panel under {NAME}.")
+        return tr("File error: {reason} ({file}).", reason=error.strerror or error,
+                  file=error.filename or tr("no file name"))
+    return redact(tr("Unexpected error ({kind}: {error}). The details are in the log panel under {name}.",
+                     kind=type(error).__name__, error=error, name=NAME))
 
 
 def log_unexpected(error):
@@ -37,7 +43,19 @@ def log_unexpected(error):
                                              exc_info=(type(error), error, error.__traceback__))
 
 
+# a product's pipeline state as the dock's State column and the Processing log say it
+_STATE_LABELS = {ProductState.OFFLINE: tr_noop("offline"), ProductState.STAGING: tr_noop("staging"),
+                 ProductState.QUEUED: tr_noop("queued"), ProductState.DOWNLOADING: tr_noop("downloading"),
+                 ProductState.VERIFYING: tr_noop("verifying"), ProductState.DONE: tr_noop("done"),
+                 ProductState.FAILED: tr_noop("failed"), ProductState.CANCELLED: tr_noop("cancelled")}
+
+
+def state_label(state):
+    return localize(_STATE_LABELS.get(state, state.value))
+
+
 def empty_result_message(query):
-    where = f"tile {query.tile}" if query.tile else "this extent"
-    return (f"No product found in {query.collection} for {where} between {query.start} and {query.end} "
-            f"with at most {query.max_cloud:g} % cloud: widen the dates, raise the cloud limit or check the tile.")
+    where = tr("tile {tile}", tile=query.tile) if query.tile else tr("this extent")
+    return tr("No product found in {collection} for {where} between {start} and {end} with at most {max_cloud:g} % "
+              "cloud: widen the dates, raise the cloud limit or check the tile.",
+              collection=query.collection, where=where, start=query.start, end=query.end, max_cloud=query.max_cloud)

@@ -13,6 +13,7 @@ from qgis.PyQt.QtCore import pyqtSignal
 
 from ..core.live_check import check_connection
 from ..core.providers.http import abort_requests
+from ..qgis.i18n import tr
 from .base import CoreTask
 
 
@@ -20,7 +21,7 @@ class ConnectionCheckTask(CoreTask):
     resultsReady = pyqtSignal(list)
 
     def __init__(self, provider_name, endpoints, credentials, session):
-        super().__init__(f"Sentinel Mirror: test the {provider_name.upper()} connection")
+        super().__init__(tr("Sentinel Mirror: test the {service} connection", service=provider_name.upper()))
         self.provider_name, self.endpoints, self.credentials, self.session = (provider_name, endpoints, credentials,
                                                                               session)
         self._worker = None

@@ -8,6 +8,7 @@ from qgis.PyQt.QtCore import pyqtSignal
 
 from ..core.errors import SentinelMirrorError
 from ..core.progress import check_cancelled
+from ..qgis.i18n import localize, tr
 from .base import CoreTask
 
 
@@ -17,7 +18,7 @@ class NaturalColourTask(CoreTask):
 
     def __init__(self, archives):
         self.archives = [str(a) for a in archives]
-        super().__init__(f"Sentinel Mirror: natural-colour views of {len(self.archives)} products")
+        super().__init__(tr("Sentinel Mirror: natural-colour views of {n} products", n=len(self.archives)))
 
     def work(self, progress):
         from ..core.product_names import natural_colour_path
@@ -29,6 +30,6 @@ class NaturalColourTask(CoreTask):
             try:
                 out.append(natural_colour_vrt(archive, natural_colour_path(archive)))
             except SentinelMirrorError as e:
-                self.productFailed.emit(archive, str(e))
+                self.productFailed.emit(archive, localize(str(e)))
             progress.set(100.0 * (i + 1) / len(self.archives))
         return out

@@ -10,6 +10,7 @@ from qgis.PyQt.QtCore import pyqtSignal
 
 from ..core.errors import ProductFormatError
 from ..core.ndvi_batch import compute_ndvi_batch
+from ..qgis.i18n import localize, tr
 from .base import CoreTask
 
 
@@ -19,15 +20,17 @@ class NdviTask(CoreTask):
 
     def __init__(self, archives, out_folder, masks=None, index="NDVI", encoding="float32"):
         self.archives = list(archives)
-        super().__init__(f"Sentinel Mirror: {index} of {len(self.archives)} product"
-                         f"{'s' * (len(self.archives) != 1)}")
+        super().__init__(tr("Sentinel Mirror: {index} of 1 product", index=index) if len(self.archives) == 1 else
+                         tr("Sentinel Mirror: {index} of {n} products", index=index, n=len(self.archives)))
         self.out_folder, self.masks = out_folder, masks
         self.index, self.encoding = index, encoding
         self.errors = []
 
     def work(self, progress):
         results, self.errors = compute_ndvi_batch(self.archives, self.out_folder, masks=self.masks,
-                                                  progress=progress, on_error=self.productFailed.emit,
+                                                  progress=progress,
+                                                  on_error=lambda archive, why: self.productFailed.emit(archive,
+                                                                                                        localize(why)),
                                                   index=self.index, encoding=self.encoding)
         if not results and self.errors:
             raise ProductFormatError(self.errors[0][1])

@@ -11,6 +11,7 @@ Signals (main thread):
 from qgis.PyQt.QtCore import pyqtSignal
 
 from ..core.pipeline import run_pipeline
+from ..qgis.i18n import tr
 from .base import CoreTask
 
 
@@ -20,8 +21,11 @@ class PipelineTask(CoreTask):
 
     def __init__(self, provider, products, folder, options=None, description=None):
         products = list(products)
-        super().__init__(description or f"Sentinel Mirror: download {len(products)} product"
-                                        f"{'s' * (len(products) != 1)} from {provider.name.upper()}")
+        super().__init__(description or (
+            tr("Sentinel Mirror: download 1 product from {service}", service=provider.name.upper())
+            if len(products) == 1 else
+            tr("Sentinel Mirror: download {n} products from {service}", n=len(products),
+               service=provider.name.upper())))
         self.provider, self.products, self.folder, self.options = provider, products, folder, options
         self.stats = {}   # run_pipeline's figures, live (next_check: when a watch next asks for availability)
 

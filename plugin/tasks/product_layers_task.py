@@ -13,6 +13,7 @@ from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
 from ..core.progress import check_cancelled
 from ..qgis import layers as qlayers
 from ..qgis.messages import user_message
+from ..qgis.i18n import tr
 from .base import CoreTask
 
 
@@ -21,7 +22,8 @@ class ProductLayersTask(CoreTask):
 
     def __init__(self, jobs):
         self.jobs = list(jobs)   # (kind, path): "ndvi" | "colour"
-        super().__init__(f"Sentinel Mirror: open {len(self.jobs)} layer{'s' * (len(self.jobs) != 1)}")
+        super().__init__(tr("Sentinel Mirror: open 1 layer") if len(self.jobs) == 1 else
+                         tr("Sentinel Mirror: open {n} layers", n=len(self.jobs)))
 
     def work(self, progress):
         main = QCoreApplication.instance().thread()

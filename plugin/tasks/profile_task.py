@@ -6,6 +6,7 @@ main thread.
 """
 from qgis.PyQt.QtCore import pyqtSignal
 
+from ..qgis.i18n import tr
 from .base import CoreTask
 
 
@@ -13,7 +14,7 @@ class ProfileTask(CoreTask):
     resultsReady = pyqtSignal(list)
 
     def __init__(self, folder, crs, point=None, polygon_wkt=None, reflectance=False, index="NDVI"):
-        super().__init__("Sentinel Mirror: time profile")
+        super().__init__(tr("Sentinel Mirror: time profile"))
         self.folder, self.crs, self.point, self.polygon_wkt = folder, crs, point, polygon_wkt
         self.reflectance, self.index = reflectance, index
 
@@ -21,7 +22,7 @@ class ProfileTask(CoreTask):
         from ..core.timeseries.profile import field_profile, point_profile
         from ..core.timeseries.sources import find_observations
 
-        progress.message("Reading the products' dates")
+        progress.message(tr("Reading the products' dates"))
         # NDVI GeoTIFFs beside the zips answer a point at once; the zips are read for reflectances
         obs = find_observations(self.folder, prefer_rasters=not self.reflectance, index=self.index)
         if self.point is not None:

@@ -13,12 +13,14 @@ from qgis.PyQt.QtCore import pyqtSignal
 
 from ..core.errors import NotFoundError
 from ..qgis.messages import empty_result_message
+from ..qgis.i18n import tr
 from .base import CoreTask
 
 
 def describe(query):
-    where = f"tile {query.tile}" if query.tile else "extent"
-    return f"Sentinel Mirror: search {query.collection} {where} {query.start}…{query.end} ({query.provider.upper()})"
+    where = tr("tile {tile}", tile=query.tile) if query.tile else tr("extent")
+    return tr("Sentinel Mirror: search {collection} {where} {start}…{end} ({service})", collection=query.collection,
+              where=where, start=query.start, end=query.end, service=query.provider.upper())
 
 
 class SearchTask(CoreTask):

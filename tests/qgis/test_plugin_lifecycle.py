@@ -327,3 +327,29 @@ def test_unload_cancels_the_tasks_the_plugin_started_and_only_those(load, qtbot)
     assert foreign.status() == QgsTask.TaskStatus.Running
     foreign.cancel()
     qtbot.waitUntil(lambda: ended == ["ours", "foreign"], timeout=5000)
+
+
+def test_plugin_speaks_the_qgis_locale_and_unload_takes_the_translation_away(load, iface, qgis_processing):
+    """QGIS set to French (Settings > Options > General, override the system locale): the plugin installs its
+    translation when QGIS creates it, before Processing and the GUI are built, and removes it on unload."""
+    from qgis.core import QgsSettings
+
+    from tests.i18n_texts import ensure_qm
+
+    ensure_qm()
+    settings = QgsSettings()
+    saved = {k: settings.value(k) for k in ("locale/overrideFlag", "locale/userLocale")}
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "fr_FR")
+    try:
+        plugin = load(fresh_import=True)
+        assert QCoreApplication.translate("@default", "Search cancelled.") == "Recherche annulée."
+        [action] = iface.mainWindow().findChild(QToolBar, TOOLBAR).actions()
+        assert action.toolTip().startswith("Afficher ou masquer le panneau Sentinel Mirror")
+        algorithm = QgsApplication.processingRegistry().algorithmById(f"{about.PROVIDER_ID}:search")
+        assert algorithm.displayName() == "Rechercher des produits Sentinel"
+        plugin.unload()
+        assert QCoreApplication.translate("@default", "Search cancelled.") == "Search cancelled."
+    finally:
+        for key, value in saved.items():
+            settings.remove(key) if value is None else settings.setValue(key, value)

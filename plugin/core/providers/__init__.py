@@ -7,6 +7,7 @@ from ..errors import InvalidInputError
 from ..models import PROVIDERS
 from .base import CatalogueProvider, Credentials, DownloadRequest, Endpoints  # noqa: F401  (re-exported)
 from .http import AbortableAdapter
+from ..i18n import tr
 
 
 class ProxyExclusionSession(requests.Session):
@@ -52,4 +53,5 @@ def make_provider(name, endpoints: Endpoints, credentials: Credentials, session:
     if name == "cdse":
         from .cdse import CdseProvider
         return CdseProvider(endpoints, credentials, session, **options)
-    raise InvalidInputError(f"Unknown catalogue {name!r}: choose one of {', '.join(PROVIDERS)}.")
+    raise InvalidInputError(tr("Unknown catalogue {name!r}: choose one of {items}.",
+                               name=name, items=', '.join(PROVIDERS)))

@@ -4,6 +4,7 @@ from typing import Dict, Optional, Protocol, Sequence
 
 import requests
 
+from ..i18n import Message, tr, tr_noop
 from ..models import Availability, Product, SearchQuery
 from ..progress import Progress
 
@@ -38,17 +39,33 @@ class OfflineRecall:
     @property
     def state(self):
         """The short state a row shows: 'order in the GEODES explorer'."""
-        return f"order in the {self.service} {self.place}"
+        return tr("order in the {service} {place}", service=self.service, place=recall_text(self.place))
 
     def instructions(self, count):
-        are = "product is" if count == 1 else "products are"
-        them = "it" if count == 1 else "them"
-        these = "this product" if count == 1 else "these products"
-        action = self.action.format(them=them, their="its" if count == 1 else "their")
-        each = "it" if count == 1 else "each one"
-        return (f"{count} {are} {self.where} at {self.service}. {self.service} lets you bring {them} back only from "
-                f"its {self.place}: open it, find {these}, {action}. Sentinel Mirror will download {each} as soon as "
-                "it is online.")
+        # whole sentences per count, each translatable (plugin/core/i18n.py); the action keeps its {them}/{their}
+        action = Message(self.action, {"them": tr("it") if count == 1 else tr("them"),
+                                       "their": tr("its") if count == 1 else tr("their")})
+        if count == 1:
+            return tr("1 product is {where} at {service}. {service} lets you bring it back only from its {place}: "
+                      "open it, find this product, {action}. Sentinel Mirror will download it as soon as it is "
+                      "online.", where=recall_text(self.where), service=self.service, place=recall_text(self.place),
+                      action=action)
+        return tr("{count} products are {where} at {service}. {service} lets you bring them back only from its "
+                  "{place}: open it, find these products, {action}. Sentinel Mirror will download each one as soon "
+                  "as it is online.", count=count, where=recall_text(self.where), service=self.service,
+                  place=recall_text(self.place), action=action)
+
+
+# the words of the OfflineRecall fields the providers give (in English), marked for translation; the actions are
+# translated as templates by localize() (their {them}/{their} filled with translated pronouns)
+_TEXTS = {"explorer": tr_noop("explorer"), "Data Workspace": tr_noop("Data Workspace"), "on tape": tr_noop("on tape"),
+          "offline": tr_noop("offline")}
+_ACTIONS = (tr_noop("request {their} transfer"), tr_noop("order {them}"))
+
+
+def recall_text(value):
+    """An OfflineRecall field (place, where, action) as translatable text."""
+    return _TEXTS.get(value, Message(value))
 
 
 class CatalogueProvider(Protocol):

@@ -23,14 +23,15 @@ from .base import DownloadRequest, OfflineRecall
 from .common import (MAX_RESULTS, add_unseen, availability_from_flag, boxes, check_query, day_start, iso_z,
                      orbit_direction, parse_time, polarisations, search_extent, too_many)
 from .http import JsonHttp, check_credentials_transport, malformed_answer, quote_body, require, same_site, snippet
+from ..i18n import tr
 
 log = logging.getLogger(__name__)
 SERVICE = "CDSE"
-AUTH_HINT = ("Set your Copernicus Data Space username and password in Settings → Options → Sentinel Mirror → "
-             "CDSE authentication (or the SENTINEL_MIRROR_CDSE_USERNAME / SENTINEL_MIRROR_CDSE_PASSWORD "
-             "environment variables); create an account on dataspace.copernicus.eu.")
-FIX_URL = ("Correct the CDSE addresses in Settings → Options → Sentinel Mirror (or the SENTINEL_MIRROR_CDSE_*_URL "
-           "environment variables).")
+AUTH_HINT = tr("Set your Copernicus Data Space username and password in Settings → Options → Sentinel Mirror → "
+               "CDSE authentication (or the SENTINEL_MIRROR_CDSE_USERNAME / SENTINEL_MIRROR_CDSE_PASSWORD "
+               "environment variables); create an account on dataspace.copernicus.eu.")
+FIX_URL = tr("Correct the CDSE addresses in Settings → Options → Sentinel Mirror (or the "
+             "SENTINEL_MIRROR_CDSE_*_URL environment variables).")
 CLIENT_ID = "cdse-public"
 PAGE_SIZE = 1000         # CDSE's maximum $top
 # our collection id -> (OData Collection/Name, productType attribute)
@@ -42,8 +43,8 @@ COLLECTION_FILTERS = {
 
 
 DATA_WORKSPACE_URL = "https://dataspace.copernicus.eu/"   # the Data Workspace is opened from the portal's home page
-TOTP_HINT = ("This account uses two-factor login: give the current one-time code (the Processing parameter, the "
-             "SENTINEL_MIRROR_CDSE_TOTP environment variable, or the dock's prompt).")
+TOTP_HINT = tr("This account uses two-factor login: give the current one-time code (the Processing parameter, the "
+               "SENTINEL_MIRROR_CDSE_TOTP environment variable, or the dock's prompt).")
 
 
 def offline_recall():
@@ -114,7 +115,7 @@ class CdseProvider:
         products, seen = [], set()
         while url:
             check_cancelled(progress)
-            data = self.http.request("GET", url, params=params, what="search")
+            data = self.http.request("GET", url, params=params, what=tr("search"))
             items = require(data, ["value"], SERVICE, "search", list)
             count = data.get("@odata.count")
             if isinstance(count, int) and count > MAX_RESULTS:
@@ -151,9 +152,10 @@ class CdseProvider:
                 "$count": "True", "$expand": ["Attributes", "Assets"]}
 
     def parse_entity(self, item, collection_id):
-        what = "search result"
+        what = tr("search result")
         if not isinstance(item, dict):
-            raise MalformedResponseError(f"{SERVICE} sent a search result that is not an object: {snippet(item)}")
+            raise MalformedResponseError(tr("{service} sent a search result that is not an object: {item}",
+                                            service=SERVICE, item=snippet(item)))
         pid = require(item, ["Id"], SERVICE, what, str)
         name = require(item, ["Name"], SERVICE, what, str)
         start = require(item, ["ContentDate", "Start"], SERVICE, what, str)
@@ -191,8 +193,8 @@ class CdseProvider:
             ids = " or ".join(f"Id eq '{p.id}'" for p in batch)
             data = self.http.request("GET", f"{self.base}/odata/v1/Products",
                                      params={"$filter": f"({ids})", "$top": str(len(batch))},
-                                     what="availability request")
-            items = require(data, ["value"], SERVICE, "availability request", list)
+                                     what=tr("availability request"))
+            items = require(data, ["value"], SERVICE, tr("availability request"), list)
             online = {it.get("Id"): it.get("Online") for it in items if isinstance(it, dict)}
             for p in batch:
                 out[p.id] = availability_from_flag(online.get(p.id))
@@ -202,7 +204,8 @@ class CdseProvider:
     def download_request(self, product):
         url = product.download_url or self._download_url(product.id)
         if not same_site(url, self.download_base) and not same_site(url, self.base):
-            raise MalformedResponseError(f"Refusing to send the CDSE token to {url.split('/')[2]}: not a CDSE address.")
+            raise MalformedResponseError(tr("Refusing to send the CDSE token to {value}: not a CDSE address.",
+                                            value=url.split('/')[2]))
         check_credentials_transport(url, SERVICE, FIX_URL)
         token = self.access_token()
         self._handed.token = token   # what this download thread uses: see refresh_credentials
@@ -235,16 +238,19 @@ class CdseProvider:
 
     def _grant_password(self):
         if not self.username or not self._password:
-            raise AuthError(f"Downloading from {SERVICE} needs an account. {AUTH_HINT}")
+            raise AuthError(tr("Downloading from {service} needs an account. {auth_hint}",
+                               service=SERVICE, auth_hint=AUTH_HINT))
         form = {"grant_type": "password", "username": self.username, "password": self._password}
         if self._totp:   # two-factor accounts (CDSE Token documentation); a code is good for one login
             form["totp"], self._totp = self._totp, ""
         response = self._token_request(form)
         if response.status_code != 200:
-            what = "the one-time code (or the password)" if "totp" in form else "the username or password"
-            hint = "" if "totp" in form else f" If the account uses two-factor login: {TOTP_HINT}"
-            raise AuthError(f"{SERVICE} refused {what} (HTTP {response.status_code}). {AUTH_HINT}{hint} "
-                            f"The service said: {quote_body(response, 120)}")
+            what = tr("the one-time code (or the password)") if "totp" in form else tr("the username or password")
+            hint = "" if "totp" in form else tr(" If the account uses two-factor login: {hint}", hint=TOTP_HINT)
+            raise AuthError(tr("{service} refused {what} (HTTP {status_code}). {auth_hint}{hint} The service "
+                               "said: {response}",
+                               service=SERVICE, what=what, status_code=response.status_code, auth_hint=AUTH_HINT,
+                               hint=hint, response=quote_body(response, 120)))
         self._store(response)
 
     def _grant_refresh(self):
@@ -259,7 +265,7 @@ class CdseProvider:
     def _token_request(self, form):
         check_credentials_transport(self.auth_url, SERVICE, FIX_URL)   # the form carries the password
         return self.http.send("POST", self.auth_url, data={"client_id": CLIENT_ID, **form},
-                              expect=(200, 400, 401), what="login")
+                              expect=(200, 400, 401), what=tr("login"))
 
     def _store(self, response):
         data = self.http.parse_json(response, "login")

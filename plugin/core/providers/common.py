@@ -5,6 +5,7 @@ import re
 from ..errors import InvalidInputError, MalformedResponseError
 from ..models import Availability, BBox, ProductKind
 from .http import snippet
+from ..i18n import tr
 
 # Neither service documents a limit on the search area; beyond this a search returns thousands of products a
 # year and the user almost certainly meant a smaller area (10° × 10° is about 100 Sentinel-2 tiles).
@@ -15,7 +16,8 @@ MAX_RESULTS = 10000   # CDSE refuses $skip > 10000; GEODES paging that far is as
 def check_query(query, provider_name):
     """Refuse, before any request, what SearchQuery itself cannot know."""
     if query.provider != provider_name:
-        raise InvalidInputError(f"This is a {query.provider} search: it cannot be sent to {provider_name}.")
+        raise InvalidInputError(tr("This is a {provider} search: it cannot be sent to {provider_name}.",
+                                   provider=query.provider, provider_name=provider_name))
     if query.tile is not None:
         from ..tiles import validate_tile   # the grid check (plugin/core/tiles.py)
         validate_tile(query.tile)
@@ -25,8 +27,9 @@ def check_query(query, provider_name):
         area = width * (b.north - b.south)
         if area > MAX_EXTENT_DEG2:
             raise InvalidInputError(
-                f"The extent is {width:.1f}° × {b.north - b.south:.1f}° ({area:.0f} square degrees): searches are "
-                f"limited to {MAX_EXTENT_DEG2:.0f} square degrees. Zoom in, or search tile by tile.")
+                tr("The extent is {width:.1f}° × {value:.1f}° ({area:.0f} square degrees): searches are limited "
+                   "to {max_extent_deg2:.0f} square degrees. Zoom in, or search tile by tile.",
+                   width=width, value=b.north - b.south, area=area, max_extent_deg2=MAX_EXTENT_DEG2))
 
 
 def search_extent(query):
@@ -94,8 +97,8 @@ def parse_time(value, service, what):
     try:
         t = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     except ValueError:
-        raise MalformedResponseError(f"{service} sent a date that is not ISO 8601 in the {what}: "
-                                     f"{snippet(value)}") from None
+        raise MalformedResponseError(tr("{service} sent a date that is not ISO 8601 in the {what}: {value}",
+                                        service=service, what=what, value=snippet(value))) from None
     return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
 
 
@@ -109,5 +112,6 @@ def platform_name(value):
 
 def too_many(count, service):
     raise InvalidInputError(
-        f"This search matches {count} products on {service}, more than the {MAX_RESULTS} a search may return: "
-        "narrow the dates, the extent or the cloud limit.")
+        tr("This search matches {count} products on {service}, more than the {max_results} a search may return: "
+           "narrow the dates, the extent or the cloud limit.",
+           count=count, service=service, max_results=MAX_RESULTS))

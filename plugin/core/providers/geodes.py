@@ -20,13 +20,14 @@ from .base import DownloadRequest, OfflineRecall
 from .common import (MAX_RESULTS, add_unseen, availability_from_flag, boxes, check_query, day_end, day_start, iso_z,
                      orbit_direction, parse_time, platform_name, polarisations, search_extent, too_many)
 from .http import JsonHttp, check_credentials_transport, malformed_answer, require, same_origin, snippet
+from ..i18n import tr
 
 log = logging.getLogger(__name__)
 SERVICE = "GEODES"
-FIX_URL = "Correct the GEODES address in Settings → Options → Sentinel Mirror (or SENTINEL_MIRROR_GEODES_URL)."
-AUTH_HINT = ("Set your GEODES API key in Settings → Options → Sentinel Mirror → GEODES authentication (or the "
-             "SENTINEL_MIRROR_GEODES_API_KEY environment variable); create the key in your user settings on "
-             "geodes-portal.cnes.fr.")
+FIX_URL = tr("Correct the GEODES address in Settings → Options → Sentinel Mirror (or SENTINEL_MIRROR_GEODES_URL).")
+AUTH_HINT = tr("Set your GEODES API key in Settings → Options → Sentinel Mirror → GEODES authentication (or the "
+               "SENTINEL_MIRROR_GEODES_API_KEY environment variable); create the key in your user settings on "
+               "geodes-portal.cnes.fr.")
 PAGE_LIMIT = 80          # the GEODES API documentation caps pages at 80
 # pyGeodes sends its downloads to gdh-portal-prod for hrefs not on geodes-portal (shared/notes/apis.md)
 OFFICIAL_ALIASES = {"geodes-portal.cnes.fr": ("gdh-portal-prod.cnes.fr",)}
@@ -88,7 +89,7 @@ class GeodesProvider:
         while True:
             check_cancelled(progress)
             data = self.http.request("POST", f"{self.base}/api/stac/search", json={**body, "page": page},
-                                     what="search")
+                                     what=tr("search"))
             features = require(data, ["features"], SERVICE, "search", list)
             context = data.get("context")
             matched = context.get("matched") if isinstance(context, dict) else None
@@ -147,9 +148,10 @@ class GeodesProvider:
 
     def parse_feature(self, feature, collection_id):
         """One STAC item -> Product (MalformedResponseError naming what is missing)."""
-        what = "search result"
+        what = tr("search result")
         if not isinstance(feature, dict):
-            raise MalformedResponseError(f"{SERVICE} sent a search result that is not an object: {snippet(feature)}")
+            raise MalformedResponseError(tr("{service} sent a search result that is not an object: {feature}",
+                                            service=SERVICE, feature=snippet(feature)))
         pid = require(feature, ["id"], SERVICE, what, str)
         props = require(feature, ["properties"], SERVICE, what, dict)
         assets = require(feature, ["assets"], SERVICE, what, dict)
@@ -161,8 +163,10 @@ class GeodesProvider:
             elif "overview" in roles and quicklook is None:
                 quicklook = asset.get("href")
         if data_asset is None or not data_asset[1].get("href"):
-            raise MalformedResponseError(f"{SERVICE} sent product {pid} ({props.get('identifier', 'no name')}) "
-                                         f"without a data asset to download: {snippet(assets)}")
+            raise MalformedResponseError(tr("{service} sent product {pid} ({get}) without a data asset to "
+                                            "download: {assets}",
+                                            service=SERVICE, pid=pid, get=props.get('identifier', 'no name'),
+                                            assets=snippet(assets)))
         key, asset = data_asset
         info = parse_description(asset.get("description"))
         # THEIA V4-0: `identifier` has no version suffix, the zip has it (recorded); the title is the identifier
@@ -171,7 +175,8 @@ class GeodesProvider:
         title = one_line(re.sub(r"\.(zip|SAFE)$", "", str(title).rsplit("/", 1)[-1]))   # no forged log lines
         when = props.get("start_datetime") or props.get("datetime")
         if not when:
-            raise MalformedResponseError(f"{SERVICE} sent product {pid} ({title}) without a date: {snippet(props)}")
+            raise MalformedResponseError(tr("{service} sent product {pid} ({title}) without a date: {props}",
+                                            service=SERVICE, pid=pid, title=title, props=snippet(props)))
         grid = props.get("grid:code")
         tile = re.sub(r"^(MGRS-|T)", "", str(grid)).upper() if grid else None
         cloud = props.get("eo:cloud_cover")
@@ -201,8 +206,8 @@ class GeodesProvider:
             body = {"availability": [{"href": p.download_url, "endpointURL": p.extra.get("endpoint_url") or ""}
                                      for p in batch]}
             data = self.http.request("POST", f"{self.base}/fastavailability", json=body, headers=self._key(),
-                                     what="availability request")
-            entries = require(data, ["products"], SERVICE, "availability request", list)
+                                     what=tr("availability request"))
+            entries = require(data, ["products"], SERVICE, tr("availability request"), list)
             for p in batch:
                 out[p.id] = self._availability_of(p, entries)
         return out
@@ -222,13 +227,16 @@ class GeodesProvider:
     def download_request(self, product):
         url = product.download_url
         if not url:
-            raise MalformedResponseError(f"{SERVICE} gave no download URL for {product.title}.")
+            raise MalformedResponseError(tr("{service} gave no download URL for {title}.",
+                                            service=SERVICE, title=product.title))
         if not self.api_key:
-            raise AuthError(f"Downloading from {SERVICE} needs an API key. {AUTH_HINT}")
+            raise AuthError(tr("Downloading from {service} needs an API key. {auth_hint}",
+                               service=SERVICE, auth_hint=AUTH_HINT))
         if not self._key_may_go_to(url):
             raise MalformedResponseError(
-                f"{SERVICE} gave a download URL on another site ({url.split('/')[2] if '//' in url else url}); "
-                "the API key is only sent to the configured GEODES address.")
+                tr("{service} gave a download URL on another site ({value}); the API key is only sent to the "
+                   "configured GEODES address.",
+                   service=SERVICE, value=url.split('/')[2] if '//' in url else url))
         return DownloadRequest(url, self._key())
 
     def _key_may_go_to(self, url):
@@ -242,7 +250,7 @@ class GeodesProvider:
                 and (u.hostname or "").lower() in OFFICIAL_ALIASES.get((b.hostname or "").lower(), ()))
 
     def refresh_credentials(self):
-        raise AuthError(f"{SERVICE} refused the API key. {AUTH_HINT}")
+        raise AuthError(tr("{service} refused the API key. {auth_hint}", service=SERVICE, auth_hint=AUTH_HINT))
 
     def _key(self):
         if not self.api_key:

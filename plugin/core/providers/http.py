@@ -32,6 +32,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from ..errors import AuthError, MalformedResponseError, NotFoundError, QuotaError, RemoteError, SentinelMirrorError
 from ..redact import redact
+from ..i18n import tr
 
 log = logging.getLogger(__name__)
 QUOTE_CHARS = 200
@@ -101,19 +102,20 @@ def check_credentials_transport(url, service, where):
     host = (parts.hostname or "").lower()
     local = host in LOOPBACK_HOSTS or (_is_ip(host) and ipaddress.ip_address(host).is_loopback)
     if parts.scheme != "https" and not local:
-        raise AuthError(f"The {service} address {parts.scheme}://{parts.hostname or ''} is not https: your "
-                        f"credentials are only sent over an encrypted connection. {where}")
+        raise AuthError(tr("The {service} address {scheme}://{value} is not https: your credentials are only sent "
+                           "over an encrypted connection. {where}",
+                           service=service, scheme=parts.scheme, value=parts.hostname or '', where=where))
 
 
 def tls_failure_message(url, what, error):
     """The plain sentence for a failed TLS handshake: retrying does not help, and verification stays on."""
     cause = str(error)
-    reason = "its certificate could not be verified" if "CERTIFICATE_VERIFY_FAILED" in cause or "certificate" in \
-        cause.lower() else "the secure connection failed"
-    return (f"The secure connection to {urlsplit(url).hostname} for {what} failed: {reason}. Sentinel Mirror always "
-            "verifies certificates; if your network inspects HTTPS (a company proxy), install its certificate "
-            "authority in the system's certificate store, or check the address in Settings → Options → Sentinel "
-            "Mirror.")
+    reason = tr("its certificate could not be verified") if "CERTIFICATE_VERIFY_FAILED" in cause or "certificate" \
+        in cause.lower() else tr("the secure connection failed")
+    return tr("The secure connection to {host} for {what} failed: {reason}. Sentinel Mirror always verifies "
+              "certificates; if your network inspects HTTPS (a company proxy), install its certificate authority in "
+              "the system's certificate store, or check the address in Settings → Options → Sentinel Mirror.",
+              host=urlsplit(url).hostname, what=what, reason=reason)
 
 
 REDIRECT_CODES = (301, 302, 303, 307, 308)
@@ -153,11 +155,13 @@ def redirect_loop_error(what, headers):
     """A redirect loop. On a request carrying an API key or token it is a key problem: pyGeodes' troubleshooting
     page says "Exceeded 30 redirects" usually means the API key is outdated or wrong."""
     if any(k.lower() in CREDENTIAL_HEADERS for k in headers or {}):
-        return AuthError(f"The service redirected {what} in a loop, which usually means the API key (or login) is "
-                         "outdated or wrong: create a new key in your account settings on the service's site and set "
-                         "it in Settings → Options → Sentinel Mirror.")
-    return RemoteError(f"The service redirected {what} in a loop: check the service address in Settings → Options → "
-                       "Sentinel Mirror.")
+        return AuthError(tr("The service redirected {what} in a loop, which usually means the API key (or login) "
+                            "is outdated or wrong: create a new key in your account settings on the service's "
+                            "site and set it in Settings → Options → Sentinel Mirror.",
+                            what=what))
+    return RemoteError(tr("The service redirected {what} in a loop: check the service address in Settings → "
+                          "Options → Sentinel Mirror.",
+                          what=what))
 
 
 def duration_text(seconds):
@@ -293,7 +297,7 @@ class JsonHttp:
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
 
-    def request(self, method, url, *, what="request", expect=(200,), **kwargs):
+    def request(self, method, url, *, what=tr("request"), expect=(200,), **kwargs):
         """Send, retrying what is worth retrying (an answer that broke off midway too); return the parsed JSON."""
         for attempt in range(1, self.policy.attempts + 1):
             response = self.send(method, url, what=what, expect=expect, **kwargs)
@@ -305,7 +309,7 @@ class JsonHttp:
                 self._wait(attempt, None, "the answer broke off")
         raise AssertionError("unreachable")
 
-    def send(self, method, url, *, what="request", expect=(200,), **kwargs):
+    def send(self, method, url, *, what=tr("request"), expect=(200,), **kwargs):
         """Send, retrying what is worth retrying; return the response with an expected status."""
         kwargs.setdefault("timeout", self.policy.timeout)
         kwargs.setdefault("stream", True)   # bodies are read by parse_json / quote_body, up to a cap
@@ -315,13 +319,17 @@ class JsonHttp:
             try:
                 response = send_following_redirects(self.session, method, url, **kwargs)
             except requests.TooManyRedirects:
-                raise redirect_loop_error(f"the {self.service} {what}", kwargs.get("headers")) from None
+                raise redirect_loop_error(tr("the {service} {what}", service=self.service, what=what),
+                                          kwargs.get("headers")) from None
             except requests.exceptions.SSLError as e:   # a ConnectionError, but retrying will not fix it
-                raise RemoteError(tls_failure_message(url, f"the {self.service} {what}", e)) from None
+                raise RemoteError(tls_failure_message(url, tr("the {service} {what}", service=self.service, what=what),
+                                                      e)) from None
             except (requests.ConnectionError, requests.Timeout) as e:
                 if last:
-                    raise RemoteError(f"{self.service} could not be reached for the {what} after {p.attempts} "
-                                      f"attempts ({type(e).__name__}): check your connection or try later.") from e
+                    raise RemoteError(tr("{service} could not be reached for the {what} after {attempts} attempts "
+                                         "({name}): check your connection or try later.",
+                                         service=self.service, what=what, attempts=p.attempts,
+                                         name=type(e).__name__)) from e
                 self._wait(attempt, None, f"{type(e).__name__}")
                 continue
             status = response.status_code
@@ -330,17 +338,23 @@ class JsonHttp:
             if status >= 500:
                 wait = retry_after_seconds(response)
                 if wait is not None and wait > p.max_retry_after_s:
-                    raise QuotaError(f"{self.service} is unavailable for the {what} (HTTP {status}) and asks to come "
-                                     f"back in {duration_text(wait)}.", retry_after=wait)
+                    raise QuotaError(tr("{service} is unavailable for the {what} (HTTP {status}) and asks to come "
+                                        "back in {wait}.",
+                                        service=self.service, what=what, status=status,
+                                        wait=duration_text(wait)), retry_after=wait)
                 if last:
-                    raise RemoteError(f"{self.service} failed the {what} with HTTP {status} after {p.attempts} "
-                                      f"attempts: {quote_body(response)}")
+                    raise RemoteError(tr("{service} failed the {what} with HTTP {status} after {attempts} "
+                                         "attempts: {response}",
+                                         service=self.service, what=what, status=status, attempts=p.attempts,
+                                         response=quote_body(response)))
                 response.close()   # streamed: give the connection back before waiting
                 self._wait(attempt, wait, f"HTTP {status}")
                 continue
             self.raise_for_status(response, what)
-            raise MalformedResponseError(f"{self.service} answered the {what} with unexpected HTTP {status}: "
-                                         f"{quote_body(response)}")
+            raise MalformedResponseError(tr("{service} answered the {what} with unexpected HTTP {status}: "
+                                            "{response}",
+                                            service=self.service, what=what, status=status,
+                                            response=quote_body(response)))
         raise AssertionError("unreachable")
 
     def _wait(self, attempt, retry_after, reason):
@@ -352,33 +366,40 @@ class JsonHttp:
                  p.attempts)
         self.sleep(delay)
 
-    def raise_for_status(self, response, what="request"):
+    def raise_for_status(self, response, what=tr("request")):
         """Map a 4xx reply onto our errors (used by callers that handle the response themselves)."""
         status = response.status_code
         if status in (401, 403):
-            raise AuthError(f"{self.service} refused the credentials (HTTP {status}) for the {what}. "
-                            f"{self.auth_hint} The service said: {quote_body(response, 120)}")
+            raise AuthError(tr("{service} refused the credentials (HTTP {status}) for the {what}. {auth_hint} The "
+                               "service said: {response}",
+                               service=self.service, status=status, what=what, auth_hint=self.auth_hint,
+                               response=quote_body(response, 120)))
         if status == 429:
             wait = retry_after_seconds(response)
-            when = f"retry in {wait:.0f} s" if wait is not None else "retry later"
-            raise QuotaError(f"{self.service} quota exceeded (HTTP 429) for the {what}: {when}.", retry_after=wait)
+            when = tr("retry in {wait:.0f} s", wait=wait) if wait is not None else tr("retry later")
+            raise QuotaError(tr("{service} quota exceeded (HTTP 429) for the {what}: {when}.",
+                                service=self.service, what=what, when=when), retry_after=wait)
         if status == 404:
-            raise NotFoundError(f"{self.service} does not know this {what} (HTTP 404): {quote_body(response)}")
+            raise NotFoundError(tr("{service} does not know this {what} (HTTP 404): {response}",
+                                   service=self.service, what=what, response=quote_body(response)))
         if 400 <= status < 500:
-            raise RemoteError(f"{self.service} refused the {what} (HTTP {status}): {quote_body(response)}")
+            raise RemoteError(tr("{service} refused the {what} (HTTP {status}): {response}",
+                                 service=self.service, what=what, status=status, response=quote_body(response)))
 
-    def parse_json(self, response, what="request"):
+    def parse_json(self, response, what=tr("request")):
         body = self._read_capped(response, what)
         try:
             return json.loads(body)   # bytes: UTF-8/16/32 detected as the JSON standard says
         except (ValueError, RecursionError, MemoryError) as e:
-            kind = response.headers.get("Content-Type", "no content type")
+            kind = response.headers.get("Content-Type", tr("no content type"))
             log.debug("%s: unparsable answer to the %s", self.service, what, exc_info=True)
             quoted = " ".join(body[:4 * QUOTE_CHARS].decode("utf-8", "replace").split())[:QUOTE_CHARS]
-            why = "JSON nested too deeply" if isinstance(e, RecursionError) else f"not JSON, {kind}"
-            raise MalformedResponseError(f"{self.service} sent a malformed answer to the {what} ({why}): "
-                                         f"{redact(quoted) or '(empty body)'}. Try again later; if it persists, "
-                                         "the service is broken or has changed.") from None
+            why = tr("JSON nested too deeply") if isinstance(e, RecursionError) else tr("not JSON, {kind}", kind=kind)
+            raise MalformedResponseError(tr("{service} sent a malformed answer to the {what} ({why}): {value}. "
+                                            "Try again later; if it persists, the service is broken or has "
+                                            "changed.",
+                                            service=self.service, what=what, why=why,
+                                            value=redact(quoted) or '(empty body)')) from None
 
     def _read_capped(self, response, what):
         if getattr(response, "_content", False) is not False:
@@ -390,22 +411,27 @@ class JsonHttp:
                     data += chunk
                     if len(data) > MAX_JSON_BYTES:
                         raise MalformedResponseError(
-                            f"{self.service} sent a malformed answer to the {what}: more than "
-                            f"{MAX_JSON_BYTES // 2**20} MB, far more than any catalogue answer, so it was cut off. "
-                            "Try again later; if it persists, the service is broken.")
+                            tr("{service} sent a malformed answer to the {what}: more than {value} MB, far more "
+                               "than any catalogue answer, so it was cut off. Try again later; if it persists, "
+                               "the service is broken.",
+                               service=self.service, what=what, value=MAX_JSON_BYTES // 2**20))
             except requests.RequestException as e:
-                raise _BrokeOff(f"The {self.service} answer to the {what} broke off ({type(e).__name__}): "
-                                "check your connection or try later.") from None
+                raise _BrokeOff(tr("The {service} answer to the {what} broke off ({name}): check your connection "
+                                   "or try later.",
+                                   service=self.service, what=what, name=type(e).__name__)) from None
             finally:
                 response.close()
             body = bytes(data)
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and len(body) < int(length) and not response.headers.get("Content-Encoding"):
-                raise _BrokeOff(f"The {self.service} answer to the {what} broke off ({len(body)} of {length} "
-                                "bytes): check your connection or try later.")   # urllib3 1.x does not say
+                raise _BrokeOff(tr("The {service} answer to the {what} broke off ({body} of {length} bytes): "
+                                   "check your connection or try later.",
+                                   service=self.service, what=what, body=len(body),
+                                   length=length))   # urllib3 1.x does not say
         if len(body) > MAX_JSON_BYTES:
-            raise MalformedResponseError(f"{self.service} sent a malformed answer to the {what}: more than "
-                                         f"{MAX_JSON_BYTES // 2**20} MB.")
+            raise MalformedResponseError(tr("{service} sent a malformed answer to the {what}: more than {value} "
+                                            "MB.",
+                                            service=self.service, what=what, value=MAX_JSON_BYTES // 2**20))
         return body
 
 
@@ -419,9 +445,10 @@ def malformed_answer(service, what):
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, OverflowError) as e:
         log.debug("%s: malformed %s", service, what, exc_info=True)
-        raise MalformedResponseError(f"{service} sent a malformed answer to the {what} ({type(e).__name__}: "
-                                     f"{redact(str(e))[:QUOTE_CHARS]}). Try again later; if it persists, the service "
-                                     "is broken or has changed.") from None
+        raise MalformedResponseError(tr("{service} sent a malformed answer to the {what} ({name}: {value}). Try "
+                                        "again later; if it persists, the service is broken or has changed.",
+                                        service=service, what=what, name=type(e).__name__,
+                                        value=redact(str(e))[:QUOTE_CHARS])) from None
 
 
 def require(data, path, service, what, types=None):
@@ -432,10 +459,12 @@ def require(data, path, service, what, types=None):
             cur = cur[key]
         except (KeyError, IndexError, TypeError):
             raise MalformedResponseError(
-                f"{service} answered the {what} without {'.'.join(map(str, path))}: {snippet(data)}") from None
+                tr("{service} answered the {what} without {items}: {data}",
+                   service=service, what=what, items='.'.join(map(str, path)), data=snippet(data))) from None
     if types is not None and not isinstance(cur, types):
         raise MalformedResponseError(
-            f"{service} answered the {what} with {'.'.join(map(str, path))} of the wrong type: {snippet(data)}")
+            tr("{service} answered the {what} with {items} of the wrong type: {data}",
+               service=service, what=what, items='.'.join(map(str, path)), data=snippet(data)))
     return cur
 
 

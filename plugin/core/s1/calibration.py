@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ProductFormatError
+from ..i18n import tr
 
 
 def _numbers(node, what):
     if node is None or not (node.text or "").strip():
-        raise ProductFormatError(f"A calibration/noise vector misses its {what} values.")
+        raise ProductFormatError(tr("A calibration/noise vector misses its {what} values.", what=what))
     return np.array(node.text.split(), dtype=np.float64)
 
 
@@ -83,7 +84,7 @@ def _root(xml):
     try:
         return ET.fromstring(xml)
     except ET.ParseError as e:
-        raise ProductFormatError(f"A calibration/noise file is not valid XML ({e}).") from e
+        raise ProductFormatError(tr("A calibration/noise file is not valid XML ({e}).", e=e)) from e
 
 
 def _vectors(nodes, value_tag):
@@ -93,10 +94,12 @@ def _vectors(nodes, value_tag):
         pixels.append(_numbers(v.find("pixel"), "pixel"))
         values.append(_numbers(v.find(value_tag), value_tag))
         if len(pixels[-1]) != len(values[-1]):
-            raise ProductFormatError(f"A {value_tag} vector has {len(values[-1])} values for {len(pixels[-1])} "
-                                     f"pixels: the calibration/noise file is corrupt.")
+            raise ProductFormatError(tr("A {value_tag} vector has {value} values for {value2} pixels: the "
+                                        "calibration/noise file is corrupt.",
+                                        value_tag=value_tag, value=len(values[-1]), value2=len(pixels[-1])))
     if not lines:
-        raise ProductFormatError(f"No {value_tag} vectors found: not a Sentinel-1 calibration/noise file.")
+        raise ProductFormatError(tr("No {value_tag} vectors found: not a Sentinel-1 calibration/noise file.",
+                                    value_tag=value_tag))
     order = np.argsort(lines, kind="stable")
     return SparseLut(np.array(lines)[order], [pixels[k] for k in order], [values[k] for k in order])
 

@@ -31,6 +31,7 @@ from ..errors import InvalidInputError
 from ..progress import NULL_PROGRESS, check_cancelled
 from .geocode import TIFF_OPTIONS, geocode_date, grid_for_area, looks_for
 from .grd import open_grd
+from ..i18n import tr
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -64,15 +65,17 @@ class FloodParams:
 
     def checked(self):
         if self.method not in METHODS:
-            raise InvalidInputError(f"Unknown method {self.method!r}: use 'ratio' (VH) or 'difference' (VV).")
+            raise InvalidInputError(tr("Unknown method {method!r}: use 'ratio' (VH) or 'difference' (VV).",
+                                       method=self.method))
         if self.speckle_filter not in ("lee", "boxcar", "none"):
-            raise InvalidInputError("The speckle filter is 'lee', 'boxcar' or 'none'.")
+            raise InvalidInputError(tr("The speckle filter is 'lee', 'boxcar' or 'none'."))
         if self.window < 1 or self.window % 2 == 0:
-            raise InvalidInputError(f"The filter window must be an odd number of pixels (got {self.window}).")
+            raise InvalidInputError(tr("The filter window must be an odd number of pixels (got {window}).",
+                                       window=self.window))
         if self.resampling not in ("nearest", "bilinear"):
-            raise InvalidInputError("The geocoding resampling is 'nearest' or 'bilinear'.")
+            raise InvalidInputError(tr("The geocoding resampling is 'nearest' or 'bilinear'."))
         if self.resolution <= 0:
-            raise InvalidInputError("The resolution must be positive (metres).")
+            raise InvalidInputError(tr("The resolution must be positive (metres)."))
         return self
 
 
@@ -87,8 +90,8 @@ class FloodResult:
     after: list = field(default_factory=list)
 
     def summary(self):
-        return (f"Flooded area: {self.flooded_ha:,.1f} ha ({self.flooded_ha / 100:,.2f} km²) in "
-                f"{self.polygon_count} areas.")
+        return tr("Flooded area: {flooded_ha:,.1f} ha ({km2:,.2f} km²) in {polygon_count} areas.",
+                  flooded_ha=self.flooded_ha, km2=self.flooded_ha / 100, polygon_count=self.polygon_count)
 
 
 def flood_map(before, after, area, raster_path, polygons_path=None, params=None, area_crs="EPSG:4326",
@@ -101,7 +104,8 @@ def flood_map(before, after, area, raster_path, polygons_path=None, params=None,
     before, after = pair_passes(before, after, progress)
     _check_orbits(before, after)
     grid = grid_for_area(area, area_crs, params.resolution)
-    progress.message(f"Grid: EPSG:{grid.epsg}, {grid.nx} x {grid.ny} pixels at {grid.res:g} m.")
+    progress.message(tr("Grid: EPSG:{epsg}, {nx} x {ny} pixels at {res:g} m.",
+                        epsg=grid.epsg, nx=grid.nx, ny=grid.ny, res=grid.res))
     out_dir = os.path.dirname(os.path.abspath(raster_path))
     os.makedirs(out_dir, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".flood-", dir=workdir or out_dir)
@@ -113,19 +117,19 @@ def flood_map(before, after, area, raster_path, polygons_path=None, params=None,
                     for k, (prods, tag) in enumerate(((before, "before"), (after, "after")))]
             before_tif, after_tif = [j.result() for j in jobs]
         check_cancelled(progress)
-        progress.message("Change detection...")
+        progress.message(tr("Change detection..."))
         masks = _mask_rasters(grid, tmp, dem, water_layer, params)
         part = os.path.join(tmp, "flood.tif")
         looks = min(looks_for(p, grid) for p in before + after)
         _chain(before_tif, after_tif, masks, part, grid, params, progress, threads, looks)
         check_cancelled(progress)
         if params.min_area_ha > 0:
-            progress.message("Removing small areas...")
+            progress.message(tr("Removing small areas..."))
             _remove_small(part, max(1, math.ceil(params.min_area_ha * 1e4 / grid.res ** 2)))
         flooded_px = _count_flooded(part)
         count = 0
         if polygons_path:
-            progress.message("Polygons...")
+            progress.message(tr("Polygons..."))
             gpkg_part = os.path.join(tmp, "flood.gpkg")
             count = polygonize(part, gpkg_part)
             _replace(gpkg_part, polygons_path)
@@ -140,8 +144,10 @@ def flood_map(before, after, area, raster_path, polygons_path=None, params=None,
 def _list(paths, what):
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths or [])
     if not paths:
-        raise InvalidInputError(f"No {what} product given: choose the Sentinel-1 GRD zip(s) acquired {what} the "
-                                f"flood.")
+        raise InvalidInputError(tr("No before product given: choose the Sentinel-1 GRD zip(s) acquired before the "
+                                   "flood.") if what == "before" else
+                                tr("No after product given: choose the Sentinel-1 GRD zip(s) acquired after the "
+                                   "flood."))
     return [str(p) for p in paths]
 
 
@@ -163,21 +169,24 @@ def pair_passes(before, after, progress=NULL_PROGRESS):
         earlier = [k for k in pb if k[0] == orbit and k[1] < day]
         if earlier:
             chosen = max(earlier, key=lambda k: k[1])
-            progress.message(f"Pairing relative orbit {orbit}: before {chosen[1]}, after {day} "
-                             f"({len(pb[chosen])} + {len(pa[(orbit, day)])} products; the others are not used).")
+            progress.message(tr("Pairing relative orbit {orbit}: before {before}, after {day} ({n_before} + "
+                                "{n_after} products; the others are not used).",
+                                orbit=orbit, before=chosen[1], day=day, n_before=len(pb[chosen]),
+                                n_after=len(pa[(orbit, day)])))
             return pb[chosen], pa[(orbit, day)]
-    raise InvalidInputError("No before and after products share a relative orbit: choose products of the same "
-                            "relative orbit (same track) before and after the flood.")
+    raise InvalidInputError(tr("No before and after products share a relative orbit: choose products of the same "
+                               "relative orbit (same track) before and after the flood."))
 
 
 def _check_orbits(before, after):
     """Change detection compares like with like: one relative orbit (same geometry, same incidence)."""
     orbits = {p.relative_orbit for p in before + after if p.relative_orbit}
     if len(orbits) > 1:
-        raise InvalidInputError(f"The products lie on different relative orbits ({', '.join(map(str, sorted(orbits)))}"
-                                f"): choose before and after products of the same relative orbit.")
+        raise InvalidInputError(tr("The products lie on different relative orbits ({items}): choose before and "
+                                   "after products of the same relative orbit.",
+                                   items=', '.join(map(str, sorted(orbits)))))
     if min(p.start for p in after) <= max(p.start for p in before):
-        raise InvalidInputError("The 'after' products are not later than the 'before' ones: swap them.")
+        raise InvalidInputError(tr("The 'after' products are not later than the 'before' ones: swap them."))
 
 
 class _HalfProgress:
@@ -226,7 +235,7 @@ def _mask_rasters(grid, tmp, dem, water_layer, params):
         try:
             vec = gdal.OpenEx(str(water_layer), gdal.OF_VECTOR)
         except RuntimeError as e:
-            raise InvalidInputError(f"The water layer cannot be read ({e}): choose a polygon layer.") from None
+            raise InvalidInputError(tr("The water layer cannot be read ({e}): choose a polygon layer.", e=e)) from None
         for i in range(vec.GetLayerCount()):
             gdal.Rasterize(ds, vec, layers=[vec.GetLayer(i).GetName()], burnValues=[1])
         ds = None
@@ -239,7 +248,7 @@ def _mask_rasters(grid, tmp, dem, water_layer, params):
                 resampleAlg="bilinear", outputType=gdal.GDT_Float32, creationOptions=TIFF_OPTIONS,
                 dstNodata=-32768))
         except RuntimeError as e:
-            raise InvalidInputError(f"The DEM cannot be read ({e}): choose an elevation raster.") from None
+            raise InvalidInputError(tr("The DEM cannot be read ({e}): choose an elevation raster.", e=e)) from None
         slope = os.path.join(tmp, "slope.tif")
         gdal.DEMProcessing(slope, dem_grid, "slope", computeEdges=True, creationOptions=TIFF_OPTIONS)
         out["slope"] = slope

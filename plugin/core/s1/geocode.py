@@ -17,6 +17,7 @@ from osgeo import gdal, osr
 from ..errors import Cancelled, InvalidInputError
 from ..progress import check_cancelled
 from .calibration import read_calibration, read_noise, sigma0_multilooked
+from ..i18n import tr
 
 gdal.UseExceptions()
 
@@ -66,7 +67,7 @@ def grid_for_area(bounds, crs="EPSG:4326", res=20.0, epsg=None):
     of its centre unless `epsg` says, snapped outward to multiples of res."""
     xmin, ymin, xmax, ymax = bounds
     if not (xmax > xmin and ymax > ymin):
-        raise InvalidInputError("The area of interest is empty: draw or choose an area.")
+        raise InvalidInputError(tr("The area of interest is empty: draw or choose an area."))
     src = _srs(wkt=crs)
     ll = _srs(4326)
     to_ll = osr.CoordinateTransformation(src, ll)
@@ -83,8 +84,9 @@ def grid_for_area(bounds, crs="EPSG:4326", res=20.0, epsg=None):
     y1 = math.ceil(pts[:, 1].max() / res) * res
     nx, ny = int(round((x1 - x0) / res)), int(round((y1 - y0) / res))
     if nx * ny > 40000 * 40000:
-        raise InvalidInputError(f"The area is {nx * res / 1000:.0f} x {ny * res / 1000:.0f} km: choose a smaller "
-                                f"area (or a coarser resolution).")
+        raise InvalidInputError(tr("The area is {value:.0f} x {value2:.0f} km: choose a smaller area (or a "
+                                   "coarser resolution).",
+                                   value=nx * res / 1000, value2=ny * res / 1000))
     return Grid(epsg, x0, y1, nx, ny, float(res))
 
 
@@ -191,10 +193,10 @@ def warp_to_grid(radar_paths, grid, path, progress=None, share=(0.0, 1.0), threa
         ds = gdal.Warp(path, list(radar_paths), options=opts)
     except RuntimeError:
         if progress is not None and progress.cancelled():
-            raise Cancelled("Cancelled by the user.") from None
+            raise Cancelled(tr("Cancelled by the user.")) from None
         raise
     if ds is None:
-        raise Cancelled("Cancelled by the user.")
+        raise Cancelled(tr("Cancelled by the user."))
     ds = None
     return path
 
@@ -208,7 +210,9 @@ def geocode_date(products, pol, grid, workdir, tag, noise_removal=True, margin=8
     covering = [(p, source_window(p, grid, margin)) for p in products]
     covering = [(p, w) for p, w in covering if w is not None]
     if not covering:
-        raise InvalidInputError(f"None of the {tag} products covers the area: choose products over the area.")
+        raise InvalidInputError(tr("None of the before products covers the area: choose products over the area.")
+                                if tag == "before" else
+                                tr("None of the after products covers the area: choose products over the area."))
     for k, (product, window) in enumerate(covering):
         path = os.path.join(workdir, f"{tag}_{k}_radar.tif")
         calibrate_window(product, pol, window, looks_for(product, grid), path, noise_removal, progress,

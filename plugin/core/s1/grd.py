@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ..errors import ProductFormatError
+from ..i18n import tr
 
 _MEASUREMENT = re.compile(r"^(?P<top>[^/]+\.SAFE)/measurement/(?P<stem>s1[a-d]-[a-z0-9]+-grd-(?P<pol>vv|vh|hh|hv)"
                           r"-[^/]+)\.tiff?$", re.IGNORECASE)
@@ -65,9 +66,11 @@ class GrdProduct:
         try:
             return self.polarisations[pol.upper()]
         except KeyError:
-            raise ProductFormatError(f"{self.name} has no {pol.upper()} polarisation (it has "
-                                     f"{', '.join(sorted(self.polarisations)) or 'none'}): choose a method "
-                                     f"that uses {' or '.join(sorted(self.polarisations))}.") from None
+            raise ProductFormatError(tr("{name} has no {pol} polarisation (it has {value}): choose a method that "
+                                        "uses {items}.",
+                                        name=self.name, pol=pol.upper(),
+                                        value=', '.join(sorted(self.polarisations)) or 'none',
+                                        items=' or '.join(sorted(self.polarisations)))) from None
 
 
 def open_grd(path):
@@ -78,11 +81,12 @@ def open_grd(path):
         path = os.path.dirname(os.path.abspath(path))       # members are named from the folder holding it
     name = os.path.basename(os.path.normpath(path))
     if not os.path.exists(path):
-        raise ProductFormatError(f"{name}: no such file ({path}).")
+        raise ProductFormatError(tr("{name}: no such file ({path}).", name=name, path=path))
     try:
         names = _member_names(path)
     except zipfile.BadZipFile as e:
-        raise ProductFormatError(f"{name} is truncated or not a zip archive ({e}): download it again.") from e
+        raise ProductFormatError(tr("{name} is truncated or not a zip archive ({e}): download it again.",
+                                    name=name, e=e)) from e
     pols = {}
     top = None
     for member in names:
@@ -93,14 +97,16 @@ def open_grd(path):
         missing = [x for x in (f"{top}/annotation/{stem}.xml", f"{top}/annotation/calibration/calibration-{stem}.xml",
                                f"{top}/annotation/calibration/noise-{stem}.xml") if x not in names]
         if missing:
-            raise ProductFormatError(f"{name} misses {missing[0].split('/', 1)[1]}: it is not a complete Sentinel-1 "
-                                     f"GRD product; download it again.")
+            raise ProductFormatError(tr("{name} misses {value}: it is not a complete Sentinel-1 GRD product; "
+                                        "download it again.",
+                                        name=name, value=missing[0].split('/', 1)[1]))
         pols[m["pol"].upper()] = Polarisation(
             m["pol"].upper(), _gdal_path(path, member), f"{top}/annotation/{stem}.xml",
             f"{top}/annotation/calibration/calibration-{stem}.xml", f"{top}/annotation/calibration/noise-{stem}.xml")
     if not pols:
-        raise ProductFormatError(f"{name} is not a Sentinel-1 GRD product (no measurement/*-grd-*.tiff in it): "
-                                 f"the flood map needs IW GRD products.")
+        raise ProductFormatError(tr("{name} is not a Sentinel-1 GRD product (no measurement/*-grd-*.tiff in it): "
+                                    "the flood map needs IW GRD products.",
+                                    name=name))
     product = GrdProduct(path, top[:-5], 0, 0, 10.0, None, "", 0, [], pols)
     first = pols[sorted(pols)[0]]
     _read_annotation(product, _parse(product, first.annotation))
@@ -138,7 +144,8 @@ def _parse(product, member):
     try:
         return ET.fromstring(product.read(member))
     except ET.ParseError as e:
-        raise ProductFormatError(f"{product.name}: {member.rsplit('/', 1)[-1]} is not valid XML ({e}).") from e
+        raise ProductFormatError(tr("{name}: {value} is not valid XML ({e}).",
+                                    name=product.name, value=member.rsplit('/', 1)[-1], e=e)) from e
 
 
 def _text(root, path, default=None):
@@ -146,7 +153,8 @@ def _text(root, path, default=None):
     if node is None or node.text is None:
         if default is not None:
             return default
-        raise ProductFormatError(f"The annotation misses {path.rsplit('/', 1)[-1]}: not a Sentinel-1 GRD annotation.")
+        raise ProductFormatError(tr("The annotation misses {value}: not a Sentinel-1 GRD annotation.",
+                                    value=path.rsplit('/', 1)[-1]))
     return node.text.strip()
 
 
@@ -168,7 +176,7 @@ def parse_gcps(root):
                        float(p.findtext("longitude")), float(p.findtext("latitude")),
                        float(p.findtext("height") or 0.0)))
     if len(out) < 4:
-        raise ProductFormatError("The annotation has fewer than 4 geolocation grid points: cannot geocode.")
+        raise ProductFormatError(tr("The annotation has fewer than 4 geolocation grid points: cannot geocode."))
     return out
 
 

@@ -24,6 +24,7 @@ from ..errors import InvalidInputError
 from ..ndvi import CREATION_OPTIONS, NODATA
 from ..paths import inside, safe_filename
 from ..progress import NULL_PROGRESS, check_cancelled
+from ..i18n import tr
 
 gdal.UseExceptions()
 
@@ -43,7 +44,7 @@ class Period:
 def periods(dates, days=None):
     """The periods holding `dates`: calendar months (days=None) or runs of `days` days from each 1 January."""
     if days is not None and days < 1:
-        raise InvalidInputError("The period must be at least 1 day long.")
+        raise InvalidInputError(tr("The period must be at least 1 day long."))
     found = {}
     for d in sorted(set(dates)):
         if days is None:
@@ -106,7 +107,8 @@ def composite(observations, folder, *, days=None, index="NDVI", masks=None, memo
     written = []
     for j, (gi, grid, tile, period, obs) in enumerate(jobs):
         check_cancelled(progress)
-        progress.message(f"{index} composite {period.start} to {period.end} ({tile or 'grid'}): {len(obs)} dates")
+        progress.message(tr("{index} composite {start} to {end} ({tile}): {n} dates", index=index, start=period.start,
+                            end=period.end, tile=tile or tr("grid"), n=len(obs)))
         path = _output_name(folder, f"{index}_composite", tile, gi, period.name)
         doy = np.array([o.date.timetuple().tm_yday for o in obs], np.float32)
         meta = {"PERIOD_START": period.start.isoformat(), "PERIOD_END": period.end.isoformat(),
@@ -139,7 +141,7 @@ def _composite_block(stack, doy):
 
 def regular_dates(first, last, every):
     if every < 1:
-        raise InvalidInputError("The step of the regular date grid must be at least 1 day.")
+        raise InvalidInputError(tr("The step of the regular date grid must be at least 1 day."))
     out, d = [], first
     while d <= last:
         out.append(d)
@@ -158,7 +160,7 @@ def gap_filled_series(observations, folder, *, every=10, start=None, end=None, i
         check_cancelled(progress)
         targets = regular_dates(start or obs[0].date, end or obs[-1].date, every)
         if not targets:
-            raise InvalidInputError("The regular date grid is empty: the end date is before the start date.")
+            raise InvalidInputError(tr("The regular date grid is empty: the end date is before the start date."))
         days = np.array([o.date.toordinal() for o in obs], np.int64)
         t = np.array([d.toordinal() for d in targets], np.int64)
         path = _output_name(folder, f"{index}_gapfilled", tile, gi,
@@ -166,7 +168,8 @@ def gap_filled_series(observations, folder, *, every=10, start=None, end=None, i
         meta = {"INDEX": index, "STEP_DAYS": str(every), "TILE": tile or "",
                 "INPUT_DATES": " ".join(o.date.isoformat() for o in obs),
                 "METHOD": "linear interpolation between valid dates; nearest valid value outside them"}
-        progress.message(f"Gap-filled {index} ({tile or 'grid'}): {len(obs)} dates onto {len(targets)}")
+        progress.message(tr("Gap-filled {index} ({tile}): {n} dates onto {targets}", index=index,
+                            tile=tile or tr("grid"), n=len(obs), targets=len(targets)))
         _write(path, grid, [d.isoformat() for d in targets], meta, obs, index, masks, memory_mb, progress,
                lambda stack: list(interpolate(stack, days, t)), len(obs) + 2 * len(targets),
                (100.0 * gi / len(groups), 100.0 * (gi + 1) / len(groups)))

@@ -2,6 +2,7 @@
 from osgeo import ogr, osr
 
 from ..errors import InvalidInputError
+from ..i18n import tr
 
 ogr.UseExceptions()
 osr.UseExceptions()
@@ -16,7 +17,8 @@ def srs_from(definition):
         else:
             srs.SetFromUserInput(str(definition))
     except RuntimeError as e:
-        raise InvalidInputError(f"Unknown coordinate reference system {str(definition)[:80]!r}: {e}") from None
+        raise InvalidInputError(tr("Unknown coordinate reference system {value!r}: {e}",
+                                   value=str(definition)[:80], e=e)) from None
     srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
     return srs
 
@@ -58,9 +60,10 @@ def geometry_from(text):
     except RuntimeError:
         g = None
     if g is None or g.IsEmpty():
-        raise InvalidInputError("A parcel has no geometry: give polygons.")
+        raise InvalidInputError(tr("A parcel has no geometry: give polygons."))
     if ogr.GT_Flatten(g.GetGeometryType()) not in (ogr.wkbPolygon, ogr.wkbMultiPolygon):
-        raise InvalidInputError(f"A parcel is a {g.GetGeometryName().lower()}, not a polygon: give polygons.")
+        raise InvalidInputError(tr("A parcel is a {lower}, not a polygon: give polygons.",
+                                   lower=g.GetGeometryName().lower()))
     if not g.IsValid():
         g = g.Buffer(0)          # self-intersecting rings drawn by hand: the usual repair
     return g

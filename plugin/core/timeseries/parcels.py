@@ -25,6 +25,7 @@ from osgeo import gdal, ogr
 from ..errors import InvalidInputError
 from ..progress import NULL_PROGRESS, check_cancelled
 from .geometry import Transforms, box, geometry_from, srs_from
+from ..i18n import tr
 
 gdal.UseExceptions()
 
@@ -110,7 +111,7 @@ class Parcels:
     def __init__(self, geometries, crs, ids=None):
         self.geometries = [geometry_from(g) for g in geometries]
         if not self.geometries:
-            raise InvalidInputError("No parcel given: choose a polygon layer with at least one feature.")
+            raise InvalidInputError(tr("No parcel given: choose a polygon layer with at least one feature."))
         self.ids = list(ids) if ids is not None else list(range(1, len(self.geometries) + 1))
         self.transforms = Transforms(srs_from(crs))
         self._pixels = {}
@@ -322,8 +323,8 @@ def parcel_statistics(parcels, observations, *, all_touched=False, index="NDVI",
         pix = parcels.pixels(grids, g, all_touched)
         pixel_count += np.bincount(pix.label, minlength=n)
     if not pixel_count.any():
-        raise InvalidInputError("No parcel lies on the tiles of these products: check the parcels' layer and "
-                                "the products folder cover the same area.")
+        raise InvalidInputError(tr("No parcel lies on the tiles of these products: check the parcels' layer and "
+                                   "the products folder cover the same area."))
     by_date = group_by_date(observations)
     for i, (day, obs) in enumerate(by_date.items()):
         check_cancelled(progress)

@@ -27,6 +27,7 @@ from ..errors import InvalidInputError, ProductFormatError, SentinelMirrorError
 from ..indices import get_index
 from ..ndvi import NODATA as NDVI_NODATA, MaskPolicy, index_of_arrays, masked_pixels_path
 from ..products import open_product
+from ..i18n import tr
 
 gdal.UseExceptions()
 
@@ -133,8 +134,9 @@ def _raster_observation(path, index):
     if acquired is None:
         m = _DATE_IN_NAME.search(os.path.basename(path))
         if not m:
-            raise InvalidInputError(f"{os.path.basename(path)} has no acquisition date: give NDVI rasters written "
-                                    "by this plugin (ACQUISITION_DATE metadata) or named with their date (YYYYMMDD).")
+            raise InvalidInputError(tr("{basename} has no acquisition date: give NDVI rasters written by this "
+                                       "plugin (ACQUISITION_DATE metadata) or named with their date (YYYYMMDD).",
+                                       basename=os.path.basename(path)))
         acquired = dt.datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=dt.timezone.utc)
     if acquired.tzinfo is None:
         acquired = acquired.replace(tzinfo=dt.timezone.utc)
@@ -178,7 +180,8 @@ def find_observations(paths, start=None, end=None, on_skip=None, prefer_rasters=
         elif os.path.isfile(p):
             files.append(p)
         else:
-            raise InvalidInputError(f"{p} does not exist: give product archives, NDVI rasters or their folder.")
+            raise InvalidInputError(tr("{p} does not exist: give product archives, NDVI rasters or their folder.",
+                                       p=p))
     index = get_index(index).name
     found, known_wkt = [], {}
     for f in dict.fromkeys(files):
@@ -195,9 +198,10 @@ def find_observations(paths, start=None, end=None, on_skip=None, prefer_rasters=
             continue
         found.append(obs)
     if not found:
-        raise InvalidInputError(f"No Sentinel-2 product or {index} raster found"
-                                + (" between the dates given" if (start or end) else "")
-                                + ": choose the folder the products were downloaded to.")
+        raise InvalidInputError(tr("No Sentinel-2 product or {index} raster found between the dates given: choose the "
+                                   "folder the products were downloaded to.", index=index) if (start or end) else
+                                tr("No Sentinel-2 product or {index} raster found: choose the folder the products "
+                                   "were downloaded to.", index=index))
     # an NDVI raster next to the product it was computed from would count the same acquisition twice
     keep = "raster" if prefer_rasters else "product"
     kept = {o.label for o in found if o.kind == keep}
@@ -297,7 +301,7 @@ class ProductWindowReader:
             for key, mask in self.masks.items():
                 self.ds[key] = _open(mask.path)
         except RuntimeError as e:
-            raise ProductFormatError(f"{self.label}: unreadable band or mask ({e}).") from e
+            raise ProductFormatError(tr("{label}: unreadable band or mask ({e}).", label=self.label, e=e)) from e
 
     def read(self, x0, y0, w, h, at=None):
         shape = (w * h,) if at is None else np.shape(at)
