@@ -2995,7 +2995,7 @@ Sorties : un raster (1 inondé, 0 non inondé, sans donnée hors des images et 
     </message>
     <message>
         <location filename="../plugin/main.py"/>
-        <source>1 product came back from tape and were downloaded to {folder}</source>
+        <source>1 product came back from tape and was downloaded to {folder}</source>
         <translation>1 produit est revenu de la bande et a été téléchargé dans {folder}</translation>
     </message>
     <message>

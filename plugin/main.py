@@ -127,7 +127,7 @@ class SentinelMirrorPlugin:
     def _watch_fetched(self, folder, done, left):
         if done:
             self.iface.messageBar().pushMessage(
-                about.NAME, (tr("1 product came back from tape and were downloaded to {folder}", folder=folder)
+                about.NAME, (tr("1 product came back from tape and was downloaded to {folder}", folder=folder)
                              if done == 1 else
                              tr("{n} products came back from tape and were downloaded to {folder}", n=done,
                                 folder=folder))

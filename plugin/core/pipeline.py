@@ -223,9 +223,13 @@ class _Pipeline:
         raise Cancelled(tr("Cancelled by the user."))
 
     def _next_wake(self, now):
-        times = [now + TICK_S, self.watch_end]
-        if any(i.state is ON_TAPE for i in self.items):
-            times.append(self.next_poll)
+        # Only times still ahead: a past one (no watch: watch_s 0; a poll waiting for its connection, whose grant
+        # is an event) would make the loop spin and starve the download threads of the GIL.
+        times = [now + TICK_S]
+        if now < self.watch_end and any(i.state is ON_TAPE for i in self.items):
+            times.append(self.watch_end)
+            if self.watch_ticket is None:
+                times.append(self.next_poll)
         if self.active < self.limit:
             times += [i.not_before for i in self.items if i.state is ProductState.QUEUED]
         return min(times)

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import threading
+import time
 import zipfile
 
 import pytest
@@ -314,6 +315,34 @@ def test_parallelism_is_the_min_of_ours_and_the_providers(tmp_path):
                                                                                 max_connections=4))
     assert all(s.state is ProductState.DONE for s in statuses)
     assert peak[0] == 2
+
+
+@pytest.mark.parametrize("watch_s", [0.0, 3600.0], ids=["no watch", "watching"])
+def test_the_coordinator_sleeps_while_downloads_run(tmp_path, watch_s):
+    # With no watch (the dock's download, Processing without a wait) the coordinator once computed its next wake
+    # from the watch's end, already past: it spun a whole core for the whole download and starved the download
+    # threads of the GIL (the dock's 292-product download crawled at 2 products/s instead of 60).
+    clock = FakeClock()
+    specs = [(True, 0)] * 6 + ([(False, 10_000)] if watch_s else [])   # watching: one product stays on tape
+    cat = FakeCatalogue(clock, specs, max_connections=2)
+    real = cat.download
+
+    def slow(*a, **k):
+        time.sleep(0.3)   # a real transfer: the worker waits on the network, the coordinator should too
+        return real(*a, **k)
+    # watching: an availability request falls due while both connections download (it waits for one)
+    opts = dataclasses.replace(_options(clock, cat, download=slow, watch_s=watch_s, poll_interval_s=0.2),
+                               clock=time.time, sleep=time.sleep)
+    wall0, cpu0 = time.monotonic(), time.thread_time()   # the coordinator is this thread
+    progress = CallbackProgress(is_cancelled=lambda: time.monotonic() - wall0 > 1.5)   # the watch stops at 1.5 s
+    try:
+        statuses = run_pipeline(cat, cat.products, str(tmp_path), options=opts, progress=progress)
+    except Cancelled:
+        statuses = None
+    wall, cpu = time.monotonic() - wall0, time.thread_time() - cpu0
+    assert statuses is None or all(s.state is ProductState.DONE for s in statuses)
+    assert all(os.path.exists(tmp_path / f"S2A_PRODUCT_{k}.zip") for k in range(6))
+    assert wall >= 0.85 and cpu < 0.1 * wall, f"coordinator used {cpu:.2f} s of CPU in {wall:.2f} s"
 
 
 def test_two_products_with_the_same_title_get_two_files(tmp_path):
