@@ -96,7 +96,7 @@ def run_qgis(label, ref, sim, args, scratch):
     env.update(sim.env())
     env.update(XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
                XDG_DATA_HOME=str(home / "data"), XDG_RUNTIME_DIR=str(home / "run"), TMPDIR=str(home / "tmp"),
-               GDAL_PAM_ENABLED="NO", PYQGIS_STARTUP=str(ROOT / "tests" / "desktop" / "startup_hook.py"),
+               GDAL_PAM_ENABLED="NO", SM_ROOT=str(ROOT), PYQGIS_STARTUP=str(ROOT / "tests" / "desktop" / "startup_hook.py"),
                SM_BENCH_REPORT=str(report), SM_BENCH_CTL=str(ctl), SM_BENCH_DOWNLOADS=str(home / "downloads"),
                SM_BENCH_START=START.isoformat(), SM_BENCH_END=END.isoformat(),
                SM_BENCH_BBOX=",".join(f"{v:.6f}" for v in overlap_bbox()),

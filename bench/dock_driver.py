@@ -6,18 +6,17 @@ loaded. A 10 ms main-thread heartbeat measures the longest gap of each phase (ho
 The per-connection bandwidth is the simulator's: the driver asks bench_dock.py for it through files in
 SM_BENCH_CTL. Writes a JSON report (SM_BENCH_REPORT) and quits; any error ends up in the report.
 """
-import json
 import os
+import sys
 import time
-import traceback
 
 import qgis.utils
-from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsLayerTree, QgsProject, QgsRectangle,
-                       QgsSettings)
+from qgis.core import QgsCoordinateReferenceSystem, QgsLayerTree, QgsProject, QgsRectangle, QgsSettings
 from qgis.PyQt.QtCore import QDate, Qt, QTimer
-from qgis.PyQt.QtWidgets import QDockWidget, QToolBar
 
-PLUGIN = "sentinel_mirror"
+sys.path.insert(0, os.environ["SM_ROOT"])   # the checkout (--code runs without __file__)
+from tests.desktop.driver_base import PLUGIN, DesktopDriver, launch  # noqa: E402
+
 REPORT = os.environ["SM_BENCH_REPORT"]
 CTL = os.environ["SM_BENCH_CTL"]
 DOWNLOADS = os.environ["SM_BENCH_DOWNLOADS"]
@@ -67,45 +66,12 @@ class Heartbeat:
         self.phase = None
 
 
-class Driver:
+class Driver(DesktopDriver):
+    wait_timeout_s, wait_poll_ms = 600, 100
+
     def __init__(self):
-        self.report = {"steps": []}
+        super().__init__(REPORT)
         self.beat = Heartbeat()
-        self.waited = 0
-
-    @property
-    def window(self):
-        return qgis.utils.iface.mainWindow()
-
-    def dock(self):
-        return self.window.findChild(QDockWidget, "SentinelMirrorDock")
-
-    def step(self, func, delay_ms=0):
-        QTimer.singleShot(delay_ms, lambda: self._guard(func))
-
-    def _guard(self, func):
-        try:
-            if not self.report["steps"] or self.report["steps"][-1] != func.__name__:
-                self.report["steps"].append(func.__name__)
-            func()
-        except Exception:  # noqa: BLE001 (report, then quit)
-            self.report["error"] = traceback.format_exc()
-            self.finish()
-
-    def wait(self, predicate, then, what, timeout_s=600, poll_ms=100):
-        started = time.monotonic()
-
-        def check():
-            errors = getattr(qgis.utils, "sentinel_mirror_test_errors", [])
-            if errors:
-                raise RuntimeError("Python errors in QGIS:\n" + "\n".join(errors))
-            if predicate():
-                self.step(then)
-            elif time.monotonic() - started > timeout_s:
-                raise RuntimeError(f"timed out after {timeout_s} s waiting for {what}")
-            else:
-                QTimer.singleShot(poll_ms, lambda: self._guard(check))
-        self._guard(check)
 
     def set_bandwidth(self, bps, then):
         """Ask bench_dock.py (which runs the simulator) for a per-connection rate; go on once it is set."""
@@ -115,22 +81,7 @@ class Driver:
         self.wait(lambda: os.path.exists(ack), then, "the simulator's bandwidth", timeout_s=30)
 
     # ---- steps ----------------------------------------------------------------------------------------------
-    def wait_for_plugin(self):
-        errors = getattr(qgis.utils, "sentinel_mirror_test_errors", [])
-        if errors:
-            raise RuntimeError("Python errors in QGIS:\n" + "\n".join(errors))
-        toolbar = self.window.findChild(QToolBar, "SentinelMirrorToolbar")
-        if PLUGIN in qgis.utils.active_plugins and toolbar is not None:
-            self.window.move(0, 0)
-            self.window.resize(1600, 1000)
-            self.step(self.prepare, 500)
-        elif self.waited > 45000:
-            raise RuntimeError(f"plugin not loaded after 45 s; active plugins: {qgis.utils.active_plugins}")
-        else:
-            self.waited += 250
-            self.step(self.wait_for_plugin, 250)
-
-    def prepare(self):
+    def ready(self):
         s = QgsSettings()
         s.setValue("sentinel_mirror/poll_interval_s", 0.5)
         s.setValue("sentinel_mirror/poll_interval_max_s", 2.0)
@@ -140,7 +91,7 @@ class Driver:
         canvas.setDestinationCrs(crs)
         canvas.setExtent(QgsRectangle(BBOX[0] - 1, BBOX[1] - 1, BBOX[2] + 1, BBOX[3] + 1))
         canvas.refresh()
-        [action] = self.window.findChild(QToolBar, "SentinelMirrorToolbar").actions()
+        [action] = self.toolbar().actions()
         action.trigger()
         self.window.resizeDocks([self.dock()], [560], Qt.Orientation.Horizontal)
         self.step(self.search, 1500)
@@ -265,15 +216,7 @@ class Driver:
         if self.beat.phase is not None:
             self.beat.end()
         self.report["phases"] = self.beat.phases
-        errors = getattr(qgis.utils, "sentinel_mirror_test_errors", [])
-        if errors and "error" not in self.report:
-            self.report["error"] = "Python errors in QGIS:\n" + "\n".join(errors)
-        with open(REPORT, "w", encoding="utf-8") as f:
-            json.dump(self.report, f, indent=2, default=str)
-        QTimer.singleShot(300, QgsApplication.instance().quit)
+        super().finish()
 
 
-import builtins  # noqa: E402
-
-builtins.sentinel_mirror_bench_driver = Driver()
-builtins.sentinel_mirror_bench_driver.step(builtins.sentinel_mirror_bench_driver.wait_for_plugin, 500)
+launch(Driver())

@@ -6,19 +6,19 @@ tape, and saves three screenshots: the dock with results and footprints, the doc
 several states, the map with the NDVI layers. Writes a JSON report (SM_DOCK_REPORT) and quits; any error ends up
 in the report so the test never waits for a hung QGIS.
 """
-import json
 import os
+import sys
 import time
-import traceback
 
 import qgis.utils
 from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsLayerTree, QgsProject, QgsRasterLayer,
                        QgsRectangle, QgsSettings, QgsVectorLayer)
-from qgis.PyQt.QtCore import QDate, Qt, QTimer
+from qgis.PyQt.QtCore import QDate, Qt
 from qgis.PyQt.QtGui import QColor
-from qgis.PyQt.QtWidgets import QDockWidget, QToolBar
 
-PLUGIN = "sentinel_mirror"
+sys.path.insert(0, os.environ["SM_ROOT"])   # the checkout (--code runs without __file__)
+from tests.desktop.driver_base import DesktopDriver, launch  # noqa: E402
+
 OUT = os.environ["SM_DOCK_OUT"]
 REPORT = os.environ["SM_DOCK_REPORT"]
 DOWNLOADS = os.environ["SM_DOCK_DOWNLOADS"]
@@ -27,48 +27,10 @@ N_PRODUCTS = int(os.environ.get("SM_DOCK_N", "6"))
 WORLD = "/usr/share/qgis/resources/data/world_map.gpkg"
 
 
-class Driver:
+class Driver(DesktopDriver):
     def __init__(self):
-        self.report = {"steps": [], "states_seen": {}}
-        self.waited = 0
-        self.t0 = time.monotonic()
-
-    @property
-    def window(self):
-        return qgis.utils.iface.mainWindow()
-
-    def dock(self):
-        return self.window.findChild(QDockWidget, "SentinelMirrorDock")
-
-    def step(self, func, delay_ms=0):
-        def run():
-            try:
-                if not self.report["steps"] or self.report["steps"][-1] != func.__name__:
-                    self.report["steps"].append(func.__name__)
-                func()
-            except Exception:  # noqa: BLE001 (report, then quit: the test reads the traceback)
-                self.report["error"] = traceback.format_exc()
-                self.finish()
-        QTimer.singleShot(delay_ms, run)
-
-    def wait(self, predicate, then, what, timeout_s=90, poll_ms=200):
-        started = time.monotonic()
-
-        def check():
-            if predicate():
-                self.step(then)
-            elif time.monotonic() - started > timeout_s:
-                raise RuntimeError(f"timed out after {timeout_s} s waiting for {what}")
-            else:
-                QTimer.singleShot(poll_ms, lambda: self._guard(check))
-        self._guard(check)
-
-    def _guard(self, func):
-        try:
-            func()
-        except Exception:  # noqa: BLE001
-            self.report["error"] = traceback.format_exc()
-            self.finish()
+        super().__init__(REPORT)
+        self.report["states_seen"] = {}
 
     def grab(self, name):
         QgsApplication.processEvents()
@@ -76,22 +38,7 @@ class Driver:
         self.report.setdefault("screenshots", {})[name] = self.window.grab().save(path)
 
     # ---- steps ----------------------------------------------------------------------------------------------
-    def wait_for_plugin(self):
-        errors = getattr(qgis.utils, "sentinel_mirror_test_errors", [])   # startup_hook.py collects them
-        if errors:
-            raise RuntimeError("Python errors in QGIS:\n" + "\n".join(errors))
-        toolbar = self.window.findChild(QToolBar, "SentinelMirrorToolbar")
-        if PLUGIN in qgis.utils.active_plugins and toolbar is not None:
-            self.window.move(0, 0)
-            self.window.resize(1600, 1000)   # no window manager under Xvfb: size the window ourselves
-            self.step(self.prepare, 500)
-        elif self.waited > 45000:
-            raise RuntimeError(f"plugin not loaded after 45 s; active plugins: {qgis.utils.active_plugins}")
-        else:
-            self.waited += 250
-            self.step(self.wait_for_plugin, 250)
-
-    def prepare(self):
+    def ready(self):
         s = QgsSettings()
         s.setValue("sentinel_mirror/download_dir", DOWNLOADS)
         s.setValue("sentinel_mirror/poll_interval_s", 0.5)
@@ -109,7 +56,7 @@ class Driver:
         canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
         canvas.setExtent(QgsRectangle(-250000, 5150000, 650000, 5700000))   # southern France
         canvas.refresh()
-        [action] = self.window.findChild(QToolBar, "SentinelMirrorToolbar").actions()
+        [action] = self.toolbar().actions()
         action.trigger()
         # the width a user would drag the dock to: room for every column of the results
         self.window.resizeDocks([self.dock()], [560], Qt.Orientation.Horizontal)
@@ -224,17 +171,5 @@ class Driver:
         self.report["seconds"] = round(time.monotonic() - self.t0, 1)
         self.finish()
 
-    def finish(self):
-        errors = getattr(qgis.utils, "sentinel_mirror_test_errors", [])
-        if errors and "error" not in self.report:
-            self.report["error"] = "Python errors in QGIS:\n" + "\n".join(errors)
-        with open(REPORT, "w", encoding="utf-8") as f:
-            json.dump(self.report, f, indent=2, default=str)
-        QTimer.singleShot(300, QgsApplication.instance().quit)
 
-
-# keep a reference for the lifetime of the application: the timers call back into it
-import builtins  # noqa: E402
-
-builtins.sentinel_mirror_dock_driver = Driver()
-builtins.sentinel_mirror_dock_driver.step(builtins.sentinel_mirror_dock_driver.wait_for_plugin, 500)
+launch(Driver())

@@ -7,51 +7,22 @@ any error ends up in the report so the test never waits for a hung QGIS.
 """
 import json
 import os
-import traceback
+import sys
 
 import qgis.utils
 from qgis.core import (QgsApplication, QgsContrastEnhancement, QgsCoordinateReferenceSystem, QgsProject,
                        QgsRasterLayer, QgsRectangle, QgsSingleBandGrayRenderer)
-from qgis.PyQt.QtCore import QTimer
-from qgis.PyQt.QtWidgets import QToolBar
 
-PLUGIN = "sentinel_mirror"
+sys.path.insert(0, os.environ["SM_ROOT"])   # the checkout (--code runs without __file__)
+from tests.desktop.driver_base import DesktopDriver, launch  # noqa: E402
+
 PARAMS = json.loads(os.environ["SM_FLOOD_PARAMS"])
 PNG = os.environ["SM_FLOOD_PNG"]
 REPORT = os.environ["SM_FLOOD_REPORT"]
 
 
-class Driver:
-    def __init__(self):
-        self.report = {"steps": []}
-        self.waited = 0
-
-    @property
-    def window(self):
-        return qgis.utils.iface.mainWindow()
-
-    def step(self, func, delay_ms=0):
-        def run():
-            try:
-                self.report["steps"].append(func.__name__)
-                func()
-            except Exception:  # noqa: BLE001
-                self.report["error"] = traceback.format_exc()
-                self.finish()
-        QTimer.singleShot(delay_ms, run)
-
-    def wait_for_plugin(self):
-        if PLUGIN in qgis.utils.active_plugins and self.window.findChild(QToolBar, "SentinelMirrorToolbar"):
-            self.window.move(0, 0)
-            self.window.resize(1600, 1000)
-            self.step(self.run_flood_map, 500)
-        elif self.waited > 45000:
-            raise RuntimeError(f"plugin not loaded after 45 s; active plugins: {qgis.utils.active_plugins}")
-        else:
-            self.waited += 250
-            self.step(self.wait_for_plugin, 250)
-
-    def run_flood_map(self):
+class Driver(DesktopDriver):
+    def ready(self):   # run the flood map
         import processing
         project = QgsProject.instance()
         project.setCrs(QgsCoordinateReferenceSystem(PARAMS["crs"]))
@@ -83,13 +54,5 @@ class Driver:
         self.report["screenshot"] = self.window.grab().save(PNG)
         self.finish()
 
-    def finish(self):
-        with open(REPORT, "w", encoding="utf-8") as f:
-            json.dump(self.report, f, indent=2, default=str)
-        QTimer.singleShot(300, QgsApplication.instance().quit)
 
-
-import builtins  # noqa: E402
-
-builtins.sentinel_mirror_flood_driver = Driver()
-builtins.sentinel_mirror_flood_driver.step(builtins.sentinel_mirror_flood_driver.wait_for_plugin, 500)
+launch(Driver(REPORT))

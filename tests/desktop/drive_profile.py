@@ -6,17 +6,17 @@ waits for the chart (mean NDVI, p10-p90, valid share, masked dates, B/G/R/NIR), 
 natural-colour view comes onto the map) and saves profile-field.png (the window) and profile-chart.png (the
 chart's own PNG export). Writes a JSON report (SM_PROFILE_REPORT) and quits; errors end up in the report.
 """
-import json
 import os
-import time
-import traceback
+import sys
 
 import qgis.utils
 from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature, QgsGeometry, QgsProject,
                        QgsRectangle, QgsSettings, QgsVectorLayer)
 from qgis.gui import QgsMapMouseEvent
-from qgis.PyQt.QtCore import QEvent, QPoint, Qt, QTimer
-from qgis.PyQt.QtWidgets import QDockWidget, QToolBar
+from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+
+sys.path.insert(0, os.environ["SM_ROOT"])   # the checkout (--code runs without __file__)
+from tests.desktop.driver_base import DesktopDriver, launch  # noqa: E402
 
 OUT = os.environ["SM_PROFILE_OUT"]
 REPORT = os.environ["SM_PROFILE_REPORT"]
@@ -25,56 +25,13 @@ FIELD = os.environ["SM_PROFILE_FIELD"]          # WKT in EPSG:32631
 VIEW = [float(v) for v in os.environ["SM_PROFILE_VIEW"].split(",")]   # xmin,ymin,xmax,ymax in EPSG:32631
 
 
-class Driver:
+class Driver(DesktopDriver):
     def __init__(self):
-        self.report = {"steps": []}
-        self.t0 = time.monotonic()
+        super().__init__(REPORT)
         self.rows = None
 
-    @property
-    def window(self):
-        return qgis.utils.iface.mainWindow()
-
-    def step(self, func, delay_ms=0):
-        def run():
-            try:
-                self.report["steps"].append(func.__name__)
-                func()
-            except Exception:  # noqa: BLE001 (report, then quit)
-                self.report["error"] = traceback.format_exc()
-                self.finish()
-        QTimer.singleShot(delay_ms, run)
-
-    def wait(self, predicate, then, what, timeout_s=90):
-        started = time.monotonic()
-
-        def check():
-            try:
-                if predicate():
-                    self.step(then)
-                elif time.monotonic() - started > timeout_s:
-                    raise RuntimeError(f"timed out after {timeout_s} s waiting for {what}")
-                else:
-                    QTimer.singleShot(200, check)
-            except Exception:  # noqa: BLE001
-                self.report["error"] = traceback.format_exc()
-                self.finish()
-        check()
-
-    def wait_for_plugin(self):
-        errors = getattr(qgis.utils, "sentinel_mirror_test_errors", [])
-        if errors:
-            raise RuntimeError("Python errors in QGIS:\n" + "\n".join(errors))
-        if self.window.findChild(QToolBar, "SentinelMirrorToolbar") is not None:
-            self.window.move(0, 0)
-            self.window.resize(1600, 1000)
-            self.step(self.prepare, 500)
-        elif time.monotonic() - self.t0 > 45:
-            raise RuntimeError(f"plugin not loaded after 45 s: {qgis.utils.active_plugins}")
-        else:
-            self.step(self.wait_for_plugin, 250)
-
-    def prepare(self):
+    # ---- steps ----------------------------------------------------------------------------------------------
+    def ready(self):
         QgsSettings().setValue("sentinel_mirror/download_dir", PRODUCTS)
         project = QgsProject.instance()
         project.setCrs(QgsCoordinateReferenceSystem("EPSG:32631"))
@@ -93,9 +50,9 @@ class Driver:
         canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:32631"))
         canvas.setExtent(QgsRectangle(*VIEW))
         canvas.refresh()
-        [action] = self.window.findChild(QToolBar, "SentinelMirrorToolbar").actions()[:1]
+        [action] = self.toolbar().actions()[:1]
         action.trigger()
-        main = self.window.findChild(QDockWidget, "SentinelMirrorDock")
+        main = self.dock()
         self.profile = main.profile_button.open_panel()
         self.window.tabifyDockWidget(main, self.profile)      # the profile in front, the search panel behind
         self.profile.raise_()
@@ -146,16 +103,5 @@ class Driver:
             self.profile.panel.export_png(os.path.join(OUT, "profile-chart.png"))
         self.finish()
 
-    def finish(self):
-        errors = getattr(qgis.utils, "sentinel_mirror_test_errors", [])
-        if errors and "error" not in self.report:
-            self.report["error"] = "Python errors in QGIS:\n" + "\n".join(errors)
-        with open(REPORT, "w", encoding="utf-8") as f:
-            json.dump(self.report, f, indent=2, default=str)
-        QTimer.singleShot(300, QgsApplication.instance().quit)
 
-
-import builtins  # noqa: E402
-
-builtins.sentinel_mirror_profile_driver = Driver()
-builtins.sentinel_mirror_profile_driver.step(builtins.sentinel_mirror_profile_driver.wait_for_plugin, 500)
+launch(Driver())

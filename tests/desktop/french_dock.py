@@ -7,73 +7,28 @@ English (tests/i18n_texts.py), the toolbox entries under "Sentinel Mirror", and 
 (SM_FR_OUT/french-dock.png, french-options.png). Writes a JSON report (SM_FR_REPORT) and quits; any error ends up in
 the report so the test never waits for a hung QGIS.
 """
-import json
 import os
 import sys
-import time
-import traceback
 from pathlib import Path
 
 import qgis.utils
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, QDate, QTimer
-from qgis.PyQt.QtWidgets import QDockWidget, QToolBar, QTreeView
+from qgis.PyQt.QtCore import QCoreApplication, QDate
+from qgis.PyQt.QtWidgets import QDockWidget, QTreeView
 
-sys.path.insert(0, os.environ["SM_FR_ROOT"])   # the checkout (--code runs without __file__)
+sys.path.insert(0, os.environ["SM_ROOT"])   # the checkout (--code runs without __file__)
+from tests.desktop.driver_base import PLUGIN, DesktopDriver, launch  # noqa: E402
 from tests.i18n_texts import english_left, widget_texts  # noqa: E402
 
-PLUGIN = "sentinel_mirror"
 OUT = Path(os.environ["SM_FR_OUT"])
 REPORT = os.environ["SM_FR_REPORT"]
 
 
-class Driver:
-    def __init__(self):
-        self.report = {"steps": []}
-        self.t0 = time.monotonic()
-
-    @property
-    def window(self):
-        return qgis.utils.iface.mainWindow()
-
-    def dock(self):
-        return self.window.findChild(QDockWidget, "SentinelMirrorDock")
-
-    def step(self, func, delay_ms=0):
-        def run():
-            try:
-                self.report["steps"].append(func.__name__)
-                func()
-            except Exception:  # noqa: BLE001 (report, then quit: the test reads the traceback)
-                self.report["error"] = traceback.format_exc()
-                self.finish()
-        QTimer.singleShot(delay_ms, run)
-
-    def wait(self, predicate, then, what, timeout_s=60):
-        started = time.monotonic()
-
-        def check():
-            if predicate():
-                self.step(then)
-            elif time.monotonic() - started > timeout_s:
-                raise RuntimeError(f"timed out waiting for {what}")
-            else:
-                self.step(check, 200)
-        self.step(check)
-
+class Driver(DesktopDriver):
     # ---- steps ------------------------------------------------------------------------------------------------
-    def start(self):
-        errors = getattr(qgis.utils, "sentinel_mirror_test_errors", None)
-        if errors:
-            raise RuntimeError("Python errors while QGIS started:\n" + "\n".join(errors))
-        self.wait(lambda: PLUGIN in qgis.utils.active_plugins
-                  and self.window.findChild(QToolBar, "SentinelMirrorToolbar") is not None, self.open, "the plugin")
-
-    def open(self):
-        self.window.move(0, 0)
-        self.window.resize(1600, 1000)  # no window manager under Xvfb: size the window ourselves
+    def ready(self):   # open the dock and the toolbox
         self.report["qgis_translation"] = QgsApplication.instance().translation()
-        [action] = self.window.findChild(QToolBar, "SentinelMirrorToolbar").actions()
+        [action] = self.toolbar().actions()
         self.report["action_tooltip"] = action.toolTip()
         action.trigger()
         toolbox = self.window.findChild(QDockWidget, "ProcessingToolbox")
@@ -149,12 +104,5 @@ class Driver:
         page.deleteLater()
         self.finish()
 
-    def finish(self):
-        with open(REPORT, "w", encoding="utf-8") as f:
-            json.dump(self.report, f, indent=2, ensure_ascii=False)
-        QTimer.singleShot(200, QgsApplication.instance().quit)
 
-
-# keep a reference for the lifetime of the application: the timers call back into it
-qgis.utils.sentinel_mirror_french = Driver()
-qgis.utils.sentinel_mirror_french.step(qgis.utils.sentinel_mirror_french.start, 500)
+launch(Driver(REPORT))

@@ -5,37 +5,26 @@ tab, saves a screenshot of the main window, reloads the plugin (qgis.utils.reloa
 does) and counts what the plugin owns, then writes a JSON report and quits. Paths come from SM_GRAB_REPORT and
 SM_GRAB_PNG. Any error ends up in the report, so the test never waits for a hung QGIS.
 """
-import json
 import logging
 import os
-import traceback
+import sys
 
 import qgis.utils
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, QEvent, QTimer
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QDockWidget, QToolBar
 
-PLUGIN = "sentinel_mirror"
+sys.path.insert(0, os.environ["SM_ROOT"])   # the checkout (--code runs without __file__)
+from tests.desktop.driver_base import PLUGIN, DesktopDriver, launch  # noqa: E402
+
 REPORT = os.environ["SM_GRAB_REPORT"]
 PNG = os.environ["SM_GRAB_PNG"]
 
 
-class Grabber:
+class Grabber(DesktopDriver):
     def __init__(self):
-        self.report = {"steps": []}
+        super().__init__(REPORT)
         self.log_messages = []
-        self.waited = 0
-
-    # ---- helpers --------------------------------------------------------------------------------------------
-    @property
-    def window(self):
-        return qgis.utils.iface.mainWindow()
-
-    def toolbar(self):
-        return self.window.findChild(QToolBar, "SentinelMirrorToolbar")
-
-    def dock(self):
-        return self.window.findChild(QDockWidget, "SentinelMirrorDock")
 
     def inventory(self):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -56,32 +45,8 @@ class Grabber:
                                  if getattr(h, "_sentinel_mirror_bridge", False)]),
         }
 
-    def step(self, func, delay_ms=0):
-        def run():
-            try:
-                self.report["steps"].append(func.__name__)
-                func()
-            except Exception:  # report, then quit: the test reads the traceback
-                self.report["error"] = traceback.format_exc()
-                self.finish()
-        QTimer.singleShot(delay_ms, run)
-
     # ---- steps ----------------------------------------------------------------------------------------------
-    def wait_for_plugin(self):
-        if PLUGIN in qgis.utils.active_plugins and self.toolbar() is not None:
-            self.report["seconds_until_loaded"] = self.waited / 1000
-            self.window.move(0, 0)
-            self.window.resize(1600, 1000)  # no window manager under Xvfb: size the window ourselves
-            self.step(self.open_dock, 1000)
-        elif getattr(qgis.utils, "sentinel_mirror_test_errors", None):
-            raise RuntimeError("Python errors while QGIS started:\n" + "\n".join(qgis.utils.sentinel_mirror_test_errors))
-        elif self.waited > 45000:
-            raise RuntimeError(f"plugin not loaded after 45 s; active plugins: {qgis.utils.active_plugins}")
-        else:
-            self.waited += 250
-            self.step(self.wait_for_plugin, 250)
-
-    def open_dock(self):
+    def ready(self):   # open the dock
         QgsApplication.messageLog().messageReceived.connect(
             lambda message, tag, level: self.log_messages.append({"message": message, "tag": tag}))
         logging.getLogger("sentinel_mirror").info("desktop test: Authorization: Bearer s3cr3t")
@@ -116,15 +81,5 @@ class Grabber:
         self.report["after_reload_and_open"] = self.inventory()
         self.finish()
 
-    def finish(self):
-        errors = getattr(qgis.utils, "sentinel_mirror_test_errors", [])   # e.g. a deprecation while reloading
-        if errors and "error" not in self.report:
-            self.report["error"] = "Python errors in QGIS:\n" + "\n".join(errors)
-        with open(REPORT, "w", encoding="utf-8") as f:
-            json.dump(self.report, f, indent=2)
-        QTimer.singleShot(200, QgsApplication.instance().quit)
 
-
-# keep a reference for the lifetime of the application: the timers call back into it
-qgis.utils.sentinel_mirror_grabber = Grabber()
-qgis.utils.sentinel_mirror_grabber.step(qgis.utils.sentinel_mirror_grabber.wait_for_plugin, 500)
+launch(Grabber())

@@ -44,7 +44,7 @@ def test_qgis_in_french_shows_the_plugin_in_french(scratch, french_simulator):  
         old.unlink(missing_ok=True)
     env = _desktop_env(scratch)
     env.update(french_simulator.env())
-    env.update(SM_FR_OUT=str(OUTPUT), SM_FR_REPORT=str(report_path), SM_FR_ROOT=str(HERE.parents[1]),
+    env.update(SM_FR_OUT=str(OUTPUT), SM_FR_REPORT=str(report_path),
                PYQGIS_STARTUP=str(HERE / "startup_hook.py"))
     returncode, stderr = _run_desktop(
         ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--nologo", "--noversioncheck",

@@ -54,7 +54,8 @@ def _desktop_env(scratch):
     (scratch / "run").mkdir(mode=0o700)
     env.update(XDG_CONFIG_HOME=str(scratch / "config"), XDG_CACHE_HOME=str(scratch / "cache"),
                XDG_DATA_HOME=str(scratch / "data"), XDG_RUNTIME_DIR=str(scratch / "run"),
-               TMPDIR=str(scratch / "tmp"), GDAL_PAM_ENABLED="NO")
+               TMPDIR=str(scratch / "tmp"), GDAL_PAM_ENABLED="NO",
+               SM_ROOT=str(ROOT))   # the drivers import tests/desktop/driver_base.py from the checkout
     return env
 
 
