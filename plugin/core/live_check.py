@@ -136,23 +136,30 @@ def _availability_part(provider, product):
     return tr("availability answered (1 item, {state})", state=_STATES.get(state, _STATES[Availability.UNKNOWN]))
 
 
+def _one_item_search(service, url, send, list_key, parse, found):
+    """The first step of each service: a one-item search whose product (found["product"]) the others use."""
+    def search():
+        response = _call(service, tr("search"), url, send)
+        if response.status_code != 200:
+            raise _Step(_http_failure(tr("search"), response), fatal=True)
+        item = _first_item(_json(response, service), list_key, service)
+        try:
+            found["product"] = parse(item)
+        except SentinelMirrorError as e:
+            raise _Step(tr("the search answer was not understood ({e})", e=e), fatal=True) from None
+        return tr("search OK")
+    return search
+
+
 # --- GEODES ------------------------------------------------------------------------------------------------------
 def _geodes_steps(provider, credentials, timeout):
     found = {}
     base = provider.base
     search_url = f"{base}/api/stac/search"
 
-    def search():
-        response = _call("GEODES", tr("search"), search_url, lambda: provider.session.post(
-            search_url, json={"page": 1, "limit": 1, "collections": [GEODES_COLLECTION]}, timeout=timeout))
-        if response.status_code != 200:
-            raise _Step(_http_failure(tr("search"), response), fatal=True)
-        feature = _first_item(_json(response, "GEODES"), "features", "GEODES")
-        try:
-            found["product"] = provider.parse_feature(feature, GEODES_COLLECTION)
-        except SentinelMirrorError as e:
-            raise _Step(tr("the search answer was not understood ({e})", e=e), fatal=True) from None
-        return tr("search OK")
+    search = _one_item_search("GEODES", search_url, lambda: provider.session.post(
+        search_url, json={"page": 1, "limit": 1, "collections": [GEODES_COLLECTION]}, timeout=timeout),
+        "features", lambda item: provider.parse_feature(item, GEODES_COLLECTION), found)
 
     def key():
         if not credentials.api_key:
@@ -196,19 +203,11 @@ def _cdse_steps(provider, credentials, timeout):
     found = {}
     search_url = f"{provider.base}/odata/v1/Products"
 
-    def search():
-        params = {"$filter": "Collection/Name eq 'SENTINEL-2'", "$top": "1", "$orderby": "ContentDate/Start desc",
-                  "$expand": "Attributes"}
-        response = _call("CDSE", tr("search"), search_url,
-                         lambda: provider.session.get(search_url, params=params, timeout=timeout))
-        if response.status_code != 200:
-            raise _Step(_http_failure(tr("search"), response), fatal=True)
-        item = _first_item(_json(response, "CDSE"), "value", "CDSE")
-        try:
-            found["product"] = provider.parse_entity(item, CDSE_COLLECTION)
-        except SentinelMirrorError as e:
-            raise _Step(tr("the search answer was not understood ({e})", e=e), fatal=True) from None
-        return tr("search OK")
+    params = {"$filter": "Collection/Name eq 'SENTINEL-2'", "$top": "1", "$orderby": "ContentDate/Start desc",
+              "$expand": "Attributes"}
+    search = _one_item_search("CDSE", search_url, lambda: provider.session.get(search_url, params=params,
+                                                                                timeout=timeout),
+                              "value", lambda item: provider.parse_entity(item, CDSE_COLLECTION), found)
 
     def token():
         if not credentials.username or not credentials.password:
