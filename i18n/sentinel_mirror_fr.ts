@@ -971,16 +971,6 @@ d’aperçu</translation>
         <translation>Taille de l’archive à télécharger.</translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_model.py"/>
-        <source>What the catalogue said at the search. online: on disk, downloads at once. on tape: must be staged first (minutes to hours); the download asks for every tape product to be staged at once.</source>
-        <translation>Ce que le catalogue indiquait lors de la recherche. en ligne : sur disque, téléchargé tout de suite. sur bande : doit d’abord être transféré sur disque (de quelques minutes à quelques heures) ; le téléchargement demande en une fois le transfert de tous les produits sur bande.</translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/results_model.py"/>
-        <source>Where the product is in the download: offline → staging → downloading % → verifying → done.</source>
-        <translation>Où en est le produit dans le téléchargement : hors ligne → en transfert → téléchargement % → vérification → terminé.</translation>
-    </message>
-    <message>
         <location filename="../plugin/qgis/messages.py"/>
         <source>staging</source>
         <translation>en transfert</translation>
@@ -999,11 +989,6 @@ d’aperçu</translation>
         <location filename="../plugin/gui/results_model.py"/>
         <source>relative orbit {orbit}</source>
         <translation>orbite relative {orbit}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/results_model.py"/>
-        <source>on tape: the download asks for it to be staged first</source>
-        <translation>sur bande : le téléchargement demandera d’abord son transfert sur disque</translation>
     </message>
     <message>
         <location filename="../plugin/gui/search_form.py"/>
@@ -1054,11 +1039,6 @@ d’aperçu</translation>
         <location filename="../plugin/gui/tile_picker.py"/>
         <source>Use tile {tile}</source>
         <translation>Utiliser la tuile {tile}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/main.py"/>
-        <source>Show or hide the Sentinel Mirror panel (search, stage, download, NDVI)</source>
-        <translation>Afficher ou masquer le panneau Sentinel Mirror (recherche, transfert depuis la bande, téléchargement, NDVI)</translation>
     </message>
     <message>
         <location filename="../plugin/main.py"/>
@@ -2689,11 +2669,6 @@ Sorties : un raster (1 inondé, 0 non inondé, sans donnée hors des images et 
         <translation>La zone à cartographier ; les produits sont cherchés sur cette zone.</translation>
     </message>
     <message>
-        <location filename="../plugin/processing/models.py"/>
-        <source>Searches Sentinel-1 GRD products over the area in a date range before the flood and one after it, downloads them (tape products staged, each verified) and maps the flood by change detection between the first pass after and the last pass before it on the same relative orbit. Keep the date ranges short (one or two passes each): every product found is downloaded (about 1.7 GB each).</source>
-        <translation>Cherche des produits Sentinel-1 GRD sur la zone dans une période avant l’inondation et une après, les télécharge (produits sur bande transférés, chacun vérifié) et cartographie l’inondation par détection de changements entre le premier passage après et le dernier passage avant sur la même orbite relative. Gardez des périodes courtes (un ou deux passages chacune) : chaque produit trouvé est téléchargé (environ 1,7 Go chacun).</translation>
-    </message>
-    <message>
         <location filename="../plugin/core/s1/flood.py"/>
         <source>No before product given: choose the Sentinel-1 GRD zip(s) acquired before the flood.</source>
         <translation>Aucun produit « avant » indiqué : choisissez le ou les zips Sentinel-1 GRD acquis avant l’inondation.</translation>
@@ -3277,25 +3252,50 @@ Un pixel appartient à une parcelle quand son centre est à l’intérieur (ou, 
     </message>
     <message>
         <location filename="../plugin/processing/alg_search.py"/>
+        <source>Sentinel-1 product type (GEODES radar)</source>
+        <translation>Type de produit Sentinel-1 (radar GEODES)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>Where the product was at the search. online: on disk at the service, downloads at once. on tape: to order in the service&apos;s portal (GEODES explorer, CDSE Data Workspace); the download lists it, watches it and fetches it as soon as it is back.</source>
+        <translation>Où était le produit lors de la recherche. en ligne : sur disque chez le service, se télécharge aussitôt. sur bande : à commander dans le portail du service (explorateur GEODES, Data Workspace du CDSE) ; le téléchargement le liste, le surveille et le récupère dès qu’il est revenu.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>Where the product is in the download: on tape (order it in the portal) → downloading % → verifying → done.</source>
+        <translation>Où en est le produit dans le téléchargement : sur bande (à commander dans le portail) → téléchargement % → vérification → terminé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_model.py"/>
+        <source>on tape: order it in the service&apos;s portal; the download fetches it once it is back</source>
+        <translation>sur bande : commandez-le dans le portail du service ; le téléchargement le récupère dès qu’il est revenu</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>Show or hide the Sentinel Mirror panel (search, download, indices)</source>
+        <translation>Afficher ou masquer le panneau Sentinel Mirror (recherche, téléchargement, indices)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_search.py"/>
         <source>Searches CNES GEODES or Copernicus Data Space for the products of one Sentinel-2 tile (e.g. 31TCJ, a leading T is fine) or of an extent in any CRS, between two dates (inclusive), under a cloud limit.
 
-Output: a footprints layer (EPSG:4326), one feature per product with id, title, date, tile, orbit, cloud (%), size (bytes), md5, online (false = on tape, will be staged) and download_url. Feed it to &apos;Download Sentinel products&apos;.
+Output: a footprints layer (EPSG:4326), one feature per product with id, title, date, tile, orbit, cloud (%), size (bytes), md5, online (false = on tape: to order in the service&apos;s portal) and download_url. Feed it to &apos;Download Sentinel products&apos;.
 
 Give either a tile or an extent. Searching needs no account; the authentication configuration is only used if the catalogue asks for one (empty = the one chosen in Settings &gt; Options &gt; Sentinel Mirror).
 
 Sentinel-1 product type (GEODES radar only): GRD by default; SLC products are several times larger (see the size field); CDSE&apos;s radar collection is GRD only.</source>
         <translation>Cherche dans CNES GEODES ou Copernicus Data Space les produits d’une tuile Sentinel-2 (par ex. 31TCJ, un T initial est accepté) ou d’une emprise dans n’importe quel SCR, entre deux dates (incluses), sous une limite de nuages.
 
-Sortie : une couche d’empreintes (EPSG:4326), une entité par produit avec id, title, date, tile, orbit, cloud (%), size (octets), md5, online (false = sur bande) et download_url. À passer à « Télécharger des produits Sentinel ».
+Sortie : une couche d’empreintes (EPSG:4326), une entité par produit avec id, title, date, tile, orbit, cloud (%), size (octets), md5, online (false = sur bande : à commander dans le portail du service) et download_url. À passer à « Télécharger des produits Sentinel ».
 
 Indiquez soit une tuile, soit une emprise. La recherche ne demande pas de compte ; la configuration d’authentification ne sert que si le catalogue en demande une (vide = celle choisie dans Préférences &gt; Options &gt; Sentinel Mirror).
 
 Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les produits SLC sont plusieurs fois plus volumineux (voir le champ size) ; la collection radar du CDSE ne contient que du GRD.</translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_search.py"/>
-        <source>Sentinel-1 product type (GEODES radar)</source>
-        <translation>Type de produit Sentinel-1 (radar GEODES)</translation>
+        <location filename="../plugin/processing/models.py"/>
+        <source>Searches Sentinel-1 GRD products over the area in a date range before the flood and one after it, downloads them (each verified; products on tape are listed, to order in the catalogue&apos;s portal) and maps the flood by change detection between the first pass after and the last pass before it on the same relative orbit. Keep the date ranges short (one or two passes each): every product found is downloaded (about 1.7 GB each).</source>
+        <translation>Cherche des produits Sentinel-1 GRD sur la zone dans une période avant l’inondation et une après, les télécharge (chacun vérifié ; les produits sur bande sont listés, à commander dans le portail du catalogue) et cartographie l’inondation par détection de changements entre le premier passage après et le dernier passage avant sur la même orbite relative. Gardez des périodes courtes (un ou deux passages chacune) : chaque produit trouvé est téléchargé (environ 1,7 Go chacun).</translation>
     </message>
 </context>
 <context>
@@ -3535,11 +3535,6 @@ Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les pr
     </message>
     <message>
         <location filename="../ui/dock.ui"/>
-        <source>Settings: accounts (API key, login), download folder, parallel downloads, staging timeout.</source>
-        <translation>Paramètres : comptes (clé d’API, identifiants), dossier de téléchargement, téléchargements parallèles, délai de transfert depuis la bande.</translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui"/>
         <source>Open the Sentinel Mirror documentation.</source>
         <translation>Ouvrir la documentation de Sentinel Mirror.</translation>
     </message>
@@ -3580,11 +3575,6 @@ Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les pr
     </message>
     <message>
         <location filename="../ui/dock.ui"/>
-        <source>Download the ticked products: tape products are all asked to be staged at once, online ones download in parallel meanwhile; each is verified before it lands. Same engine as the Processing algorithm.</source>
-        <translation>Télécharger les produits cochés : le transfert de tous les produits sur bande est demandé en une fois, les produits en ligne se téléchargent en parallèle pendant ce temps ; chacun est vérifié avant d’être déposé. Même moteur que l’algorithme de traitement.</translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.ui"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
@@ -3622,6 +3612,16 @@ Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les pr
         <location filename="../ui/dock.ui"/>
         <source>The index computed after each download: NDVI (vegetation), NDWI and MNDWI (water), NDMI (moisture), NBR (burn), NDRE (red edge), EVI, SAVI. 20 m bands are brought onto the 10 m grid.</source>
         <translation>L’indice calculé après chaque téléchargement : NDVI (végétation), NDWI et MNDWI (eau), NDMI (humidité), NBR (brûlis), NDRE (red edge), EVI, SAVI. Les bandes à 20 m sont ramenées sur la grille à 10 m.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Settings: accounts (API key, login), download folder, parallel downloads, how long to watch products on tape.</source>
+        <translation>Paramètres : comptes (clé d’API, identifiants), dossier de téléchargement, téléchargements parallèles, durée de surveillance des produits sur bande.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>Download the ticked products: online ones in parallel at once, each verified before it lands; products on tape are listed with how to order them in the service&apos;s portal, then watched and fetched as soon as they are back. Same engine as the Processing algorithm.</source>
+        <translation>Télécharger les produits cochés : ceux en ligne aussitôt et en parallèle, chacun vérifié avant d’être déposé ; les produits sur bande sont listés avec la façon de les commander dans le portail du service, puis surveillés et récupérés dès qu’ils sont revenus. Même moteur que l’algorithme Processing.</translation>
     </message>
 </context>
 <context>

@@ -75,7 +75,7 @@ class SentinelMirrorPlugin:
 
         self.dock_action = QAction(icon, about.NAME, self.iface.mainWindow())
         self.dock_action.setObjectName(DOCK_ACTION_OBJECT_NAME)
-        self.dock_action.setToolTip(tr("Show or hide the Sentinel Mirror panel (search, stage, download, NDVI)"))
+        self.dock_action.setToolTip(tr("Show or hide the Sentinel Mirror panel (search, download, indices)"))
         self.dock_action.setCheckable(True)
         self.dock_action.triggered.connect(self.set_dock_visible)
         self.toolbar.addAction(self.dock_action)

@@ -30,10 +30,10 @@ def build():
     m = QgsProcessingModelAlgorithm("Flood map", "Models")
     m.setHelpContent({
         "ALG_DESC": ("Searches Sentinel-1 GRD products over the area in a date range before the flood and one "
-                     "after it, downloads them (tape products staged, each verified) and maps the flood by change "
-                     "detection between the first pass after and the last pass before it on the same relative "
-                     "orbit. Keep the date ranges short (one or two passes each): every product found is "
-                     "downloaded (about 1.7 GB each)."),
+                     "after it, downloads them (each verified; products on tape are listed, to order in the "
+                     "catalogue's portal) and maps the flood by change detection between the first pass after and "
+                     "the last pass before it on the same relative orbit. Keep the date ranges short (one or two "
+                     "passes each): every product found is downloaded (about 1.7 GB each)."),
         "ALG_CREATOR": "Sentinel Mirror",
         "AREA": "The area to map; products are searched over it.",
         "AUTHCFG": "GEODES: a Basic config with the API key as password; CDSE: Basic username/password. "

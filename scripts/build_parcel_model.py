@@ -47,7 +47,7 @@ def build():
           {"PROVIDER": mp("PROVIDER"), "COLLECTION": mp("COLLECTION"), "TILE": mp("TILE"), "START": mp("START"),
            "END": mp("END"), "MAX_CLOUD": mp("MAX_CLOUD"), "AUTHCFG": mp("AUTHCFG")},
           {})
-    child(m, f"{P}:download", "download", "Stage and download", 420, 260,
+    child(m, f"{P}:download", "download", "Download", 420, 260,
           {"INPUT": out("search", "OUTPUT"), "AUTHCFG": mp("AUTHCFG"), "LOAD_PRODUCTS": static(False),
            "WAIT_HOURS": static(0)},
           {"OUTPUT_FOLDER": ("Products folder", False)})

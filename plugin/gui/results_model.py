@@ -20,9 +20,11 @@ HEADER_TIPS = (
     tr_noop("Sentinel-2 tile (MGRS grid square of 110 km)."),
     tr_noop("Cloud cover (%) of the whole tile, as the catalogue reports it."),
     tr_noop("Size of the archive to download."),
-    tr_noop("What the catalogue said at the search. online: on disk, downloads at once. on tape: must be staged "
-            "first (minutes to hours); the download asks for every tape product to be staged at once."),
-    tr_noop("Where the product is in the download: offline → staging → downloading % → verifying → done."),
+    tr_noop("Where the product was at the search. online: on disk at the service, downloads at once. on tape: to "
+            "order in the service's portal (GEODES explorer, CDSE Data Workspace); the download lists it, watches "
+            "it and fetches it as soon as it is back."),
+    tr_noop("Where the product is in the download: on tape (order it in the portal) → downloading % → verifying → "
+            "done."),
 )
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1     # raw values so dates/sizes sort as values, not text
@@ -291,7 +293,7 @@ class ResultsModel(QAbstractTableModel):
         if p.relative_orbit:
             lines.append(tr("relative orbit {orbit}", orbit=p.relative_orbit))
         if p.availability is not Availability.ONLINE:
-            lines.append(tr("on tape: the download asks for it to be staged first"))
+            lines.append(tr("on tape: order it in the service's portal; the download fetches it once it is back"))
         return "\n".join(lines)
 
 

@@ -64,7 +64,7 @@ class SearchAlgorithm(SentinelMirrorAlgorithm):
         return tr("Searches CNES GEODES or Copernicus Data Space for the products of one Sentinel-2 tile (e.g. 31TCJ, "
                   "a leading T is fine) or of an extent in any CRS, between two dates (inclusive), under a cloud "
                   "limit.\n\nOutput: a footprints layer (EPSG:4326), one feature per product with id, title, "
-                  "date, tile, orbit, cloud (%), size (bytes), md5, online (false = on tape, will be staged) and "
+                  "date, tile, orbit, cloud (%), size (bytes), md5, online (false = on tape: to order in the service's portal) and "
                   "download_url. Feed it to 'Download Sentinel products'.\n\nGive either a tile or an extent. "
                   "Searching needs no account; the authentication configuration is only used if the catalogue "
                   "asks for one (empty = the one chosen in Settings > Options > Sentinel Mirror).\n\nSentinel-1 "

@@ -37,9 +37,10 @@ _MODEL_TEXTS = (
     tr_noop("Products folder before"), tr_noop("Products folder after"), tr_noop("Footprints before"),
     tr_noop("Footprints after"), tr_noop("The area to map; products are searched over it."),
     tr_noop("Searches Sentinel-1 GRD products over the area in a date range before the flood and one after it, "
-            "downloads them (tape products staged, each verified) and maps the flood by change detection between "
-            "the first pass after and the last pass before it on the same relative orbit. Keep the date ranges short "
-            "(one or two passes each): every product found is downloaded (about 1.7 GB each)."),
+            "downloads them (each verified; products on tape are listed, to order in the catalogue's portal) and maps "
+            "the flood by change detection between the first pass after and the last pass before it on the same "
+            "relative orbit. Keep the date ranges short (one or two passes each): every product found is downloaded "
+            "(about 1.7 GB each)."),
 )
 
 

@@ -1,4 +1,4 @@
-"""PipelineTask: stage every offline product at once, download the online ones in parallel, verify, land.
+"""PipelineTask: download the online products in parallel, verify, land; list and watch those on tape.
 
 Signals (main thread):
 - statusChanged(object): a plugin.core.models.ProductStatus each time a product changes state

@@ -1,4 +1,4 @@
-"""CNES GEODES (the former PEPS and Theia collections): STAC search, availability, staging, downloads.
+"""CNES GEODES (the former PEPS and Theia collections): STAC search, availability, downloads.
 
 Protocol as documented in shared/notes/apis.md (EODAG geodes.yml + GeodesSearch, pyGeodes, the recorded
 search): POST {base}/api/stac/search, 80 items a page at most; size, MD5 and the online flag are free text
