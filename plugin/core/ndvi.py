@@ -103,7 +103,8 @@ class MaskPolicy:
 
     MAJA: clouds = CLM bits 1-4,7; cloud_shadows = CLM bits 5-6 or MG2 bit 3; snow / water = MG2 bits 2 / 0;
     edges = EDG; saturated = the saturation bits of the index's own bands: SAT_R1 for its 10 m bands, SAT_R2
-    for its 20 m ones (B5, B8A, B11, B12; a 20 m flag covers the 2 x 2 10 m pixels under it). Sen2Cor L2A: the SCL classes 8,9,10 / 3 / 11 / 6 / 0 / 1, or
+    for its 20 m ones (B5, B8A, B11, B12; a 20 m flag covers the 2 x 2 10 m pixels under it; a product without
+    SAT_R2 has its 10 m bands checked only). Sen2Cor L2A: the SCL classes 8,9,10 / 3 / 11 / 6 / 0 / 1, or
     exactly `scl_classes` when given. L1C: clouds = MSK_CLASSI opaque + cirrus, snow = its snow band
     (baseline >= 04.00 only). SAFE band values 0 (no data) and 65535 (saturated) are always no data.
     """
