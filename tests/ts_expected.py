@@ -23,9 +23,10 @@ def maja_title(day, tile="31TCJ", unit="A"):
     return f"SENTINEL2{unit}_{day:%Y%m%d}-105123-456_L2A_T{tile}_C_V3-1"
 
 
-def build_series(folder, days, tile="31TCJ", geocoding=None, size=None):
+def build_series(folder, days, tile="31TCJ", geocoding=None, size=None, saturated_20m=False):
     """MAJA archives for `days` in folder; geocoding (epsg, ulx, uly) places the tile's grid (tests that need
-    two abutting small tiles). Returns the paths."""
+    two abutting small tiles); saturated_20m: a few 20 m pixels saturated in some 20 m bands (SAT_R2).
+    Returns the paths."""
     os.makedirs(folder, exist_ok=True)
     paths = []
     saved = archives.tile_geocoding
@@ -36,7 +37,7 @@ def build_series(folder, days, tile="31TCJ", geocoding=None, size=None):
             title = maja_title(day, tile)
             path = os.path.join(folder, title + ".zip")
             if not os.path.exists(path):
-                archives.build_archive(ProductKind.MAJA_L2A, title, path, size=size)
+                archives.build_archive(ProductKind.MAJA_L2A, title, path, size=size, saturated_20m=saturated_20m)
             paths.append(path)
     finally:
         archives.tile_geocoding = saved
@@ -73,14 +74,17 @@ def expected(zip_path, use_masks=True):
     return np.where(bad, np.nan, ndvi), masked
 
 
-# Independent formulas of two other indices: (first band, second band, SAT_R1 bits of their 10 m bands)
-ND_INDICES = {"NDMI": ("B8", "B11", 0b1000), "NDWI": ("B3", "B8", 0b1010)}
+# Independent formulas of two other indices: (first band, second band, SAT_R1 bits of their 10 m bands, SAT_R2
+# bits of their 20 m bands). One bit per band in the band order of the resolution: R1 B2 B3 B4 B8, R2 B5 B6 B7 B8A
+# B11 B12 (B8: bit 3; B3: bit 1; B11: bit 4).
+ND_INDICES = {"NDMI": ("B8", "B11", 0b1000, 0b10000), "NDWI": ("B3", "B8", 0b1010, 0)}
 
 
 def expected_index(zip_path, name):
     """(index float64 with NaN where not valid, masked bool) of a normalized difference of ND_INDICES: 20 m
-    bands (B11) replicated 2 x 2 with np.repeat; the saturation bits are only those of the 10 m bands."""
-    a_name, b_name, sat_bits = ND_INDICES[name]
+    bands (B11) replicated 2 x 2 with np.repeat; the saturation bits are those of the index's own bands, SAT_R1
+    for its 10 m bands, SAT_R2 (replicated 2 x 2) for its 20 m ones."""
+    a_name, b_name, sat_bits, sat_r2_bits = ND_INDICES[name]
 
     def band(b):
         member = f"_FRE_{b}.tif"
@@ -95,6 +99,8 @@ def expected_index(zip_path, name):
               | ((raw(zip_path, "_MG2_R1.tif") & MG2_SHADOW) != 0)
               | (raw(zip_path, "_EDG_R1.tif") != 0)
               | ((raw(zip_path, "_SAT_R1.tif") & sat_bits) != 0))
+    if sat_r2_bits:
+        masked |= np.repeat(np.repeat((raw(zip_path, "_SAT_R2.tif") & sat_r2_bits) != 0, 2, axis=0), 2, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = (a - b) / (a + b)
     return np.where(nodata | masked, np.nan, np.clip(value, -1, 1)), masked

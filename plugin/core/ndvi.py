@@ -102,7 +102,9 @@ class MaskPolicy:
     """Which pixels become no data besides the bands' own no data.
 
     MAJA: clouds = CLM bits 1-4,7; cloud_shadows = CLM bits 5-6 or MG2 bit 3; snow / water = MG2 bits 2 / 0;
-    edges = EDG; saturated = SAT bits of B4/B8. Sen2Cor L2A: the SCL classes 8,9,10 / 3 / 11 / 6 / 0 / 1, or
+    edges = EDG; saturated = the saturation bits of the index's own bands: SAT_R1 for its 10 m bands, SAT_R2
+    for its 20 m ones (B5, B8A, B11, B12; a 20 m flag covers the 2 x 2 10 m pixels under it; a product without
+    SAT_R2 has its 10 m bands checked only). Sen2Cor L2A: the SCL classes 8,9,10 / 3 / 11 / 6 / 0 / 1, or
     exactly `scl_classes` when given. L1C: clouds = MSK_CLASSI opaque + cirrus, snow = its snow band
     (baseline >= 04.00 only). SAFE band values 0 (no data) and 65535 (saturated) are always no data.
     """
@@ -459,9 +461,10 @@ def _band_opener(band_spec, rows, x0=0, x1=None, out_factor=1, saturated_raw=Tru
 class _MaskPlan:
     """How the selected masks reach the arithmetic.
 
-    10 m uint8 bit masks (all of MAJA's) are handed over raw as (rows, bits) layers and tested in the compute
-    threads, slice by slice while the slice is in cache: one AND and one OR per mask. Anything else (classes,
-    other types, 20 m SCL / 60 m MSK_CLASSI replicated to 10 m) is reduced by the mask reader to one uint8
+    uint8 bit masks on the output grid (MAJA's R1 masks on a 10 m output, SAT_R2 on a 20 m one) are handed
+    over raw as (rows, bits) layers and tested in the compute threads, slice by slice while the slice is in
+    cache: one AND and one OR per mask. Anything else (classes, other types, 20 m SCL / SAT_R2 / 60 m
+    MSK_CLASSI replicated to 10 m, 10 m masks on a 20 m output) is reduced by the mask reader to one uint8
     layer, non-zero = masked."""
 
     def __init__(self, masks, rules, out_factor=1):

@@ -3,7 +3,8 @@
 Everything is read in place through GDAL's /vsizip/ (no extraction). The kind is recognised from the zip's
 content (metadata file names), not from the archive's file name:
 - Theia/MAJA L2A: <title>/<title>_MTD_ALL.xml, _FRE_/_SRE_B4/B8.tif (Int16, reflectance x 10000, nodata -10000),
-  MASKS/<title>_CLM_R1.tif, _MG2_R1.tif, _EDG_R1.tif, _SAT_R1.tif (10 m bit masks).
+  MASKS/<title>_CLM_R1.tif, _MG2_R1.tif, _EDG_R1.tif, _SAT_R1.tif (10 m bit masks), _SAT_R2.tif (20 m bands'
+  saturation, when the archive has it).
 - ESA L2A SAFE: MTD_MSIL2A.xml, R10m B04/B08 (UInt16, 0 = no data, 65535 = saturated), R20m SCL,
   BOA_ADD_OFFSET (baseline >= 04.00, -1000): reflectance = (DN + offset) / 10000. GDAL 3.6 does not apply it.
 - ESA L1C SAFE: MTD_MSIL1C.xml, B04/B08, RADIO_ADD_OFFSET, QI_DATA/MSK_CLASSI_B00.jp2 (60 m: opaque clouds,
@@ -36,7 +37,6 @@ REFLECTANCE_KINDS = ("FRE", "SRE")
 CLM_CLOUD_BITS = (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 7)  # clouds incl. thin and high clouds
 CLM_SHADOW_BITS = (1 << 5) | (1 << 6)                                 # shadows of clouds in/outside the image
 MG2_WATER, MG2_CLOUD, MG2_SNOW, MG2_SHADOW = 1, 2, 4, 8
-SAT_RED_NIR = (1 << 2) | (1 << 3)                                      # SAT_R1 bit per band: B2 B3 B4 B8
 # Sen2Cor scene classification (SCL) values.
 SCL_NO_DATA, SCL_SATURATED, SCL_DARK, SCL_SHADOW, SCL_VEGETATION, SCL_NOT_VEGETATED, SCL_WATER = range(7)
 SCL_UNCLASSIFIED, SCL_CLOUD_MEDIUM, SCL_CLOUD_HIGH, SCL_CIRRUS, SCL_SNOW = range(7, 12)
@@ -44,7 +44,16 @@ SAFE_SATURATED = 65535
 _SAFE_BAND_ID = {"B02": 1, "B03": 2, "B04": 3, "B05": 4, "B08": 7, "B8A": 8, "B11": 11, "B12": 12}  # offset lists
 # The optical bands the spectral indices read, and their pixel size / 10 m.
 OPTICAL_BANDS = {"B2": 1, "B3": 1, "B4": 1, "B8": 1, "B5": 2, "B8A": 2, "B11": 2, "B12": 2}
-SAT_R1_BITS = {"B2": 1, "B3": 2, "B4": 4, "B8": 8}                    # MAJA SAT_R1: one bit per 10 m band
+# MAJA saturation masks, MASKS/<title>_SAT_R1.tif (10 m) and _SAT_R2.tif (20 m): UInt8, "1 bit per spectral band"
+# of that resolution, bit i = the i-th band of the resolution's band group in the product's order: R1 = B2 B3 B4 B8,
+# R2 = B5 B6 B7 B8A B11 B12 (CESBIO's description of the Theia L2A format lists the groups in that order).
+# Checked against two independent readers of MAJA products in ESA SNAP (github.com/senbox-org/s2tbx):
+# - s2tbx-muscate-reader MuscateProductReader.addSaturationMask: the mask "saturation_<band>" of a SAT_Rn file is
+#   bit_set(SAT, i) for the i-th band of group Rn as MTD_ALL.xml lists it;
+# - s2tbx-sen2agri-reader Sen2AgriProductReaderTest: SAT_R1 B4 = 0x4, B8 = 0x8; SAT_R2 B5 = 0x1, B8A = 0x8,
+#   B12 = 0x20 (and its PIX_R2 twin: B6 = 0x2, B11 = 0x10).
+SAT_R1_BITS = {"B2": 1, "B3": 2, "B4": 4, "B8": 8}
+SAT_R2_BITS = {"B5": 1, "B6": 2, "B7": 4, "B8A": 8, "B11": 16, "B12": 32}
 
 
 @dataclass(frozen=True)
@@ -131,7 +140,9 @@ class ProductReader:
                     ("snow", "MG2", "snow (MG2)", MG2_SNOW),
                     ("water", "MG2", "water (MG2)", MG2_WATER),
                     ("edges", "EDG", "edges / no data (EDG)", 0xFF),
-                    ("saturated", "SAT", _sat_label(bands), _sat_bits(bands))):
+                    ("saturated", "SAT", _sat_label(bands, SAT_R1_BITS, "SAT"), _sat_bits(bands, SAT_R1_BITS)),
+                    ("saturated", "SAT_R2", _sat_label(bands, SAT_R2_BITS, "SAT_R2"),
+                     _sat_bits(bands, SAT_R2_BITS))):
                 if want(flag) and bits:
                     asked.append((flag, MaskRule(mask, 1, label, bits=bits)))
         elif self.kind is ProductKind.SAFE_L2A:
@@ -152,26 +163,28 @@ class ProductReader:
                 if want(flag):
                     asked.append((flag, MaskRule("MSK_CLASSI", band, label, bits=0xFF)))
         rules = [r for _, r in asked if r.mask in self.masks]
+        # a flag is missing when none of its masks is in this archive: a MAJA product without SAT_R2 (older
+        # layouts) still has its 10 m bands' saturation checked (NDMI: B8), and NDRE (20 m bands only) reports
+        # saturation unavailable there
         missing = {flag for flag, _ in asked} - {flag for flag, r in asked if r.mask in self.masks}
         if self.kind is ProductKind.SAFE_L1C:      # L1C has no shadow or water information at all
             missing |= {flag for flag in ("cloud_shadows", "water") if want(flag)}
-        if self.kind is ProductKind.MAJA_L2A and want("saturated") and not _sat_bits(bands):
-            missing.add("saturated")               # only 20 m bands (NDRE): their SAT_R2 mask is not read
         return rules, sorted(missing)
 
 
-def _sat_bits(bands):
-    """SAT_R1 bits of the 10 m bands among `bands` (the 20 m bands' SAT_R2 is not read)."""
+def _sat_bits(bands, bit_of):
+    """The bits of `bands` in a MAJA saturation mask whose band -> bit map is bit_of (SAT_R1_BITS: 10 m
+    bands, SAT_R2_BITS: 20 m bands); 0 when none of the bands is of that resolution."""
     bits = 0
     for b in bands:
-        bits |= SAT_R1_BITS.get(b, 0)
+        bits |= bit_of.get(b, 0)
     return bits
 
 
-def _sat_label(bands):
+def _sat_label(bands, bit_of, mask):
     if tuple(bands) == ("B4", "B8"):
         return "saturated red/NIR (SAT)"
-    return "saturated " + "/".join(b for b in bands if b in SAT_R1_BITS) + " (SAT)"
+    return "saturated " + "/".join(b for b in bands if b in bit_of) + f" ({mask})"
 
 
 # ---------------------------------------------------------------- opening
@@ -331,6 +344,9 @@ def _open_maja(box, top, reflectance):
         member = f"{top}/MASKS/{top}_{key}_R1.tif"
         if member in box.members:
             masks[key] = Mask(box.gdal_path(member), 1, meaning)
+    member = f"{top}/MASKS/{top}_SAT_R2.tif"       # 20 m bands' saturation (absent from some older layouts)
+    if member in box.members:
+        masks["SAT_R2"] = Mask(box.gdal_path(member), 2, "saturation bit per band (B5,B6,B7,B8A,B11,B12)")
     platform = _text(mtd, "PLATFORM", "") or ""
     return ProductReader(ProductKind.MAJA_L2A, box.source, top, acquired, tile,
                          platform="S2" + platform[-1] if platform.startswith("SENTINEL2") else platform,

@@ -4,7 +4,8 @@ build_archive(kind, title, dest) writes a zip that the product readers (plugin/c
 open exactly as they would a real download:
 - Theia/MAJA L2A: <title>/<title>_FRE_B{2,3,4,8}.tif and _SRE_ (Int16, reflectance x 10000, nodata -10000),
   _FRE_/_SRE_B{5,8A,11,12}.tif at 20 m (the top-left 10 m pixel of each 2 x 2),
-  MASKS/<title>_{CLM,MG2,EDG,SAT}_R1.tif (UInt8 bit masks, MAJA meanings), _MTD_ALL.xml, _QKL_ALL.jpg.
+  MASKS/<title>_{CLM,MG2,EDG,SAT}_R1.tif (UInt8 bit masks, MAJA meanings), MASKS/<title>_SAT_R2.tif (20 m
+  bands' saturation: one bit per band B5 B6 B7 B8A B11 B12), _MTD_ALL.xml, _QKL_ALL.jpg.
 - ESA SAFE L2A / L1C (SAFE_COMPACT): MTD_MSIL2A.xml / MTD_MSIL1C.xml with BOA_ADD_OFFSET / RADIO_ADD_OFFSET for
   baseline >= 04.00, GRANULE/<granule>/MTD_TL.xml, JP2 bands (UInt16, 0 = no data, 65535 = saturated),
   SCL at 20 m for L2A, QI_DATA/MSK_CLASSI_B00.jp2 (60 m, opaque/cirrus/snow) for L1C >= 04.00;
@@ -14,6 +15,9 @@ open exactly as they would a real download:
 The scene is synthetic but plausible (fields of vegetation and soil, a river, a town, snow in one corner,
 clouds with shadows, a diagonal no-data swath edge, a few saturated and zero-reflectance pixels), derived
 from (title, seed) only, so the same inputs give the same bytes (fixed zip timestamps, fixed member order).
+Saturated pixels are in B4 and B8 (flagged in SAT_R1, 65535 in SAFE bands), so SAT_R2 is all zeros unless
+build_archive(..., saturated_20m=True) (MAJA only) also saturates a few 20 m pixels in some 20 m bands only
+(SAT20_RESIDUES): the tests of the 20 m saturation mask opt in, the values every other test expects stay.
 """
 import datetime as dt
 import hashlib
@@ -46,7 +50,14 @@ BANDS_20M = ("B5", "B8A", "B11", "B12")   # red edge, narrow NIR, SWIR 1 and 2: 
 # 3 multi-temporal, 4 thinnest clouds, 5 shadows of detected clouds, 6 shadows of clouds outside, 7 high (1.38 um).
 # MG2 bits: 0 water, 1 cloud, 2 snow, 3 cloud shadow, 4 topographic shadow, 5 hidden by relief, 6 sun low,
 # 7 sun tangent.
-# SAT: one bit per band, in R1 band order B2 B3 B4 B8.
+# SAT_R1 / SAT_R2: one bit per band, in the band order of the resolution: R1 B2 B3 B4 B8, R2 B5 B6 B7 B8A B11 B12
+# (sources in plugin/core/products.py; this table is written out again here, not imported).
+SAT_R2_ORDER = ("B5", "B6", "B7", "B8A", "B11", "B12")
+# saturated_20m: the 20 m pixel (row, col) of the 20 m grid is saturated in band b where
+# (row * 20 m width + col) % SAT20_EVERY is one of SAT20_RESIDUES[b]: B5 alone, B6 with B7 (bands the archive
+# does not hold, flagged all the same), B8A alone, B11 alone, B11 with B12, B12 alone.
+SAT20_EVERY = 197
+SAT20_RESIDUES = {"B5": (3,), "B6": (11,), "B7": (11,), "B8A": (23,), "B11": (37, 61), "B12": (61, 79)}
 SCL = dict(NO_DATA=0, SATURATED=1, DARK=2, SHADOW=3, VEGETATION=4, NOT_VEGETATED=5, WATER=6, UNCLASSIFIED=7,
            CLOUD_MEDIUM=8, CLOUD_HIGH=9, CIRRUS=10, SNOW=11)
 
@@ -99,11 +110,14 @@ class Truth:
     zero: np.ndarray    # red = nir = 0 exactly (NDVI undefined)
     relief: np.ndarray  # FRE/SRE ratio (slope correction)
     rim: np.ndarray     # valid pixels next to the swath edge that MAJA's EDG still flags (not all bands seen)
+    saturated_20m: Optional[dict] = None   # SAT_R2_ORDER band -> bool (constant over each 2 x 2), all False
+    #                                        unless the scene saturates 20 m pixels
 
 
 class Scene:
-    def __init__(self, n, title, seed):
+    def __init__(self, n, title, seed, saturated_20m=False):
         self.n = n
+        self.saturated_20m = saturated_20m
         s = _seed(title, seed)
         self.s = s
         rng = np.random.default_rng(s)
@@ -181,11 +195,18 @@ class Scene:
         saturated = (lin % self.sat_every == 5) & ~zero
         for b in ("B4", "B8"):
             refl[b] = np.where(saturated, 1.6, refl[b])
+        sat20 = {b: np.zeros(yy.shape, bool) for b in SAT_R2_ORDER}
+        if self.saturated_20m:
+            lin20 = ((rows // 2)[:, None] * (-(-n // 2)) + (cols // 2)[None, :]).astype(np.int64) % SAT20_EVERY
+            for b in SAT_R2_ORDER:
+                sat20[b] = np.isin(lin20, SAT20_RESIDUES[b])
+                if b in refl:
+                    refl[b] = np.where(sat20[b], 1.6, refl[b])
         nodata = xx > (self.edge[0] - self.edge[1] * yy)
         rim = (xx > (self.edge[0] - self.edge[1] * yy - 2)) & ~nodata
         relief = (1.0 + 0.04 * np.sin(xx / max(n / 9.0, 1.0)) * np.cos(yy / max(n / 7.0, 1.0))).astype(np.float32)
         refl = {b: np.clip(v, 0.0, 1.6).astype(np.float32) for b, v in refl.items()}
-        return Truth(refl, nodata, cloud, cirrus, shadow, snow, water, veg, saturated, zero, relief, rim)
+        return Truth(refl, nodata, cloud, cirrus, shadow, snow, water, veg, saturated, zero, relief, rim, sat20)
 
 
 # ---------------------------------------------------------------- raster writers
@@ -365,6 +386,7 @@ def _maja_members(info, scene, geo, workdir, mtd_in_data=False):
                                        geo, 20.0, nodata=MAJA_NODATA)
     for m in ("CLM", "MG2", "EDG", "SAT"):
         r[m] = _Raster(workdir, f"{t}/MASKS/{t}_{m}_R1.tif", "GTiff", n, gdal.GDT_Byte, geo, 10.0)
+    r["SAT_R2"] = _Raster(workdir, f"{t}/MASKS/{t}_SAT_R2.tif", "GTiff", -(-n // 2), gdal.GDT_Byte, geo, 20.0)
 
     def write(y0, tr):
         for b in BANDS:
@@ -378,6 +400,7 @@ def _maja_members(info, scene, geo, workdir, mtd_in_data=False):
             sub = (slice(None, None, 2), slice(None, None, 2))
             sre = np.where(tr.nodata, MAJA_NODATA, np.round(tr.refl[b] * 10000))[sub]
             fre = np.where(tr.nodata, MAJA_NODATA, np.round(np.clip(tr.refl[b] * tr.relief, 0, 1.6) * 10000))[sub]
+            fre = np.where(tr.saturated_20m[b][sub] & ~tr.nodata[sub], 16000, fre)   # as B4/B8: saturated in both
             r[f"SRE_{b}"].write(y0 // 2, sre.astype(np.int16))
             r[f"FRE_{b}"].write(y0 // 2, fre.astype(np.int16))
         clm = (np.where(tr.cloud, 1 | 2 | 4, 0) | np.where(tr.cirrus, 16 | 128, 0)
@@ -388,10 +411,13 @@ def _maja_members(info, scene, geo, workdir, mtd_in_data=False):
         for name, arr in (("CLM", clm), ("MG2", mg2), ("SAT", sat)):
             r[name].write(y0, np.where(tr.nodata, 0, arr).astype(np.uint8))
         r["EDG"].write(y0, (tr.nodata | tr.rim).astype(np.uint8))
+        sat2 = sum(np.where(tr.saturated_20m[b], 1 << i, 0) for i, b in enumerate(SAT_R2_ORDER))
+        r["SAT_R2"].write(y0 // 2, np.where(tr.nodata, 0, sat2)[::2, ::2].astype(np.uint8))   # top-left 10 m
 
     qkl = _render(scene, r, [write], max(1, -(-n // 256)))
     members = [_Member(f"{t}/", b""), _Member(f"{t}/MASKS/", b"")]
-    for key in [f"{k}_{b}" for k in ("FRE", "SRE") for b in BANDS + BANDS_20M] + ["CLM", "MG2", "EDG", "SAT"]:
+    for key in [f"{k}_{b}" for k in ("FRE", "SRE") for b in BANDS + BANDS_20M] + ["CLM", "MG2", "EDG", "SAT",
+                                                                                  "SAT_R2"]:
         members.append(_Member(r[key].name, r[key].finish(workdir)))
     # mtd_in_data: <top>/DATA/ as one public listing of a V4-0 zip shows (unverified; real-services.md)
     members.append(_Member(f"{t}/{'DATA/' if mtd_in_data else ''}{t}_MTD_ALL.xml", _maja_mtd(info, geo, n).encode()))
@@ -408,7 +434,8 @@ def _maja_mtd(info, geo, n):
     masks = "".join(
         f"<Mask><Mask_Properties><NATURE>{nat}</NATURE><FORMAT>image/tiff</FORMAT><ENCODING>byte</ENCODING>"
         f"</Mask_Properties><Mask_File_List><MASK_FILE group_id=\"R1\">MASKS/{t}_{m}_R1.tif</MASK_FILE>"
-        f"</Mask_File_List></Mask>"
+        + (f"<MASK_FILE group_id=\"R2\">MASKS/{t}_{m}_R2.tif</MASK_FILE>" if m == "SAT" else "")
+        + "</Mask_File_List></Mask>"
         for m, nat in (("CLM", "Cloud"), ("MG2", "Geophysics"), ("EDG", "Edge"), ("SAT", "Saturation")))
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <Muscate_Metadata_Document>
@@ -922,7 +949,8 @@ def _write_padding(zf, name, size, seed):
 
 
 def build_archive(kind: ProductKind, title: str, dest_path: str, *, full_size=False, seed=0,
-                  pad_to: Optional[int] = None, size: Optional[int] = None, footprint=None, mtd_in_data=False) -> None:
+                  pad_to: Optional[int] = None, size: Optional[int] = None, footprint=None, mtd_in_data=False,
+                  saturated_20m=False) -> None:
     """Write a synthetic product zip for `title` to dest_path (atomically: temp name, then rename).
 
     size (px at 10 m) overrides the default small size (120) or full_size (10980); SAFE sizes must be
@@ -930,6 +958,8 @@ def build_archive(kind: ProductKind, title: str, dest_path: str, *, full_size=Fa
     STORED member of deterministic pseudo-random bytes, written in chunks (pipeline benchmarks).
     Sentinel-1: footprint (lon/lat ring, the catalogue's) georeferences the measurements (GCPs); full_size
     makes bigger measurements and pads the zip to about 1 GB (seeded), like a real IW GRDH, unless pad_to says.
+    saturated_20m (MAJA only): also saturate a few 20 m pixels in some 20 m bands only (SAT20_RESIDUES: value
+    16000 in the bands the archive holds, the band's bit in SAT_R2); off, SAT_R2 is all zeros.
     """
     info = parse_title(title)
     if info.kind is not kind:
@@ -937,7 +967,9 @@ def build_archive(kind: ProductKind, title: str, dest_path: str, *, full_size=Fa
     n = size or (FULL_SIZE if full_size and kind is not ProductKind.S1 else SMALL_SIZE)
     if kind in (ProductKind.SAFE_L1C, ProductKind.SAFE_L2A) and n % 6:
         raise ValueError(f"SAFE products need a size that is a multiple of 6 pixels (got {n}).")
-    scene = Scene(n, info.title, seed)
+    if saturated_20m and kind is not ProductKind.MAJA_L2A:
+        raise ValueError("saturated_20m is for MAJA L2A archives (their SAT_R2 mask) only.")
+    scene = Scene(n, info.title, seed, saturated_20m)
     big = n * n > 2048 * 2048
     level = 1 if big else 6
     workdir = tempfile.mkdtemp(prefix=".archive-", dir=os.path.dirname(os.path.abspath(dest_path))) if big else None

@@ -51,6 +51,9 @@ def test_maja_layout_and_content(tmp_path):
             assert f"{MAJA}/{MAJA}_{k}_{b}.tif" in n
     for m in ("CLM", "MG2", "EDG", "SAT"):
         assert f"{MAJA}/MASKS/{MAJA}_{m}_R1.tif" in n
+    sat2, sat2_ds = read(z, f"{MAJA}/MASKS/{MAJA}_SAT_R2.tif")   # 20 m; no 20 m pixel saturated by default
+    assert sat2.shape == (60, 60) and sat2.dtype == np.uint8 and not sat2.any()
+    assert sat2_ds.GetGeoTransform()[1] == 20.0
     assert {f"{MAJA}/{MAJA}_MTD_ALL.xml", f"{MAJA}/{MAJA}_QKL_ALL.jpg"} <= n
     red, ds = read(z, f"{MAJA}/{MAJA}_FRE_B4.tif")
     nir, _ = read(z, f"{MAJA}/{MAJA}_FRE_B8.tif")
@@ -73,6 +76,32 @@ def test_maja_layout_and_content(tmp_path):
     xml = zipfile.ZipFile(z).read(f"{MAJA}/{MAJA}_MTD_ALL.xml").decode()
     assert "<ACQUISITION_DATE>2019-03-14T10:49:11.877Z</ACQUISITION_DATE>" in xml
     assert "<REFLECTANCE_QUANTIFICATION_VALUE>10000</REFLECTANCE_QUANTIFICATION_VALUE>" in xml
+
+
+def test_maja_20m_saturation_is_opt_in_and_changes_nothing_else(tmp_path):
+    """saturated_20m=True: a few 20 m pixels saturated in some 20 m bands only, flagged in SAT_R2 with one bit per
+    band in the R2 order B5 B6 B7 B8A B11 B12 (bit 0 first) and at 16000 in the bands the archive holds; every
+    other member is byte for byte the default build's."""
+    plain, sat = str(tmp_path / "p.zip"), str(tmp_path / "s.zip")
+    build_archive(ProductKind.MAJA_L2A, MAJA, plain)
+    build_archive(ProductKind.MAJA_L2A, MAJA, sat, saturated_20m=True)
+    sat2, _ = read(sat, f"{MAJA}/MASKS/{MAJA}_SAT_R2.tif")
+    assert set(np.unique(sat2)) == {0, 1, 2 | 4, 8, 16, 16 | 32, 32}     # B5, B6+B7, B8A, B11, B11+B12, B12
+    assert 0 < (sat2 != 0).mean() < 0.05                                 # a few
+    for band, bit in (("B5", 1), ("B8A", 8), ("B11", 16), ("B12", 32)):
+        for k in ("FRE", "SRE"):
+            got, _ = read(sat, f"{MAJA}/{MAJA}_{k}_{band}.tif")
+            was, _ = read(plain, f"{MAJA}/{MAJA}_{k}_{band}.tif")
+            hit = (sat2 & bit) != 0
+            assert hit.sum() >= 10 and (got[hit] == 16000).all() and (was[hit] < 16000).all()
+            assert np.array_equal(got[~hit], was[~hit])
+    changed = {f"{MAJA}/{MAJA}_{k}_{b}.tif" for k in ("FRE", "SRE") for b in ("B5", "B8A", "B11", "B12")}
+    changed.add(f"{MAJA}/MASKS/{MAJA}_SAT_R2.tif")
+    a, b = zipfile.ZipFile(plain), zipfile.ZipFile(sat)
+    assert a.namelist() == b.namelist()
+    assert all(a.read(m) == b.read(m) for m in a.namelist() if m not in changed)
+    with pytest.raises(ValueError, match="MAJA"):
+        build_archive(ProductKind.SAFE_L2A, L2A, str(tmp_path / "x.zip"), saturated_20m=True)
 
 
 def _sentinel2_10m_bands(level):

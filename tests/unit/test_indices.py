@@ -222,11 +222,126 @@ def test_index_window_equals_the_written_raster(products, tmp_path, title):
         index_window(z, "NDVI", (100, 100, 50, 50))
 
 
-def test_maja_saturation_of_20m_bands_is_reported_unavailable(products, tmp_path):
-    res = compute_index(products[MAJA], str(tmp_path / "r.tif"), index="NDRE")
+# ---------------------------------------------------------------- MAJA saturation of the 20 m bands (SAT_R2)
+
+# One bit per band of the resolution, bit 0 first, in the band order of the resolution (Theia/MAJA L2A format;
+# the sources are cited in plugin/core/products.py): written out again here, not imported from the plugin.
+SAT_R1_BIT = {"B2": 0, "B3": 1, "B4": 2, "B8": 3}
+SAT_R2_BIT = {"B5": 0, "B6": 1, "B7": 2, "B8A": 3, "B11": 4, "B12": 5}
+WITH_20M = [n for n in INDEX_NAMES if set(BANDS_OF[n]) & set(TWENTY_M)]
+ONLY_SATURATION = MaskPolicy(clouds=False, cloud_shadows=False, snow=False, water=False, edges=False, saturated=True)
+
+
+@pytest.fixture(scope="module")
+def saturated(tmp_path_factory):
+    """A MAJA product with a few 20 m pixels saturated in some 20 m bands only (SAT_R2), and the same product
+    without its SAT_R2 member (the older layouts)."""
+    d = tmp_path_factory.mktemp("saturated")
+    z = str(d / f"{MAJA}.zip")
+    build_archive(ProductKind.MAJA_L2A, MAJA, z, seed=4, saturated_20m=True)
+    old = str(d / "no_sat_r2" / f"{MAJA}.zip")
+    (d / "no_sat_r2").mkdir()
+    with zipfile.ZipFile(z) as src, zipfile.ZipFile(old, "w") as dst:
+        for info in src.infolist():
+            if not info.filename.endswith("_SAT_R2.tif"):
+                dst.writestr(info, src.read(info.filename))
+    return z, old
+
+
+def saturation_flags(z, name, order=SAT_R2_BIT):
+    """(10 m bands' SAT_R1 flags on the 10 m grid, 20 m bands' SAT_R2 flags on the 20 m grid) of the bands of
+    `name`, read here from the mask members with the bit order `order` for SAT_R2."""
+    sat1, sat2 = raw(z, "_SAT_R1.tif$"), raw(z, "_SAT_R2.tif$")
+    r1 = np.zeros(sat1.shape, bool)
+    r2 = np.zeros(sat2.shape, bool)
+    for b in BANDS_OF[name]:
+        if b in TWENTY_M:
+            r2 |= (sat2 >> order[b]) & 1 == 1
+        else:
+            r1 |= (sat1 >> SAT_R1_BIT[b]) & 1 == 1
+    return r1, r2
+
+
+def masked_of(path):
+    from plugin.core.ndvi import masked_pixels_path
+    return read(masked_pixels_path(path))[0]
+
+
+@pytest.mark.parametrize("name", WITH_20M)
+def test_sat_r2_masks_the_index_own_20m_bands_on_the_10m_grid(saturated, tmp_path, name):
+    """A 20 m pixel saturated in a 20 m band of the index masks the 2 x 2 10 m pixels under it (and is recorded
+    in <stem>_masked.tif); one saturated in another 20 m band only (B6 for NBR) leaves them valid."""
+    z, _ = saturated
+    out = str(tmp_path / f"{name}.tif")
+    res = compute_index(z, out, index=name, masks=ONLY_SATURATION)
+    got, meta = read(out)[0], read(out)[4]
+    r1, r2 = saturation_flags(z, name)
+    masked = r1 | up2(r2)
+    v, bad = expected(z, name)
+    assert mismatch(got, (v, bad | masked)) <= 1e-6
+    assert np.array_equal(masked_of(out) == 1, masked)                  # masked, not merely no data
+    own = [b for b in BANDS_OF[name] if b in TWENTY_M]
+    label = f"saturated {'/'.join(own)} (SAT_R2)"
+    assert label in res.masks_applied and label in meta["MASKS_APPLIED"] and "saturated" not in res.masks_unavailable
+    # the comparison means something: otherwise valid pixels saturated in the index's 20 m band are masked, and
+    # otherwise valid pixels saturated in other 20 m bands only are valid
+    sat2 = raw(z, "_SAT_R2.tif$")
+    others = up2((sat2 != 0) & ~r2) & ~bad & ~r1
+    mine = up2(r2) & ~bad
+    assert mine.sum() >= 20 and (got[mine] == NODATA).all()
+    assert others.sum() >= 40 and (got[others] != NODATA).all()
+    # ... and it would catch a wrong bit order (reversed, or shifted by one) or SAT_R2 ignored
+    for wrong in ({b: 5 - i for b, i in SAT_R2_BIT.items()}, {b: (i + 1) % 6 for b, i in SAT_R2_BIT.items()}):
+        assert not np.array_equal(masked_of(out) == 1, r1 | up2(saturation_flags(z, name, wrong)[1]))
+    assert not np.array_equal(masked_of(out) == 1, r1)
+
+
+@pytest.mark.parametrize("name", WITH_20M)
+def test_sat_r2_masks_the_index_own_20m_bands_on_the_20m_grid(saturated, tmp_path, name):
+    """20 m output: SAT_R2 applies pixel for pixel; the 10 m bands' SAT_R1 where any of the four is flagged."""
+    z, _ = saturated
+    out = str(tmp_path / f"{name}_20m.tif")
+    compute_index(z, out, index=name, masks=ONLY_SATURATION, resolution=20)
+    got = read(out)[0]
+    r1, r2 = saturation_flags(z, name)
+    masked = any_2x2(r1) | r2
+    v, bad = expected_20m(z, name)
+    assert got.shape == r2.shape and mismatch(got, (v, bad | masked)) <= 1e-6
+    assert np.array_equal(masked_of(out) == 1, masked)
+    sat2 = raw(z, "_SAT_R2.tif$")
+    others = (sat2 != 0) & ~r2 & ~bad & ~any_2x2(r1)
+    assert (r2 & ~bad).sum() >= 5 and (got[r2] == NODATA).all()
+    assert others.sum() >= 10 and (got[others] != NODATA).all()
+
+
+def test_sat_r2_in_memory_windows_equal_the_rasters(saturated, tmp_path):
+    """index_window (the time-series tools' path) applies SAT_R2 as the rasters do, odd corners included."""
+    z, _ = saturated
+    for name, resolution in (("NBR", 10), ("NDRE", 10), ("MNDWI", 20)):
+        out = str(tmp_path / f"{name}.tif")
+        compute_index(z, out, index=name, masks=ONLY_SATURATION, resolution=resolution)
+        full = read(out)[0]
+        for window in ((0, 0) + full.shape[::-1], (13, 7, 31, 40), (1, 3, 2, 2)):
+            values, _ = index_window(z, name, window, masks=ONLY_SATURATION, resolution=resolution)
+            x0, y0, w, h = window
+            want = full[y0:y0 + h, x0:x0 + w]
+            assert np.array_equal(np.isnan(values), want == NODATA), (name, window)
+            assert np.array_equal(values[~np.isnan(values)], want[want != NODATA])
+
+
+def test_without_sat_r2_the_20m_bands_saturation_is_reported_unavailable(saturated, tmp_path):
+    """Older layouts without SAT_R2: NDRE (20 m bands only) says saturation is unavailable, NDMI checks B8 only."""
+    z, old = saturated
+    res = compute_index(old, str(tmp_path / "r.tif"), index="NDRE")
     assert "saturated" in res.masks_unavailable and not any("SAT" in m for m in res.masks_applied)
-    res = compute_index(products[MAJA], str(tmp_path / "m.tif"), index="NDMI")
-    assert "saturated B8 (SAT)" in res.masks_applied and "saturated" not in res.masks_unavailable
+    res = compute_index(old, str(tmp_path / "m.tif"), index="NDMI", masks=ONLY_SATURATION)
+    assert res.masks_applied == ("saturated B8 (SAT)",) and "saturated" not in res.masks_unavailable
+    r1, _ = saturation_flags(z, "NDMI")
+    v, bad = expected(z, "NDMI")
+    assert mismatch(read(tmp_path / "m.tif")[0], (v, bad | r1)) <= 1e-6
+    # with SAT_R2, NDRE's saturation is applied
+    res = compute_index(z, str(tmp_path / "s.tif"), index="NDRE")
+    assert "saturated B8A/B5 (SAT_R2)" in res.masks_applied and "saturated" not in res.masks_unavailable
 
 
 def test_missing_band_names_the_product_and_band(products, tmp_path):

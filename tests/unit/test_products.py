@@ -43,8 +43,9 @@ def test_maja_reader(zips):
     assert r.red_path == f"/vsizip/{os.path.abspath(zips[MAJA])}/{MAJA}/{MAJA}_FRE_B4.tif"
     assert r.nir_path.endswith("_FRE_B8.tif")
     assert (r.red.scale, r.red.offset, r.red.nodata) == (1e-4, 0.0, -10000.0)
-    assert set(r.masks) == {"CLM", "MG2", "EDG", "SAT"}
-    assert all(m.factor == 1 and m.meaning for m in r.masks.values())
+    assert set(r.masks) == {"CLM", "MG2", "EDG", "SAT", "SAT_R2"}
+    assert all(m.factor == (2 if k == "SAT_R2" else 1) and m.meaning for k, m in r.masks.items())
+    assert r.masks["SAT_R2"].path.endswith(f"{MAJA}/MASKS/{MAJA}_SAT_R2.tif")
     ds = gdal.Open(r.red_path)
     assert ds.RasterXSize == 120 and ds.GetRasterBand(1).DataType == gdal.GDT_Int16
     assert open_product(zips[MAJA], reflectance="SRE").red_path.endswith("_SRE_B4.tif")

@@ -307,6 +307,26 @@ def test_parcel_statistics_of_another_index_match_numpy(series, name):
     assert masked_seen
 
 
+def test_parcel_statistics_of_ndmi_apply_the_20m_saturation_mask(tmp_path):
+    """Products whose SAT_R2 flags a few B11 pixels (and others in bands NDMI does not use): the product reader of
+    the time-series tools masks exactly the B11 ones, 2 x 2 on the 10 m grid, as the numpy expectation says."""
+    paths = ex.build_series(str(tmp_path), DAYS[:2], saturated_20m=True)
+    gt, _ = ex.grid(paths[0])
+    boxes = [(13, 7, 51, 41), (55, 45, 111, 101)]             # odd corners: 20 m pixels cut by the parcel edge
+    parcels = Parcels([rect_wgs84(*cells(gt, *b)) for b in boxes], "EPSG:4326")
+    got = list(parcel_statistics(parcels, find_observations(str(tmp_path)), index="NDMI"))
+    assert [s.date for s in got] == DAYS[:2]
+    for s, p in zip(got, paths):
+        value, masked = ex.expected_index(p, "NDMI")
+        b11 = np.repeat(np.repeat((ex.raw(p, "_SAT_R2.tif") & 0b10000) != 0, 2, axis=0), 2, axis=1)
+        others = np.repeat(np.repeat((ex.raw(p, "_SAT_R2.tif") & ~0b10000) != 0, 2, axis=0), 2, axis=1)
+        assert (b11 & ~np.isnan(value)).sum() == 0 and (b11 & masked).sum() >= 20
+        assert (others & ~masked & ~np.isnan(value)).sum() >= 20          # saturated in B5, B6... only: valid
+        for i, (c0, r0, c1, r1) in enumerate(boxes):
+            v = value[r0:r1, c0:c1].ravel()
+            _check(s, (v[~np.isnan(v)], v.size, int(masked[r0:r1, c0:c1].sum())), i)
+
+
 def test_index_rasters_of_the_chosen_index_only_int16_scaled(series, tmp_path):
     """A folder holding NDVI and NDMI rasters (NDMI in Int16): the NDMI series reads the NDMI ones, at their
     true values (stored x 1e-4), equal to the zips' NDMI within the Int16 rounding."""
