@@ -4,6 +4,8 @@
 #   scripts/matrix.sh                every root, one after the other; exit 1 if any failed
 #   scripts/matrix.sh sid            one root (PYTEST_ARGS passes through to make test)
 #   scripts/matrix.sh --shell sid    an interactive shell inside a root (/src is this checkout)
+#   MATRIX_TARGET=bench-dock scripts/matrix.sh sid   another make target in the root (BENCH_ARGS passes through):
+#                                    the dock benchmark on QGIS 3.44's desktop
 # Roots are made once with debootstrap from this machine's own Debian mirror and keyring (read from its apt
 # configuration), then `make setup` inside installs QGIS and the test tools exactly as on a developer machine
 # (.venv as /opt/venv: --system-site-packages on the root's python + requirements-dev.txt). They are cached in
@@ -13,7 +15,7 @@
 # and no process (Xvfb, QGIS) outlives the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "$(id -u)" -ne 0 ]; then exec sudo --preserve-env=MATRIX_CACHE,MATRIX_REBUILD,PYTEST_ARGS "$0" "$@"; fi
+if [ "$(id -u)" -ne 0 ]; then exec sudo --preserve-env=MATRIX_CACHE,MATRIX_REBUILD,MATRIX_TARGET,PYTEST_ARGS,BENCH_ARGS "$0" "$@"; fi
 CACHE=${MATRIX_CACHE:-/var/cache/sentinel-mirror-matrix}
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd)
@@ -111,7 +113,8 @@ for suite in "${SUITES[@]}"; do
     echo "matrix: $suite: $(versions "$suite")"
     # Scratch and venv of their own: the host's .test-home and .venv (QGIS 3.22) stay untouched.
     in_root "$CACHE/$suite" env SCRATCH=/src/.test-home/matrix-"$suite" \
-      make -C /src --no-print-directory test VENV=/opt/venv PYTEST_ARGS="${PYTEST_ARGS:-}"
+      make -C /src --no-print-directory "${MATRIX_TARGET:-test}" VENV=/opt/venv PYTEST_ARGS="${PYTEST_ARGS:-}" \
+      BENCH_ARGS="${BENCH_ARGS:-}"
   ) && result=passed || { result=FAILED; status=1; }
   summary+=("$suite ($(versions "$suite" 2>/dev/null || echo "no root")): $result in $((SECONDS - start)) s")
 done
