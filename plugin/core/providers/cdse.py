@@ -51,8 +51,8 @@ LOGIN_CODE_NEEDED = tr("The CDSE login needs a new one-time code: this account u
 WATCH_CODE_NEEDED = tr("Watch stopped: the CDSE login needs a new one-time code (two-factor account; the session "
                        "lasts 60 min). Download again and give the current code to resume watching.")
 WATCH_LOGIN_REFUSED = tr("Watch stopped: CDSE refused the login. Check the username and password in Settings → "
-                         "Options → Sentinel Mirror (for a two-factor account, download again and give the current "
-                         "code), then run the download again to resume watching.")
+                         "Options → Sentinel Mirror, then run the download again (a two-factor account: give the "
+                         "current code) to resume watching.")
 
 
 def watch_auth_reason(error):
