@@ -187,3 +187,27 @@ def test_a_cdse_two_factor_watch_downloads_while_the_session_lasts(simulator_fac
     _delivered(sim, statuses)
     assert not stats["watch_stopped"]
     assert sim.stats.grants["password"] == 1 and sim.stats.grants["refresh_token"] >= 1
+
+
+def test_a_cdse_password_changed_mid_watch_costs_one_refused_login_and_leaves_the_products_on_tape(
+        simulator_factory, tmp_path):
+    sim = simulator_factory(collections=("sentinel-2-l2a",), pad_to=256 * 1024, staging_delay_s=0.2,
+                            token_lifetime_s=1, refresh_lifetime_s=2)
+    provider = _cdse(sim)
+    products = _search(provider, sim, "sentinel-2-l2a", 4)
+    for p in products[:3]:
+        sim.set_offline(p.id)
+
+    def changed_and_ordered():   # the user changed the password on the portal, then ordered the three products
+        sim.config.cdse_password = "a new password"
+        sim.order([p.id for p in products[:3]])
+    threading.Timer(3.0, changed_and_ordered).start()
+    stats = {}
+    statuses = run_pipeline(provider, products, str(tmp_path), options=PipelineOptions(**FAST, watch_s=60.0),
+                            stats=stats)
+    assert [s.state for s in statuses] == [ProductState.OFFLINE] * 3 + [ProductState.DONE]
+    assert all(s.reason.startswith("Watch stopped: CDSE refused the login. Check the username and password")
+               for s in statuses[:3])
+    assert sim.stats.statuses[("cdse.token", 401)] == 1   # the three downloads did not each try the password
+    assert sum(sim.stats.offline_gets.values()) == 0
+    assert len(pending_products(str(tmp_path), "cdse")) == 3

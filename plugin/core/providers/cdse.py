@@ -122,6 +122,7 @@ class CdseProvider:
         self._handed = threading.local()   # the token download_request last gave to each thread
         self._access = self._refresh = None
         self._access_expiry = self._refresh_expiry = 0.0
+        self._login_refused = None   # the service refused these credentials: not sent again (a watch's downloads)
         self._margin = 60.0
 
     # --- search ------------------------------------------------------------------------------------
@@ -259,6 +260,8 @@ class CdseProvider:
                                service=SERVICE, auth_hint=AUTH_HINT))
         if self.two_factor and not self._totp:
             raise OneTimeCodeNeeded(LOGIN_CODE_NEEDED)
+        if self._login_refused is not None:   # parallel downloads of a watch: one refused login, not one each
+            raise AuthError(self._login_refused)
         form = {"grant_type": "password", "username": self.username, "password": self._password}
         if self._totp:   # two-factor accounts (CDSE Token documentation); a code is good for one login
             form["totp"], self._totp = self._totp, ""
@@ -266,10 +269,11 @@ class CdseProvider:
         if response.status_code != 200:
             what = tr("the one-time code (or the password)") if "totp" in form else tr("the username or password")
             hint = "" if "totp" in form else tr(" If the account uses two-factor login: {hint}", hint=TOTP_HINT)
-            raise AuthError(tr("{service} refused {what} (HTTP {status_code}). {auth_hint}{hint} The service "
-                               "said: {response}",
-                               service=SERVICE, what=what, status_code=response.status_code, auth_hint=AUTH_HINT,
-                               hint=hint, response=quote_body(response, 120)))
+            self._login_refused = tr("{service} refused {what} (HTTP {status_code}). {auth_hint}{hint} The service "
+                                     "said: {response}",
+                                     service=SERVICE, what=what, status_code=response.status_code,
+                                     auth_hint=AUTH_HINT, hint=hint, response=quote_body(response, 120))
+            raise AuthError(self._login_refused)
         self._store(response)
 
     def _grant_refresh(self):
