@@ -2775,11 +2775,6 @@ Sorties : un raster (1 inondé, 0 non inondé, sans donnée hors des images et 
     </message>
     <message>
         <location filename="../plugin/core/pipeline.py"/>
-        <source>Could not check whether it is online: {e}</source>
-        <translation>Impossible de vérifier s’il est en ligne : {e}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/pipeline.py"/>
         <source> Watched for {duration}: still on tape; run the download again to resume watching.</source>
         <translation> Surveillé pendant {duration} : toujours sur bande ; relancez le téléchargement pour reprendre la surveillance.</translation>
     </message>
@@ -3296,6 +3291,36 @@ Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les pr
         <location filename="../plugin/processing/models.py"/>
         <source>Searches Sentinel-1 GRD products over the area in a date range before the flood and one after it, downloads them (each verified; products on tape are listed, to order in the catalogue&apos;s portal) and maps the flood by change detection between the first pass after and the last pass before it on the same relative orbit. Keep the date ranges short (one or two passes each): every product found is downloaded (about 1.7 GB each).</source>
         <translation>Cherche des produits Sentinel-1 GRD sur la zone dans une période avant l’inondation et une après, les télécharge (chacun vérifié ; les produits sur bande sont listés, à commander dans le portail du catalogue) et cartographie l’inondation par détection de changements entre le premier passage après et le dernier passage avant sur la même orbite relative. Gardez des périodes courtes (un ou deux passages chacune) : chaque produit trouvé est téléchargé (environ 1,7 Go chacun).</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>Watch stopped: {service} refused the credentials. Check them in Settings → Options → Sentinel Mirror, then run the download again to resume watching.</source>
+        <translation>Surveillance arrêtée : {service} a refusé les identifiants. Vérifiez-les dans Préférences → Options → Sentinel Mirror, puis relancez le téléchargement pour reprendre la surveillance.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>The CDSE login needs a new one-time code: this account uses two-factor login and its session (at most 60 min after the last login) has expired. Download again and give the current code.</source>
+        <translation>La connexion au CDSE demande un nouveau code à usage unique : ce compte utilise la double authentification et sa session (60 min au plus après la dernière connexion) a expiré. Relancez le téléchargement et donnez le code du moment.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>Watch stopped: the CDSE login needs a new one-time code (two-factor account; the session lasts 60 min). Download again and give the current code to resume watching.</source>
+        <translation>Surveillance arrêtée : la connexion au CDSE demande un nouveau code à usage unique (compte à double authentification ; la session dure 60 min). Relancez le téléchargement et donnez le code du moment pour reprendre la surveillance.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source>Watch stopped: CDSE refused the login. Check the username and password in Settings → Options → Sentinel Mirror, then run the download again (a two-factor account: give the current code) to resume watching.</source>
+        <translation>Surveillance arrêtée : le CDSE a refusé la connexion. Vérifiez l’identifiant et le mot de passe dans Préférences → Options → Sentinel Mirror, puis relancez le téléchargement (compte à double authentification : donnez le code du moment) pour reprendre la surveillance.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/geodes.py"/>
+        <source>Watch stopped: GEODES refused the API key. Check it in Settings → Options → Sentinel Mirror, then run the download again to resume watching.</source>
+        <translation>Surveillance arrêtée : GEODES a refusé la clé d’API. Vérifiez-la dans Préférences → Options → Sentinel Mirror, puis relancez le téléchargement pour reprendre la surveillance.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py"/>
+        <source>Products on tape in {folder}: {message}</source>
+        <translation>Produits sur bande dans {folder} : {message}</translation>
     </message>
 </context>
 <context>

@@ -99,6 +99,9 @@ class SentinelMirrorPlugin:
         self.watches.failed.connect(lambda folder, message: self.iface.messageBar().pushMessage(
             about.NAME, tr("Watching the products on tape in {folder} stopped: {message}", folder=folder,
                            message=message), Qgis.MessageLevel.Warning, 0))
+        self.watches.authStopped.connect(lambda folder, message: self.iface.messageBar().pushMessage(
+            about.NAME, tr("Products on tape in {folder}: {message}", folder=folder, message=message),
+            Qgis.MessageLevel.Warning, 0))
         self.watches.stepFailed.connect(lambda folder, message: self.iface.messageBar().pushMessage(
             about.NAME, tr("A product the watch brought to {folder} is downloaded, but: {message}", folder=folder,
                            message=message), Qgis.MessageLevel.Warning, 0))

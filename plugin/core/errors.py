@@ -13,6 +13,11 @@ class AuthError(SentinelMirrorError):
     """Missing, wrong or expired credentials."""
 
 
+class OneTimeCodeNeeded(AuthError):
+    """A two-factor account (CDSE) must log in again and its one-time code was used: only the user can give a new
+    one. Raised before any login request is sent (a login without the code is refused anyway)."""
+
+
 class QuotaError(SentinelMirrorError):
     """HTTP 429 (or 503 with Retry-After): come back later."""
 

@@ -21,6 +21,12 @@ failed or on tape and no longer watched (or raises Cancelled). It:
    time the products have been on tape (a product that comes online is then noticed with a delay of at most that
    fraction of the wait so far, while a long watch still polls rarely). A product is downloaded the moment it is
    reported online. A product still on tape when the watch ends stays ON TAPE (never failed) and journaled;
+   a watch whose credentials the service refuses (AuthError: the GEODES key revoked or changed, a CDSE two-factor
+   login whose session expired and whose one-time code only the user can give) STOPS at once (no more requests,
+   no login hammered): every product on tape (and one the watch found online whose download was refused) stays ON
+   TAPE, journaled, with a reason saying what to do (provider.watch_auth_reason), and stats["watch_stopped"] says
+   it; the next run or the next start of QGIS resumes the watch. The same at the start of a run that resumes a
+   watch: products the journal lists as on tape are not failed because the availability request was refused;
 5. never drops a product because of a 429: it goes back to the queue, not before the server's Retry-After
    (floored at MIN_RETRY_AFTER_S, capped at retry_after_max_s), and our parallelism drops by one (restored one
    step per success) so a service with a lower cap than announced is not hammered.
@@ -50,7 +56,7 @@ from .errors import (AuthError, Cancelled, ChecksumError, DiskFullError, FolderE
 from .models import Availability, ProductState, ProductStatus, product_from_dict
 from .progress import NULL_PROGRESS
 from .providers.http import abort_requests, duration_text
-from .i18n import tr
+from .i18n import join, tr
 from .redact import redact
 
 log = logging.getLogger("sentinel_mirror")
@@ -92,7 +98,8 @@ def run_pipeline(provider, products, folder, *, options=PipelineOptions(), progr
     `stats` (optional dict) is filled with: poll_ticks, availability_requests (while watching), next_check (clock time
     of the next availability request),
     max_requests_per_tick, on_tape (titles still on tape at the end), instructions (what the user must do for
-    them, or ""), tape_list (the text file naming them, or None).
+    them, or ""; it starts with the reason when the watch stopped), tape_list (the text file naming them, or None),
+    watch_stopped (why the service's refusal of the credentials stopped the watch, or "").
     """
     return _Pipeline(provider, products, folder, options, progress, on_status, stats).run()
 
@@ -130,7 +137,7 @@ class _Pipeline:
         self.progress, self.on_status = progress, on_status
         self.stats = stats if stats is not None else {}
         self.stats.update(poll_ticks=0, availability_requests=0, max_requests_per_tick=0, on_tape=[],
-                          instructions="", tape_list=None, next_check=None)
+                          instructions="", tape_list=None, next_check=None, watch_stopped="")
         provider_cap = getattr(provider, "max_connections", None) or options.max_connections
         self.cap = max(1, min(options.max_connections, provider_cap))
         self.limit = self.cap
@@ -153,6 +160,8 @@ class _Pipeline:
         self.workers = set()   # idents of the pool threads downloading now: a cancel breaks their requests
         self.slot_freed = False
         self.listed = None     # the tape list last written (titles)
+        self.watch_stopped = None   # why the watch stopped (the service refused the credentials): no more polls
+        self.auth_error = None      # an AuthError the first availability request met
 
     # ---- driver ------------------------------------------------------------------------------------
     def run(self):
@@ -198,7 +207,7 @@ class _Pipeline:
             self._report_progress()
             busy = self.active or any(i.state is ProductState.QUEUED for i in self.items)
             waiting = any(i.state is ON_TAPE for i in self.items)
-            if not busy and (not waiting or now >= self.watch_end):
+            if not busy and (not waiting or now >= self.watch_end or self.watch_stopped):
                 return
             wait = min(max(0.0, self._next_wake(now) - self.opt.clock()), TICK_S)
             if self.active:
@@ -226,7 +235,7 @@ class _Pipeline:
         # Only times still ahead: a past one (no watch: watch_s 0; a poll waiting for its connection, whose grant
         # is an event) would make the loop spin and starve the download threads of the GIL.
         times = [now + TICK_S]
-        if now < self.watch_end and any(i.state is ON_TAPE for i in self.items):
+        if now < self.watch_end and not self.watch_stopped and any(i.state is ON_TAPE for i in self.items):
             times.append(self.watch_end)
             if self.watch_ticket is None:
                 times.append(self.next_poll)
@@ -256,10 +265,14 @@ class _Pipeline:
         now = self.opt.clock()
         for item in todo:
             avail = known.get(item.product.id, Availability.UNKNOWN)   # never the search's description
-            if avail is Availability.ONLINE or avail is Availability.UNKNOWN:
+            if self.auth_error is not None and avail is Availability.UNKNOWN and self._was_on_tape(item):
+                self._to_tape(item, now)   # a watch resumed with refused credentials: no GET, still on tape
+            elif avail is Availability.ONLINE or avail is Availability.UNKNOWN:
                 self._set(item, ProductState.QUEUED)   # UNKNOWN: one download GET finds out
             else:
                 self._to_tape(item, now)
+        if self.auth_error is not None and any(i.state is ON_TAPE for i in todo):
+            self._stop_watch(self.auth_error)
 
     def _availability(self, items):
         known = {}
@@ -268,6 +281,10 @@ class _Pipeline:
                 known.update(self.provider.availability([i.product for i in chunk]))
             except Cancelled:
                 raise
+            except AuthError as e:   # the rest would be refused the same way
+                log.warning("Availability check refused (%s): downloading will tell", e)
+                self.auth_error = e
+                break
             except Exception as e:  # noqa: BLE001 - unknown: one download GET will tell
                 log.warning("Availability check failed (%s): downloading will tell", e)
         return known
@@ -299,7 +316,7 @@ class _Pipeline:
         return set(self.workers) | set(self.connections.threads)
 
     def _poll_due(self, now):
-        if now >= self.watch_end or not any(i.state is ON_TAPE for i in self.items):
+        if now >= self.watch_end or self.watch_stopped or not any(i.state is ON_TAPE for i in self.items):
             return False
         if now >= self.next_poll or self.watch_ticket is not None:   # due, or already waiting for a connection
             return True
@@ -323,8 +340,7 @@ class _Pipeline:
                 self.next_poll = max(self.next_poll, now + self._retry_wait(e.retry_after))
                 break
             except AuthError as e:   # the key or login went bad: watching cannot go on without the user
-                for item in waiting:
-                    self._fail(item, tr("Could not check whether it is online: {e}", e=e))
+                self._stop_watch(e)
                 return
             except Exception as e:  # noqa: BLE001 - an outage: keep watching, ask again next tick
                 log.warning("Availability request failed while watching (%s): asking again later", e)
@@ -341,6 +357,31 @@ class _Pipeline:
         gap = max(self.opt.poll_interval_s, min(self.interval, self.opt.poll_lag_fraction * (now - since)))
         self.next_poll = max(self.next_poll, now + gap)
         self.stats["next_check"] = self.next_poll
+
+    def _was_on_tape(self, item):
+        """On tape in this run or journaled as on tape by an earlier one (a watch resumed)."""
+        return item.tape_since is not None or (self.journal.get(item.product.id) or {}).get("state") == \
+            journal_mod.TAPE
+
+    def _stop_watch(self, error):
+        """The service refused the credentials while watching: stop watching (nothing more is asked of it), keep
+        every product on tape journaled with what to do; the next run or the next QGIS start resumes the watch."""
+        if self.watch_stopped is None:
+            reason = getattr(self.provider, "watch_auth_reason", None)
+            reason = reason(error) if reason is not None else tr(
+                "Watch stopped: {service} refused the credentials. Check them in Settings → Options → Sentinel "
+                "Mirror, then run the download again to resume watching.", service=self.recall.service)
+            self.watch_stopped = redact(reason)
+            self.stats["watch_stopped"] = self.watch_stopped
+            log.warning("%s (%s)", self.watch_stopped, error)
+        now = self.opt.clock()
+        for item in self.items:
+            if item.state is ProductState.QUEUED and self._was_on_tape(item):
+                self._to_tape(item, now, reason=self.watch_stopped)   # reported online, but it would be refused too
+            elif item.state is ON_TAPE:
+                self._set(item, ON_TAPE, reason=self.watch_stopped)
+                self._emit(item)   # same state, new reason: said to the dock and the watch list
+        self._watch_done()
 
     def _write_tape_list(self, cancelled=False):
         """The names of the products on tape and what to do, in a text file in the folder (rewritten when the list
@@ -371,7 +412,12 @@ class _Pipeline:
         on_tape = [i for i in self.items if i.state is ON_TAPE]
         self.stats["on_tape"] = [i.product.title for i in on_tape]
         self.stats["instructions"] = self.recall.instructions(len(on_tape)) if on_tape else ""
-        if on_tape:
+        if on_tape and self.watch_stopped:
+            self.stats["instructions"] = join(" ", [self.watch_stopped, self.stats["instructions"]])
+            for item in on_tape:
+                item.reason = self.watch_stopped
+            log.info("%s Product names: %s", self.stats["instructions"], self.stats["tape_list"] or "")
+        elif on_tape:
             watched = (tr(" Watched for {duration}: still on tape; run the download again to resume watching.",
                           duration=duration_text(self.opt.watch_s)) if self.opt.watch_s > 0 else "")
             for item in on_tape:
@@ -460,6 +506,11 @@ class _Pipeline:
         elif isinstance(error, GoneError) and self._says_online(item):
             self._fail(item, tr("{title}: the service answered HTTP 410 (Gone) although it reports the product "
                                 "online: it may have been withdrawn or replaced; search again.", title=p.title))
+        elif isinstance(error, AuthError) and self._was_on_tape(item):
+            # A product the watch brought back, refused for the credentials (the key revoked since, a two-factor
+            # login expired): not its fault; on tape again, journaled, and the watch stops until the user acts.
+            self._to_tape(item, now)
+            self._stop_watch(error)
         elif isinstance(error, NotOnlineError):
             # On tape after all (a 410 on GEODES): no further GET until the availability endpoint says online.
             self._to_tape(item, now)

@@ -456,8 +456,9 @@ class SentinelMirrorDock(QgsDockWidget):
         self.tape_button = push_tape_notice(self.bar, Qgis.MessageLevel.Info, self.provider.offline_recall, titles,
                                             folder)
         if self.watches is not None:
-            self.watches.watch(folder, self.provider.name,
-                               choices=dict(self.last_run.choices, load=self.ui.loadCheck.isChecked()))
+            self.watches.watch(folder, self.provider.name,   # the run's client: its login (and session) go on
+                               choices=dict(self.last_run.choices, load=self.ui.loadCheck.isChecked()),
+                               provider=self.provider)
 
     def _run_failed(self, message):
         self._end_run()

@@ -6,7 +6,10 @@ started the watch asked for (the index, the layers: gui/watch_follow_up.py; the 
 registration, so a resumed watch does the same). The user sees the watches in the dock's Watches list
 (gui/watch_list.py) and in the QGIS task manager ("Sentinel Mirror: watching 7 products on tape at GEODES") and
 stops them there: a watch stopped and forgotten is not resumed; one merely stopped, or ended by unloading the
-plugin or closing QGIS, is resumed at the next start.
+plugin or closing QGIS, is resumed at the next start. A watch the service stopped by refusing the credentials (the
+GEODES key revoked, a CDSE two-factor session expired: core/pipeline.py) stays registered, its products on tape
+in the journal, and says why (authStopped): the next start, or a download run once the user has fixed the key or
+given a fresh code, resumes it.
 """
 import logging
 
@@ -15,7 +18,7 @@ from qgis.PyQt.QtCore import QObject, pyqtSignal
 from ..core.models import ProductState
 from ..core.providers.base import recall_text
 from ..qgis import watches
-from ..qgis.i18n import tr
+from ..qgis.i18n import localize, tr
 from ..tasks.base import cancel_task
 
 LOG = logging.getLogger("sentinel_mirror")
@@ -28,6 +31,7 @@ class WatchManager(QObject):
     changed = pyqtSignal()                 # a watch started or ended, or its count of products on tape changed
     layersAdded = pyqtSignal(str, list)    # folder, layers put on the map for products the watch brought in
     stepFailed = pyqtSignal(str, str)      # folder, plain message: the index or a layer failed (downloads count)
+    authStopped = pyqtSignal(str, str)     # folder, what to do: the service refused the credentials (still registered)
 
     def __init__(self, open_catalogue=None, options=None, parent=None):
         super().__init__(parent)
@@ -40,10 +44,12 @@ class WatchManager(QObject):
         self._shutting_down = False
 
     # ---- what the user (or the plugin) asks ----------------------------------------------------------------
-    def watch(self, folder, provider_name, choices=None):
+    def watch(self, folder, provider_name, choices=None, provider=None):
         """Start watching the products on tape in `folder` (no-op if already watched or none is on tape);
         returns how many products are watched. `choices` (the run's: ndvi, index, views, load) are kept with the
-        watch; None keeps the registered ones (a resumed watch)."""
+        watch; None keeps the registered ones (a resumed watch). `provider`: the client of the run that started the
+        watch (its login goes on: a CDSE two-factor account cannot log in again without a new code); None opens
+        one from the settings."""
         from ..core.pipeline import pending_products
         key = (str(folder), provider_name)
         if key in self.tasks:
@@ -58,7 +64,7 @@ class WatchManager(QObject):
             return 0
         watches.register(*key, choices=choices)
         try:
-            provider = self._provider(provider_name)
+            provider = provider if provider is not None else self._provider(provider_name)
         except Exception as e:  # noqa: BLE001 - a missing key: said once, the watch stays registered
             from ..qgis.messages import user_message
             self.failed.emit(key[0], user_message(e))
@@ -147,12 +153,17 @@ class WatchManager(QObject):
 
     # ---- task outcomes -------------------------------------------------------------------------------------
     def _ended(self, key, statuses):
+        task = self.tasks.get(key)
+        stopped = task.stats.get("watch_stopped") if task is not None else None
         self._drop(key)
         done = sum(1 for s in statuses if s.state is ProductState.DONE)
         left = sum(1 for s in statuses if s.state is ProductState.OFFLINE)
         if not left:
             watches.forget(*key)
         self.fetched.emit(key[0], done, left)
+        if stopped and left:   # registered still: resumed at the next start or by a download run
+            LOG.warning("Watch of %s stopped: %s", key[0], stopped)
+            self.authStopped.emit(key[0], localize(stopped))
 
     def _cancelled(self, key):
         self._drop(key)

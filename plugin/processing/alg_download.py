@@ -142,7 +142,10 @@ class DownloadAlgorithm(SentinelMirrorAlgorithm):
             state_text = state.value
             if state is ProductState.OFFLINE:   # on tape: what to do, not a failure
                 state_text = localize(recall.state)
-                reason = f"{reason} {localize(stats.get('instructions', ''))}".strip()
+                # a watch stopped by the service (refused credentials): the reason says so, the portal steps follow
+                steps = (recall.instructions(len(stats.get("on_tape") or [1])) if stats.get("watch_stopped")
+                         else stats.get("instructions", ""))
+                reason = f"{reason} {localize(steps)}".strip()
             feature = QgsFeature(fields)
             geom = footprints.geometry_from_geojson(product.footprint)
             if not geom.isEmpty():

@@ -104,6 +104,32 @@ def test_download_then_ndvi(simulator_factory, sim_env, tmp_path):
     assert clouds_seen > 0, "the simulator products should have some cloudy pixels"
 
 
+def test_waiting_with_a_revoked_key_stops_at_once_and_leaves_the_products_on_tape(simulator_factory, sim_env,
+                                                                                  tmp_path):
+    import time
+    sim = sim_env(simulator_factory(offline_fraction=0.5, end=JUNE["end"]))
+    footprints = run("search", search_params(MAX_CLOUD=100, END="2023-06-15"))["OUTPUT"]
+    want = expected(sim, end=JUNE["start"].replace(day=15))
+    tape = [p for p in want if p.availability.value != "online"]
+    assert tape and len(tape) < len(want)
+    params = {"INPUT": footprints, "OUTPUT_FOLDER": str(tmp_path / "dl"), "OUTPUT": "memory:", "LOAD_PRODUCTS": False}
+    run("download", params)
+    sim.set_api_key("renewed-in-the-portal")   # the key in the settings is no longer the account's
+    sim.stats.reset()
+    started = time.monotonic()
+    res = run("download", {**params, "WAIT_HOURS": 1.0})
+    assert time.monotonic() - started < 30   # not an hour of refused requests
+    assert (res["DOWNLOADED"], res["ON_TAPE"], res["FAILED"]) == (len(want) - len(tape), len(tape), 0)
+    report = {f["id"]: f for f in res["OUTPUT"].getFeatures()}
+    for p in tape:
+        reason = report[p.id]["reason"]
+        assert report[p.id]["state"] == "order in the GEODES explorer"
+        assert reason.startswith("Watch stopped: GEODES refused the API key. Check it in Settings → Options → "
+                                 "Sentinel Mirror, then run the download again to resume watching. ")
+        assert reason.count("Watch stopped") == 1 and "request their transfer" in reason
+    assert sim.stats.requests["geodes.download"] == 0 and sim.stats.requests["geodes.availability"] == 1
+
+
 def test_cdse_download_and_ndvi_with_credentials_from_the_environment(simulator, sim_env, tmp_path):
     sim_env(simulator)
     footprints = run("search", search_params(PROVIDER=1, END="2023-06-10"))["OUTPUT"]

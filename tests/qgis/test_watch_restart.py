@@ -168,3 +168,40 @@ def test_a_watch_stopped_in_the_list_resumes_at_the_next_start_unless_forgotten(
         plugin.unload()
     finally:
         watches.forget(str(folder), "geodes")
+
+
+def test_a_resumed_watch_whose_key_was_revoked_stops_says_why_and_resumes_once_the_key_is_back(
+        load, simulator_factory, sim_env, fast_polling, tmp_path, qtbot, iface):
+    sim = sim_env(simulator_factory(offline_fraction=0.5, staging_delay_s=0.3))
+    folder = tmp_path / "dl"
+    products, tape = _earlier_session(sim, folder, choices={"ndvi": False, "views": False})
+    key = sim.set_api_key("a-key-the-user-revoked-meanwhile")   # the settings still hold the old one
+    try:
+        notices = []
+        bar = iface.messageBar()
+        original = bar.pushMessage
+        bar.pushMessage = lambda *a, **k: (notices.append(" ".join(str(x) for x in a)), original(*a, **k))[1]
+        plugin = load()
+        stopped = []
+        plugin.watches.authStopped.connect(lambda f, message: stopped.append((f, message)))
+        qtbot.waitUntil(lambda: bool(stopped), timeout=20000)   # resumed at the start, stopped by the service
+        assert stopped == [(str(folder), "Watch stopped: GEODES refused the API key. Check it in Settings → Options "
+                                         "→ Sentinel Mirror, then run the download again to resume watching.")]
+        qtbot.waitUntil(lambda: any("Watch stopped: GEODES refused the API key" in n for n in notices),
+                        timeout=5000)
+        assert not plugin.watches.active()
+        assert (str(folder), "geodes") in watches.registered()   # not forgotten: resumed later
+        assert sorted(p.id for p in pending_products(str(folder), "geodes")) == sorted(p.id for p in tape)
+        assert sim.stats.requests["geodes.download"] == len(products) - len(tape)   # no GET for those on tape
+        # the user puts the right key back and orders the products; the next start (here: resume) fetches them
+        sim.set_api_key(key)
+        sim.order([p.id for p in tape])
+        fetched = []
+        plugin.watches.fetched.connect(lambda f, done, left: fetched.append((done, left)))
+        assert plugin.resume_watches() == [(str(folder), "geodes", len(tape))]
+        qtbot.waitUntil(lambda: bool(fetched), timeout=60000)
+        assert fetched == [(len(tape), 0)] and pending_products(str(folder)) == []
+        assert (str(folder), "geodes") not in watches.registered()
+        plugin.unload()
+    finally:
+        watches.forget(str(folder), "geodes")

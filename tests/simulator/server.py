@@ -148,6 +148,15 @@ class MirrorSimulator:
             self.stats.record("sim.order", "POST", "/_sim/order", 200)
             return len(ordered)
 
+    def set_api_key(self, key):
+        """Change the GEODES API key the service accepts, at run time (None: every key refused): the user revoked
+        or renewed it in the portal. Returns the previous one. Also over HTTP: POST {base_url}/_sim/api_key
+        {"key": "..."} (or {"key": null})."""
+        with self.lock:
+            previous, self.config.api_key = self.config.api_key, key
+            self.stats.record("sim.api_key", "POST", "/_sim/api_key", 200)
+            return previous
+
     def prebuild(self, products=None):
         """Build (or load from the work dir cache) the archives now rather than on first listing."""
         for p in products if products is not None else self.catalogue.products:
@@ -173,6 +182,8 @@ class MirrorSimulator:
         sub = "/" + sub
         if service == "_sim" and sub == "/order" and request.method == "POST":
             return self._order_call(request)(environ, start_response)
+        if service == "_sim" and sub == "/api_key" and request.method == "POST":
+            return self._api_key_call(request)(environ, start_response)
         route = None
         if service == "geodes":
             route = geodes_api.route(request.method, sub)
@@ -235,6 +246,19 @@ class MirrorSimulator:
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             return json_response({"code": 400, "description": f"bad order: {e}"}, 400)
         return json_response({"ordered": n})
+
+    def _api_key_call(self, request):
+        """The control call behind `sim.set_api_key`."""
+        import json
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+            key = body["key"]
+            if key is not None and not isinstance(key, str):
+                raise TypeError("key must be a string or null")
+        except (ValueError, KeyError, TypeError) as e:
+            return json_response({"code": 400, "description": f"bad api_key call: {e}"}, 400)
+        self.set_api_key(key)
+        return json_response({"changed": True})
 
     # --- shared by both services -------------------------------------------------------------------
     def offline_reply(self):

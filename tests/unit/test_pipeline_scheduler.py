@@ -20,7 +20,7 @@ import pytest
 
 from plugin.core import journal as journal_mod
 from plugin.core.download import DownloadResult
-from plugin.core.errors import Cancelled, GoneError, QuotaError, RemoteError
+from plugin.core.errors import AuthError, Cancelled, GoneError, QuotaError, RemoteError
 from plugin.core.models import Availability, Product, ProductState
 from plugin.core.pipeline import PipelineOptions, pending_products, run_pipeline
 from plugin.core.progress import CallbackProgress
@@ -372,6 +372,63 @@ def test_an_availability_outage_does_not_fail_products_on_tape(tmp_path):
     cat.availability = flaky
     statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, poll_interval_s=5.0))
     assert [s.state for s in statuses] == [ProductState.DONE] * 3
+
+
+def test_a_refused_key_stops_the_watch_keeps_products_on_tape_and_a_later_run_resumes(tmp_path):
+    # The key is revoked 100 s into the watch: the products on tape are not the service's refusal's fault.
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(True, 0)] + [(False, 50)] * 3, batch=2)
+    real, start = cat.availability, clock.now()
+    refused = []
+
+    def revoked(products):
+        if clock.now() - start >= 100:
+            refused.append(clock.now())
+            raise AuthError("GEODES refused the credentials (HTTP 401) for the availability request. X-API-Key: k-1")
+        return real(products)
+    cat.availability = revoked
+    seen, stats = [], {}
+    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, watch_s=3600.0),
+                            on_status=seen.append, stats=stats)
+    assert [s.state for s in statuses] == [ProductState.DONE] + [ProductState.OFFLINE] * 3
+    assert not any(s.state is ProductState.FAILED for s in seen)
+    # (the fake has no watch_auth_reason: the pipeline's own wording; the real clients' is in test_watch_auth.py)
+    stopped = ("Watch stopped: GEODES refused the credentials. Check them in Settings → Options → Sentinel Mirror, "
+               "then run the download again to resume watching.")
+    assert all(s.reason == stopped for s in statuses[1:]) and stats["watch_stopped"] == stopped
+    assert any(s.state is ProductState.OFFLINE and s.reason == stopped for s in seen)   # said as it happens
+    assert len(refused) == 1 and clock.now() - start < 200   # stopped at once: no hammering, no hour-long wait
+    assert stats["instructions"].startswith(stopped + " 3 products are on tape at GEODES.")
+    assert sorted(p.id for p in pending_products(str(tmp_path), "geodes")) == ["id1", "id2", "id3"]
+    assert "k-1" not in open(os.path.join(str(tmp_path), journal_mod.JOURNAL_NAME), encoding="utf-8").read()
+    # the key fixed, the products ordered: a new run resumes the watch and fetches them
+    cat.availability = real
+    cat.order()
+    again = run_pipeline(cat, pending_products(str(tmp_path), "geodes"), str(tmp_path),
+                         options=_options(clock, cat), stats=(stats := {}))
+    assert [s.state for s in again] == [ProductState.DONE] * 3 and not stats["watch_stopped"]
+    assert pending_products(str(tmp_path)) == []
+
+
+def test_a_product_the_watch_brought_back_refused_for_the_credentials_goes_back_on_tape(tmp_path):
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(False, 10), (False, 10 ** 9)])
+    cat.order()
+    cat.faults["id0"] = [AuthError("The catalogue refused the credentials for S2A_PRODUCT_0 (HTTP 401).")]
+    statuses = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, watch_s=3600.0))
+    assert [s.state for s in statuses] == [ProductState.OFFLINE] * 2
+    assert all(s.reason.startswith("Watch stopped: GEODES refused the credentials.") for s in statuses)
+    assert cat.download_calls == ["id0"] and clock.now() - cat.start < 100
+    assert sorted(p.id for p in pending_products(str(tmp_path), "geodes")) == ["id0", "id1"]
+
+
+def test_an_online_product_refused_for_the_credentials_still_fails(tmp_path):
+    # not watched: the run's own download was refused, said as a failure (as before)
+    clock = FakeClock()
+    cat = FakeCatalogue(clock, [(True, 0)])
+    cat.faults["id0"] = [AuthError("GEODES refused the API key.")]
+    [status] = run_pipeline(cat, cat.products, str(tmp_path), options=_options(clock, cat, watch_s=0))
+    assert status.state is ProductState.FAILED and status.reason == "GEODES refused the API key."
 
 
 def test_a_hand_edited_journal_does_not_crash_the_run(tmp_path):

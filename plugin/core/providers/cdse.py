@@ -15,7 +15,7 @@ import re
 import threading
 import time
 
-from ..errors import AuthError, MalformedResponseError
+from ..errors import AuthError, MalformedResponseError, OneTimeCodeNeeded
 from ..models import Product
 from ..progress import NULL_PROGRESS, check_cancelled
 from ..redact import one_line, remember_secret
@@ -45,6 +45,19 @@ COLLECTION_FILTERS = {
 DATA_WORKSPACE_URL = "https://dataspace.copernicus.eu/"   # the Data Workspace is opened from the portal's home page
 TOTP_HINT = tr("This account uses two-factor login: give the current one-time code (the Processing parameter, the "
                "SENTINEL_MIRROR_CDSE_TOTP environment variable, or the dock's prompt).")
+
+LOGIN_CODE_NEEDED = tr("The CDSE login needs a new one-time code: this account uses two-factor login and its session "
+                       "(at most 60 min after the last login) has expired. Download again and give the current code.")
+WATCH_CODE_NEEDED = tr("Watch stopped: the CDSE login needs a new one-time code (two-factor account; the session "
+                       "lasts 60 min). Download again and give the current code to resume watching.")
+WATCH_LOGIN_REFUSED = tr("Watch stopped: CDSE refused the login. Check the username and password in Settings → "
+                         "Options → Sentinel Mirror, then run the download again (a two-factor account: give the "
+                         "current code) to resume watching.")
+
+
+def watch_auth_reason(error):
+    """What a watch stopped by `error` (an AuthError) tells the user for each product it leaves on tape."""
+    return WATCH_CODE_NEEDED if isinstance(error, OneTimeCodeNeeded) else WATCH_LOGIN_REFUSED
 
 
 def offline_recall():
@@ -88,8 +101,12 @@ class CdseProvider:
     def __init__(self, endpoints, credentials, session, *, sleep=time.sleep, policy=None, clock=time.monotonic,
                  keep_all_baselines=False, **_ignored):
         self.offline_recall = offline_recall()
+        self.watch_auth_reason = watch_auth_reason
         self.keep_all_baselines = keep_all_baselines
         self._totp = (credentials.totp or "").strip()
+        # a code was given: a two-factor account. Its code is good for one login; once the session (the refresh
+        # token, 60 min on CDSE) has expired, only the user can log in again (OneTimeCodeNeeded, nothing sent)
+        self.two_factor = bool(self._totp)
         if self._totp:
             remember_secret(self._totp)   # masked by value like the password
         self.base = endpoints.cdse.rstrip("/")
@@ -105,6 +122,7 @@ class CdseProvider:
         self._handed = threading.local()   # the token download_request last gave to each thread
         self._access = self._refresh = None
         self._access_expiry = self._refresh_expiry = 0.0
+        self._login_refused = None   # the service refused these credentials: not sent again (a watch's downloads)
         self._margin = 60.0
 
     # --- search ------------------------------------------------------------------------------------
@@ -240,6 +258,10 @@ class CdseProvider:
         if not self.username or not self._password:
             raise AuthError(tr("Downloading from {service} needs an account. {auth_hint}",
                                service=SERVICE, auth_hint=AUTH_HINT))
+        if self.two_factor and not self._totp:
+            raise OneTimeCodeNeeded(LOGIN_CODE_NEEDED)
+        if self._login_refused is not None:   # parallel downloads of a watch: one refused login, not one each
+            raise AuthError(self._login_refused)
         form = {"grant_type": "password", "username": self.username, "password": self._password}
         if self._totp:   # two-factor accounts (CDSE Token documentation); a code is good for one login
             form["totp"], self._totp = self._totp, ""
@@ -247,10 +269,11 @@ class CdseProvider:
         if response.status_code != 200:
             what = tr("the one-time code (or the password)") if "totp" in form else tr("the username or password")
             hint = "" if "totp" in form else tr(" If the account uses two-factor login: {hint}", hint=TOTP_HINT)
-            raise AuthError(tr("{service} refused {what} (HTTP {status_code}). {auth_hint}{hint} The service "
-                               "said: {response}",
-                               service=SERVICE, what=what, status_code=response.status_code, auth_hint=AUTH_HINT,
-                               hint=hint, response=quote_body(response, 120)))
+            self._login_refused = tr("{service} refused {what} (HTTP {status_code}). {auth_hint}{hint} The service "
+                                     "said: {response}",
+                                     service=SERVICE, what=what, status_code=response.status_code,
+                                     auth_hint=AUTH_HINT, hint=hint, response=quote_body(response, 120))
+            raise AuthError(self._login_refused)
         self._store(response)
 
     def _grant_refresh(self):

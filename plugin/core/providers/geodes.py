@@ -28,6 +28,8 @@ FIX_URL = tr("Correct the GEODES address in Settings → Options → Sentinel Mi
 AUTH_HINT = tr("Set your GEODES API key in Settings → Options → Sentinel Mirror → GEODES authentication (or the "
                "SENTINEL_MIRROR_GEODES_API_KEY environment variable); create the key in your user settings on "
                "geodes-portal.cnes.fr.")
+WATCH_KEY_REFUSED = tr("Watch stopped: GEODES refused the API key. Check it in Settings → Options → Sentinel Mirror, "
+                       "then run the download again to resume watching.")
 PAGE_LIMIT = 80          # the GEODES API documentation caps pages at 80
 # pyGeodes sends its downloads to gdh-portal-prod for hrefs not on geodes-portal (shared/notes/apis.md)
 OFFICIAL_ALIASES = {"geodes-portal.cnes.fr": ("gdh-portal-prod.cnes.fr",)}
@@ -79,6 +81,11 @@ class GeodesProvider:
         self.http = JsonHttp(session, SERVICE, AUTH_HINT, policy=policy, sleep=sleep)
         self.max_connections = max(1, int(max_connections or MAX_CONNECTIONS))
         self.offline_recall = offline_recall(self.base)
+
+    @staticmethod
+    def watch_auth_reason(_error):
+        """What a watch stopped by an AuthError (key revoked or changed) tells the user for each product on tape."""
+        return WATCH_KEY_REFUSED
 
     # --- search ------------------------------------------------------------------------------------
     def search(self, query, progress=None):
