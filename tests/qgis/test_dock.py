@@ -707,3 +707,36 @@ def test_sentinel1_product_type_choice_grd_by_default_slc_on_request(make_dock, 
     assert min(p.size for p in slc) > 3 * max(p.size for p in grd)   # the size column tells them apart
     dock.ui.providerCombo.setCurrentIndex(dock.ui.providerCombo.findData("cdse"))
     assert not combo.isVisibleTo(dock)                      # CDSE's radar collection is GRD only
+
+
+def test_a_newest_date_that_cannot_open_leaves_the_tile_on_the_map_and_is_said(make_dock, simulator_factory, qtbot,
+                                                                               monkeypatch):
+    from plugin.gui import layer_loader
+    from plugin.qgis.layers import product_identity
+    sim = simulator_factory(seed=3)
+    dock = make_dock(sim)
+    dock.ui.ndviCheck.setChecked(True)
+    dock.ui.loadCheck.setChecked(True)
+    search(dock, qtbot)
+    dock.model.set_all_checked(False)
+    dock.model.set_checked(range(3), True)
+    days = sorted({p.acquired.date() for p in dock.model.checked_products()})
+    assert len(days) == 3
+    damaged = []
+    start = layer_loader.LayerLoader.start
+
+    def damage_newest_then_start(loader):   # the newest date's NDVI and natural colour, written then damaged
+        for _kind, path in loader.jobs:
+            if product_identity(path)[1].date() == days[-1]:
+                Path(path).write_bytes(b"II*\x00" + b"\x00" * 60)
+                damaged.append(Path(path).name)
+        start(loader)
+    monkeypatch.setattr(layer_loader.LayerLoader, "start", damage_newest_then_start)
+    with qtbot.waitSignal(dock.runFinished, timeout=120000) as blocker:
+        qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["done"] and len(damaged) == 2
+    group = QgsProject.instance().layerTreeRoot().findGroup("Sentinel-2 T31TCJ")
+    ticked = {c.name(): c.itemVisibilityChecked() for c in group.children() if QgsLayerTree.isGroup(c)}
+    assert ticked == {days[0].isoformat(): False, days[1].isoformat(): True}   # the newest that opened is shown
+    said = " ".join(w.toPlainText() for w in dock.bar.findChildren(QTextEdit))
+    assert "2 layers could not be added" in said and "cannot open" in said, said
