@@ -3297,6 +3297,26 @@ Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les pr
         <source>Sentinel-1 product type (GEODES radar)</source>
         <translation>Type de produit Sentinel-1 (radar GEODES)</translation>
     </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Float32 (exact)</source>
+        <translation>Float32 (exact)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Int16 (compact)</source>
+        <translation>Int16 (compact)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>10 m grid</source>
+        <translation>Grille à 10 m</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>20 m grid</source>
+        <translation>Grille à 20 m</translation>
+    </message>
 </context>
 <context>
     <name>ProfilePanel</name>
@@ -3622,6 +3642,16 @@ Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les pr
         <location filename="../ui/dock.ui"/>
         <source>The index computed after each download: NDVI (vegetation), NDWI and MNDWI (water), NDMI (moisture), NBR (burn), NDRE (red edge), EVI, SAVI. 20 m bands are brought onto the 10 m grid.</source>
         <translation>L’indice calculé après chaque téléchargement : NDVI (végétation), NDWI et MNDWI (eau), NDMI (humidité), NBR (brûlis), NDRE (red edge), EVI, SAVI. Les bandes à 20 m sont ramenées sur la grille à 10 m.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>How the index is stored. Float32 is exact. Int16 keeps the index x 10000 (no data -32768, scale 0.0001 in the file, so QGIS shows true values) in a third of the space, to within 0.00005.</source>
+        <translation>Comment l’indice est stocké. Float32 est exact. Int16 garde l’indice × 10000 (nodata -32768, échelle 0,0001 dans le fichier, QGIS affiche donc les vraies valeurs) dans un tiers de la place, à 0,00005 près.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>The grid of the index: 10 m (20 m bands replicated 2 x 2), or 20 m (10 m bands averaged 2 x 2: a quarter of the pixels; the file name ends in _20m).</source>
+        <translation>La grille de l’indice : 10 m (bandes à 20 m dupliquées 2 × 2), ou 20 m (bandes à 10 m moyennées 2 × 2 : un quart des pixels ; le nom du fichier finit par _20m).</translation>
     </message>
 </context>
 <context>
