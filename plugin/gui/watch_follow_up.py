@@ -1,9 +1,10 @@
 """What a watch does with each product it brings in: what the run that started the watch would have done.
 
-The run's choices (plugin/qgis/watches.py: ndvi, index, encoding, resolution, views, load) are applied to the products the watch
-downloads, a batch at a time as they arrive: the same steps as the dock's run (DownloadRun.process: the index
-task, the natural-colour task), then the layers through the same slice-by-slice path (LayerLoader). Products that
-arrive while a batch is being processed wait for the next one. Main thread only: tasks do the work.
+The run's choices (plugin/qgis/watches.py: ndvi, index, encoding, resolution, views, load) are applied to the
+products the watch downloads, a batch at a time as they arrive: the same steps as the dock's run
+(DownloadRun.process: the index task, the natural-colour task), then the layers through the same slice-by-slice
+path (LayerLoader). Products that arrive while a batch is being processed wait for the next one. Main thread only:
+tasks do the work.
 """
 import logging
 
