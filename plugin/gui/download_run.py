@@ -51,8 +51,9 @@ class DownloadRun(QObject):
                  encoding="float32", resolution=10):
         super().__init__(parent)
         self.provider, self.products, self.options = provider, list(products), options
-        # the "ndvi" step: which spectral index, stored how, on which grid (plugin/core/indices.py, ndvi_batch.py)
-        self.index, self.encoding, self.resolution = index or "NDVI", encoding or "float32", int(resolution or 10)
+        # the "ndvi" step: which spectral index, stored how, on which grid (plugin/core/indices.py, ndvi_batch.py);
+        # checked by the engine, so a bad value (a hand-edited watch) is a reported step failure, not a crash here
+        self.index, self.encoding, self.resolution = index or "NDVI", encoding or "float32", resolution or 10
         self.outcome = RunOutcome(folder=str(folder))
         self._steps = (["ndvi"] if ndvi else []) + (["views"] if views else [])
         self.choices = {"ndvi": bool(ndvi), "index": self.index, "encoding": self.encoding,   # kept with a watch
