@@ -3322,6 +3322,26 @@ Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les pr
         <source>Products on tape in {folder}: {message}</source>
         <translation>Produits sur bande dans {folder} : {message}</translation>
     </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Float32 (exact)</source>
+        <translation>Float32 (exact)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Int16 (compact)</source>
+        <translation>Int16 (compact)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>10 m grid</source>
+        <translation>Grille à 10 m</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>20 m grid</source>
+        <translation>Grille à 20 m</translation>
+    </message>
 </context>
 <context>
     <name>ProfilePanel</name>
@@ -3647,6 +3667,16 @@ Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les pr
         <location filename="../ui/dock.ui"/>
         <source>Download the ticked products: online ones in parallel at once, each verified before it lands; products on tape are listed with how to order them in the service&apos;s portal, then watched and fetched as soon as they are back. Same engine as the Processing algorithm.</source>
         <translation>Télécharger les produits cochés : ceux en ligne aussitôt et en parallèle, chacun vérifié avant d’être déposé ; les produits sur bande sont listés avec la façon de les commander dans le portail du service, puis surveillés et récupérés dès qu’ils sont revenus. Même moteur que l’algorithme Processing.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>How the index is stored. Float32 is exact. Int16 keeps the index x 10000 (no data -32768, scale 0.0001 in the file, so QGIS shows true values) in a third of the space, to within 0.00005.</source>
+        <translation>Comment l’indice est stocké. Float32 est exact. Int16 garde l’indice × 10000 (nodata -32768, échelle 0,0001 dans le fichier, QGIS affiche donc les vraies valeurs) dans un tiers de la place, à 0,00005 près.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.ui"/>
+        <source>The grid of the index: 10 m (20 m bands replicated 2 x 2), or 20 m (10 m bands averaged 2 x 2: a quarter of the pixels; the file name ends in _20m).</source>
+        <translation>La grille de l’indice : 10 m (bandes à 20 m dupliquées 2 × 2), ou 20 m (bandes à 10 m moyennées 2 × 2 : un quart des pixels ; le nom du fichier finit par _20m).</translation>
     </message>
 </context>
 <context>

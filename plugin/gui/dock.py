@@ -19,7 +19,7 @@ from qgis.PyQt.QtWidgets import QHeaderView, QPushButton, QSizePolicy, QWidget
 
 from .. import about
 from ..core.errors import AuthError, FolderError, NotFoundError, SentinelMirrorError
-from ..core.indices import INDEX_NAMES
+from ..core.indices import FLOAT32, INDEX_NAMES, INT16
 from ..core.models import ProductKind, ProductState
 from ..core.paths import writable_folder
 from ..qgis.i18n import localize, tr
@@ -61,6 +61,11 @@ class SentinelMirrorDock(QgsDockWidget):
         self.ui.setupUi(contents)
         for name in INDEX_NAMES:             # the index computed after downloads, next to "Compute"
             self.ui.indexCombo.addItem(name, name)
+        # how it is written: the same choices as sentinelmirror:index, in words short enough for a dock row
+        self.ui.encodingCombo.addItem(tr("Float32 (exact)"), FLOAT32)
+        self.ui.encodingCombo.addItem(tr("Int16 (compact)"), INT16)
+        self.ui.resolutionCombo.addItem(tr("10 m grid"), 10)
+        self.ui.resolutionCombo.addItem(tr("20 m grid"), 20)
         self.bar = QgsMessageBar(contents)
         contents.layout().insertWidget(0, self.bar)
         self.setWidget(contents)
@@ -91,8 +96,9 @@ class SentinelMirrorDock(QgsDockWidget):
         self.form = SearchForm(self.ui, self.canvas, is_shown=lambda: not self.isHidden(), parent=self)
         self.form.notice.connect(lambda text: self.bar.pushMessage(text, Qgis.MessageLevel.Info, 4))
         self.form.refused.connect(self.show_error)
-        self.ui.indexCombo.setEnabled(self.ui.ndviCheck.isChecked())
-        self.ui.ndviCheck.toggled.connect(self.ui.indexCombo.setEnabled)
+        for combo in (self.ui.indexCombo, self.ui.encodingCombo, self.ui.resolutionCombo):
+            combo.setEnabled(self.ui.ndviCheck.isChecked())   # they only matter when something is computed
+            self.ui.ndviCheck.toggled.connect(combo.setEnabled)
         self._setup_buttons()
         self._setup_results()
         from .flood_action import FloodAction
@@ -334,6 +340,8 @@ class SentinelMirrorDock(QgsDockWidget):
         # the run ends once the online products are in; products on tape are watched apart (gui/watches.py)
         run = DownloadRun(self.provider, products, folder, options=pipeline_options(config, watch_s=0.0),
                           ndvi=optical and self.ui.ndviCheck.isChecked(), index=self.ui.indexCombo.currentData(),
+                          encoding=self.ui.encodingCombo.currentData(),
+                          resolution=self.ui.resolutionCombo.currentData(),
                           views=optical and self.ui.loadCheck.isChecked(), parent=self)
         self.statuses = StatusBatcher(parent=run)
         self.statuses.batchReady.connect(self.model.apply_statuses)

@@ -20,6 +20,8 @@ def save_inputs(ui):
     s.setValue(PREFIX + "max_cloud", ui.cloudSpin.value())
     s.setValue(PREFIX + "ndvi", ui.ndviCheck.isChecked())
     s.setValue(PREFIX + "index", ui.indexCombo.currentData())
+    s.setValue(PREFIX + "encoding", ui.encodingCombo.currentData())
+    s.setValue(PREFIX + "resolution", ui.resolutionCombo.currentData())
     s.setValue(PREFIX + "load", ui.loadCheck.isChecked())
 
 
@@ -48,6 +50,12 @@ def restore_inputs(ui):
         pass
     ui.ndviCheck.setChecked(flag("ndvi", True))
     ui.indexCombo.setCurrentIndex(max(0, ui.indexCombo.findData(s.value(PREFIX + "index", "NDVI"))))
+    ui.encodingCombo.setCurrentIndex(max(0, ui.encodingCombo.findData(s.value(PREFIX + "encoding", "float32"))))
+    try:   # QgsSettings may hand the number back as text
+        resolution = int(s.value(PREFIX + "resolution", 10))
+    except (TypeError, ValueError):
+        resolution = 10
+    ui.resolutionCombo.setCurrentIndex(max(0, ui.resolutionCombo.findData(resolution)))
     ui.loadCheck.setChecked(flag("load", True))
     (ui.extentRadio if s.value(PREFIX + "mode", "tile") == "extent" else ui.tileRadio).setChecked(True)
     return recent_tiles()

@@ -47,13 +47,17 @@ class DownloadRun(QObject):
     failed = pyqtSignal(str)                 # the run itself failed (nothing could be tried)
     cancelled = pyqtSignal(list)             # ProductStatus of the rows the cancel stopped mid-way
 
-    def __init__(self, provider, products, folder, options=None, ndvi=True, views=True, parent=None, index="NDVI"):
+    def __init__(self, provider, products, folder, options=None, ndvi=True, views=True, parent=None, index="NDVI",
+                 encoding="float32", resolution=10):
         super().__init__(parent)
         self.provider, self.products, self.options = provider, list(products), options
-        self.index = index or "NDVI"            # the spectral index of the "ndvi" step (plugin/core/indices.py)
+        # the "ndvi" step: which spectral index, stored how, on which grid (plugin/core/indices.py, ndvi_batch.py);
+        # checked by the engine, so a bad value (a hand-edited watch) is a reported step failure, not a crash here
+        self.index, self.encoding, self.resolution = index or "NDVI", encoding or "float32", resolution or 10
         self.outcome = RunOutcome(folder=str(folder))
         self._steps = (["ndvi"] if ndvi else []) + (["views"] if views else [])
-        self.choices = {"ndvi": bool(ndvi), "index": self.index, "views": bool(views)}   # kept with a watch
+        self.choices = {"ndvi": bool(ndvi), "index": self.index, "encoding": self.encoding,   # kept with a watch
+                        "resolution": self.resolution, "views": bool(views)}
         self._last = {}
         self.task = None
         self.started = None
@@ -107,7 +111,8 @@ class DownloadRun(QObject):
             step = self._steps.pop(0)
             if step == "ndvi":
                 from ..tasks.ndvi_task import NdviTask
-                task = NdviTask(archives, self.outcome.folder, index=self.index)
+                task = NdviTask(archives, self.outcome.folder, index=self.index, encoding=self.encoding,
+                                resolution=self.resolution)
                 task.resultsReady.connect(lambda results: self._step_done("ndvi", results))
                 self._start(task, f"{self.index} %p %")
                 return

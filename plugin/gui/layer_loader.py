@@ -6,7 +6,8 @@ runs in a task (plugin/tasks/product_layers_task.py); placing them in the projec
 slices of at most `budget_ms` with the event loop running in between. Only the newest date of each tile is ticked
 (the others are in the layers panel, folded and unticked, ready for the Temporal Controller): hundreds of stacked
 visible rasters would make every redraw of the map compose them all on the main thread, and cloud-masked NDVI
-would show older dates through its holes.
+would show older dates through its holes. "Newest" is among the layers that opened: a newest date whose files are
+damaged must not leave its tile with nothing ticked (its failure is reported with the others).
 """
 import logging
 import time
@@ -32,7 +33,7 @@ class LayerLoader(QObject):
         super().__init__(parent)
         self.project, self.budget_s = project, budget_ms / 1000.0
         self.jobs = qlayers.product_layer_jobs(ndvi_paths, natural_colour_paths)
-        self.newest = qlayers.newest_per_tile(path for _kind, path in self.jobs)
+        self.newest = {}         # {tile: newest day}, known once the layers are opened (_opened)
         self.total = len(self.jobs)
         self.ready = []          # (kind, path, layer, reason) from the task, placed a slice at a time
         self.added, self.errors = [], []
@@ -61,6 +62,7 @@ class LayerLoader(QObject):
     def _opened(self, results):
         self.task = None
         self.ready = [] if self._cancelled else list(results)
+        self.newest = qlayers.newest_per_tile(path for _kind, path, layer, _reason in self.ready if layer is not None)
         QTimer.singleShot(0, self._slice)
 
     def _slice(self):

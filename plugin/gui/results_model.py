@@ -95,6 +95,7 @@ class ResultsModel(QAbstractTableModel):
         self._row = {}
         self._n_checked = 0          # the totals of the ticked rows, kept as ticks change (the summary line)
         self._size_checked = 0
+        self._sorted_on = None       # (column, order) of the last sort: a sort on State follows state changes
 
     # --- content -------------------------------------------------------------------------------
     def set_products(self, products, checked=True):
@@ -154,8 +155,10 @@ class ResultsModel(QAbstractTableModel):
     def apply_statuses(self, statuses):
         """Apply ProductStatus updates in order (main thread): each change of state is reported once, and the
         view is told once per run of adjacent changed rows, on the State column only: the cost follows what
-        changed, never the number of rows (no reset, no re-sort, no re-filter)."""
-        rows = set()
+        changed, never the number of rows (no reset, no re-filter). The one exception: a table sorted on State
+        is sorted again when a state changed, once for the whole batch (the caller hands statuses a few times a
+        second, gui/status_batch.py), never per status; progress within a state does not move a row."""
+        rows, moved = set(), False
         for status in statuses:
             row = self._row.get(status.product_id)
             if row is None:
@@ -164,14 +167,20 @@ class ResultsModel(QAbstractTableModel):
             self._status[status.product_id] = status
             rows.add(row)
             if previous is None or previous.state is not status.state:
+                moved = True
                 self.stateChanged.emit(status.product_id, status.state)
         for first, last in _runs(sorted(rows)):
             self.dataChanged.emit(self.index(first, STATE), self.index(last, STATE))
+        if moved and self._sorted_on is not None and self._sorted_on[0] == STATE:
+            self.sort(*self._sorted_on)
 
     def sort(self, column, order=Qt.SortOrder.AscendingOrder):
         """Reorder the rows on one column's raw values: one Python sort (not a Qt sort asking data() for both
         sides of every comparison: thousands of calls at 300 rows). Ticks, statuses and the current row follow."""
-        if not 0 <= column < len(HEADERS) or not self._products:
+        if not 0 <= column < len(HEADERS):
+            return
+        self._sorted_on = (column, order)
+        if not self._products:
             return
         self.layoutAboutToBeChanged.emit()
         keys = [self._sort_key(p, self._status.get(p.id), column) for p in self._products]

@@ -373,7 +373,9 @@ class SearchForm(QObject):
         ui = self.ui
         for signal in (ui.tileEdit.textChanged, ui.tileRadio.toggled, ui.providerCombo.currentIndexChanged,
                        ui.collectionCombo.currentIndexChanged, ui.startDate.dateChanged, ui.endDate.dateChanged,
-                       ui.cloudSpin.valueChanged, ui.ndviCheck.toggled, ui.loadCheck.toggled):
+                       ui.cloudSpin.valueChanged, ui.ndviCheck.toggled, ui.indexCombo.currentIndexChanged,
+                       ui.encodingCombo.currentIndexChanged, ui.resolutionCombo.currentIndexChanged,
+                       ui.loadCheck.toggled):
             signal.connect(lambda *_: self._save_timer.start())
 
     # ------------------------------------------------------------------------------------------- lifecycle

@@ -1,9 +1,10 @@
 """What a watch does with each product it brings in: what the run that started the watch would have done.
 
-The run's choices (plugin/qgis/watches.py: ndvi, index, views, load) are applied to the products the watch
-downloads, a batch at a time as they arrive: the same steps as the dock's run (DownloadRun.process: the index
-task, the natural-colour task), then the layers through the same slice-by-slice path (LayerLoader). Products that
-arrive while a batch is being processed wait for the next one. Main thread only: tasks do the work.
+The run's choices (plugin/qgis/watches.py: ndvi, index, encoding, resolution, views, load) are applied to the
+products the watch downloads, a batch at a time as they arrive: the same steps as the dock's run
+(DownloadRun.process: the index task, the natural-colour task), then the layers through the same slice-by-slice
+path (LayerLoader). Products that arrive while a batch is being processed wait for the next one. Main thread only:
+tasks do the work.
 """
 import logging
 
@@ -58,9 +59,11 @@ class WatchFollowUp(QObject):
             return
         from .download_run import DownloadRun
         batch, self.queued = self.queued, []
+        # a watch registered before encoding and resolution were choices: float32 on the 10 m grid, as then
         run = DownloadRun(self.provider, [], self.folder, ndvi=self.choices.get("ndvi", False),
                           views=self.choices.get("views", False), index=self.choices.get("index") or "NDVI",
-                          parent=self)
+                          encoding=self.choices.get("encoding") or "float32",
+                          resolution=self.choices.get("resolution") or 10, parent=self)
         run.finished.connect(self._processed)
         run.stepFailed.connect(self.stepFailed)
         run.failed.connect(lambda message: self._batch_ended([message]))

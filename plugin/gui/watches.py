@@ -46,10 +46,10 @@ class WatchManager(QObject):
     # ---- what the user (or the plugin) asks ----------------------------------------------------------------
     def watch(self, folder, provider_name, choices=None, provider=None):
         """Start watching the products on tape in `folder` (no-op if already watched or none is on tape);
-        returns how many products are watched. `choices` (the run's: ndvi, index, views, load) are kept with the
-        watch; None keeps the registered ones (a resumed watch). `provider`: the client of the run that started the
-        watch (its login goes on: a CDSE two-factor account cannot log in again without a new code); None opens
-        one from the settings."""
+        returns how many products are watched. `choices` (the run's: ndvi, index, encoding, resolution, views,
+        load) are kept with the watch; None keeps the registered ones (a resumed watch). `provider`: the client of
+        the run that started the watch (its login goes on: a CDSE two-factor account cannot log in again without a
+        new code); None opens one from the settings."""
         from ..core.pipeline import pending_products
         key = (str(folder), provider_name)
         if key in self.tasks:

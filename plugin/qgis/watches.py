@@ -7,7 +7,8 @@ import json
 from qgis.core import QgsSettings
 
 KEY = "sentinel_mirror/watches"
-CHOICE_KEYS = ("ndvi", "index", "views", "load")   # what the run asked for: compute (which index), views, load
+# what the run asked for: compute (which index, stored how, on which grid), views, load
+CHOICE_KEYS = ("ndvi", "index", "encoding", "resolution", "views", "load")
 
 
 def registered(settings=None):
@@ -22,8 +23,8 @@ def registered(settings=None):
 
 
 def choices(folder, provider_name, settings=None):
-    """The registered run's choices for this watch ({} if none were given): ndvi (bool), index (str), views (bool),
-    load (bool)."""
+    """The registered run's choices for this watch ({} if none were given): ndvi (bool), index (str), encoding
+    ("float32" | "int16"), resolution (10 | 20), views (bool), load (bool)."""
     return dict(_entries(settings).get((folder, provider_name)) or {})
 
 

@@ -18,12 +18,12 @@ class NdviTask(CoreTask):
     resultsReady = pyqtSignal(list)
     productFailed = pyqtSignal(str, str)
 
-    def __init__(self, archives, out_folder, masks=None, index="NDVI", encoding="float32"):
+    def __init__(self, archives, out_folder, masks=None, index="NDVI", encoding="float32", resolution=10):
         self.archives = list(archives)
         super().__init__(tr("Sentinel Mirror: {index} of 1 product", index=index) if len(self.archives) == 1 else
                          tr("Sentinel Mirror: {index} of {n} products", index=index, n=len(self.archives)))
         self.out_folder, self.masks = out_folder, masks
-        self.index, self.encoding = index, encoding
+        self.index, self.encoding, self.resolution = index, encoding, resolution
         self.errors = []
 
     def work(self, progress):
@@ -31,7 +31,8 @@ class NdviTask(CoreTask):
                                                   progress=progress,
                                                   on_error=lambda archive, why: self.productFailed.emit(archive,
                                                                                                         localize(why)),
-                                                  index=self.index, encoding=self.encoding)
+                                                  index=self.index, encoding=self.encoding,
+                                                  resolution=self.resolution)
         if not results and self.errors:
             raise ProductFormatError(self.errors[0][1])
         return results

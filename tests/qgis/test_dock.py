@@ -707,3 +707,93 @@ def test_sentinel1_product_type_choice_grd_by_default_slc_on_request(make_dock, 
     assert min(p.size for p in slc) > 3 * max(p.size for p in grd)   # the size column tells them apart
     dock.ui.providerCombo.setCurrentIndex(dock.ui.providerCombo.findData("cdse"))
     assert not combo.isVisibleTo(dock)                      # CDSE's radar collection is GRD only
+
+
+def test_a_newest_date_that_cannot_open_leaves_the_tile_on_the_map_and_is_said(make_dock, simulator_factory, qtbot,
+                                                                               monkeypatch):
+    from plugin.gui import layer_loader
+    from plugin.qgis.layers import product_identity
+    sim = simulator_factory(seed=3)
+    dock = make_dock(sim)
+    dock.ui.ndviCheck.setChecked(True)
+    dock.ui.loadCheck.setChecked(True)
+    search(dock, qtbot)
+    dock.model.set_all_checked(False)
+    dock.model.set_checked(range(3), True)
+    days = sorted({p.acquired.date() for p in dock.model.checked_products()})
+    assert len(days) == 3
+    damaged = []
+    start = layer_loader.LayerLoader.start
+
+    def damage_newest_then_start(loader):   # the newest date's NDVI and natural colour, written then damaged
+        for _kind, path in loader.jobs:
+            if product_identity(path)[1].date() == days[-1]:
+                Path(path).write_bytes(b"II*\x00" + b"\x00" * 60)
+                damaged.append(Path(path).name)
+        start(loader)
+    monkeypatch.setattr(layer_loader.LayerLoader, "start", damage_newest_then_start)
+    with qtbot.waitSignal(dock.runFinished, timeout=120000) as blocker:
+        qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["done"] and len(damaged) == 2
+    group = QgsProject.instance().layerTreeRoot().findGroup("Sentinel-2 T31TCJ")
+    ticked = {c.name(): c.itemVisibilityChecked() for c in group.children() if QgsLayerTree.isGroup(c)}
+    assert ticked == {days[0].isoformat(): False, days[1].isoformat(): True}   # the newest that opened is shown
+    said = " ".join(w.toPlainText() for w in dock.bar.findChildren(QTextEdit))
+    assert "2 layers could not be added" in said and "cannot open" in said, said
+
+
+def test_index_encoding_and_grid_choices_reach_the_rasters_the_layers_and_the_watch(make_dock, simulator_factory,
+                                                                                      qtbot, tmp_path):
+    import numpy as np
+    from osgeo import gdal
+    from qgis.core import QgsPointXY
+    from plugin.core.ndvi_batch import compute_ndvi_batch
+    from plugin.gui.watches import WatchManager
+    from plugin.qgis import layers as qlayers, watches
+    sim = simulator_factory(offline_fraction=0.5, staging_delay_s=30, seed=3)
+    dock = make_dock(sim)
+    dock.watches = WatchManager()
+    dock.ui.ndviCheck.setChecked(True)
+    dock.ui.loadCheck.setChecked(True)
+    search(dock, qtbot)
+    online = [r for r, p in enumerate(dock.model.products()) if p.availability is Availability.ONLINE][:2]
+    tape = [r for r, p in enumerate(dock.model.products()) if p.availability is not Availability.ONLINE][:1]
+    dock.model.set_all_checked(False)
+    dock.model.set_checked(online + tape, True)
+    dock.ui.encodingCombo.setCurrentIndex(dock.ui.encodingCombo.findData("int16"))
+    dock.ui.resolutionCombo.setCurrentIndex(dock.ui.resolutionCombo.findData(20))
+    added = []
+    dock.layersAdded.connect(added.extend)
+    with qtbot.waitSignal(dock.runFinished, timeout=120000) as blocker:
+        qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["done"]
+    archives = [dock.model.status(dock.model.product(r).id).path for r in online]
+    ref, _errors = compute_ndvi_batch(archives, str(tmp_path / "ref"), encoding="float32", resolution=20)
+    index_layers = {Path(lyr.source()).name: lyr for lyr in added if lyr.name().startswith("NDVI")}
+    assert sorted(index_layers) == sorted(Path(r.path).name for r in ref)   # <product>_NDVI_20m.tif, on the map
+    for r in ref:
+        q_ds, f_ds = gdal.Open(str(Path(archives[0]).parent / Path(r.path).name)), gdal.Open(str(r.path))
+        band = q_ds.GetRasterBand(1)
+        assert band.DataType == gdal.GDT_Int16 and band.GetNoDataValue() == -32768 and band.GetScale() == 1e-4
+        assert q_ds.GetGeoTransform() == f_ds.GetGeoTransform() and q_ds.GetGeoTransform()[1] == 20.0
+        q, f = band.ReadAsArray(), f_ds.GetRasterBand(1).ReadAsArray()
+        ok = f != -9999
+        assert ok.any() and np.array_equal(q == -32768, ~ok)
+        assert np.max(np.abs(q[ok] * 1e-4 - f[ok])) <= 1e-4
+        # the layer reads true index values (QGIS applies the band scale) and has the index's style
+        layer, gt = index_layers[Path(r.path).name], q_ds.GetGeoTransform()
+        y, x = np.argwhere(ok)[len(np.argwhere(ok)) // 2]
+        value, found = layer.dataProvider().sample(QgsPointXY(gt[0] + (x + 0.5) * gt[1], gt[3] + (y + 0.5) * gt[5]), 1)
+        assert found and value == pytest.approx(float(f[y, x]), abs=1e-4)
+        reference = qlayers.ndvi_layer(str(r.path))   # the Float32 layer's style (kept alive: its shader is its own)
+        shaders = [lyr.renderer().shader().rasterShaderFunction() for lyr in (layer, reference)]
+        assert len({(sh.minimumValue(), sh.maximumValue(), len(sh.colorRampItemList())) for sh in shaders}) == 1
+        del shaders, reference
+    # the product on tape is watched: what the watch brings in, even after a restart, gets the same index
+    folder = dock.last_run.outcome.folder
+    assert {k: watches.choices(folder, "geodes")[k] for k in ("index", "encoding", "resolution")} == {
+        "index": "NDVI", "encoding": "int16", "resolution": 20}
+    # the choices are remembered with the other inputs (saved shortly after each change)
+    qtbot.waitUntil(lambda: not dock.form._save_timer.isActive(), timeout=2000)
+    again = make_dock(sim)
+    assert again.ui.encodingCombo.currentData() == "int16" and again.ui.resolutionCombo.currentData() == 20

@@ -169,3 +169,37 @@ def test_sort_and_filter_at_300_rows(big_dock, qtbot, monkeypatch):
     assert proxy.rowCount() == N_ROWS // 2
     assert counts.n["data() calls"] <= 2 * N_ROWS, counts.n     # one filter text per row, no more
     assert dock.ui.summaryLabel.text().endswith(f"· {N_ROWS // 2} shown")
+
+
+def test_a_table_sorted_on_state_shows_a_newly_done_row_in_its_place_at_the_next_refresh(big_dock, qtbot,
+                                                                                          monkeypatch):
+    import threading
+    dock = big_dock
+    view, proxy = dock.ui.resultsView, dock.proxy
+    view.sortByColumn(rm.STATE, Qt.SortOrder.DescendingOrder)   # finished rows (done, failed, cancelled) first
+    first_done = dock.model.products()[N_ROWS // 2]              # a row in the middle of the table
+    release = threading.Event()
+
+    def pipeline(provider, products, folder, progress=None, on_status=None, **kw):
+        for i in range(N_UPDATES):                               # progress: no row changes its place
+            p = products[(i * 7) % len(products)]
+            on_status(ProductStatus(p.id, ProductState.DOWNLOADING, bytes_done=i % 100, bytes_total=100))
+        on_status(ProductStatus(first_done.id, ProductState.DONE, 100, 100, path=f"{folder}/a.zip"))
+        release.wait(30)                                         # the run goes on while the test looks
+        return [ProductStatus(p.id, ProductState.DONE, 100, 100, path=f"{folder}/{p.title}.zip") for p in products]
+    monkeypatch.setattr(pipeline_task, "run_pipeline", pipeline)
+    counts = Counts(dock, monkeypatch)
+    try:
+        qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
+        top = lambda: dock.model.product(proxy.mapToSource(proxy.index(0, 0)).row())   # noqa: E731
+        qtbot.waitUntil(lambda: dock.model.status(first_done.id) is not None
+                        and dock.model.status(first_done.id).state is ProductState.DONE, timeout=10000)
+        assert top() == first_done                               # in its sorted place as soon as the table has it
+        states = [proxy.index(r, rm.STATE).data(rm.SORT_ROLE) for r in range(proxy.rowCount())]
+        assert states == sorted(states, reverse=True)
+        # sorted again once per refresh that changed a state, not once per status (1,000 and more were sent)
+        assert 1 <= counts.n["model layout changes"] <= dock.statuses.batches <= 10, (counts.n, dock.statuses.batches)
+        assert counts.n["model resets"] == 0
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not dock._busy(), timeout=30000)

@@ -64,3 +64,21 @@ def test_a_cancelled_load_keeps_what_is_on_the_map(qgis_new_project, qtbot, tmp_
         assert len(QgsProject.instance().mapLayers()) == 2
     finally:
         clear_project()
+
+
+def test_a_newest_date_that_cannot_open_leaves_the_next_newest_ticked(qgis_new_project, qtbot, tmp_path):
+    days = [dt.date(2025, 1, 1) + dt.timedelta(days=5 * i) for i in range(3)]
+    paths = [ndvi_tif(tmp_path, d) for d in days]
+    paths[-1].write_bytes(b"II*\x00" + b"\x00" * 60)   # the newest raster damaged: a TIFF header and nothing else
+    loader = LayerLoader(QgsProject.instance(), ndvi_paths=paths, budget_ms=0)
+    try:
+        with qtbot.waitSignal(loader.finished, timeout=30000) as blocker:
+            loader.start()
+        layers, errors = blocker.args
+        assert len(layers) == 2 and len(errors) == 1 and paths[-1].name in errors[0]   # said, with the file
+        dates = [c for c in QgsProject.instance().layerTreeRoot().findGroup("Sentinel-2 T31TCJ").children()
+                 if QgsLayerTree.isGroup(c)]
+        assert [(d.name(), d.itemVisibilityChecked()) for d in dates] == [(days[0].isoformat(), False),
+                                                                          (days[1].isoformat(), True)]
+    finally:
+        clear_project()

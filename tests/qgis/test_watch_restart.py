@@ -108,9 +108,9 @@ def test_a_resumed_watch_computes_the_index_and_adds_the_layers_the_run_asked_fo
     from qgis.core import QgsProject, QgsRasterLayer
     sim = sim_env(simulator_factory(offline_fraction=0.5, staging_delay_s=0.3))
     folder = tmp_path / "dl"
-    # the run that started the watch, in an earlier session: NBR computed, the layers loaded
-    products, tape = _earlier_session(sim, folder, choices={"ndvi": True, "index": "NBR", "views": True,
-                                                            "load": True})
+    # the run that started the watch, in an earlier session: NBR computed in Int16 on the 20 m grid, layers loaded
+    products, tape = _earlier_session(sim, folder, choices={"ndvi": True, "index": "NBR", "encoding": "int16",
+                                                            "resolution": 20, "views": True, "load": True})
     try:
         plugin = load()
         qtbot.waitUntil(lambda: bool(plugin.watches.active()), timeout=10000)
@@ -126,7 +126,12 @@ def test_a_resumed_watch_computes_the_index_and_adds_the_layers_the_run_asked_fo
         assert {f for f, _name in added} == {str(folder)}
         on_map = [lyr.name() for lyr in QgsProject.instance().mapLayers().values() if isinstance(lyr, QgsRasterLayer)]
         assert sum(name.startswith("NBR") for name in on_map) == len(tape)   # only what the watch brought
-        assert len(list(folder.glob("*_NBR.tif"))) == len(tape)
+        from osgeo import gdal
+        written = [gdal.Open(str(p)) for p in folder.glob("*_NBR_20m.tif")]
+        assert len(written) == len(tape)
+        assert all(ds.GetRasterBand(1).DataType == gdal.GDT_Int16 and ds.GetGeoTransform()[1] == 20.0
+                   for ds in written)
+        del written
         plugin.unload()
     finally:
         watches.forget(str(folder), "geodes")
