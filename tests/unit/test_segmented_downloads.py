@@ -183,13 +183,21 @@ def test_a_refused_segment_is_taken_over_and_the_product_is_whole(simulator_fact
     sim = simulator_factory(pad_to=8 * MB, bandwidth_bps=4 * MB, max_connections=2)
     p = _product(sim)
     connections = Connections(4)
+    lowered, quota_hit = [], connections.quota_hit
+
+    def noted_quota_hit():
+        quota_hit()
+        lowered.append(connections.capacity)
+    connections.quota_hit = noted_quota_hit
     result = _get(sim, p, tmp_path / "p.zip", connections)
     assert md5_file(tmp_path / "p.zip") == p.md5
     # the connections too many are refused, each asked once more (a lagging count looks the same), then given
     # up: a few 429s, never a stream of them
     assert 1 <= sim.stats.statuses[("geodes.download", 429)] <= 8
     assert sim.stats.bytes_served[p.id] == p.size == result.bytes_transferred
-    assert connections.capacity <= 3          # it asks for fewer connections from then on
+    # it asked for fewer connections after the refusals (the verified product gives one back at the end: how
+    # many it holds then depends on when the refusals came)
+    assert lowered and min(lowered) <= 3
 
 
 @pytest.mark.parametrize("fault, params", [("oversized", {"extra_bytes": 2 * MB}),
