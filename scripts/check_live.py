@@ -41,10 +41,10 @@ sys.path.insert(0, str(ROOT))
 from plugin import about  # noqa: E402
 from plugin.core.config import PluginConfig, with_env_overrides  # noqa: E402
 from plugin.core.errors import AuthError  # noqa: E402
-from plugin.core.live_probe import (DEFAULT_BODY_CAP, EOCD_SEARCH, Scrubber, ZipReadError, exchange,  # noqa: E402
+from plugin.core.live_probe import (DEFAULT_BODY_CAP, Scrubber, ZipReadError, exchange,  # noqa: E402
                                     zip_member_names)
 from plugin.core.providers import default_session  # noqa: E402
-from plugin.core.providers.cdse import CLIENT_ID  # noqa: E402
+from plugin.core.providers.cdse import password_grant  # noqa: E402
 from plugin.core.providers.geodes import parse_description  # noqa: E402
 from plugin.core.providers.http import check_credentials_transport, same_site  # noqa: E402
 from plugin.core.tiles import tile_footprint  # noqa: E402
@@ -251,10 +251,7 @@ def geodes_wrong_key(check, entry):
 
 # --- CDSE ----------------------------------------------------------------------------------------------------------
 def cdse_token(check, entry):
-    form = {"client_id": CLIENT_ID, "grant_type": "password", "username": check.secrets["username"],
-            "password": check.secrets["password"]}
-    if check.secrets.get("totp"):
-        form["totp"] = check.secrets["totp"]
+    form = password_grant(check.secrets["username"], check.secrets["password"], check.secrets.get("totp", ""))
     ex = check.keep(entry, check.send("POST", check.endpoints.cdse_auth, "token (password grant)", data=form,
                                       max_hops=1))
     data = ex.json() or {}

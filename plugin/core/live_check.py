@@ -198,7 +198,7 @@ def _geodes_steps(provider, credentials, timeout):
 
 # --- CDSE --------------------------------------------------------------------------------------------------------
 def _cdse_steps(provider, credentials, timeout):
-    from .providers.cdse import CLIENT_ID
+    from .providers.cdse import password_grant
 
     found = {}
     search_url = f"{provider.base}/odata/v1/Products"
@@ -219,11 +219,7 @@ def _cdse_steps(provider, credentials, timeout):
                                         tr("Use https in the CDSE token address under Advanced below."))
         except AuthError as e:
             raise _Step(str(e).rstrip(".")) from None
-        form = {"client_id": CLIENT_ID, "grant_type": "password", "username": credentials.username,
-                "password": credentials.password}
-        totp = getattr(credentials, "totp", "")
-        if totp:
-            form["totp"] = totp
+        form = password_grant(credentials.username, credentials.password, getattr(credentials, "totp", ""))
         try:
             response = provider.session.post(url, data=form, timeout=timeout, allow_redirects=False)
         except (requests.RequestException, OSError) as e:

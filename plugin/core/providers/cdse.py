@@ -93,6 +93,15 @@ def _polygon(w, s, e, n):
     return f"(({w} {s},{e} {s},{e} {n},{w} {n},{w} {s}))"
 
 
+def password_grant(username, password, totp=""):
+    """The token request's form of a password login (CDSE Token documentation): a two-factor account adds its
+    current one-time code as `totp`."""
+    form = {"client_id": CLIENT_ID, "grant_type": "password", "username": username, "password": password}
+    if totp:
+        form["totp"] = totp
+    return form
+
+
 class CdseProvider:
     name = "cdse"
     max_connections = 4          # CDSE allows 4 concurrent downloads per user
@@ -262,9 +271,8 @@ class CdseProvider:
             raise OneTimeCodeNeeded(LOGIN_CODE_NEEDED)
         if self._login_refused is not None:   # parallel downloads of a watch: one refused login, not one each
             raise AuthError(self._login_refused)
-        form = {"grant_type": "password", "username": self.username, "password": self._password}
-        if self._totp:   # two-factor accounts (CDSE Token documentation); a code is good for one login
-            form["totp"], self._totp = self._totp, ""
+        form = password_grant(self.username, self._password, self._totp)
+        self._totp = ""   # a code is good for one login
         response = self._token_request(form)
         if response.status_code != 200:
             what = tr("the one-time code (or the password)") if "totp" in form else tr("the username or password")
@@ -287,7 +295,7 @@ class CdseProvider:
 
     def _token_request(self, form):
         check_credentials_transport(self.auth_url, SERVICE, FIX_URL)   # the form carries the password
-        return self.http.send("POST", self.auth_url, data={"client_id": CLIENT_ID, **form},
+        return self.http.send("POST", self.auth_url, data={**form, "client_id": CLIENT_ID},
                               expect=(200, 400, 401), what=tr("login"))
 
     def _store(self, response):
