@@ -822,8 +822,8 @@ d’aperçu</translation>
     </message>
     <message>
         <location filename="../plugin/gui/dock.py"/>
-        <source>, {n} NDVI</source>
-        <translation>, {n} NDVI</translation>
+        <source>, {n} {index}</source>
+        <translation>, {n} {index}</translation>
     </message>
     <message>
         <location filename="../plugin/gui/dock.py"/>
@@ -839,11 +839,6 @@ d’aperçu</translation>
         <location filename="../plugin/gui/dock.py"/>
         <source>Open folder</source>
         <translation>Ouvrir le dossier</translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py"/>
-        <source>Cancelled. The downloads are kept; NDVI was not finished.</source>
-        <translation>Annulé. Les téléchargements sont conservés ; le NDVI n’a pas été terminé.</translation>
     </message>
     <message>
         <location filename="../plugin/gui/dock.py"/>
@@ -3341,6 +3336,11 @@ Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les pr
         <location filename="../plugin/gui/dock.py"/>
         <source>20 m grid</source>
         <translation>Grille à 20 m</translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py"/>
+        <source>Cancelled. The downloads are kept; {index} was not finished.</source>
+        <translation>Annulé. Les téléchargements sont conservés ; le calcul de {index} n’a pas été terminé.</translation>
     </message>
 </context>
 <context>

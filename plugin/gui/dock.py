@@ -419,7 +419,7 @@ class SentinelMirrorDock(QgsDockWidget):
         tape = [st for st in outcome.statuses if st.state is ProductState.OFFLINE]
         text = tr("{done} of {total} downloaded", done=len(done), total=len(outcome.statuses))
         if outcome.ndvi:
-            text += tr(", {n} NDVI", n=len(outcome.ndvi))
+            text += tr(", {n} {index}", n=len(outcome.ndvi), index=self.last_run.index)   # the index computed
         reasons = sorted({st.reason for st in failed if st.reason})   # English: the checks below read them
         if tape:
             text += tr(", {n} on tape", n=len(tape))
@@ -476,7 +476,8 @@ class SentinelMirrorDock(QgsDockWidget):
     def _run_cancelled(self, _stopped):
         downloaded = bool(self.run.outcome.statuses)
         self._end_run()
-        self.bar.pushMessage(tr("Cancelled. The downloads are kept; NDVI was not finished.") if downloaded else
+        self.bar.pushMessage(tr("Cancelled. The downloads are kept; {index} was not finished.",
+                                index=self.last_run.index) if downloaded else
                              tr("Download cancelled. Finished products are kept; the others resume where they "
                                 "stopped next time."), Qgis.MessageLevel.Info, 6)
         self.runFinished.emit("cancelled")

@@ -682,6 +682,9 @@ def test_index_choice_next_to_compute_gives_that_index_layers(make_dock, simulat
     names = sorted(lyr.name() for lyr in QgsProject.instance().mapLayers().values()
                    if isinstance(lyr, QgsRasterLayer) and not lyr.name().startswith("Natural colour"))
     assert names == sorted(f"NBR T31TCJ {p.acquired.date().isoformat()}" for p in chosen)
+    said = " ".join([w.text() for w in dock.bar.findChildren(QLabel)] +
+                    [w.toPlainText() for w in dock.bar.findChildren(QTextEdit)])
+    assert "2 of 2 downloaded, 2 NBR." in said and "NDVI" not in said   # the summary names the index computed
     folder = Path(dock.model.status(chosen[0].id).path).parent
     assert sorted(p.name for p in folder.glob("*_NBR.tif")) == sorted(f"{p.extra['file_name'][:-4]}_NBR.tif" for p in chosen)
     dock.form.save_inputs()                             # the choice is remembered with the other inputs
