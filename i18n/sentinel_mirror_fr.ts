@@ -2845,11 +2845,6 @@ Sorties : un raster (1 inondé, 0 non inondé, sans donnée hors des images et 
     </message>
     <message>
         <location filename="../plugin/core/providers/cdse.py"/>
-        <source>This account uses two-factor login: give the current one-time code (the Processing parameter, the SENTINEL_MIRROR_CDSE_TOTP environment variable, or the dock&apos;s prompt).</source>
-        <translation>Ce compte utilise la double authentification : donnez le code à usage unique du moment (le paramètre de traitement, la variable d’environnement SENTINEL_MIRROR_CDSE_TOTP, ou la demande du panneau).</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/providers/cdse.py"/>
         <source>the one-time code (or the password)</source>
         <translation>le code à usage unique (ou le mot de passe)</translation>
     </message>
@@ -2857,11 +2852,6 @@ Sorties : un raster (1 inondé, 0 non inondé, sans donnée hors des images et 
         <location filename="../plugin/core/providers/cdse.py"/>
         <source>the username or password</source>
         <translation>l’identifiant ou le mot de passe</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/providers/cdse.py"/>
-        <source> If the account uses two-factor login: {hint}</source>
-        <translation> Si le compte utilise la double authentification : {hint}</translation>
     </message>
     <message>
         <location filename="../plugin/core/providers/cdse.py"/>
@@ -3341,6 +3331,11 @@ Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les pr
         <location filename="../plugin/gui/dock.py"/>
         <source>Cancelled. The downloads are kept; {index} was not finished.</source>
         <translation>Annulé. Les téléchargements sont conservés ; le calcul de {index} n’a pas été terminé.</translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/providers/cdse.py"/>
+        <source> If the account uses two-factor login, give its current one-time code (the Processing parameter, the SENTINEL_MIRROR_CDSE_TOTP environment variable, or the dock&apos;s prompt).</source>
+        <translation> Si le compte utilise la double authentification, donnez son code à usage unique du moment (le paramètre de traitement, la variable d’environnement SENTINEL_MIRROR_CDSE_TOTP, ou la demande du panneau).</translation>
     </message>
 </context>
 <context>

@@ -465,7 +465,8 @@ class SentinelMirrorDock(QgsDockWidget):
                                             folder)
         if self.watches is not None:
             self.watches.watch(folder, self.provider.name,   # the run's client: its login (and session) go on
-                               choices=dict(self.last_run.choices, load=self.ui.loadCheck.isChecked()),
+                               choices=dict(self.last_run.choices, load=self.ui.loadCheck.isChecked(),
+                                            two_factor=bool(getattr(self.provider, "two_factor", False))),
                                provider=self.provider)
 
     def _run_failed(self, message):

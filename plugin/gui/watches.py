@@ -64,7 +64,10 @@ class WatchManager(QObject):
             return 0
         watches.register(*key, choices=choices)
         try:
-            provider = provider if provider is not None else self._provider(provider_name)
+            if provider is None:
+                provider = self._provider(provider_name)
+                if watches.choices(*key).get("two_factor") and hasattr(provider, "two_factor"):
+                    provider.two_factor = True   # no code at a resumed start: say so rather than send a bad login
         except Exception as e:  # noqa: BLE001 - a missing key: said once, the watch stays registered
             from ..qgis.messages import user_message
             self.failed.emit(key[0], user_message(e))

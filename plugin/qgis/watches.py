@@ -7,8 +7,10 @@ import json
 from qgis.core import QgsSettings
 
 KEY = "sentinel_mirror/watches"
-# what the run asked for: compute (which index, stored how, on which grid), views, load
-CHOICE_KEYS = ("ndvi", "index", "encoding", "resolution", "views", "load")
+# what the run asked for: compute (which index, stored how, on which grid), views, load; and whether the account
+# logs in with a one-time code (CDSE two-factor): a resumed watch then asks for a code instead of a login the
+# service refuses
+CHOICE_KEYS = ("ndvi", "index", "encoding", "resolution", "views", "load", "two_factor")
 
 
 def registered(settings=None):
@@ -24,7 +26,7 @@ def registered(settings=None):
 
 def choices(folder, provider_name, settings=None):
     """The registered run's choices for this watch ({} if none were given): ndvi (bool), index (str), encoding
-    ("float32" | "int16"), resolution (10 | 20), views (bool), load (bool)."""
+    ("float32" | "int16"), resolution (10 | 20), views (bool), load (bool), two_factor (bool)."""
     return dict(_entries(settings).get((folder, provider_name)) or {})
 
 

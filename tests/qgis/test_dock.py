@@ -800,3 +800,28 @@ def test_index_encoding_and_grid_choices_reach_the_rasters_the_layers_and_the_wa
     qtbot.waitUntil(lambda: not dock.form._save_timer.isActive(), timeout=2000)
     again = make_dock(sim)
     assert again.ui.encodingCombo.currentData() == "int16" and again.ui.resolutionCombo.currentData() == 20
+
+
+def test_a_two_factor_cdse_download_asks_for_the_code_and_its_watch_remembers_the_account_needs_one(
+        make_dock, simulator_factory, qtbot, monkeypatch):
+    from qgis.PyQt.QtWidgets import QInputDialog
+
+    from plugin.gui.watches import WatchManager
+    from plugin.qgis import watches
+    code = "161803"
+    sim = simulator_factory(seed=3, collections=("sentinel-2-l2a",), cdse_offline_fraction=0.5, cdse_totp=code)
+    dock = make_dock(sim)
+    dock.watches = WatchManager()   # what the plugin attaches (plugin/main.py)
+    dock.ui.providerCombo.setCurrentIndex(dock.ui.providerCombo.findData("cdse"))
+    dock.ui.ndviCheck.setChecked(False)
+    dock.ui.loadCheck.setChecked(False)
+    search(dock, qtbot)
+    asked, runs = [], []
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (asked.append(a[1]), (code, True))[1]))
+    dock.runFinished.connect(runs.append)
+    qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)   # refused: no code was given
+    qtbot.waitUntil(lambda: len(runs) == 2, timeout=120000)                # asked, then downloaded again
+    assert runs == ["done", "done"] and asked == ["CDSE one-time code"]   # the first: on tape listed, others refused
+    states = {dock.model.status(p.id).state for p in dock.model.products()}
+    assert states == {ProductState.DONE, ProductState.OFFLINE}
+    assert watches.choices(dock.last_run.outcome.folder, "cdse")["two_factor"] is True   # a resumed watch: a code

@@ -210,3 +210,36 @@ def test_a_resumed_watch_whose_key_was_revoked_stops_says_why_and_resumes_once_t
         plugin.unload()
     finally:
         watches.forget(str(folder), "geodes")
+
+
+def test_a_resumed_two_factor_cdse_watch_asks_for_a_code_instead_of_sending_a_login_it_cannot_pass(
+        load, simulator_factory, sim_env, fast_polling, tmp_path, qtbot):
+    """A two-factor CDSE account has no one-time code at the next start of QGIS: once the user's order has brought
+    a product back, the resumed watch says a new code is needed (kept with the watch) and sends no login without
+    one, which CDSE would refuse as a wrong password."""
+    from plugin.core.providers.cdse import WATCH_CODE_NEEDED
+    from plugin.qgis.catalogue import open_catalogue
+    code = "271828"
+    sim = sim_env(simulator_factory(collections=("sentinel-2-l2a",), cdse_offline_fraction=0.5, cdse_totp=code,
+                                    staging_delay_s=0.3))
+    folder = tmp_path / "dl"
+    provider = open_catalogue("cdse", totp=code)   # the dock's run: the user typed the code
+    products = provider.search(SearchQuery("cdse", "sentinel-2-l2a", dt.date(2023, 6, 1), dt.date(2023, 7, 31),
+                                           tile="31TCJ"))
+    run_pipeline(provider, products, str(folder), options=PipelineOptions(watch_s=0.0))
+    tape = pending_products(str(folder), "cdse")
+    assert tape and len(tape) < len(products)
+    watches.register(str(folder), "cdse", choices={"ndvi": False, "views": False, "two_factor": provider.two_factor})
+    sim.order([p.id for p in tape])   # in the Data Workspace, while QGIS was closed
+    try:
+        plugin = load()
+        stopped = []
+        plugin.watches.authStopped.connect(lambda f, message: stopped.append((f, message)))
+        qtbot.waitUntil(lambda: bool(stopped), timeout=30000)
+        assert stopped == [(str(folder), WATCH_CODE_NEEDED)]
+        assert sim.stats.statuses.get(("cdse.token", 401), 0) == 0   # no login without a code was sent
+        assert sorted(p.id for p in pending_products(str(folder), "cdse")) == sorted(p.id for p in tape)
+        assert (str(folder), "cdse") in watches.registered()
+        plugin.unload()
+    finally:
+        watches.forget(str(folder), "cdse")

@@ -43,8 +43,6 @@ COLLECTION_FILTERS = {
 
 
 DATA_WORKSPACE_URL = "https://dataspace.copernicus.eu/"   # the Data Workspace is opened from the portal's home page
-TOTP_HINT = tr("This account uses two-factor login: give the current one-time code (the Processing parameter, the "
-               "SENTINEL_MIRROR_CDSE_TOTP environment variable, or the dock's prompt).")
 
 LOGIN_CODE_NEEDED = tr("The CDSE login needs a new one-time code: this account uses two-factor login and its session "
                        "(at most 60 min after the last login) has expired. Download again and give the current code.")
@@ -276,7 +274,9 @@ class CdseProvider:
         response = self._token_request(form)
         if response.status_code != 200:
             what = tr("the one-time code (or the password)") if "totp" in form else tr("the username or password")
-            hint = "" if "totp" in form else tr(" If the account uses two-factor login: {hint}", hint=TOTP_HINT)
+            hint = "" if "totp" in form else tr(" If the account uses two-factor login, give its current one-time "
+                                                "code (the Processing parameter, the SENTINEL_MIRROR_CDSE_TOTP "
+                                                "environment variable, or the dock's prompt).")
             self._login_refused = tr("{service} refused {what} (HTTP {status_code}). {auth_hint}{hint} The service "
                                      "said: {response}",
                                      service=SERVICE, what=what, status_code=response.status_code,
