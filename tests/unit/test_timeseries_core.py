@@ -51,6 +51,26 @@ def test_point_profile_matches_numpy_with_masked_dates(series):
     assert "masked" in states and "valid" in states
 
 
+def test_point_profile_read_on_several_threads_is_the_same_in_date_order_and_stops_on_cancel(series):
+    from plugin.core.errors import Cancelled
+    from plugin.core.progress import CallbackProgress
+    folder, paths = series
+    gt, _ = ex.grid(paths[0])
+    lon, lat = utm_to_wgs84(gt[0] + 40.5 * 10, gt[3] - 77.5 * 10, 32631)
+    obs = find_observations(folder)
+    one = point_profile(obs, lon, lat, "EPSG:4326", reflectance=True, threads=1)
+    four = point_profile(obs, lon, lat, "EPSG:4326", reflectance=True, threads=4)
+    plain = lambda v: None if np.isnan(v) else v   # noqa: E731 (NaN != NaN)
+    key = lambda rows: [(r.date, r.state, plain(r.value), {b: plain(v) for b, v in r.reflectance.items()})  # noqa
+                        for r in rows]
+    assert [r.date for r in four] == DAYS and key(four) == key(one)
+    seen = []
+    progress = CallbackProgress(on_set=seen.append, is_cancelled=lambda: len(seen) > 3)   # the user cancels
+    with pytest.raises(Cancelled):
+        point_profile(obs, lon, lat, "EPSG:4326", reflectance=True, threads=4, progress=progress)
+    assert 100.0 not in seen   # never reported complete
+
+
 def test_profile_csv(series, tmp_path):
     folder, _ = series
     gt, wkt = ex.grid(series[1][0])

@@ -4,9 +4,11 @@ A point reads a 1 x 1 window of each product (its bands and masks) through /vsiz
 of the parcel engine (parcels.py), so both give the same numbers for the same pixels. On a date seen by two
 overlapping tiles, a point takes the first tile with a valid pixel.
 """
+import concurrent.futures
 import csv
 import datetime as dt
 import math
+import os
 from dataclasses import dataclass, field
 
 from ..progress import NULL_PROGRESS, check_cancelled
@@ -37,20 +39,29 @@ class ProfileRow:
         return "masked" if self.masked else "no data"
 
 
-def point_profile(observations, x, y, crs, *, index="NDVI", reflectance=False, masks=None, progress=NULL_PROGRESS):
-    """ProfileRows at (x, y) in `crs` (WKT / EPSG:n), one per date whose products cover the point."""
-    t = Transforms(crs)
-    rows = []
-    by_date = group_by_date(observations)
-    for i, (day, obs) in enumerate(by_date.items()):
-        check_cancelled(progress)
-        progress.set(100.0 * i / len(by_date))
-        best = None
+def point_profile(observations, x, y, crs, *, index="NDVI", reflectance=False, masks=None, progress=NULL_PROGRESS,
+                  threads=None):
+    """ProfileRows at (x, y) in `crs` (WKT / EPSG:n), one per date whose products cover the point.
+
+    Dates are read on `threads` threads (default: up to 4, one per core): a point deep in a band stored deflated
+    in a product zip costs inflating the member up to it (about a second a band on a full tile), and GDAL does
+    that outside the GIL, so the dates of a two-year series come in several at once."""
+    t = Transforms(crs)   # on this thread only: coordinate transformations are not shared between threads
+    dates = []
+    for day, obs in group_by_date(observations).items():
+        spots = []
         for o in obs:
-            gx, gy = t.point(x, y, o.grid.wkt)
-            col, row = o.grid.pixel(gx, gy)
-            if not (0 <= col < o.grid.width and 0 <= row < o.grid.height):
-                continue
+            col, row = o.grid.pixel(*t.point(x, y, o.grid.wkt))
+            if 0 <= col < o.grid.width and 0 <= row < o.grid.height:
+                spots.append((o, col, row))
+        if spots:
+            dates.append((day, spots))
+
+    def read(day, spots):   # pool thread: the first product of the date with a valid pixel, else the first one
+        best = None
+        for o, col, row in spots:
+            if progress.cancelled():
+                return None
             reader = o.reader(index, reflectance, masks)
             try:
                 win = reader.read(col, row, 1, 1)
@@ -65,8 +76,23 @@ def point_profile(observations, x, y, crs, *, index="NDVI", reflectance=False, m
                 best = r
             if not math.isnan(value):
                 break
-        if best is not None:
-            rows.append(best)
+        return best
+
+    rows = []
+    workers = threads or min(4, os.cpu_count() or 1)
+    with concurrent.futures.ThreadPoolExecutor(max(1, workers), thread_name_prefix="sentinel-mirror-profile") as pool:
+        futures = [pool.submit(read, day, spots) for day, spots in dates]
+        try:
+            for i, future in enumerate(futures):   # in date order
+                check_cancelled(progress)
+                progress.set(100.0 * i / len(futures))
+                row = future.result()
+                if row is not None:
+                    rows.append(row)
+            check_cancelled(progress)
+        finally:
+            for future in futures:   # cancelled or failed: the dates not started are not read
+                future.cancel()
     progress.set(100.0)
     return rows
 
