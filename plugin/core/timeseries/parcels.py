@@ -25,6 +25,7 @@ from osgeo import gdal, ogr
 from ..errors import InvalidInputError
 from ..progress import NULL_PROGRESS, check_cancelled
 from .geometry import Transforms, box, geometry_from, srs_from
+from .in_order import default_threads, in_order
 from ..i18n import tr
 
 gdal.UseExceptions()
@@ -325,11 +326,15 @@ def parcel_statistics(parcels, observations, *, all_touched=False, index="NDVI",
     if not pixel_count.any():
         raise InvalidInputError(tr("No parcel lies on the tiles of these products: check the parcels' layer and "
                                    "the products folder cover the same area."))
-    by_date = group_by_date(observations)
-    for i, (day, obs) in enumerate(by_date.items()):
-        check_cancelled(progress)
+    by_date = list(group_by_date(observations).items())
+    # product zips (bands stored deflated: slow windows) are read several dates at once; index rasters (tiled,
+    # decoded on GDAL's own threads) one date at a time, which keeps two dates in memory at most
+    threads = default_threads() if any(o.kind == "product" for o in observations) else 1
+    gathered = in_order(lambda date: _gather_date(parcels, grids, date[1], all_touched, index, reflectance, masks,
+                                                  progress), by_date, threads, progress)
+    for i, got in enumerate(gathered):
+        day, obs = by_date[i]
         progress.set(100.0 * i / len(by_date))
-        got = _gather_date(parcels, grids, obs, all_touched, index, reflectance, masks, progress)
         if got is None:
             label = np.zeros(0, np.int32)
             value = np.zeros(0, np.float32)

@@ -4,15 +4,14 @@ A point reads a 1 x 1 window of each product (its bands and masks) through /vsiz
 of the parcel engine (parcels.py), so both give the same numbers for the same pixels. On a date seen by two
 overlapping tiles, a point takes the first tile with a valid pixel.
 """
-import concurrent.futures
 import csv
 import datetime as dt
 import math
-import os
 from dataclasses import dataclass, field
 
 from ..progress import NULL_PROGRESS, check_cancelled
 from .geometry import Transforms
+from .in_order import default_threads, in_order
 from .parcels import Parcels, group_by_date, parcel_statistics
 
 REFLECTANCE_LABELS = {"B2": "blue (B2)", "B3": "green (B3)", "B4": "red (B4)", "B8": "NIR (B8)"}
@@ -41,11 +40,8 @@ class ProfileRow:
 
 def point_profile(observations, x, y, crs, *, index="NDVI", reflectance=False, masks=None, progress=NULL_PROGRESS,
                   threads=None):
-    """ProfileRows at (x, y) in `crs` (WKT / EPSG:n), one per date whose products cover the point.
-
-    Dates are read on `threads` threads (default: up to 4, one per core): a point deep in a band stored deflated
-    in a product zip costs inflating the member up to it (about a second a band on a full tile), and GDAL does
-    that outside the GIL, so the dates of a two-year series come in several at once."""
+    """ProfileRows at (x, y) in `crs` (WKT / EPSG:n), one per date whose products cover the point. Dates are read
+    on `threads` threads (in_order.py; default: up to 4, one per core)."""
     t = Transforms(crs)   # on this thread only: coordinate transformations are not shared between threads
     dates = []
     for day, obs in group_by_date(observations).items():
@@ -79,20 +75,12 @@ def point_profile(observations, x, y, crs, *, index="NDVI", reflectance=False, m
         return best
 
     rows = []
-    workers = threads or min(4, os.cpu_count() or 1)
-    with concurrent.futures.ThreadPoolExecutor(max(1, workers), thread_name_prefix="sentinel-mirror-profile") as pool:
-        futures = [pool.submit(read, day, spots) for day, spots in dates]
-        try:
-            for i, future in enumerate(futures):   # in date order
-                check_cancelled(progress)
-                progress.set(100.0 * i / len(futures))
-                row = future.result()
-                if row is not None:
-                    rows.append(row)
-            check_cancelled(progress)
-        finally:
-            for future in futures:   # cancelled or failed: the dates not started are not read
-                future.cancel()
+    reads = in_order(lambda date: read(*date), dates, threads or default_threads(), progress)
+    for i, row in enumerate(reads):
+        progress.set(100.0 * i / len(dates))
+        if row is not None:
+            rows.append(row)
+    check_cancelled(progress)   # a read that saw the cancel gave None: the profile is not complete
     progress.set(100.0)
     return rows
 
