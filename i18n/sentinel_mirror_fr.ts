@@ -3337,6 +3337,11 @@ Type de produit Sentinel-1 (radar GEODES seulement) : GRD par défaut ; les pr
         <source> If the account uses two-factor login, give its current one-time code (the Processing parameter, the SENTINEL_MIRROR_CDSE_TOTP environment variable, or the dock&apos;s prompt).</source>
         <translation> Si le compte utilise la double authentification, donnez son code à usage unique du moment (le paramètre de traitement, la variable d’environnement SENTINEL_MIRROR_CDSE_TOTP, ou la demande du panneau).</translation>
     </message>
+    <message>
+        <location filename="../plugin/core/pipeline.py"/>
+        <source>{service} refused every download for {duration} (HTTP 429: too many requests or an empty quota): try again later; what was downloaded is kept.</source>
+        <translation>{service} a refusé tous les téléchargements pendant {duration} (HTTP 429 : trop de requêtes ou quota épuisé) : réessayez plus tard ; ce qui a été téléchargé est conservé.</translation>
+    </message>
 </context>
 <context>
     <name>ProfilePanel</name>

@@ -84,6 +84,7 @@ class PipelineOptions:
     max_attempts: int = 4               # transient failures (5xx, broken connections) per product
     retry_backoff_s: float = 5.0        # wait before retrying after a transient failure (doubles)
     default_retry_after_s: float = 10.0  # a 429 without Retry-After
+    quota_give_up_s: float = 1800.0     # no download accepted for this long, only 429s: the run gives up on them
     retry_after_max_s: float = 300.0    # a longer Retry-After is cut to this (the product is kept and asked again)
     status_interval_s: float = 0.1      # per-product progress reports at most this often
     clock: Callable[[], float] = field(default=time.time, compare=False)  # wall clock: journal times survive restarts
@@ -126,6 +127,7 @@ class _Item:
     note: str = ""                          # said even when DONE (no checksum was available)
     path: Optional[str] = None
     tape_since: Optional[float] = None      # first seen on tape (journal time survives restarts)
+    probed_at: float = 0.0                  # last put on tape after a GET (see _poll: availability says nothing)
     not_before: float = 0.0
     attempts: int = 0
     last_emit: float = 0.0
@@ -159,6 +161,7 @@ class _Pipeline:
         self.active = 0
         self.workers = set()   # idents of the pool threads downloading now: a cancel breaks their requests
         self.slot_freed = False
+        self.quota_since = None   # when the service started refusing every download with 429 (None: it is not)
         self.listed = None     # the tape list last written (titles)
         self.watch_stopped = None   # why the watch stopped (the service refused the credentials): no more polls
         self.auth_error = None      # an AuthError the first availability request met
@@ -295,6 +298,7 @@ class _Pipeline:
         if not isinstance(since, (int, float)) or isinstance(since, bool):
             since = now   # the journal is a file anyone can edit: a bad time is no time
         item.tape_since = since
+        item.probed_at = now
         item.bytes_done = 0
         self.journal.update(item.product, state=journal_mod.TAPE, tape_since=since, record=item.product.to_dict())
         self._set(item, ON_TAPE, reason=reason or self.recall.state)
@@ -346,7 +350,12 @@ class _Pipeline:
                 log.warning("Availability request failed while watching (%s): asking again later", e)
                 continue
             for item in chunk:
-                if answer.get(item.product.id) is Availability.ONLINE:
+                state = answer.get(item.product.id, Availability.UNKNOWN)
+                if state is Availability.ONLINE:
+                    self._set(item, ProductState.QUEUED, reason="")
+                elif state is Availability.UNKNOWN and now - item.probed_at >= self.opt.poll_interval_max_s:
+                    # An answer that says nothing of it (a shape we do not read): one GET tells, at most once per
+                    # longest poll gap (a GET of a product on tape changes nothing: a 410, back to the watch).
                     self._set(item, ProductState.QUEUED, reason="")
         self.stats["poll_ticks"] += 1
         self.stats["availability_requests"] += requests_this_tick
@@ -495,17 +504,29 @@ class _Pipeline:
                                "archive only.", service=self.recall.service)
             self.journal.update(p, state=journal_mod.VERIFIED, file=os.path.basename(result.path), record=None)
             self.limit = min(self.cap, self.limit + 1)
+            self.quota_since = None
             self._set(item, ProductState.DONE)
         elif isinstance(error, Cancelled):
             self._set(item, ProductState.CANCELLED, reason=tr("Cancelled by the user."))
         elif isinstance(error, QuotaError):
-            # Never dropped: back in the queue after Retry-After, one connection fewer for now.
+            # Back in the queue after Retry-After, one connection fewer for now; but a quota that stays empty
+            # (no download accepted for quota_give_up_s) ends the run with what to do, not an endless loop.
             self.limit = max(1, self.active)
-            item.not_before = now + self._retry_wait(error.retry_after)
-            self._set(item, ProductState.QUEUED, reason=str(error))
+            self.quota_since = now if self.quota_since is None else self.quota_since
+            if now - self.quota_since >= self.opt.quota_give_up_s:
+                self._fail(item, tr("{service} refused every download for {duration} (HTTP 429: too many requests "
+                                    "or an empty quota): try again later; what was downloaded is kept.",
+                                    service=self.recall.service, duration=duration_text(self.opt.quota_give_up_s)))
+            else:
+                item.not_before = now + self._retry_wait(error.retry_after)
+                self._set(item, ProductState.QUEUED, reason=str(error))
         elif isinstance(error, GoneError) and self._says_online(item):
             self._fail(item, tr("{title}: the service answered HTTP 410 (Gone) although it reports the product "
                                 "online: it may have been withdrawn or replaced; search again.", title=p.title))
+        elif isinstance(error, NotOnlineError) and not isinstance(error, GoneError) and self._says_online(item):
+            # "Not online yet" (a 503, a 202, a message instead of the zip) for a product the service calls online:
+            # a passing refusal (maintenance, overload), not a tape; the tape list would send the user to order it.
+            self._retry(item, now, error, error.retry_after)
         elif isinstance(error, AuthError) and self._was_on_tape(item):
             # A product the watch brought back, refused for the credentials (the key revoked since, a two-factor
             # login expired): not its fault; on tape again, journaled, and the watch stops until the user acts.
@@ -523,20 +544,24 @@ class _Pipeline:
         elif isinstance(error, (AuthError, ChecksumError, DiskFullError, FolderError, NotFoundError)):
             self._fail(item, str(error))
         elif isinstance(error, (SentinelMirrorError, OSError)):
-            item.attempts += 1
-            if item.attempts >= self.opt.max_attempts:
-                self._fail(item, tr("Gave up after {attempts} attempts: {error}",
-                                    attempts=item.attempts, error=error))
-            else:
-                item.not_before = now + self.opt.retry_backoff_s * 2 ** (item.attempts - 1)
-                self._set(item, ProductState.QUEUED, reason=tr("Will retry: {error}", error=error))
+            self._retry(item, now, error)
         else:
             log.error("Unexpected error while downloading %s", p.title, exc_info=error)
             self._fail(item, tr("Unexpected error: {error!r}", error=error))
 
     def _says_online(self, item):
-        """After a 410: does the availability endpoint call the product online (then it is gone, not on tape)?"""
+        """After a not-online answer: does the availability endpoint call the product online?"""
         return self._availability([item]).get(item.product.id) is Availability.ONLINE
+
+    def _retry(self, item, now, error, retry_after=None):
+        """A transient failure: queued again after a growing pause (at least Retry-After), until max_attempts."""
+        item.attempts += 1
+        if item.attempts >= self.opt.max_attempts:
+            self._fail(item, tr("Gave up after {attempts} attempts: {error}", attempts=item.attempts, error=error))
+            return
+        wait = self.opt.retry_backoff_s * 2 ** (item.attempts - 1)
+        item.not_before = now + max(wait, self._retry_wait(retry_after, default=0.0))
+        self._set(item, ProductState.QUEUED, reason=tr("Will retry: {error}", error=error))
 
     def _retry_wait(self, retry_after, default=None):
         """How long to honour a Retry-After (None: the server did not say)."""

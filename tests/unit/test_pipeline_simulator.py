@@ -127,11 +127,29 @@ def test_a_geodes_410_means_on_tape_and_is_asked_once(sim, tmp_path):
     provider = _provider(sim)
     products = _products(sim, provider, 3, offline=(0, 1))
     statuses = run_pipeline(_CannotTell(provider), products, str(tmp_path),
-                            options=PipelineOptions(**{**FAST, "watch_s": 1.0}))
+                            options=PipelineOptions(**{**FAST, "watch_s": 1.0, "poll_interval_max_s": 5.0}))
     assert [s.state for s in statuses] == [ProductState.OFFLINE, ProductState.OFFLINE, ProductState.DONE]
     assert all("no longer" not in s.reason and "removed" not in s.reason for s in statuses)
     assert [len(_gets(sim, p.id)) for p in products[:2]] == [1, 1]    # one GET (410), none while watching
     assert {r.status for p in products[:2] for r in _gets(sim, p.id)} == {410}
+
+
+def test_a_watch_whose_availability_answer_says_nothing_probes_with_one_get_per_longest_gap(sim, tmp_path):
+    """If the real availability answer had a shape we do not read (none is recorded), every product would stay
+    "unknown": the watch then asks the download itself, at most once per longest poll gap (a 410 changes
+    nothing), and fetches each product once the user's order has brought it back."""
+    provider = _provider(sim)
+    products = _products(sim, provider, 3, offline=(0, 1))
+    threading.Timer(0.5, lambda: sim.order([p.id for p in products[:2]])).start()
+    t0 = time.monotonic()
+    statuses = run_pipeline(_CannotTell(provider), products, str(tmp_path),
+                            options=PipelineOptions(**{**FAST, "watch_s": 20.0, "poll_interval_max_s": 1.0}))
+    elapsed = time.monotonic() - t0
+    _check_delivered(sim, statuses, tmp_path)
+    for p in products[:2]:
+        gets = _gets(sim, p.id)
+        assert gets[0].status == 410 and gets[-1].status in (200, 206)
+        assert len(gets) <= 2 + elapsed / 1.0        # the first GET, then one a second at most
 
 
 @pytest.mark.parametrize("style", ["202-json", "202-empty", "200-json-error", "503-retry-after"])
@@ -312,3 +330,32 @@ def test_cancel_ends_every_download_thread_even_while_the_server_is_slow_to_answ
     assert not [t for t in workers if t.is_alive()]
     assert time.monotonic() - when[0] < 2.0
     assert not [n for n in os.listdir(tmp_path) if n.endswith(".zip")]
+
+
+def test_a_503_for_a_product_geodes_calls_online_is_retried_not_listed_on_tape(sim, tmp_path):
+    """GEODES answers a product on tape with 410; a 503 is the service in trouble (maintenance, overload): a
+    product the availability endpoint calls online is tried again, never put on the list to order."""
+    provider = _provider(sim)
+    [p] = _products(sim, provider, 1)
+    sim.inject("503", product_id=p.id, endpoint="download", count=2, retry_after=1)
+    stats = {}
+    statuses = run_pipeline(provider, [p], str(tmp_path), options=PipelineOptions(**NO_WATCH), stats=stats)
+    _check_delivered(sim, statuses, tmp_path)
+    assert stats["instructions"] == "" and stats["on_tape"] == []
+    assert [r.status for r in _gets(sim, p.id)][:2] == [503, 503]
+
+
+def test_a_quota_that_stays_empty_ends_the_run_with_what_to_do(sim, tmp_path):
+    """429 on every download (an empty quota, not too many connections): the run gives up after
+    quota_give_up_s without any download accepted and says to try later; nothing is lost."""
+    provider = _provider(sim)
+    products = _products(sim, provider, 2)
+    sim.inject("429", endpoint="download", count=10_000, retry_after=1)
+    t0 = time.monotonic()
+    statuses = run_pipeline(provider, products, str(tmp_path),
+                            options=PipelineOptions(**{**NO_WATCH, "quota_give_up_s": 3.0}))
+    assert time.monotonic() - t0 < 20
+    assert [s.state for s in statuses] == [ProductState.FAILED] * 2
+    assert all(s.reason == "GEODES refused every download for 3 s (HTTP 429: too many requests or an empty "
+               "quota): try again later; what was downloaded is kept." for s in statuses), statuses[0].reason
+    assert sum(len(_gets(sim, p.id)) for p in products) <= 12   # asked again after Retry-After, not in a loop

@@ -109,6 +109,26 @@ def test_geodes_availability_is_one_request_per_batch_and_follows_the_portal_ord
     assert sim.stats.count("download") == 0
 
 
+def test_an_availability_answer_naming_none_of_the_products_is_unknown_and_said(simulator_factory, caplog):
+    """No real /fastavailability answer is recorded: one whose entries name none of the products asked (another
+    shape, other ids) reads "unknown" for each (the watch then asks the download itself) and says so in the log."""
+    sim = simulator_factory(start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 30),
+                            collections=("THEIA_REFLECTANCE_SENTINEL2_L2A",))
+    g = provider(sim, "geodes")
+    found = g.search(geodes_query(start=sim.config.start, end=sim.config.end))[:3]
+    request = g.http.request
+
+    def other_ids(*a, **k):
+        data = request(*a, **k)
+        for entry in data["products"]:
+            entry["id"] = "product-" + str(entry["id"])[-8:]
+        return data
+    g.http.request = other_ids
+    with caplog.at_level("WARNING", logger="sentinel_mirror"):
+        assert set(g.availability(found).values()) == {Availability.UNKNOWN}
+    assert "none of which names one of the 3 products asked for" in caplog.text
+
+
 def test_geodes_sentinel1_is_grd_by_default_slc_on_request_with_upper_case_md5s_verified(simulator_factory, tmp_path):
     from plugin.core.download import download_product
     sim = simulator_factory(start=dt.date(2023, 7, 1), end=dt.date(2023, 7, 20), collections=("PEPS_S1_L1",))

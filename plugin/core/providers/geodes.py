@@ -217,6 +217,12 @@ class GeodesProvider:
             entries = require(data, ["products"], SERVICE, tr("availability request"), list)
             for p in batch:
                 out[p.id] = self._availability_of(p, entries)
+            if entries and all(out[p.id] is Availability.UNKNOWN for p in batch):
+                # No real answer is recorded (real-services.md): if its shape is not the one read here, say so
+                # (the watch then asks the downloads themselves, pipeline._poll) rather than stay silent.
+                log.warning("GEODES answered the availability request with %d entries, none of which names one of "
+                            "the %d products asked for (its id and checksum in the download link): they are "
+                            "treated as unknown", len(entries), len(batch))
         return out
 
     @staticmethod
