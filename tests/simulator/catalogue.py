@@ -148,8 +148,9 @@ class SimProduct:
     @property
     def endpoint_url(self):
         """GEODES datalake path (what the real items carry in properties.endpoint_url)."""
-        if self.is_s1:   # the real S1 datalake layout is not in any recording: a plausible one
-            return f"https://s3.datalake.cnes.fr/sentinel1-l1/{self.acquired:%Y/%m/%d}/{self.zip_name}"
+        if self.is_s1:   # recorded: …/sentinel1-grd/2025/12/17/<name>.zip, …/sentinel1-slc/2020/01/27/<name>.zip
+            bucket = "sentinel1-slc" if self.product_type == "SLC" else "sentinel1-grd"
+            return f"https://s3.datalake.cnes.fr/{bucket}/{self.acquired:%Y/%m/%d}/{self.zip_name}"
         bucket = "sentinel2-l1c" if self.collection == "PEPS_S2_L1C" else "muscate-sentinel2-l2a"
         t, d = self.tile, self.acquired
         return (f"https://s3.datalake.cnes.fr/{bucket}/{t[:2]}/{t[2]}/{t[3:]}/"

@@ -26,7 +26,14 @@ QUERYABLES = {
     "sat:absolute_orbit": ("eq",),
     "sat:orbit_state": ("eq",),
     "sar:polarizations": ("eq",),
+    # carried by the recorded S1 items and sent by EODAG (sar:beam_ids -> swath, instruments -> instrument)
+    "sar:instrument_mode": ("eq",),
+    "swath": ("eq",),
+    "instrument": ("eq",),
 }
+# Recorded PEPS_S1_L1 items (40/40 and the 2025 S1C item): sar:polarizations is ONE string "VV VH", swath is "IW" on
+# a GRD and "IW1 IW2 IW3" on an SLC, instrument "SAR-C SAR", and eo:cloud_cover 0.0 although radar sees no clouds.
+S1_SWATH = {"GRD": "IW", "SLC": "IW1 IW2 IW3"}
 # The recorded descriptions' "Is online" line: false on every PEPS item, true on every THEIA item, whatever the
 # real storage state (CS-SI/eodag #1777); the simulator writes the same so a client cannot lean on it.
 DESCRIPTION_SAYS_ONLINE = {"PEPS_S2_L1C": False, "PEPS_S1_L1": False, "THEIA_REFLECTANCE_SENTINEL2_L2A": True}
@@ -140,8 +147,10 @@ def _matches_query(p, query):
               "start_datetime": p.acquired, "end_datetime": p.stop or p.acquired,
               "sat:relative_orbit": p.relative_orbit, "identifier": p.title, "platform": p.platform,
               "product:type": p.product_type, "sat:absolute_orbit": p.absolute_orbit,
-              "sat:orbit_state": p.orbit_state.capitalize() if p.is_s1 else "Descending",
-              "sar:polarizations": list(p.polarisations) or None}
+              "sat:orbit_state": "Descending", "instrument": "MSI", "sar:polarizations": None,
+              "sar:instrument_mode": None, "swath": None}
+    if p.is_s1:
+        values.update(_s1_properties(p))
     for name, ops in query.items():
         if name not in QUERYABLES:
             _bad(f"unknown queryable {name!r}")
@@ -151,7 +160,7 @@ def _matches_query(p, query):
             if op not in QUERYABLES[name]:
                 _bad(f"operator {op!r} is not supported for {name!r}")
             have = values[name]
-            if have is None:      # a field the item does not carry (S1: no tile, no cloud cover) never matches
+            if have is None:      # a field the item does not carry (S1: no tile) never matches
                 return False
             if name == "sat:orbit_state":
                 have, want = have.lower(), str(want).lower()
@@ -214,14 +223,19 @@ def _item(sim, p):
                 "type": "application/zip", "roles": ["data"]},
         },
     }
-    if p.is_s1:   # radar: no tile, no cloud cover; orbit direction and polarisations instead
+    if p.is_s1:   # radar: no tile; orbit direction, polarisations, swath instead (and the recorded cloud 0.0)
         props = item["properties"]
-        for key in ("grid:code", "eo:cloud_cover"):
-            del props[key]
-        props.update({"instrument": "SAR", "sat:orbit_state": p.orbit_state.capitalize(),
-                      "sar:polarizations": list(p.polarisations), "sar:instrument_mode": "IW", "swath": "IW",
-                      "processing:level": "L1", "end_datetime": _iso(p.stop)})
+        del props["grid:code"]
+        props.update(_s1_properties(p))
+        props.update({"processing:level": "L1", "end_datetime": _iso(p.stop)})
     return item
+
+
+def _s1_properties(p):
+    """The Sentinel-1 item fields a query can name, written as the recorded PEPS_S1_L1 items write them."""
+    return {"instrument": "SAR-C SAR", "sat:orbit_state": p.orbit_state.capitalize(),
+            "sar:polarizations": " ".join(p.polarisations), "sar:instrument_mode": "IW",
+            "swath": S1_SWATH[p.product_type], "eo:cloud_cover": 0.0}
 
 
 def _description(size, online, datatype, md5):

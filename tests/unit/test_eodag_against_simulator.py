@@ -17,10 +17,7 @@ else:
     eodag = pytest.importorskip("eodag", reason="EODAG is pinned in requirements-dev.txt: run make setup")
 
 
-@pytest.fixture
-def dag(simulator_factory, tmp_path, monkeypatch):
-    sim = simulator_factory(collections=("PEPS_S2_L1C",), offline_fraction=0.5, start=dt.date(2023, 6, 1),
-                            end=dt.date(2023, 6, 30))
+def _gateway(sim, tmp_path, monkeypatch):
     conf = tmp_path / "eodag.yml"
     conf.write_text(f"""
 geodes:
@@ -37,8 +34,20 @@ geodes:
     monkeypatch.setenv("EODAG_EXT_COLLECTIONS_CFG_URI", "")     # no collection list from the internet
     monkeypatch.setenv("EODAG_CFG_DIR", str(tmp_path / "eodag-home"))
     logging.getLogger("eodag").setLevel(logging.WARNING)
-    gateway = eodag.EODataAccessGateway(user_conf_file_path=str(conf))
-    return gateway, sim
+    return eodag.EODataAccessGateway(user_conf_file_path=str(conf))
+
+
+@pytest.fixture
+def dag(simulator_factory, tmp_path, monkeypatch):
+    sim = simulator_factory(collections=("PEPS_S2_L1C",), offline_fraction=0.5, start=dt.date(2023, 6, 1),
+                            end=dt.date(2023, 6, 30))
+    return _gateway(sim, tmp_path, monkeypatch), sim
+
+
+@pytest.fixture
+def dag_s1(simulator_factory, tmp_path, monkeypatch):
+    sim = simulator_factory(collections=("PEPS_S1_L1",), start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 30))
+    return _gateway(sim, tmp_path, monkeypatch), sim
 
 
 def test_eodag_searches_the_simulator_downloads_online_products_and_gets_410_for_tape(dag, tmp_path):
@@ -61,3 +70,40 @@ def test_eodag_searches_the_simulator_downloads_online_products_and_gets_410_for
             gateway.download(p, output_dir=str(tmp_path / "out"), extract=False, wait=0.001, timeout=0.002)
     assert sim.stats.statuses[("geodes.download", 410)] == len(tape)
     assert all(sim.product(p.properties["uid"]).state == "offline" for p in tape)   # the GET recalled nothing
+
+
+# --- Sentinel-1 as EODAG asks for it (eodag/resources/providers/geodes.yml) ----------------------------------
+S1_AREA = dict(start="2023-06-01", end="2023-07-01", geom=[1.3, 43.5, 1.5, 43.7], provider="geodes")
+
+
+def _grd(sim):
+    return {p.id for p in sim.products_of("geodes") if p.product_type == "GRD"}
+
+
+def test_eodag_sentinel1_polarisation_filter_finds_the_items(dag_s1):
+    """EODAG sends {"sar:polarizations": {"eq": "VV VH"}} (csv_list with a space) and splits the answer on spaces:
+    the recorded items carry the string "VV VH" (40/40 in recorded/geodes-2026)."""
+    gateway, sim = dag_s1
+    everything = gateway.search(collection="S1_SAR_GRD", **S1_AREA)
+    assert {p.properties["uid"] for p in everything} == _grd(sim) and len(everything) >= 4
+    found = gateway.search(collection="S1_SAR_GRD", **S1_AREA, **{"sar:polarizations": ["VV", "VH"]})
+    assert {p.properties["uid"] for p in found} == _grd(sim)
+    assert {tuple(p.properties["sar:polarizations"]) for p in found} == {("VV", "VH")}
+    assert not gateway.search(collection="S1_SAR_GRD", **S1_AREA, **{"sar:polarizations": ["HH", "HV"]})
+
+
+def test_eodag_sentinel1_beam_ids_cloud_cover_and_instrument_filters(dag_s1):
+    """sar:beam_ids goes out as `swath eq` (GRD items say "IW", SLC "IW1 IW2 IW3", as recorded); the recorded S1
+    items carry eo:cloud_cover 0.0, so a cloud filter keeps them all."""
+    gateway, sim = dag_s1
+    grd = gateway.search(collection="S1_SAR_GRD", **S1_AREA, **{"sar:beam_ids": ["IW"]})
+    assert {p.properties["uid"] for p in grd} == _grd(sim)
+    assert {tuple(p.properties["sar:beam_ids"]) for p in grd} == {("IW",)}
+    slc = gateway.search(collection="S1_SAR_SLC", **S1_AREA, **{"sar:beam_ids": ["IW1", "IW2", "IW3"]})
+    assert slc and {p.properties["product:type"] for p in slc} == {"SLC"}
+    assert not gateway.search(collection="S1_SAR_GRD", **S1_AREA, **{"sar:beam_ids": ["IW1", "IW2", "IW3"]})
+    cloudy = gateway.search(collection="S1_SAR_GRD", **S1_AREA, **{"eo:cloud_cover": 10})
+    assert {p.properties["uid"] for p in cloudy} == _grd(sim)
+    radar = gateway.search(collection="S1_SAR_GRD", **S1_AREA, **{"instruments": ["SAR-C", "SAR"]})
+    assert {p.properties["uid"] for p in radar} == _grd(sim)
+

@@ -151,6 +151,7 @@ def test_every_recorded_geodes_item_parses_with_tile_type_size_checksum_and_avai
     assert p.acquired == dt.datetime.fromisoformat(props["start_datetime"].replace("Z", "+00:00"))
     if feature["collection"] == "PEPS_S1_L1":
         assert p.tile is None and p.kind.value == "s1"
+        assert props["eo:cloud_cover"] == 0.0 and p.cloud_cover is None     # radar: the 0.0 is no measurement
         assert props["product:type"] in ("GRD", "SLC")
         assert ("_GRDH_" in p.title) == (props["product:type"] == "GRD") and ("_SLC_" in p.title) == (
             props["product:type"] == "SLC")

@@ -134,6 +134,66 @@ def test_geodes_items_follow_the_recordings(simulator_factory):
     assert slc and all(s.size > 3 * g.size for s, g in zip(slc, grd))
 
 
+RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "recorded" / "geodes-2026"
+
+
+def _recorded(name):
+    import json
+    data = json.loads((RECORDED / name).read_text())
+    return data["features"] if "features" in data else [data]
+
+
+def _search(sim, **body):
+    r = requests.post(f"{sim.geodes_url}/api/stac/search", json={"limit": 80, **body}, timeout=60)
+    assert r.status_code == 200, r.text
+    return r.json()["features"]
+
+
+def test_geodes_sentinel1_items_write_their_fields_as_the_recorded_ones(simulator_factory):
+    """Every field a simulated S1 item shares with the recorded S1 items has the recorded JSON type, and the
+    radar fields their recorded values: sar:polarizations the string "VV VH" (not a list), eo:cloud_cover 0.0,
+    swath "IW" (GRD) / "IW1 IW2 IW3" (SLC), instrument "SAR-C SAR", the datalake path per product type."""
+    sim = simulator_factory(collections=("PEPS_S1_L1",))
+    recorded = _recorded("geodes_items_PEPS_S1_L1.json") + _recorded("pygeodes_PEPS_S1_L1_S1C_GRD_item_offline.json")
+    want = {}
+    for f in recorded:
+        for k, v in f["properties"].items():
+            want.setdefault(k, set()).add(type(v))
+    items = _search(sim, collections=["PEPS_S1_L1"])
+    assert {f["properties"]["product:type"] for f in items} == {"GRD", "SLC"}
+    for f in items:
+        props = f["properties"]
+        for k, v in props.items():
+            assert k in want, f"{k} is not on the recorded S1 items"
+            assert type(v) in want[k], (k, v)
+        kind = props["product:type"]
+        assert props["sar:polarizations"] == "VV VH" and props["eo:cloud_cover"] == 0.0
+        assert props["instrument"] == "SAR-C SAR" and props["sar:instrument_mode"] == "IW"
+        assert props["swath"] == {"GRD": "IW", "SLC": "IW1 IW2 IW3"}[kind]
+        assert props["sat:orbit_state"] in ("Ascending", "Descending")          # 20/20 recorded
+        day = props["start_datetime"][:10].replace("-", "/")
+        assert props["endpoint_url"] == (f"https://s3.datalake.cnes.fr/sentinel1-{kind.lower()}/{day}/"
+                                         f"{props['identifier']}.zip")
+    assert {f["properties"]["swath"] for f in recorded} == {"IW", "IW1 IW2 IW3"}
+    assert {f["properties"]["sar:polarizations"] for f in recorded} == {"VV VH"}
+
+
+def test_geodes_sentinel1_queryables_match_the_recorded_string_forms(simulator_factory):
+    sim = simulator_factory(collections=("PEPS_S1_L1",))
+    every = {f["id"] for f in _search(sim, collections=["PEPS_S1_L1"])}
+    grd = {p.id for p in sim.products_of("geodes") if p.product_type == "GRD"}
+
+    def ids(**query):
+        return {f["id"] for f in _search(sim, collections=["PEPS_S1_L1"], query=query)}
+    assert ids(**{"sar:polarizations": {"eq": "VV VH"}}) == every               # what EODAG sends
+    assert ids(**{"sar:polarizations": {"eq": "VV"}}) == set()
+    assert ids(swath={"eq": "IW"}) == grd and ids(swath={"eq": "IW1 IW2 IW3"}) == every - grd
+    assert ids(**{"sar:instrument_mode": {"eq": "IW"}}) == every
+    assert ids(instrument={"eq": "SAR-C SAR"}) == every
+    assert ids(**{"eo:cloud_cover": {"lte": 10}}) == every                      # the recorded 0.0
+    assert ids(**{"eo:cloud_cover": {"gte": 1}}) == set()
+
+
 def test_wrong_key_redirect_loop_and_cdse_totp(simulator_factory):
     sim = simulator_factory(wrong_key_redirect_loop=True, cdse_totp="123456")
     p = _geodes(sim)

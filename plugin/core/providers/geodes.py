@@ -186,10 +186,12 @@ class GeodesProvider:
                                             service=SERVICE, pid=pid, title=title, props=snippet(props)))
         grid = props.get("grid:code")
         tile = re.sub(r"^(MGRS-|T)", "", str(grid)).upper() if grid else None
-        cloud = props.get("eo:cloud_cover")
+        coll = feature.get("collection") or collection_id
+        # radar sees no clouds: the real S1 items' "eo:cloud_cover": 0.0 (recorded 40/40) is no measurement
+        cloud = None if coll == S1_COLLECTION else props.get("eo:cloud_cover")
         orbit = props.get("sat:relative_orbit")
         return Product(
-            provider=self.name, id=pid, title=title, collection=feature.get("collection") or collection_id,
+            provider=self.name, id=pid, title=title, collection=coll,
             platform=platform_name(props.get("platform")), acquired=parse_time(when, SERVICE, what), tile=tile,
             relative_orbit=int(orbit) if orbit is not None else None,
             cloud_cover=float(cloud) if cloud is not None else None,
