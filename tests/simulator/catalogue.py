@@ -109,9 +109,13 @@ class SimProduct:
 
     @property
     def advertised_md5(self):
-        """GEODES writes Sentinel-1 MD5s in upper case (recorded hrefs and descriptions), the others lower case."""
+        """The MD5 as GEODES writes it in hrefs and descriptions: upper case for Sentinel-1 products acquired before
+        S1_LOWER_MD5_FROM (the 40 recorded 2020 S1A/S1B items), lower case after it (the recorded 2025-12 S1C
+        item) and for every S2 and THEIA product."""
         self.ensure_archive()
-        return self.md5.upper() if self.is_s1 and self.provider == "geodes" else self.md5
+        if self.is_s1 and self.provider == "geodes" and self.acquired.date() < S1_LOWER_MD5_FROM:
+            return self.md5.upper()
+        return self.md5
 
     @property
     def cdse_name(self):
@@ -424,6 +428,9 @@ class Catalogue:
 
 
 THEIA_VERSION = "V4-0"   # THEIA L2A as recorded in 2026: everything reprocessed to V4-0
+# GEODES writes S1 MD5s in upper case up to here and lower case after (recorded: 2020 upper, 2025-12 lower). Where the
+# change lies between the two is a guess: when GEODES took over from PEPS (L1C items republished 2024-06-18).
+S1_LOWER_MD5_FROM = dt.date(2024, 7, 1)
 OLDER_BASELINE = {"0509": "0500", "0400": "0301", "0213": "0212"}
 SLC_SMALL_BYTES = 1_000_000
 PRODUCT_TYPES = {"PEPS_S2_L1C": "S2MSI1C", "THEIA_REFLECTANCE_SENTINEL2_L2A": "REFLECTANCE", "PEPS_S1_L1": "GRD"}

@@ -194,6 +194,33 @@ def test_geodes_sentinel1_queryables_match_the_recorded_string_forms(simulator_f
     assert ids(**{"eo:cloud_cover": {"gte": 1}}) == set()
 
 
+def test_geodes_sentinel1_md5_case_is_mixed_as_recorded(simulator_factory):
+    """Recorded: the 2020 S1A/S1B items write their MD5 in upper case, the 2025-12 S1C item in lower case (href and
+    description alike); the simulator switches at S1_LOWER_MD5_FROM, and /fastavailability says it the same way."""
+    from tests.simulator.catalogue import S1_LOWER_MD5_FROM
+    old = _recorded("geodes_items_PEPS_S1_L1.json")
+    new = _recorded("pygeodes_PEPS_S1_L1_S1C_GRD_item_offline.json")
+    for f, case in [(f, str.upper) for f in old] + [(f, str.lower) for f in new]:
+        data = next(a for a in f["assets"].values() if "data" in a["roles"])
+        md5 = data["href"].rsplit("/", 1)[1]
+        assert md5 == case(md5) and f"Checksum MD5: {md5}" in data["description"]
+    sim = simulator_factory(collections=("PEPS_S1_L1",), start=S1_LOWER_MD5_FROM - dt.timedelta(days=13),
+                            end=S1_LOWER_MD5_FROM + dt.timedelta(days=12))
+    items = _search(sim, collections=["PEPS_S1_L1"])
+    seen = set()
+    for f in items:
+        data = next(a for a in f["assets"].values() if "data" in a["roles"])
+        md5 = data["href"].rsplit("/", 1)[1]
+        p = sim.product(f["id"])
+        early = p.acquired.date() < S1_LOWER_MD5_FROM
+        assert md5 == (p.md5.upper() if early else p.md5) and f"Checksum MD5: {md5}" in data["description"]
+        seen.add(early)
+        r = requests.post(f"{sim.geodes_url}/fastavailability", timeout=30,
+                          json={"availability": [{"href": data["href"], "endpointURL": ""}]})
+        assert r.json()["products"][0]["files"][0]["checksum"] == md5
+    assert seen == {True, False}
+
+
 def test_wrong_key_redirect_loop_and_cdse_totp(simulator_factory):
     sim = simulator_factory(wrong_key_redirect_loop=True, cdse_totp="123456")
     p = _geodes(sim)
