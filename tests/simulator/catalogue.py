@@ -118,6 +118,22 @@ class SimProduct:
         return self.md5
 
     @property
+    def published(self):
+        """GEODES item `datetime`: when the product was processed and published, not the acquisition (which is
+        start_datetime/end_datetime). Recorded: S1 2.5-31 h after the slice (mostly 3-5 h); S2 L1C when the
+        archive was republished (2024-06-18 for 2020 N0500 products); THEIA V4-0 2025-07-23 for 2020 acquisitions.
+        Deterministic per product."""
+        r = random.Random(f"published|{self.id}")
+        if self.is_s1:
+            return (self.stop or self.acquired) + dt.timedelta(seconds=r.randint(int(2.5 * 3600), 5 * 3600))
+        if self.kind is ProductKind.MAJA_L2A:   # all reprocessed to V4-0 (published then), or made after it
+            return max(self.acquired + dt.timedelta(seconds=r.randint(86400, 3 * 86400)),
+                       THEIA_V4_PUBLISHED + dt.timedelta(seconds=r.randint(0, 3600)))
+        # S2 L1C: after the processing time the title carries (…_<yyyymmddThhmmss>)
+        made = dt.datetime.strptime(self.title.rsplit("_", 1)[1], "%Y%m%dT%H%M%S").replace(tzinfo=dt.timezone.utc)
+        return max(made, self.acquired) + dt.timedelta(seconds=r.randint(1200, 7200))
+
+    @property
     def cdse_name(self):
         return self.title + ".SAFE"
 
@@ -428,6 +444,8 @@ class Catalogue:
 
 
 THEIA_VERSION = "V4-0"   # THEIA L2A as recorded in 2026: everything reprocessed to V4-0
+# recorded `datetime` of the V4-0 items of January 2020 (2025-07-23T07:11 to 08:02)
+THEIA_V4_PUBLISHED = dt.datetime(2025, 7, 23, 7, 10, tzinfo=dt.timezone.utc)
 # GEODES writes S1 MD5s in upper case up to here and lower case after (recorded: 2020 upper, 2025-12 lower). Where the
 # change lies between the two is a guess: when GEODES took over from PEPS (L1C items republished 2024-06-18).
 S1_LOWER_MD5_FROM = dt.date(2024, 7, 1)

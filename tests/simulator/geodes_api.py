@@ -204,7 +204,7 @@ def _item(sim, p):
             "dataset": p.collection,
             "start_datetime": _iso(p.acquired),
             "end_datetime": _iso(p.acquired),
-            "datetime": _iso(p.acquired),
+            "datetime": _iso(p.published),   # processing/publication date, not the acquisition (recorded)
             "processing:level": "L2A" if p.kind.value.endswith("l2a") else "L1C",
             "eo:cloud_cover": p.cloud_cover,
         },

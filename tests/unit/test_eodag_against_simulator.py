@@ -107,3 +107,14 @@ def test_eodag_sentinel1_beam_ids_cloud_cover_and_instrument_filters(dag_s1):
     radar = gateway.search(collection="S1_SAR_GRD", **S1_AREA, **{"instruments": ["SAR-C", "SAR"]})
     assert {p.properties["uid"] for p in radar} == _grd(sim)
 
+
+def test_eodag_published_is_a_processing_date_after_the_acquisition(dag_s1):
+    """EODAG maps published <- properties.datetime: a processing date, hours after the slice (recorded)."""
+    gateway, _ = dag_s1
+    for p in gateway.search(collection="S1_SAR_GRD", **S1_AREA):
+        start = dt.datetime.fromisoformat(p.properties["start_datetime"].replace("Z", "+00:00"))
+        end = dt.datetime.fromisoformat(p.properties["end_datetime"].replace("Z", "+00:00"))
+        published = dt.datetime.fromisoformat(p.properties["published"].replace("Z", "+00:00"))
+        assert end - start == dt.timedelta(seconds=25)
+        assert dt.timedelta(hours=1) < published - end < dt.timedelta(hours=36)
+

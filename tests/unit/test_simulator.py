@@ -194,6 +194,32 @@ def test_geodes_sentinel1_queryables_match_the_recorded_string_forms(simulator_f
     assert ids(**{"eo:cloud_cover": {"gte": 1}}) == set()
 
 
+@pytest.mark.parametrize("collection,day", [("PEPS_S1_L1", None), ("PEPS_S2_L1C", None),
+                                            ("THEIA_REFLECTANCE_SENTINEL2_L2A", "2025-07-23")])
+def test_geodes_item_datetime_is_a_processing_date_after_the_acquisition(simulator_factory, collection, day):
+    """Recorded: `datetime` is when the product was made (S1 hours after the slice, THEIA V4-0 on 2025-07-23 for
+    2020 acquisitions), start_datetime/end_datetime the acquisition."""
+    sim = simulator_factory(collections=(collection,), start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31))
+    items = _search(sim, collections=[collection])
+    assert items
+    for f in items:
+        props = f["properties"]
+        p = sim.product(f["id"])
+        when = {k: dt.datetime.fromisoformat(props[k].replace("Z", "+00:00"))
+                for k in ("datetime", "start_datetime", "end_datetime")}
+        assert abs(when["start_datetime"] - p.acquired) < dt.timedelta(milliseconds=1)
+        assert when["datetime"] > when["end_datetime"]
+        if day:
+            assert props["datetime"][:10] == day
+        if collection == "PEPS_S1_L1":
+            assert dt.timedelta(hours=2) < when["datetime"] - when["end_datetime"] < dt.timedelta(hours=31)
+        if collection == "PEPS_S2_L1C":   # after the processing time in the title
+            made = dt.datetime.strptime(p.title[-15:], "%Y%m%dT%H%M%S").replace(tzinfo=dt.timezone.utc)
+            assert when["datetime"] > made
+    again = _search(sim, collections=[collection])
+    assert [f["properties"]["datetime"] for f in again] == [f["properties"]["datetime"] for f in items]
+
+
 def test_geodes_sentinel1_md5_case_is_mixed_as_recorded(simulator_factory):
     """Recorded: the 2020 S1A/S1B items write their MD5 in upper case, the 2025-12 S1C item in lower case (href and
     description alike); the simulator switches at S1_LOWER_MD5_FROM, and /fastavailability says it the same way."""
