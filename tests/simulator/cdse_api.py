@@ -18,9 +18,11 @@ _ID = re.compile(r"^Id eq '(?P<id>[0-9a-fA-F-]{36})'$")
 _ID_IN = re.compile(r"^Id in \((?P<ids>[^)]*)\)$")
 _COLL = re.compile(r"^Collection/Name eq '(?P<name>[^']*)'$")
 _INTERSECTS = re.compile(r"^OData\.CSC\.Intersects\(area=geography'SRID=4326;(?P<wkt>[^']*)'\)$", re.I)
+# The two casts may differ: EODAG's cop_dataspace.yml sends e.g. IntegerAttribute/any(... and
+# att/OData.CSC.StringAttribute/Value eq 8) for relativeOrbitNumber and orbitNumber, and CDSE serves EODAG's users.
 _ATTR = re.compile(r"^Attributes/OData\.CSC\.(?P<t>String|Double|Integer)Attribute/any\(att:att/Name eq "
-                   r"'(?P<name>\w+)' and att/OData\.CSC\.(?P=t)Attribute/Value (?P<op>eq|lt|le|gt|ge) "
-                   r"(?P<value>.+)\)$")
+                   r"'(?P<name>\w+)' and att/OData\.CSC\.(?P<t2>String|Double|Integer)Attribute/Value "
+                   r"(?P<op>eq|lt|le|gt|ge) (?P<value>.+)\)$")
 _DATE = re.compile(r"^ContentDate/(?P<which>Start|End) (?P<op>eq|lt|le|gt|ge) (?P<value>\S+)$")
 _NAME = re.compile(r"^Name eq '(?P<name>[^']*)'$")
 _CONTAINS = re.compile(r"^contains\(Name,\s*'(?P<text>[^']*)'\)$")
@@ -143,6 +145,18 @@ def _attr_values(p):
             "instrumentShortName": "MSI", "processingLevel": CDSE_COLLECTIONS[p.collection]}
 
 
+def _attr_matches(have, op, want):
+    """`have op want`, a number compared as a number whichever side it is written on ('8' eq 8: mixed casts)."""
+    if have is None:
+        return False
+    if isinstance(have, (int, float)) != isinstance(want, (int, float)):
+        try:
+            have, want = float(have), float(want)
+        except ValueError:
+            return False
+    return _OPS[op](have, want)
+
+
 def _time(value):
     try:
         return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -182,16 +196,19 @@ def _clause(c):
     m = _ATTR.match(c)
     if m:
         name, op, raw = m["name"], m["op"], m["value"].strip()
-        if m["t"] == "String":
-            if not (raw.startswith("'") and raw.endswith("'")):
+        quoted = len(raw) >= 2 and raw.startswith("'") and raw.endswith("'")
+        kind = m["t"] if m["t"] == m["t2"] else ("String" if quoted else "Number")   # mixed casts: the literal says
+        if kind == "String":
+            if not quoted:
                 _bad(f"String attribute value must be quoted: {raw!r}")
             want = raw[1:-1]
         else:
             try:
-                want = float(raw) if m["t"] == "Double" else int(raw)
+                want = int(raw) if kind == "Integer" or (kind == "Number" and re.fullmatch(r"[-+]?\d+", raw)) \
+                    else float(raw)
             except ValueError:
-                _bad(f"Invalid {m['t']} literal {raw!r}")
-        return lambda p: (lambda have: have is not None and _OPS[op](have, want))(_attr_values(p).get(name))
+                _bad(f"Invalid {m['t2']} literal {raw!r}")
+        return lambda p: _attr_matches(_attr_values(p).get(name), op, want)
     m = _DATE.match(c)
     if m:
         want, op, end = _time(m["value"]), m["op"], m["which"] == "End"

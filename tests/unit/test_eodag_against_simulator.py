@@ -118,3 +118,45 @@ def test_eodag_published_is_a_processing_date_after_the_acquisition(dag_s1):
         assert end - start == dt.timedelta(seconds=25)
         assert dt.timedelta(hours=1) < published - end < dt.timedelta(hours=36)
 
+
+# --- CDSE as EODAG asks it (eodag/resources/providers/cop_dataspace.yml) ---------------------------------------
+EODAG_RELATIVE_ORBIT = ("Attributes/OData.CSC.IntegerAttribute/any(att:att/Name eq 'relativeOrbitNumber' and "
+                        "att/OData.CSC.StringAttribute/Value eq {})")   # cop_dataspace.yml, casts mixed as sent
+
+
+def test_eodag_cdse_relative_orbit_filter_with_mixed_casts(simulator_factory, tmp_path, monkeypatch):
+    """EODAG's cop_dataspace sends relativeOrbitNumber (and orbitNumber) as IntegerAttribute/any(... and
+    att/OData.CSC.StringAttribute/Value eq N): the simulator used to answer 400 to it."""
+    import requests
+    from eodag.plugins.authentication import openid_connect
+    sim = simulator_factory(collections=("sentinel-1-grd",), start=dt.date(2023, 6, 1), end=dt.date(2023, 6, 30))
+    orbit = sim.products_of("cdse")[0].relative_orbit
+    want = {p.id for p in sim.products_of("cdse") if p.relative_orbit == orbit}
+    assert 0 < len(want) < len(sim.products_of("cdse"))
+    r = requests.get(f"{sim.cdse_url}/odata/v1/Products", timeout=30, params={
+        "$filter": "Collection/Name eq 'SENTINEL-1' and " + EODAG_RELATIVE_ORBIT.format(orbit), "$top": 100})
+    assert r.status_code == 200, r.text
+    assert {e["Id"] for e in r.json()["value"]} == want
+    # and EODAG itself (its Keycloak plugin reads the OIDC discovery document when built: given here, no network)
+    monkeypatch.setattr(openid_connect.OIDCRefreshTokenBase, "_get_oidc_endpoints", lambda self: {
+        "jwks_uri": f"{sim.cdse_url}/jwks", "token_endpoint": sim.cdse_auth_url,
+        "authorization_endpoint": sim.cdse_auth_url, "id_token_signing_alg_values_supported": ["RS256"]})
+    conf = tmp_path / "eodag.yml"
+    conf.write_text(f"""
+cop_dataspace:
+  priority: 1
+  search:
+    api_endpoint: {sim.cdse_url}/odata/v1/Products
+  auth:
+    matching_url: {sim.cdse_url}
+""")
+    monkeypatch.setenv("EODAG_EXT_COLLECTIONS_CFG_URI", "")
+    monkeypatch.setenv("EODAG_CFG_DIR", str(tmp_path / "eodag-home"))
+    gateway = eodag.EODataAccessGateway(user_conf_file_path=str(conf))
+    before = sim.stats.statuses[("cdse.search", 200)]
+    # product:type as the simulator's entities write it (EODAG's S1_SAR_GRD default is 'GRD': see DEPARTURES.md)
+    found = gateway.search(collection="S1_SAR_GRD", start="2023-06-01", end="2023-07-01", geom=[1.3, 43.5, 1.5, 43.7],
+                           provider="cop_dataspace", **{"product:type": "IW_GRDH_1S", "sat:relative_orbit": orbit})
+    assert sim.stats.statuses[("cdse.search", 200)] > before
+    assert {p.properties["id"] for p in found} and {p.properties["sat:relative_orbit"] for p in found} == {orbit}
+    assert {p.properties["uid"] for p in found} == want
