@@ -10,15 +10,30 @@ def json_response(data, status=200, headers=None):
     return Response(json.dumps(data), status=status, headers=headers or {}, mimetype="application/json")
 
 
-def status_fault_response(fault, retry_after_default):
+CDSE_SESSION_CAP = 4   # CDSE: 4 concurrent connections per user, a 5th gets 429 (shared/notes/real-services.md)
+
+
+def quota_response(service, retry_after, cap=None):
+    """429 as each service words it: CDSE "Max session number 4 exceeded" (real-services.md; the JSON wrapping
+    is the simulator's, as its other CDSE errors); GEODES pyGeodes' "request quota is empty" (its real body is
+    unrecorded). Retry-After on both (unverified)."""
+    headers = {"Retry-After": str(retry_after)}
+    if service == "cdse":
+        return json_response({"detail": f"Max session number {cap or CDSE_SESSION_CAP} exceeded"}, 429, headers)
+    return json_response({"code": 429, "description": "Too many requests, your request quota is empty"}, 429,
+                         headers)
+
+
+def status_fault_response(fault, retry_after_default, service=None, cap=None):
     """The reply for a status-code fault ("500", "503", "429", "401", ...)."""
     code = int(fault.kind)
     headers = {}
     if code in (429, 503):
         headers["Retry-After"] = str(fault.params.get("retry_after", retry_after_default))
+    if code == 429:
+        return quota_response(service, headers["Retry-After"], cap)
     messages = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-                429: "Too many requests, your request quota is empty", 401: "Unauthorized",
-                403: "Forbidden", 404: "Not Found"}
+                401: "Unauthorized", 403: "Forbidden", 404: "Not Found"}
     return json_response({"code": code, "description": messages[code]}, code, headers)
 
 

@@ -13,7 +13,8 @@ from . import cdse_api, geodes_api, hostile
 from .catalogue import ArchiveStore, Catalogue
 from .config import SimConfig
 from .faults import BODY_FAULTS, HOSTILE_BODY_FAULTS, HOSTILE_REPLY_FAULTS, FaultBook, Stats
-from .http_util import FileBody, Reply, body_fault_response, json_response, parse_range, status_fault_response
+from .http_util import (FileBody, Reply, body_fault_response, json_response, parse_range, quota_response,
+                        status_fault_response)
 
 log = logging.getLogger("tests.simulator")
 REQUEST_FAULTS = {"500", "502", "503", "429", "401", "403", "404", "non_json", "malformed", "timeout"} | \
@@ -224,7 +225,8 @@ class MirrorSimulator:
         elif fault is not None and fault.kind in ("non_json", "malformed"):
             response = body_fault_response(fault)
         elif fault is not None:
-            response = status_fault_response(fault, self.config.retry_after_s)
+            response = status_fault_response(fault, self.config.retry_after_s, endpoint.partition(".")[0],
+                                             self.config.max_connections)
         else:
             try:
                 response = handler(self, request, product, environ)
@@ -284,14 +286,14 @@ class MirrorSimulator:
         if state != "online":
             self.stats.offline_get(product.id)
             if cap is not None and self.stats.open_by_service[service] >= cap:
-                return self.quota_reply()
+                return self.quota_reply(service)
             if service == "geodes":
                 return json_response({"code": 410, "description": "Gone: the product is stored on tape (Tier 3)"},
                                      410)
             return self.offline_reply()
         product.ensure_archive()
         if not self.stats.try_open(service, cap):
-            return self.quota_reply()
+            return self.quota_reply(service)
         if fault and fault.kind in HOSTILE_BODY_FAULTS:
             return hostile.download_reply(self, service, product, fault)
         size = product.size
@@ -318,6 +320,5 @@ class MirrorSimulator:
         body = FileBody(self, service, product, start, length, fault, environ)
         return Response(body, status, headers, direct_passthrough=True)
 
-    def quota_reply(self):
-        return json_response({"code": 429, "description": "Too many requests, your request quota is empty"}, 429,
-                             {"Retry-After": str(self.config.retry_after_s)})
+    def quota_reply(self, service):
+        return quota_response(service, self.config.retry_after_s, self.config.max_connections)

@@ -283,6 +283,37 @@ def test_connection_cap_answers_429_with_retry_after(simulator_factory):
     assert sim.stats.open_downloads == 0 and sim.stats.peak_open_downloads == 1
 
 
+def test_429_is_worded_per_service(simulator_factory):
+    """CDSE says "Max session number 4 exceeded" (shared/notes/real-services.md) at its connection cap; the GEODES
+    wording stays pyGeodes' ("request quota is empty"). The same for an injected 429."""
+    sim = simulator_factory(max_connections=1, bandwidth_bps=200_000, pad_to=100_000)
+    token = requests.post(sim.cdse_auth_url, timeout=10, data={
+        "client_id": "cdse-public", "grant_type": "password", "username": sim.config.cdse_user,
+        "password": sim.config.cdse_password}).json()["access_token"]
+    cdse = next(p for p in sim.products_of("cdse") if p.online)
+    get_cdse = lambda: requests.get(cdse.download_url, headers={"Authorization": f"Bearer {token}"},  # noqa: E731
+                                    timeout=10)
+    holder = threading.Thread(target=get_cdse)
+    holder.start()
+    deadline = time.monotonic() + 2
+    while sim.stats.open_downloads == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    r = get_cdse()
+    assert r.status_code == 429 and r.json() == {"detail": "Max session number 1 exceeded"}
+    assert "Retry-After" in r.headers
+    holder.join()
+    sim.inject("429", endpoint="search")
+    r = requests.get(f"{sim.cdse_url}/odata/v1/Products", params={"$top": 1}, timeout=10)
+    assert r.status_code == 429 and r.json()["detail"] == "Max session number 1 exceeded"
+    sim.inject("429", endpoint="search")
+    r = requests.post(f"{sim.geodes_url}/api/stac/search", json={"limit": 1}, timeout=10)
+    assert r.status_code == 429 and r.json()["description"] == "Too many requests, your request quota is empty"
+    plain = simulator_factory()
+    plain.inject("429", endpoint="search")
+    r = requests.get(f"{plain.cdse_url}/odata/v1/Products", params={"$top": 1}, timeout=10)
+    assert r.status_code == 429 and r.json() == {"detail": "Max session number 4 exceeded"}   # the real cap
+
+
 def test_bandwidth_is_paced_per_connection(simulator_factory):
     sim = simulator_factory(bandwidth_bps=1_000_000, pad_to=300_000)
     p = _geodes(sim)
