@@ -454,6 +454,29 @@ def test_sentinel1_orbit_filter_and_extent_search(simulator_factory):
         assert {p.extra["orbit_direction"] for p in found} == {"ascending"}
 
 
+def test_sentinel1_md5s_of_either_case_find_their_availability_and_verify_the_download(simulator_factory, tmp_path):
+    """GEODES writes S1 MD5s upper case before S1_LOWER_MD5_FROM and lower case after (recorded): the plugin
+    matches /fastavailability and checks the download whatever the case."""
+    from plugin.core.models import ProductState
+    from plugin.core.pipeline import PipelineOptions, run_pipeline
+    from tests.simulator.catalogue import S1_LOWER_MD5_FROM
+    sim = simulator_factory(start=S1_LOWER_MD5_FROM - dt.timedelta(days=13),
+                            end=S1_LOWER_MD5_FROM + dt.timedelta(days=12), offline_fraction=0.5,
+                            collections=("PEPS_S1_L1",), staging_delay_s=0.2)
+    geodes = provider(sim, "geodes")
+    radar = geodes.search(SearchQuery("geodes", "PEPS_S1_L1", bbox=None, tile="31TCJ", start=sim.config.start,
+                                      end=sim.config.end))
+    hrefs = {p.download_url.rsplit("/", 1)[1] for p in radar}
+    assert {h == h.upper() for h in hrefs} == {True, False}           # both cases served
+    assert {p.availability for p in radar} == {Availability.ONLINE, Availability.OFFLINE}
+    for p in radar:
+        assert p.availability is sim.product(p.id).availability and p.checksum == sim.product(p.id).md5
+    sim.order()
+    options = PipelineOptions(poll_interval_s=0.05, poll_interval_max_s=0.3, retry_backoff_s=0.05, watch_s=20.0)
+    statuses = run_pipeline(geodes, radar, str(tmp_path), options=options)
+    assert [s.state for s in statuses] == [ProductState.DONE] * len(radar), statuses
+
+
 def test_sentinel1_downloads_and_verifies_then_ndvi_says_radar_while_optical_succeeds(simulator_factory, tmp_path):
     from plugin.core.ndvi_batch import compute_ndvi_batch
     from plugin.core.pipeline import PipelineOptions, run_pipeline
