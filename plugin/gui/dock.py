@@ -439,7 +439,7 @@ class SentinelMirrorDock(QgsDockWidget):
         elif failed or not tape:
             self.show_error(text, settings_button=any(self._looks_like_auth(r) for r in reasons))
         if tape:
-            self._tape_products(outcome.folder, tape)
+            self._tape_products(outcome, tape)
         self.runFinished.emit("failed" if failed and not done and not tape else "done")
         if any("two-factor" in r for r in reasons):
             self.ask_cdse_code()
@@ -457,17 +457,24 @@ class SentinelMirrorDock(QgsDockWidget):
             self.cdse_totp = code.strip()
             self.download()
 
-    def _tape_products(self, folder, tape):
+    def _tape_products(self, outcome, tape):
         """The instructions for the products on tape, and their watch (which outlives this run and QGIS)."""
         from .tape_notice import push_tape_notice
+        folder = outcome.folder
         titles = sorted(p.title for p in self.model.products() if p.id in {st.product_id for st in tape})
         self.tape_button = push_tape_notice(self.bar, Qgis.MessageLevel.Info, self.provider.offline_recall, titles,
                                             folder)
-        if self.watches is not None:
-            self.watches.watch(folder, self.provider.name,   # the run's client: its login (and session) go on
-                               choices=dict(self.last_run.choices, load=self.ui.loadCheck.isChecked(),
-                                            two_factor=bool(getattr(self.provider, "two_factor", False))),
-                               provider=self.provider)
+        if self.watches is None:
+            return
+        choices = dict(self.last_run.choices, load=self.ui.loadCheck.isChecked(),
+                       two_factor=bool(getattr(self.provider, "two_factor", False)))
+        if outcome.watch_stopped:   # the service refused the credentials: a watch started now would be refused too
+            from ..qgis import watches as registry
+            registry.register(folder, self.provider.name, choices=choices)   # resumed once the user has acted
+            self.show_error(localize(outcome.watch_stopped), settings_button=True)
+            return
+        self.watches.watch(folder, self.provider.name, choices=choices,
+                           provider=self.provider)   # the run's client: its login (and session) go on
 
     def _run_failed(self, message):
         self._end_run()

@@ -24,6 +24,7 @@ class RunOutcome:
     statuses: list = field(default_factory=list)   # one final ProductStatus per product
     ndvi: list = field(default_factory=list)       # NdviResult (or paths) of the products that worked
     views: list = field(default_factory=list)      # natural-colour VRT paths
+    watch_stopped: str = ""                        # why the service's refusal of the credentials stopped the watch
 
     @property
     def done(self):
@@ -100,6 +101,7 @@ class DownloadRun(QObject):
 
     def _downloaded(self, statuses):
         self.outcome.statuses = list(statuses)
+        self.outcome.watch_stopped = (getattr(self.task, "stats", None) or {}).get("watch_stopped") or ""
         for st in statuses:          # the final word on each row
             self._status(st)
         self._next()

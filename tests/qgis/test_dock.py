@@ -825,3 +825,34 @@ def test_a_two_factor_cdse_download_asks_for_the_code_and_its_watch_remembers_th
     states = {dock.model.status(p.id).state for p in dock.model.products()}
     assert states == {ProductState.DONE, ProductState.OFFLINE}
     assert watches.choices(dock.last_run.outcome.folder, "cdse")["two_factor"] is True   # a resumed watch: a code
+
+
+def test_a_download_whose_watch_the_service_refused_starts_no_doomed_watch_and_says_why(make_dock, simulator_factory,
+                                                                                        qtbot):
+    """Products on tape from an earlier download, then the GEODES key revoked: the next download finds the watch
+    refused at its start; the dock says why and keeps the watch registered for later instead of starting one the
+    service would refuse again (a second refused request and a second message)."""
+    from plugin.gui.watches import WatchManager
+    from plugin.qgis import watches
+    sim = simulator_factory(seed=3, offline_fraction=0.5)
+    dock = make_dock(sim)
+    dock.ui.ndviCheck.setChecked(False)
+    dock.ui.loadCheck.setChecked(False)
+    search(dock, qtbot)
+    dock.model.set_all_checked(False)
+    dock.model.set_checked(range(6), True)
+    tape = [p for p in dock.model.checked_products() if p.availability is not Availability.ONLINE]
+    assert tape
+    with qtbot.waitSignal(dock.runFinished, timeout=120000):   # no watch attached: the tape products journaled
+        qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
+    folder = dock.last_run.outcome.folder
+    sim.set_api_key("a-key-the-user-has-not-entered-yet")   # revoked meanwhile; the settings hold the old one
+    dock.watches = WatchManager()
+    with qtbot.waitSignal(dock.runFinished, timeout=120000):
+        qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
+    assert {dock.model.status(p.id).state for p in tape} == {ProductState.OFFLINE}   # not failed
+    assert dock.last_run.outcome.watch_stopped.startswith("Watch stopped: GEODES refused the API key")
+    assert not dock.watches.active()                            # no watch started to be refused again
+    assert (folder, "geodes") in watches.registered()           # resumed at the next start, once the key is fixed
+    said = " ".join(w.toPlainText() for w in dock.bar.findChildren(QTextEdit))
+    assert said.count("Watch stopped: GEODES refused the API key") == 1, said
