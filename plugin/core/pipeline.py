@@ -14,7 +14,9 @@ failed or on tape and no longer watched (or raises Cancelled). It:
    its source). They are journaled with their catalogue record, so a later process can resume watching them
    (pending_products), and their names and the instructions are written to a text file in the folder
    (TAPE_LIST_NAME). No GET is sent to "start a recall"; a product gets at most one download GET until the
-   availability endpoint says it is online (a 410 or "not online" answer sends it back to the tape list);
+   availability endpoint says it is online (a 410, or a "not online" answer for a product the endpoint does not
+   call online, sends it back to the tape list; one it calls online is retried as a passing failure), or, when
+   the endpoint's answer says nothing of it, one GET per poll_interval_max_s of watching;
 4. WATCHES for `watch_s` (0: not at all, the run ends once the online products are in): ONE availability
    request per tick for all products on tape (per availability_batch). The gap between ticks starts at
    poll_interval_s and grows by poll_backoff up to poll_interval_max_s, but never beyond poll_lag_fraction x the
@@ -27,9 +29,11 @@ failed or on tape and no longer watched (or raises Cancelled). It:
    TAPE, journaled, with a reason saying what to do (provider.watch_auth_reason), and stats["watch_stopped"] says
    it; the next run or the next start of QGIS resumes the watch. The same at the start of a run that resumes a
    watch: products the journal lists as on tape are not failed because the availability request was refused;
-5. never drops a product because of a 429: it goes back to the queue, not before the server's Retry-After
-   (floored at MIN_RETRY_AFTER_S, capped at retry_after_max_s), and our parallelism drops by one (restored one
-   step per success) so a service with a lower cap than announced is not hammered.
+5. never drops a product because of a passing 429: it goes back to the queue, not before the server's
+   Retry-After (floored at MIN_RETRY_AFTER_S, capped at retry_after_max_s), and our parallelism drops by one
+   (restored one step per success) so a service with a lower cap than announced is not hammered. Only when the
+   service has accepted no download for quota_give_up_s, refusing them all with 429 (an empty quota), does the
+   run fail the products it still asks for, saying to try later.
 
 Threads: the caller's thread coordinates (provider calls, journal, progress.set); pool threads only
 download. `on_status(ProductStatus)` is called from BOTH kinds of threads (serialised by a lock): on every
