@@ -34,7 +34,7 @@
         <translation>La connexion n’a cessé de se couper pendant le téléchargement de {title} ; il reprendra là où il s’est arrêté la prochaine fois.</translation>
     </message>
     <message>
-        <location filename="../plugin/core/segments.py"/>
+        <location filename="../plugin/core/download.py"/>
         <source>{title} was downloaded twice and is corrupt both times ({problem}). Try again later or report it to the catalogue.</source>
         <translation>{title} a été téléchargé deux fois et il est corrompu les deux fois ({problem}). Réessayez plus tard ou signalez-le au catalogue.</translation>
     </message>
@@ -2151,7 +2151,7 @@ d’aperçu</translation>
         <translation>Les parcelles à suivre : des polygones dans n’importe quel SCR.</translation>
     </message>
     <message>
-        <location filename="../plugin/core/segments.py"/>
+        <location filename="../plugin/core/download.py"/>
         <source>Cannot write {title} in the download folder {folder} ({e}): choose a folder you can write to.</source>
         <translation>Impossible d’écrire {title} dans le dossier de téléchargement {folder} ({e}) : choisissez un dossier où vous pouvez écrire.</translation>
     </message>
@@ -2174,11 +2174,6 @@ d’aperçu</translation>
         <location filename="../plugin/core/download.py"/>
         <source>it announced {size} bytes, the catalogue says {expected_size}</source>
         <translation>il a annoncé {size} octets, le catalogue en indique {expected_size}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/core/download.py"/>
-        <source>Cannot write {title} in the download folder {dirname} ({e}): choose a folder you can write to.</source>
-        <translation>Impossible d’écrire {title} dans le dossier de téléchargement {dirname} ({e}) : choisissez un dossier où vous pouvez écrire.</translation>
     </message>
     <message>
         <location filename="../plugin/core/download.py"/>

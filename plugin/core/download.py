@@ -156,9 +156,7 @@ def download_product(session, request, dest_path, *, expected_size=None, expecte
     try:
         held = lock.acquire()
     except OSError as e:
-        raise FolderError(tr("Cannot write {title} in the download folder {folder} ({e}): choose a folder you can "
-                             "write to.",
-                             title=title, folder=folder, e=folder_problem(e))) from e
+        raise cannot_write(title, folder, e) from e
     if not held:
         raise ProductBusyError(tr("{title} is being downloaded into {folder} by another run (another QGIS window "
                                   "or qgis_process): waiting for it to finish.",
@@ -258,11 +256,33 @@ def _download_locked(session, request, dest_path, expected_size, expected_md5, p
             return DownloadResult(dest_path, size, md5.hexdigest(), transferred)
         _remove(part)
         if corrupt_retried:
-            raise ChecksumError(tr("{title} was downloaded twice and is corrupt both times ({problem}). Try again "
-                                   "later or report it to the catalogue.",
-                                   title=title, problem=problem))
+            raise corrupt_twice(title, problem)
         log.warning("%s is corrupt (%s): downloading it again from zero", title, problem)
         corrupt_retried = True
+
+
+def cannot_write(title, folder, error):
+    """The FolderError of an OSError met writing `title` into `folder`: one sentence saying what to fix."""
+    return FolderError(tr("Cannot write {title} in the download folder {folder} ({e}): choose a folder you can "
+                          "write to.",
+                          title=title, folder=folder, e=folder_problem(error)))
+
+
+def open_part(path, mode, title, buffering=-1):
+    """open() of a `.part`; a folder that cannot be written in (read-only, no permission) is a FolderError at
+    once, since retrying will not help; other OSErrors (a full disk...) go to the caller as they are."""
+    try:
+        return open(path, mode, buffering=buffering)
+    except OSError as e:
+        if e.errno not in UNWRITABLE:
+            raise
+        raise cannot_write(title, os.path.dirname(os.path.abspath(path)), e) from e
+
+
+def corrupt_twice(title, problem):
+    return ChecksumError(tr("{title} was downloaded twice and is corrupt both times ({problem}). Try again later "
+                            "or report it to the catalogue.",
+                            title=title, problem=problem))
 
 
 def _remove(path):
@@ -313,15 +333,8 @@ def _fetch(session, request, part, offset, md5, expected_size, progress_cb, canc
         total = expected_size if expected_size is not None else (offset + length if length is not None else None)
         got = 0
         mode = "r+b" if offset else "wb"
-        try:
-            f = open(part, mode, buffering=0)  # unbuffered: a full disk shows up at the write that hit it
-        except OSError as e:
-            if e.errno not in UNWRITABLE:
-                raise
-            raise FolderError(tr("Cannot write {title} in the download folder {dirname} ({e}): choose a folder "
-                                 "you can write to.",
-                                 title=title, dirname=os.path.dirname(part), e=folder_problem(e))) from e
-        with f:
+        # unbuffered: a full disk shows up at the write that hit it
+        with open_part(part, mode, title, buffering=0) as f:
             f.seek(offset)
             f.truncate()
             try:

@@ -37,9 +37,8 @@ import time
 import requests
 
 from . import download as dl
-from .errors import AuthError, Cancelled, ChecksumError, FolderError, QuotaError, RemoteError
+from .errors import AuthError, Cancelled, QuotaError, RemoteError
 from .part_ranges import add_range, load_ranges, missing_ranges, ranges_path, remove_file, save_ranges, to_prefix
-from .paths import folder_problem
 from .providers.http import redirect_loop_error, send_following_redirects, tls_failure_message
 from .i18n import tr
 
@@ -110,9 +109,7 @@ def download_segmented(session, request, dest_path, expected_size, expected_md5,
         remove_file(part)
         remove_file(ranges_path(part))
         if corrupt_retried:
-            raise ChecksumError(tr("{title} was downloaded twice and is corrupt both times ({problem}). Try again "
-                                   "later or report it to the catalogue.",
-                                   title=title, problem=problem))
+            raise dl.corrupt_twice(title, problem)
         log.warning("%s is corrupt (%s): downloading it again from zero", title, problem)
         corrupt_retried = True
 
@@ -445,15 +442,7 @@ class _Job:
 
     def _stream(self, resp, rng, start, stop, spawn):
         pos, got, last_spawn = start, 0, time.monotonic()
-        try:
-            f = open(self.part, "r+b", buffering=0)
-        except OSError as e:
-            if e.errno not in dl.UNWRITABLE:
-                raise
-            raise FolderError(tr("Cannot write {title} in the download folder {folder} ({e}): choose a folder you "
-                                 "can write to.",
-                                 title=self.title, folder=self.folder, e=folder_problem(e))) from e
-        with f:
+        with dl.open_part(self.part, "r+b", self.title, buffering=0) as f:
             f.seek(start)
             try:
                 for chunk in dl._body(resp, self.chunk_size):   # not iter_content: see download._body
@@ -501,15 +490,7 @@ class _Job:
             if self.prepared:
                 return
             save_ranges(self.part, self.size, self.md5, self.done)
-            try:
-                f = open(self.part, "r+b" if os.path.exists(self.part) else "wb")
-            except OSError as e:
-                if e.errno not in dl.UNWRITABLE:
-                    raise
-                raise FolderError(tr("Cannot write {title} in the download folder {folder} ({e}): choose a folder "
-                                     "you can write to.",
-                                     title=self.title, folder=self.folder, e=folder_problem(e))) from e
-            with f:
+            with dl.open_part(self.part, "r+b" if os.path.exists(self.part) else "wb", self.title) as f:
                 f.truncate(self.size)
             self.prepared = True
             self.last_save = time.monotonic()
