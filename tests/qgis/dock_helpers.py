@@ -4,6 +4,7 @@ import time
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QDate, QEvent, Qt, QTimer
+from qgis.PyQt.QtWidgets import QLabel, QTextEdit
 
 SETTINGS_KEYS = ("sentinel_mirror/download_dir", "sentinel_mirror/poll_interval_s",
                  "sentinel_mirror/poll_interval_max_s", "sentinel_mirror/parallel_downloads",
@@ -94,3 +95,9 @@ def dispose(widget):
     widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
+
+
+def bar_text(dock):
+    """Everything the dock's message bar says now: its labels and its message texts, as one string."""
+    return " ".join([w.text() for w in dock.bar.findChildren(QLabel)] +
+                    [w.toPlainText() for w in dock.bar.findChildren(QTextEdit)])

@@ -10,13 +10,13 @@ import pytest
 from qgis.core import QgsLayerTree, QgsProject, QgsRasterLayer
 from qgis.PyQt.QtCore import QDate, QPoint, Qt
 from qgis.PyQt.QtGui import QImage, QPainter
-from qgis.PyQt.QtWidgets import QLabel, QPushButton, QTextEdit
+from qgis.PyQt.QtWidgets import QPushButton
 
 from plugin.core.models import Availability, ProductState
 from plugin.gui import results_model as rm
 from plugin.gui import options_page
 from plugin.gui.dock import SentinelMirrorDock
-from tests.qgis.dock_helpers import (GapMeter, clear_project, dispose, point_dock_at, restore_settings,
+from tests.qgis.dock_helpers import (GapMeter, bar_text, clear_project, dispose, point_dock_at, restore_settings,
                                      set_dates, zoom_lonlat)
 from tests.simulator import md5_file
 
@@ -170,8 +170,7 @@ def test_download_with_tape_products_states_and_layers(make_dock, simulator_fact
         assert dock.model.index(row, rm.ONLINE).data() == "on tape"
         assert sim.stats.offline_gets[p.id] == 0
     # the instructions, with one button that opens the explorer and copies the names
-    notice = " ".join([w.text() for w in dock.bar.findChildren(QLabel)] +
-                      [w.toPlainText() for w in dock.bar.findChildren(QTextEdit)])
+    notice = bar_text(dock)
     assert f"{len(tape)} product" in notice and "on tape at GEODES" in notice and "its explorer" in notice, notice
     from qgis.PyQt.QtWidgets import QApplication
     opened = []
@@ -286,8 +285,7 @@ def test_wrong_key_is_explained_with_a_way_to_fix_it(make_dock, simulator, qtbot
     dock.model.set_checked([0], True)
     with qtbot.waitSignal(dock.runFinished, timeout=30000):
         qtbot.mouseClick(dock.ui.downloadButton, Qt.MouseButton.LeftButton)
-    texts = " ".join(w.text() for w in dock.bar.findChildren(type(dock.ui.tileMessage)))
-    texts += " ".join(w.toPlainText() for w in dock.bar.findChildren(QTextEdit))
+    texts = bar_text(dock)
     reason = dock.model.status(dock.model.product(0).id).reason
     assert "API key" in reason and "Settings" in reason        # the row says what and where to fix
     assert reason in texts and "Traceback" not in texts         # and so does the message bar, at once
@@ -580,7 +578,7 @@ def test_an_empty_result_says_what_to_change(make_dock, simulator, qtbot):
     assert all(p.cloud_cover > 0 for p in expected_products(simulator))
     dock.ui.cloudSpin.setValue(0)                    # no product of the simulator is cloud-free
     assert search(dock, qtbot) is False
-    text = " ".join(w.toPlainText() for w in dock.bar.findChildren(QTextEdit))
+    text = bar_text(dock)
     assert "No product found" in text and "raise the cloud limit" in text
     assert dock.model.rowCount() == 0 and dock.ui.searchButton.isEnabled()
 
@@ -589,7 +587,7 @@ def test_a_failing_service_is_said_in_plain_words(make_dock, simulator, qtbot):
     dock = make_dock(simulator)
     simulator.inject("503", endpoint="search", count=50, retry_after=0)
     assert search(dock, qtbot, timeout=60000) is False
-    text = " ".join(w.toPlainText() for w in dock.bar.findChildren(QTextEdit))
+    text = bar_text(dock)
     assert "GEODES" in text and "503" in text and "Traceback" not in text
     assert dock.ui.searchButton.isEnabled()
 
@@ -682,8 +680,7 @@ def test_index_choice_next_to_compute_gives_that_index_layers(make_dock, simulat
     names = sorted(lyr.name() for lyr in QgsProject.instance().mapLayers().values()
                    if isinstance(lyr, QgsRasterLayer) and not lyr.name().startswith("Natural colour"))
     assert names == sorted(f"NBR T31TCJ {p.acquired.date().isoformat()}" for p in chosen)
-    said = " ".join([w.text() for w in dock.bar.findChildren(QLabel)] +
-                    [w.toPlainText() for w in dock.bar.findChildren(QTextEdit)])
+    said = bar_text(dock)
     assert "2 of 2 downloaded, 2 NBR." in said and "NDVI" not in said   # the summary names the index computed
     folder = Path(dock.model.status(chosen[0].id).path).parent
     assert sorted(p.name for p in folder.glob("*_NBR.tif")) == sorted(f"{p.extra['file_name'][:-4]}_NBR.tif" for p in chosen)
@@ -741,7 +738,7 @@ def test_a_newest_date_that_cannot_open_leaves_the_tile_on_the_map_and_is_said(m
     group = QgsProject.instance().layerTreeRoot().findGroup("Sentinel-2 T31TCJ")
     ticked = {c.name(): c.itemVisibilityChecked() for c in group.children() if QgsLayerTree.isGroup(c)}
     assert ticked == {days[0].isoformat(): False, days[1].isoformat(): True}   # the newest that opened is shown
-    said = " ".join(w.toPlainText() for w in dock.bar.findChildren(QTextEdit))
+    said = bar_text(dock)
     assert "2 layers could not be added" in said and "cannot open" in said, said
 
 
@@ -854,5 +851,5 @@ def test_a_download_whose_watch_the_service_refused_starts_no_doomed_watch_and_s
     assert dock.last_run.outcome.watch_stopped.startswith("Watch stopped: GEODES refused the API key")
     assert not dock.watches.active()                            # no watch started to be refused again
     assert (folder, "geodes") in watches.registered()           # resumed at the next start, once the key is fixed
-    said = " ".join(w.toPlainText() for w in dock.bar.findChildren(QTextEdit))
+    said = bar_text(dock)
     assert said.count("Watch stopped: GEODES refused the API key") == 1, said

@@ -23,6 +23,14 @@ def empty_registry(qgis_app):
     s.setValue(watches.KEY, old) if old is not None else s.remove(watches.KEY)
 
 
+def _notices(iface):
+    """What QGIS's message bar is given from now on, one text per message."""
+    notices, bar = [], iface.messageBar()
+    original = bar.pushMessage
+    bar.pushMessage = lambda *a, **k: (notices.append(" ".join(str(x) for x in a)), original(*a, **k))[1]
+    return notices
+
+
 def _earlier_session(sim, folder, choices=None):
     """What an earlier session left: the online products downloaded, the others on tape in the folder's journal."""
     from plugin.qgis.catalogue import open_catalogue
@@ -42,10 +50,7 @@ def test_a_watch_survives_unload_and_resumes_at_the_next_start(load, simulator_f
     folder = tmp_path / "dl"
     products, tape = _earlier_session(sim, folder)
     try:
-        notices = []
-        bar = iface.messageBar()
-        original = bar.pushMessage
-        bar.pushMessage = lambda *a, **k: (notices.append(" ".join(str(x) for x in a)), original(*a, **k))[1]
+        notices = _notices(iface)
         plugin = load()
         qtbot.waitUntil(lambda: bool(plugin.watches.active()), timeout=10000)   # resumed once QGIS is up
         assert plugin.watches.active() == [(str(folder), "geodes", len(tape))]
@@ -182,10 +187,7 @@ def test_a_resumed_watch_whose_key_was_revoked_stops_says_why_and_resumes_once_t
     products, tape = _earlier_session(sim, folder, choices={"ndvi": False, "views": False})
     key = sim.set_api_key("a-key-the-user-revoked-meanwhile")   # the settings still hold the old one
     try:
-        notices = []
-        bar = iface.messageBar()
-        original = bar.pushMessage
-        bar.pushMessage = lambda *a, **k: (notices.append(" ".join(str(x) for x in a)), original(*a, **k))[1]
+        notices = _notices(iface)
         plugin = load()
         stopped = []
         plugin.watches.authStopped.connect(lambda f, message: stopped.append((f, message)))
