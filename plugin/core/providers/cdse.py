@@ -53,11 +53,6 @@ WATCH_LOGIN_REFUSED = tr("Watch stopped: CDSE refused the login. Check the usern
                          "current code) to resume watching.")
 
 
-def watch_auth_reason(error):
-    """What a watch stopped by `error` (an AuthError) tells the user for each product it leaves on tape."""
-    return WATCH_CODE_NEEDED if isinstance(error, OneTimeCodeNeeded) else WATCH_LOGIN_REFUSED
-
-
 def offline_recall():
     """"It is not possible to order DAD by using OData, STAC or S3 … DAD (Offline data) can only be ordered by using
     the Data Workspace" (CDSE documentation, Quotas page; eu-cdse/documentation)."""
@@ -108,7 +103,6 @@ class CdseProvider:
     def __init__(self, endpoints, credentials, session, *, sleep=time.sleep, policy=None, clock=time.monotonic,
                  keep_all_baselines=False, **_ignored):
         self.offline_recall = offline_recall()
-        self.watch_auth_reason = watch_auth_reason
         self.keep_all_baselines = keep_all_baselines
         self._totp = (credentials.totp or "").strip()
         # a code was given: a two-factor account. Its code is good for one login; once the session (the refresh
@@ -131,6 +125,11 @@ class CdseProvider:
         self._access_expiry = self._refresh_expiry = 0.0
         self._login_refused = None   # the service refused these credentials: not sent again (a watch's downloads)
         self._margin = 60.0
+
+    @staticmethod
+    def watch_auth_reason(error):
+        """What a watch stopped by `error` (an AuthError) tells the user for each product it leaves on tape."""
+        return WATCH_CODE_NEEDED if isinstance(error, OneTimeCodeNeeded) else WATCH_LOGIN_REFUSED
 
     # --- search ------------------------------------------------------------------------------------
     def search(self, query, progress=None):
