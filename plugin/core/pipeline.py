@@ -131,7 +131,7 @@ class _Item:
     note: str = ""                          # said even when DONE (no checksum was available)
     path: Optional[str] = None
     tape_since: Optional[float] = None      # first seen on tape (journal time survives restarts)
-    probed_at: float = 0.0                  # last put on tape after a GET (see _poll: availability says nothing)
+    probed_at: float = 0.0                  # when last put on tape (see _poll: an answer that says nothing of it)
     not_before: float = 0.0
     attempts: int = 0
     last_emit: float = 0.0

@@ -10,6 +10,7 @@ from pathlib import Path
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
+from ..core.indices import FLOAT32
 from ..core.models import ProductState, ProductStatus
 from ..tasks.base import cancel_task
 from ..qgis.i18n import tr
@@ -49,12 +50,12 @@ class DownloadRun(QObject):
     cancelled = pyqtSignal(list)             # ProductStatus of the rows the cancel stopped mid-way
 
     def __init__(self, provider, products, folder, options=None, ndvi=True, views=True, parent=None, index="NDVI",
-                 encoding="float32", resolution=10):
+                 encoding=FLOAT32, resolution=10):
         super().__init__(parent)
         self.provider, self.products, self.options = provider, list(products), options
         # the "ndvi" step: which spectral index, stored how, on which grid (plugin/core/indices.py, ndvi_batch.py);
         # checked by the engine, so a bad value (a hand-edited watch) is a reported step failure, not a crash here
-        self.index, self.encoding, self.resolution = index or "NDVI", encoding or "float32", resolution or 10
+        self.index, self.encoding, self.resolution = index or "NDVI", encoding or FLOAT32, resolution or 10
         self.outcome = RunOutcome(folder=str(folder))
         self._steps = (["ndvi"] if ndvi else []) + (["views"] if views else [])
         self.choices = {"ndvi": bool(ndvi), "index": self.index, "encoding": self.encoding,   # kept with a watch

@@ -59,11 +59,11 @@ class WatchFollowUp(QObject):
             return
         from .download_run import DownloadRun
         batch, self.queued = self.queued, []
-        # a watch registered before encoding and resolution were choices: float32 on the 10 m grid, as then
+        # a choice missing (a watch registered before it existed) is DownloadRun's default, as then
         run = DownloadRun(self.provider, [], self.folder, ndvi=self.choices.get("ndvi", False),
-                          views=self.choices.get("views", False), index=self.choices.get("index") or "NDVI",
-                          encoding=self.choices.get("encoding") or "float32",
-                          resolution=self.choices.get("resolution") or 10, parent=self)
+                          views=self.choices.get("views", False), index=self.choices.get("index"),
+                          encoding=self.choices.get("encoding"), resolution=self.choices.get("resolution"),
+                          parent=self)
         run.finished.connect(self._processed)
         run.stepFailed.connect(self.stepFailed)
         run.failed.connect(lambda message: self._batch_ended([message]))
